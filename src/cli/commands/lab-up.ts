@@ -1,0 +1,50 @@
+import type { CommandContext } from '../command-context.js';
+import { writeJson } from '../command-context.js';
+
+export interface LabUpOptions {
+  /** Stop right after printing (for scripts and tests); default: stay up until interrupted. */
+  once?: boolean;
+}
+
+/** `holmes lab up DIR`: makes one scenario live and keeps it up until interrupted. */
+export async function labUp(context: CommandContext, dir: string, options: LabUpOptions = {}): Promise<void> {
+  const [{ loadScenario }, { startLab }, { registerCleanup }] = await Promise.all([
+    import('../../lab/load-scenario.js'),
+    import('../../lab/start-lab.js'),
+    import('../../lab/prometheus/index.js'),
+  ]);
+  const scenario = await loadScenario(dir);
+  const lab = await startLab(scenario);
+  const unregister = registerCleanup(() => lab.close());
+  try {
+    const info = {
+      scenario: scenario.id,
+      now: scenario.now.toISOString(),
+      prometheusUrl: lab.prometheusUrl,
+      kubeApiUrl: lab.kubeApiUrl,
+      kubeconfig: lab.kubeconfigPath,
+    };
+    if (context.json) writeJson(context, info);
+    else {
+      context.out.write(
+        [
+          `Lab for scenario ${scenario.id} is up (now = ${info.now}).`,
+          `  Prometheus      ${info.prometheusUrl}`,
+          `  Kubernetes API  ${info.kubeApiUrl}`,
+          `  kubeconfig      ${info.kubeconfig}`,
+          '',
+          'Try:',
+          `  curl -s '${info.prometheusUrl}/api/v1/query?query=count(up)%20or%20vector(0)'`,
+          `  kubectl --kubeconfig ${info.kubeconfig} get pods -A`,
+          '',
+          options.once ? '' : 'Press Ctrl-C to stop; everything started is removed on exit.',
+          '',
+        ].join('\n'),
+      );
+    }
+    if (!options.once) await context.interrupted;
+  } finally {
+    unregister();
+    await lab.close();
+  }
+}

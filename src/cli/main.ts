@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { CommanderError } from 'commander';
+import { formatIssue, HolmesError } from '../core/errors.js';
+import { createProgram } from './program.js';
+
+const EXIT_USER_ERROR = 2;
+const EXIT_BUG = 1;
+
+function packageVersion(): string {
+  const file = new URL('../../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+}
+
+/** Prints an error once: user errors without a stack, bugs with one and a way to report. */
+function report(error: unknown): number {
+  if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USER_ERROR;
+  if (HolmesError.isInstance(error) && error.isUserError) {
+    const lines = [`error: ${error.message}`];
+    for (const issue of error.issues) lines.push(`  - ${formatIssue(issue)}`);
+    if (error.fix) lines.push(`fix: ${error.fix}`);
+    process.stderr.write(`${lines.join('\n')}\n`);
+    return EXIT_USER_ERROR;
+  }
+  const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`holmes crashed (a bug): ${stack}\nPlease report it with the command you ran and this output.\n`);
+  return EXIT_BUG;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = createProgram(packageVersion());
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (error) {
+    return report(error);
+  }
+}
+
+// The one place that exits: commands return or throw.
+main(process.argv).then(
+  (code) => process.exit(code),
+  (error: unknown) => process.exit(report(error)),
+);

@@ -1,0 +1,99 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Issue } from '../core/errors.js';
+import { HolmesError } from '../core/errors.js';
+import { parseYamlSource, type YamlSource } from '../core/yaml-source.js';
+import { configSchema, type HolmesConfig } from './config-schema.js';
+import { envOverrides } from './env-overrides.js';
+
+export interface LoadConfigOptions {
+  /** `--config FILE`; when given it must exist. */
+  file?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Values set by command-line flags; they win over the file and the environment. */
+  overrides?: Record<string, unknown>;
+  cwd?: string;
+}
+
+export interface LoadedConfig {
+  config: HolmesConfig;
+  /** The file read, if any. */
+  file: string | undefined;
+  warnings: string[];
+}
+
+/** Where Holmes looks when `--config` and HOLMES_CONFIG are not given, in order. */
+export function defaultConfigPaths(cwd: string, env: NodeJS.ProcessEnv): string[] {
+  const xdg = env.XDG_CONFIG_HOME ?? join(homedir(), '.config');
+  return [join(cwd, 'holmes.yaml'), join(xdg, 'holmes', 'config.yaml')];
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function merge(base: unknown, override: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(override)) return override === undefined ? base : override;
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override)) out[key] = merge(base[key], value);
+  return out;
+}
+
+function readConfigFile(file: string): YamlSource {
+  const source = parseYamlSource(readFileSync(file, 'utf8'));
+  if (source.errors.length > 0) {
+    throw new HolmesError('CONFIG_INVALID', `The config file ${file} is not valid YAML.`, {
+      issues: source.errors.map((error) => ({ path: '', message: error.message, file, ...(error.line ? { line: error.line } : {}) })),
+      fix: 'Fix the YAML syntax at the line shown.',
+    });
+  }
+  if (source.value !== null && source.value !== undefined && !isPlainObject(source.value)) {
+    throw new HolmesError('CONFIG_INVALID', `The config file ${file} must hold a mapping (key: value), not a list or scalar.`, {
+      fix: 'See the README section "Configuration" for the layout.',
+    });
+  }
+  return source;
+}
+
+/** File (or default locations) → HOLMES_* environment → flags, validated once. */
+export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const explicit = options.file ?? env.HOLMES_CONFIG;
+  let file: string | undefined;
+  if (explicit) {
+    file = resolve(cwd, explicit);
+    if (!existsSync(file)) {
+      throw new HolmesError('CONFIG_NOT_FOUND', `Config file ${file} does not exist.`, {
+        fix: 'Check the path given with --config or HOLMES_CONFIG, or leave both unset to use the defaults.',
+      });
+    }
+  } else {
+    file = defaultConfigPaths(cwd, env).find((candidate) => existsSync(candidate));
+  }
+  const source = file ? readConfigFile(file) : undefined;
+  const { overrides, unknown } = envOverrides(configSchema, env);
+  const warnings = unknown.map((name) => `Ignoring environment variable ${name}: it names no config field.`);
+  const merged = merge(merge(source?.value ?? {}, overrides), options.overrides ?? {});
+  const parsed = configSchema.safeParse(merged);
+  if (!parsed.success) {
+    const issues: Issue[] = parsed.error.issues.map((issue) => {
+      const path = issue.path.map(String);
+      const line = source?.lineOf(issue.path as Array<string | number>);
+      const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
+      const where = keys.length > 0 ? [...path, keys[0]!] : path;
+      return {
+        path: where.join('.') || '(root)',
+        message: keys.length > 0 ? `unknown key${keys.length > 1 ? 's' : ''} ${keys.join(', ')}` : issue.message,
+        ...(file ? { file } : {}),
+        ...(line ? { line: source?.lineOf([...path, ...keys.slice(0, 1)]) ?? line } : {}),
+      };
+    });
+    throw new HolmesError('CONFIG_INVALID', `The configuration is invalid (${issues.length} problem${issues.length > 1 ? 's' : ''}).`, {
+      issues,
+      fix: 'Correct the fields listed (file, environment variable HOLMES_… or flag); `holmes config show` prints the effective config.',
+    });
+  }
+  return { config: parsed.data, file, warnings };
+}

@@ -1,0 +1,119 @@
+/**
+ * The kinds the lab's Kubernetes API serves, as data: discovery, routing, lists and field
+ * selectors all read this one table. Values follow what a v1.32 API server reports.
+ */
+export interface KubeKind {
+  kind: string;
+  /** '' for the core (legacy) group served under /api. */
+  group: string;
+  version: string;
+  plural: string;
+  singular: string;
+  shortNames: string[];
+  namespaced: boolean;
+  categories: string[];
+  verbs: string[];
+  /** Fields a fieldSelector may name besides metadata.name and metadata.namespace. */
+  fields: Record<string, (object: Record<string, unknown>) => string>;
+  /** Read-only subresources served with GET (discovery lists them as `<plural>/<name>`). */
+  subresources: string[];
+}
+
+const READ_VERBS = ['get', 'list'];
+
+/** Reads a dotted path as the API server's field-label functions do: missing or non-scalar → ''. */
+function field(path: string): (object: Record<string, unknown>) => string {
+  const parts = path.split('.');
+  return (object) => {
+    let value: unknown = object;
+    for (const part of parts) {
+      if (typeof value !== 'object' || value === null) return '';
+      value = (value as Record<string, unknown>)[part];
+    }
+    if (typeof value === 'string') return value;
+    if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+    return '';
+  };
+}
+
+function fields(...paths: string[]): KubeKind['fields'] {
+  return Object.fromEntries(paths.map((path) => [path, field(path)]));
+}
+
+function kind(definition: Omit<KubeKind, 'verbs' | 'fields' | 'subresources' | 'categories'> & Partial<KubeKind>): KubeKind {
+  return { verbs: READ_VERBS, fields: {}, subresources: [], categories: [], ...definition };
+}
+
+export const KUBE_KINDS: readonly KubeKind[] = [
+  kind({ kind: 'Namespace', group: '', version: 'v1', plural: 'namespaces', singular: 'namespace', shortNames: ['ns'], namespaced: false, fields: fields('status.phase') }),
+  kind({ kind: 'Node', group: '', version: 'v1', plural: 'nodes', singular: 'node', shortNames: ['no'], namespaced: false, fields: fields('spec.unschedulable') }),
+  kind({
+    kind: 'Pod',
+    group: '',
+    version: 'v1',
+    plural: 'pods',
+    singular: 'pod',
+    shortNames: ['po'],
+    namespaced: true,
+    categories: ['all'],
+    subresources: ['log'],
+    fields: fields(
+      'spec.nodeName',
+      'spec.restartPolicy',
+      'spec.schedulerName',
+      'spec.serviceAccountName',
+      'spec.hostNetwork',
+      'status.phase',
+      'status.podIP',
+      'status.nominatedNodeName',
+    ),
+  }),
+  kind({ kind: 'Service', group: '', version: 'v1', plural: 'services', singular: 'service', shortNames: ['svc'], namespaced: true, categories: ['all'] }),
+  kind({
+    kind: 'Event',
+    group: '',
+    version: 'v1',
+    plural: 'events',
+    singular: 'event',
+    shortNames: ['ev'],
+    namespaced: true,
+    fields: fields(
+      'involvedObject.kind',
+      'involvedObject.namespace',
+      'involvedObject.name',
+      'involvedObject.uid',
+      'involvedObject.apiVersion',
+      'involvedObject.resourceVersion',
+      'involvedObject.fieldPath',
+      'reason',
+      'reportingComponent',
+      'source',
+      'type',
+    ),
+  }),
+  kind({ kind: 'ConfigMap', group: '', version: 'v1', plural: 'configmaps', singular: 'configmap', shortNames: ['cm'], namespaced: true }),
+  kind({ kind: 'ResourceQuota', group: '', version: 'v1', plural: 'resourcequotas', singular: 'resourcequota', shortNames: ['quota'], namespaced: true }),
+  kind({ kind: 'PersistentVolumeClaim', group: '', version: 'v1', plural: 'persistentvolumeclaims', singular: 'persistentvolumeclaim', shortNames: ['pvc'], namespaced: true }),
+  kind({ kind: 'Deployment', group: 'apps', version: 'v1', plural: 'deployments', singular: 'deployment', shortNames: ['deploy'], namespaced: true, categories: ['all'] }),
+  kind({ kind: 'ReplicaSet', group: 'apps', version: 'v1', plural: 'replicasets', singular: 'replicaset', shortNames: ['rs'], namespaced: true, categories: ['all'] }),
+  kind({ kind: 'StatefulSet', group: 'apps', version: 'v1', plural: 'statefulsets', singular: 'statefulset', shortNames: ['sts'], namespaced: true, categories: ['all'] }),
+  kind({ kind: 'DaemonSet', group: 'apps', version: 'v1', plural: 'daemonsets', singular: 'daemonset', shortNames: ['ds'], namespaced: true, categories: ['all'] }),
+  kind({ kind: 'Job', group: 'batch', version: 'v1', plural: 'jobs', singular: 'job', shortNames: [], namespaced: true, categories: ['all'] }),
+  kind({ kind: 'CronJob', group: 'batch', version: 'v1', plural: 'cronjobs', singular: 'cronjob', shortNames: ['cj'], namespaced: true, categories: ['all'] }),
+  kind({ kind: 'HorizontalPodAutoscaler', group: 'autoscaling', version: 'v2', plural: 'horizontalpodautoscalers', singular: 'horizontalpodautoscaler', shortNames: ['hpa'], namespaced: true, categories: ['all'] }),
+];
+
+/** `v1` for the core group, `<group>/<version>` otherwise: the apiVersion of served objects. */
+export function groupVersionOf(kubeKind: Pick<KubeKind, 'group' | 'version'>): string {
+  return kubeKind.group === '' ? kubeKind.version : `${kubeKind.group}/${kubeKind.version}`;
+}
+
+/** The group part of an object's apiVersion (`apps/v1` → `apps`, `v1` → ''). */
+export function groupOf(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash === -1 ? '' : apiVersion.slice(0, slash);
+}
+
+export function findKind(group: string, version: string, plural: string): KubeKind | undefined {
+  return KUBE_KINDS.find((entry) => entry.group === group && entry.version === version && entry.plural === plural);
+}
