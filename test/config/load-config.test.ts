@@ -1,0 +1,111 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load-config.js';
+import { redactConfig } from '../../src/config/redact-config.js';
+import { resolveSecret } from '../../src/config/secret.js';
+import { HolmesError } from '../../src/core/errors.js';
+
+function configFile(text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'holmes-config-test-'));
+  const file = join(dir, 'holmes.yaml');
+  writeFileSync(file, text);
+  return file;
+}
+
+function catchError(run: () => unknown): HolmesError {
+  try {
+    run();
+  } catch (error) {
+    if (HolmesError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a HolmesError');
+}
+
+const cwd = mkdtempSync(join(tmpdir(), 'holmes-config-cwd-'));
+
+describe('loadConfig', () => {
+  it('fills defaults when no file exists', () => {
+    const { config, file } = loadConfig({ env: { XDG_CONFIG_HOME: cwd }, cwd });
+    expect(file).toBeUndefined();
+    expect(config.prometheus.timeoutMs).toBe(15_000);
+    expect(config.toolsets.maxOutputTokens).toBe(2_000);
+    expect(config.kubernetes.inCluster).toBe(false);
+  });
+
+  it('reports unknown keys with their path and line', () => {
+    const file = configFile('prometheus:\n  url: http://p:9090\n  tiemout: 3\n');
+    const error = catchError(() => loadConfig({ file, env: {}, cwd }));
+    expect(error.code).toBe('CONFIG_INVALID');
+    expect(error.issues).toHaveLength(1);
+    expect(error.issues[0]).toMatchObject({ path: 'prometheus.tiemout', file, line: 3 });
+    expect(error.issues[0]!.message).toContain('unknown key');
+  });
+
+  it('reports wrong types with their path and line', () => {
+    const file = configFile('log:\n  level: warn\ntoolsets:\n  maxOutputTokens: lots\n');
+    const error = catchError(() => loadConfig({ file, env: {}, cwd }));
+    expect(error.issues[0]).toMatchObject({ path: 'toolsets.maxOutputTokens', line: 4 });
+  });
+
+  it('fails with CONFIG_NOT_FOUND naming the path when --config points nowhere', () => {
+    const error = catchError(() => loadConfig({ file: join(cwd, 'missing.yaml'), env: {}, cwd }));
+    expect(error.code).toBe('CONFIG_NOT_FOUND');
+    expect(error.message).toContain('missing.yaml');
+    expect(error.isUserError).toBe(true);
+  });
+
+  it('applies HOLMES_* environment variables over the file, and flags over both', () => {
+    const file = configFile('prometheus:\n  url: http://from-file:9090\n  timeoutMs: 1000\n');
+    const env = { HOLMES_PROMETHEUS_URL: 'http://from-env:9090', HOLMES_TOOLSETS_MAX_OUTPUT_TOKENS: '4000', HOLMES_KUBERNETES_IN_CLUSTER: 'true' };
+    const { config } = loadConfig({ file, env, cwd, overrides: { prometheus: { timeoutMs: 2500 } } });
+    expect(config.prometheus.url).toBe('http://from-env:9090');
+    expect(config.prometheus.timeoutMs).toBe(2500);
+    expect(config.toolsets.maxOutputTokens).toBe(4000);
+    expect(config.kubernetes.inCluster).toBe(true);
+  });
+
+  it('warns about HOLMES_* variables that name no field instead of failing', () => {
+    const { warnings } = loadConfig({ env: { HOLMES_PROMETHEUS_URLL: 'x', XDG_CONFIG_HOME: cwd }, cwd });
+    expect(warnings).toEqual([expect.stringContaining('HOLMES_PROMETHEUS_URLL')]);
+  });
+
+  it('reads HOLMES_CONFIG when no --config is given', () => {
+    const file = configFile('log:\n  level: debug\n');
+    expect(loadConfig({ env: { HOLMES_CONFIG: file }, cwd }).config.log.level).toBe('debug');
+  });
+
+  it('rejects a YAML syntax error with its line', () => {
+    const file = configFile('prometheus:\n  url: [unclosed\n');
+    const error = catchError(() => loadConfig({ file, env: {}, cwd }));
+    expect(error.code).toBe('CONFIG_INVALID');
+    expect(error.issues[0]?.line).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('redactConfig', () => {
+  it('never shows a literal secret or an Authorization header', () => {
+    const file = configFile('prometheus:\n  bearerToken: s3cr3t-value\n  headers:\n    Authorization: Bearer abc\n    X-Scope-OrgID: team-a\n');
+    const shown = JSON.stringify(redactConfig(loadConfig({ file, env: {}, cwd }).config));
+    expect(shown).not.toContain('s3cr3t-value');
+    expect(shown).not.toContain('Bearer abc');
+    expect(shown).toContain('team-a');
+  });
+
+  it('shows where a secret comes from when it is a reference', () => {
+    const file = configFile('prometheus:\n  bearerToken: { env: PROM_TOKEN }\n');
+    const shown = redactConfig(loadConfig({ file, env: {}, cwd }).config) as { prometheus: { bearerToken: unknown } };
+    expect(shown.prometheus.bearerToken).toEqual({ env: 'PROM_TOKEN' });
+  });
+});
+
+describe('resolveSecret', () => {
+  it('reads env and file references and names the variable when it is unset', () => {
+    const file = configFile('token-from-file\n');
+    expect(resolveSecret({ file }, 'x')).toBe('token-from-file');
+    expect(resolveSecret({ env: 'T' }, 'x', { T: 'abc' })).toBe('abc');
+    expect(() => resolveSecret({ env: 'UNSET_VAR' }, 'prometheus.bearerToken', {})).toThrow(/UNSET_VAR/);
+  });
+});
