@@ -1,3 +1,5 @@
+import { readText } from './read-path.js';
+
 /**
  * The kinds the lab's Kubernetes API serves, as data: discovery, routing, lists and field
  * selectors all read this one table. Values follow what a v1.32 API server reports.
@@ -21,23 +23,13 @@ export interface KubeKind {
 
 const READ_VERBS = ['get', 'list'];
 
-/** Reads a dotted path as the API server's field-label functions do: missing or non-scalar → ''. */
-function field(path: string): (object: Record<string, unknown>) => string {
-  const parts = path.split('.');
-  return (object) => {
-    let value: unknown = object;
-    for (const part of parts) {
-      if (typeof value !== 'object' || value === null) return '';
-      value = (value as Record<string, unknown>)[part];
-    }
-    if (typeof value === 'string') return value;
-    if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-    return '';
-  };
+function fields(...paths: string[]): KubeKind['fields'] {
+  return Object.fromEntries(paths.map((path) => [path, (object: Record<string, unknown>) => readText(object, path)]));
 }
 
-function fields(...paths: string[]): KubeKind['fields'] {
-  return Object.fromEntries(paths.map((path) => [path, field(path)]));
+/** Booleans the API server prints as "false" when the field is unset. */
+function flag(path: string): (object: Record<string, unknown>) => string {
+  return (object) => String(readText(object, path) === 'true');
 }
 
 function kind(definition: Omit<KubeKind, 'verbs' | 'fields' | 'subresources' | 'categories'> & Partial<KubeKind>): KubeKind {
@@ -46,7 +38,7 @@ function kind(definition: Omit<KubeKind, 'verbs' | 'fields' | 'subresources' | '
 
 export const KUBE_KINDS: readonly KubeKind[] = [
   kind({ kind: 'Namespace', group: '', version: 'v1', plural: 'namespaces', singular: 'namespace', shortNames: ['ns'], namespaced: false, fields: fields('status.phase') }),
-  kind({ kind: 'Node', group: '', version: 'v1', plural: 'nodes', singular: 'node', shortNames: ['no'], namespaced: false, fields: fields('spec.unschedulable') }),
+  kind({ kind: 'Node', group: '', version: 'v1', plural: 'nodes', singular: 'node', shortNames: ['no'], namespaced: false, fields: { 'spec.unschedulable': flag('spec.unschedulable') } }),
   kind({
     kind: 'Pod',
     group: '',
@@ -57,16 +49,10 @@ export const KUBE_KINDS: readonly KubeKind[] = [
     namespaced: true,
     categories: ['all'],
     subresources: ['log'],
-    fields: fields(
-      'spec.nodeName',
-      'spec.restartPolicy',
-      'spec.schedulerName',
-      'spec.serviceAccountName',
-      'spec.hostNetwork',
-      'status.phase',
-      'status.podIP',
-      'status.nominatedNodeName',
-    ),
+    fields: {
+      ...fields('spec.nodeName', 'spec.restartPolicy', 'spec.schedulerName', 'spec.serviceAccountName', 'status.phase', 'status.podIP', 'status.nominatedNodeName'),
+      'spec.hostNetwork': flag('spec.hostNetwork'),
+    },
   }),
   kind({ kind: 'Service', group: '', version: 'v1', plural: 'services', singular: 'service', shortNames: ['svc'], namespaced: true, categories: ['all'] }),
   kind({
@@ -77,19 +63,22 @@ export const KUBE_KINDS: readonly KubeKind[] = [
     singular: 'event',
     shortNames: ['ev'],
     namespaced: true,
-    fields: fields(
-      'involvedObject.kind',
-      'involvedObject.namespace',
-      'involvedObject.name',
-      'involvedObject.uid',
-      'involvedObject.apiVersion',
-      'involvedObject.resourceVersion',
-      'involvedObject.fieldPath',
-      'reason',
-      'reportingComponent',
-      'source',
-      'type',
-    ),
+    fields: {
+      ...fields(
+        'involvedObject.kind',
+        'involvedObject.namespace',
+        'involvedObject.name',
+        'involvedObject.uid',
+        'involvedObject.apiVersion',
+        'involvedObject.resourceVersion',
+        'involvedObject.fieldPath',
+        'reason',
+        'type',
+      ),
+      // Upstream's field labels: `source` is source.component, reportingComponent is reportingController.
+      source: (object) => readText(object, 'source.component'),
+      reportingComponent: (object) => readText(object, 'reportingController'),
+    },
   }),
   kind({ kind: 'ConfigMap', group: '', version: 'v1', plural: 'configmaps', singular: 'configmap', shortNames: ['cm'], namespaced: true }),
   kind({ kind: 'ResourceQuota', group: '', version: 'v1', plural: 'resourcequotas', singular: 'resourcequota', shortNames: ['quota'], namespaced: true }),
