@@ -1,0 +1,67 @@
+import { HolmesError } from '../core/errors.js';
+
+/** A Kubernetes kind Holmes may read, and where the API serves it. */
+export interface KubeKind {
+  kind: string;
+  apiVersion: string;
+  /** The resource name in the URL path. */
+  plural: string;
+  namespaced: boolean;
+  shortNames: string[];
+}
+
+/** Every kind Holmes reads. Secrets are deliberately absent: Holmes never reads them. */
+export const KUBE_KINDS: readonly KubeKind[] = [
+  { kind: 'Namespace', apiVersion: 'v1', plural: 'namespaces', namespaced: false, shortNames: ['ns'] },
+  { kind: 'Node', apiVersion: 'v1', plural: 'nodes', namespaced: false, shortNames: ['no'] },
+  { kind: 'Pod', apiVersion: 'v1', plural: 'pods', namespaced: true, shortNames: ['po'] },
+  { kind: 'Service', apiVersion: 'v1', plural: 'services', namespaced: true, shortNames: ['svc'] },
+  { kind: 'Event', apiVersion: 'v1', plural: 'events', namespaced: true, shortNames: ['ev'] },
+  { kind: 'ConfigMap', apiVersion: 'v1', plural: 'configmaps', namespaced: true, shortNames: ['cm'] },
+  { kind: 'ResourceQuota', apiVersion: 'v1', plural: 'resourcequotas', namespaced: true, shortNames: ['quota'] },
+  { kind: 'PersistentVolumeClaim', apiVersion: 'v1', plural: 'persistentvolumeclaims', namespaced: true, shortNames: ['pvc'] },
+  { kind: 'Deployment', apiVersion: 'apps/v1', plural: 'deployments', namespaced: true, shortNames: ['deploy'] },
+  { kind: 'ReplicaSet', apiVersion: 'apps/v1', plural: 'replicasets', namespaced: true, shortNames: ['rs'] },
+  { kind: 'StatefulSet', apiVersion: 'apps/v1', plural: 'statefulsets', namespaced: true, shortNames: ['sts'] },
+  { kind: 'DaemonSet', apiVersion: 'apps/v1', plural: 'daemonsets', namespaced: true, shortNames: ['ds'] },
+  { kind: 'Job', apiVersion: 'batch/v1', plural: 'jobs', namespaced: true, shortNames: [] },
+  { kind: 'CronJob', apiVersion: 'batch/v1', plural: 'cronjobs', namespaced: true, shortNames: ['cj'] },
+  { kind: 'HorizontalPodAutoscaler', apiVersion: 'autoscaling/v2', plural: 'horizontalpodautoscalers', namespaced: true, shortNames: ['hpa'] },
+];
+
+const BY_NAME = new Map<string, KubeKind>(
+  KUBE_KINDS.flatMap((entry) =>
+    [entry.kind.toLowerCase(), entry.plural, ...entry.shortNames].map((name): [string, KubeKind] => [name, entry]),
+  ),
+);
+
+const SECRET_NAMES: ReadonlySet<string> = new Set(['secret', 'secrets']);
+
+/** Finds a kind by name, plural or short name, any case; `deployments.apps` style also works. */
+export function findKubeKind(name: string): KubeKind | undefined {
+  const [resource = '', ...group] = name.trim().toLowerCase().split('.');
+  const entry = BY_NAME.get(resource);
+  if (!entry) return undefined;
+  const wantedGroup = group.join('.');
+  if (wantedGroup === '') return entry;
+  return entry.apiVersion.startsWith(`${wantedGroup}/`) || (wantedGroup === 'core' && !entry.apiVersion.includes('/')) ? entry : undefined;
+}
+
+/** Like `findKubeKind`, but refuses Secrets and unknown kinds before any request exists. */
+export function resolveKubeKind(name: string): KubeKind {
+  const [resource = ''] = name.trim().toLowerCase().split('.');
+  if (SECRET_NAMES.has(resource)) {
+    throw new HolmesError('READ_ONLY_VIOLATION', 'Holmes never reads Secrets; the request was not sent.', {
+      fix: 'Investigate through the objects that use the Secret (Pods, Deployments, Events) instead.',
+      details: { kind: name },
+    });
+  }
+  const entry = findKubeKind(name);
+  if (!entry) {
+    throw new HolmesError('READ_ONLY_VIOLATION', `Holmes does not read Kubernetes kind '${name}'; the request was not sent.`, {
+      fix: `Use one of: ${KUBE_KINDS.map((known) => known.kind).join(', ')}.`,
+      details: { kind: name },
+    });
+  }
+  return entry;
+}
