@@ -15,6 +15,15 @@ function run<A extends unknown[]>(load: () => Promise<Action<A>>) {
   };
 }
 
+/** Where telemetry comes from: the config, these flags, or a scenario's lab. */
+function sourceOptions(command: Command): Command {
+  return command
+    .option('--scenario <dir>', 'run against the lab of this scenario instead of a cluster')
+    .option('--prometheus-url <url>', 'Prometheus base URL (overrides prometheus.url)')
+    .option('--kubeconfig <file>', 'kubeconfig file (overrides kubernetes.kubeconfig)')
+    .option('--kube-context <name>', 'kubeconfig context');
+}
+
 export function createProgram(version: string): Command {
   const program = new Command('holmes')
     .description('Investigates alerts on Kubernetes, GPU and LLM workloads: read-only, evidence first, budgeted.')
@@ -49,6 +58,13 @@ export function createProgram(version: string): Command {
     .description('validate one scenario or a folder of scenarios against the format')
     .argument('<dir>', 'a scenario folder or a folder of them')
     .action(run(async () => (await import('./commands/lab-check.js')).labCheck));
+
+  const toolsets = program.command('toolsets').description('the read-only tools Holmes investigates with');
+  sourceOptions(toolsets.command('list').description('list toolsets: enabled, disabled or failed (with the reason)')).action(run(async () => (await import('./commands/toolsets.js')).toolsetsList));
+  sourceOptions(toolsets.command('run').description('run one tool, e.g. gpu/dcgm/gpu_health --param node=gpu-node-1'))
+    .argument('<tool>', 'tool name, or toolset-id/tool')
+    .option('-p, --param <key=value>', 'a tool parameter (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
+    .action(run(async () => (await import('./commands/toolsets.js')).toolsetsRun));
 
   const config = program.command('config').description('inspect the configuration');
   config

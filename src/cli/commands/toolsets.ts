@@ -1,0 +1,61 @@
+import { formatIssue, HolmesError } from '../../core/errors.js';
+import type { HolmesConfig } from '../../config/config-schema.js';
+import type { CommandContext } from '../command-context.js';
+import { withSources, type SourceOptions } from '../with-sources.js';
+import { writeJson } from '../command-context.js';
+
+async function openToolbox(context: CommandContext, config: HolmesConfig) {
+  const [{ clientsFromConfig }, { createToolbox }] = await Promise.all([
+    import('../../telemetry/clients-from-config.js'),
+    import('../../toolsets/create-toolbox.js'),
+  ]);
+  const { toolsets } = config;
+  return createToolbox({
+    ...clientsFromConfig(config),
+    directories: toolsets.directories,
+    disabled: toolsets.disabled,
+    maxOutputTokens: toolsets.maxOutputTokens,
+    timeoutMs: toolsets.timeoutMs,
+  });
+}
+
+/** `holmes toolsets list`: every toolset, enabled / disabled / failed with the reason. */
+export async function toolsetsList(context: CommandContext, options: SourceOptions = {}): Promise<void> {
+  const toolbox = await withSources(context, options, (config) => openToolbox(context, config));
+  if (context.json) return writeJson(context, { toolsets: toolbox.statuses, failures: toolbox.failures });
+  for (const status of toolbox.statuses) {
+    context.out.write(`${status.status.padEnd(8)} ${status.id.padEnd(20)} ${status.tools.join(', ')}\n`);
+    if (status.reason) context.out.write(`         ${status.reason}\n`);
+  }
+  for (const failure of toolbox.failures) {
+    context.out.write(`invalid  ${failure.file}\n`);
+    for (const issue of failure.issues) context.out.write(`         ${formatIssue(issue)}\n`);
+  }
+}
+
+/** Parses `--param k=v` flags; values stay strings and are typed by the tool's schema. */
+export function parseParams(pairs: string[]): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const pair of pairs) {
+    const index = pair.indexOf('=');
+    if (index <= 0) throw new HolmesError('USAGE', `--param '${pair}' is not key=value.`, { fix: 'Write it as --param namespace=llm.' });
+    params[pair.slice(0, index)] = pair.slice(index + 1);
+  }
+  return params;
+}
+
+/** `holmes toolsets run TOOLSET/TOOL --param k=v`: one tool call, for people debugging a query. */
+export async function toolsetsRun(context: CommandContext, name: string, options: SourceOptions & { param?: string[] }): Promise<void> {
+  const params = parseParams(options.param ?? []);
+  const result = await withSources(context, options, async (config) => (await openToolbox(context, config)).run(name, params));
+  if (context.json) writeJson(context, result);
+  else {
+    context.out.write(`${result.text}\n`);
+    context.err.write(`\n[${result.status}] ${result.toolset}/${result.tool} in ${Math.round(result.durationMs)} ms\n`);
+    for (const request of result.requests) context.err.write(`  ${request}\n`);
+    if (result.omitted) context.err.write(`  left out: ${result.omitted.what} — ${result.omitted.hint}\n`);
+  }
+  if (result.status === 'error') {
+    throw new HolmesError('TOOL_PARAMS_INVALID', `The tool call failed: ${result.error ?? result.text}`, { details: { reported: true } });
+  }
+}

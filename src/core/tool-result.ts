@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+export const TOOL_STATUSES = ['success', 'no_data', 'error'] as const;
+export type ToolStatus = (typeof TOOL_STATUSES)[number];
+
+/** What a tool call returns, to a model (text) and to code (data). */
+export interface ToolResult {
+  toolset: string;
+  tool: string;
+  params: Record<string, unknown>;
+  status: ToolStatus;
+  /** Compact text for a model's context window. */
+  text: string;
+  /** Structured data for code (the investigator's checks). */
+  data: unknown;
+  /** The exact PromQL or API paths run. */
+  requests: string[];
+  /** Set when something was left out: what, and how to narrow the call to see it. */
+  omitted?: { what: string; hint: string };
+  error?: string;
+  durationMs: number;
+  /** Size of the raw upstream responses, for measuring how compact `text` is. */
+  rawBytes: number;
+  /** The raw upstream bodies, kept only when the runner is asked to (benchmarks). */
+  raw?: string[];
+}
+
+export const toolResultSchema = z.object({
+  toolset: z.string(),
+  tool: z.string(),
+  params: z.record(z.string(), z.unknown()),
+  status: z.enum(TOOL_STATUSES),
+  text: z.string(),
+  data: z.unknown(),
+  requests: z.array(z.string()),
+  omitted: z.object({ what: z.string(), hint: z.string() }).optional(),
+  error: z.string().optional(),
+  durationMs: z.number(),
+  rawBytes: z.number(),
+});

@@ -1,0 +1,15 @@
+import type { BuiltinTool } from '../tool-context.js';
+import { gpuInventory } from './gpu-inventory.js';
+import { gpuSharing } from './gpu-sharing.js';
+import { prometheusActiveAlerts, prometheusLabelValues, prometheusMetricNames, prometheusRules, prometheusSeries } from './prometheus-catalog.js';
+
+/** Code tools a toolset file can name with `builtin:`: only what a template cannot express. */
+export const BUILTINS: Readonly<Record<string, BuiltinTool>> = {
+  prometheus_metric_names: prometheusMetricNames,
+  prometheus_label_values: prometheusLabelValues,
+  prometheus_series: prometheusSeries,
+  prometheus_active_alerts: prometheusActiveAlerts,
+  prometheus_rules: prometheusRules,
+  gpu_inventory: gpuInventory,
+  gpu_sharing: gpuSharing,
+};

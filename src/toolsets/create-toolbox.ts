@@ -1,0 +1,158 @@
+import { HolmesError } from '../core/errors.js';
+import type { ToolResult } from '../core/tool-result.js';
+import type { KubeClient } from '../telemetry/kube-types.js';
+import type { PrometheusClient } from '../telemetry/prometheus-types.js';
+import { BUILTINS } from './builtins/index.js';
+import { capOutput } from './cap-output.js';
+import { createPrerequisiteChecker } from './check-prerequisites.js';
+import { loadTokenCounter } from './count-tokens.js';
+import * as kubeVerbs from './kube-verbs/index.js';
+import { BUILTIN_TOOLSETS_DIR, loadToolsets, type LoadToolsetsResult } from './load-toolsets.js';
+import { describeParameters, toParameterSchema } from './parameter-schema.js';
+import { runPromqlTool } from './run-promql-tool.js';
+import type { ToolContext, ToolOutput } from './tool-context.js';
+import type { ToolSpec, ToolsetSpec } from './toolset-schema.js';
+
+const VERBS: Record<string, kubeVerbs.KubeVerb> = {
+  list: kubeVerbs.listObjects,
+  get: kubeVerbs.getObject,
+  describe: kubeVerbs.describeObject,
+  events: kubeVerbs.listEvents,
+  logs: kubeVerbs.podLogs,
+  owners: kubeVerbs.ownerChain,
+  rollouts: kubeVerbs.recentRollouts,
+};
+
+export interface ToolboxOptions {
+  prometheus?: PrometheusClient;
+  kube?: KubeClient;
+  /** Extra toolset directories (the built-in one is always read first). */
+  directories?: string[];
+  /** Toolset ids turned off in the config. */
+  disabled?: string[];
+  maxOutputTokens?: number;
+  timeoutMs?: number;
+  now?: () => Date;
+  /** Keep raw upstream bodies on results (benchmarks measure them). */
+  keepRaw?: boolean;
+}
+
+export interface ToolsetStatus {
+  id: string;
+  description: string;
+  file: string;
+  status: 'enabled' | 'disabled' | 'failed';
+  reason?: string;
+  tools: string[];
+}
+
+export interface ToolDescriptor {
+  toolset: string;
+  spec: ToolSpec;
+}
+
+export interface Toolbox {
+  statuses: ToolsetStatus[];
+  failures: LoadToolsetsResult['failures'];
+  /** Tools of enabled toolsets. */
+  tools(): ToolDescriptor[];
+  /** Runs a tool by `name` or `toolset-id/name`; never throws — failures are results with status error. */
+  run(name: string, params?: Record<string, unknown>): Promise<ToolResult>;
+}
+
+function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new HolmesError('TIMEOUT', `${what} took longer than ${timeoutMs} ms.`, { isRetryable: true, fix: 'Narrow the call or raise toolsets.timeoutMs.' })), timeoutMs);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function implement(tool: ToolSpec, toolset: ToolsetSpec): (params: Record<string, unknown>, context: ToolContext) => Promise<ToolOutput> {
+  if (tool.promql) return (params, context) => runPromqlTool(tool.promql!, params, context);
+  if (tool.kubernetes) {
+    const { verb, kind } = tool.kubernetes;
+    return (params, context) => {
+      if (!context.kube) throw new HolmesError('UPSTREAM_UNAVAILABLE', 'No Kubernetes access is configured.', { fix: 'Set kubernetes.kubeconfig, kubernetes.inCluster or kubernetes.server.' });
+      return VERBS[verb]!({ ...(kind ? { kind } : {}), ...params }, { kube: context.kube, now: context.now() });
+    };
+  }
+  const builtin = BUILTINS[tool.builtin!];
+  if (!builtin) throw new HolmesError('TOOLSET_INVALID', `Toolset ${toolset.id}: unknown builtin ${tool.builtin}.`);
+  return builtin;
+}
+
+/** Loads the toolsets, checks their prerequisites, and runs their tools with validation, timeouts and caps. */
+export async function createToolbox(options: ToolboxOptions = {}): Promise<Toolbox> {
+  const loaded = await loadToolsets({ directories: [BUILTIN_TOOLSETS_DIR, ...(options.directories ?? [])], builtins: new Set(Object.keys(BUILTINS)) });
+  const check = createPrerequisiteChecker({ prometheus: options.prometheus, kube: options.kube });
+  const disabled = new Set(options.disabled ?? []);
+  const statuses: ToolsetStatus[] = await Promise.all(
+    loaded.toolsets.map(async ({ spec, file }) => {
+      const base = { id: spec.id, description: spec.description, file, tools: spec.tools.map((tool) => tool.name) };
+      if (disabled.has(spec.id)) return { ...base, status: 'disabled' as const, reason: 'disabled in the config (toolsets.disabled)' };
+      const problem = await check(spec.prerequisites);
+      return problem ? { ...base, status: 'failed' as const, reason: problem } : { ...base, status: 'enabled' as const };
+    }),
+  );
+  const countTokens = await loadTokenCounter();
+  const maxOutputTokens = options.maxOutputTokens ?? 2_000;
+  const timeoutMs = options.timeoutMs ?? 20_000;
+  const now = options.now ?? (() => new Date());
+  const byName = new Map<string, { spec: ToolSpec; toolset: ToolsetSpec; status: ToolsetStatus }>();
+  loaded.toolsets.forEach(({ spec }, index) => {
+    for (const tool of spec.tools) {
+      const entry = { spec: tool, toolset: spec, status: statuses[index]! };
+      byName.set(tool.name, entry);
+      byName.set(`${spec.id}/${tool.name}`, entry);
+    }
+  });
+
+  async function run(name: string, params: Record<string, unknown> = {}): Promise<ToolResult> {
+    const started = performance.now();
+    const entry = byName.get(name);
+    const identity = { toolset: entry?.toolset.id ?? '', tool: entry?.spec.name ?? name, params };
+    const failure = (message: string): ToolResult => ({ ...identity, status: 'error', text: message, error: message, data: null, requests: [], durationMs: performance.now() - started, rawBytes: 0 });
+    if (!entry) {
+      const available = statuses.filter((status) => status.status === 'enabled').flatMap((status) => status.tools.map((tool) => `${status.id}/${tool}`));
+      return failure(`Unknown tool '${name}'. Available: ${available.join(', ')}. Run \`holmes toolsets list\`.`);
+    }
+    if (entry.status.status !== 'enabled') return failure(`Toolset ${entry.toolset.id} is ${entry.status.status}: ${entry.status.reason}.`);
+    const parsed = toParameterSchema(entry.spec.parameters).safeParse(params);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((issue) => {
+        const keys = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : '';
+        return `${issue.path.join('.') || 'parameters'}: ${issue.message}${keys}`;
+      });
+      return failure(`Invalid parameters for ${entry.spec.name}: ${problems.join('; ')}. Allowed: ${describeParameters(entry.spec.parameters)}.`);
+    }
+    const context: ToolContext = { prometheus: options.prometheus, kube: options.kube, now, toolset: entry.toolset };
+    try {
+      const output = await withTimeout(implement(entry.spec, entry.toolset)(parsed.data, context), timeoutMs, `Tool ${entry.spec.name}`);
+      const capped = capOutput(output.text, maxOutputTokens, countTokens);
+      const omitted = capped.omitted ?? output.omitted;
+      return {
+        ...identity,
+        params: parsed.data,
+        status: output.status ?? 'success',
+        text: capped.text,
+        data: output.data,
+        requests: output.requests,
+        ...(omitted ? { omitted } : {}),
+        durationMs: performance.now() - started,
+        rawBytes: output.raw.reduce((sum, body) => sum + Buffer.byteLength(body), 0),
+        ...(options.keepRaw ? { raw: output.raw } : {}),
+      };
+    } catch (error) {
+      const message = HolmesError.isInstance(error) ? `${error.message}${error.fix ? ` ${error.fix}` : ''}` : `Tool ${entry.spec.name} failed: ${(error as Error).message}`;
+      return failure(message);
+    }
+  }
+
+  return {
+    statuses,
+    failures: loaded.failures,
+    tools: () => [...new Set(byName.values())].filter((entry) => entry.status.status === 'enabled').map((entry) => ({ toolset: entry.toolset.id, spec: entry.spec })),
+    run,
+  };
+}

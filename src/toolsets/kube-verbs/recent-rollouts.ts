@@ -1,0 +1,50 @@
+import { parseDuration } from '../../core/duration.js';
+import type { KubeObject } from '../../core/kube-object.js';
+import { formatAge } from '../kube-age.js';
+import { str, type KubeVerb } from './kube-verb.js';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function images(replicaSet: KubeObject): string {
+  return (((replicaSet.spec as Json | undefined)?.template?.spec?.containers ?? []) as Json[]).map((container) => container.image).join(',');
+}
+
+/**
+ * `rollouts`: ReplicaSets created within a window, grouped by their Deployment, each with the
+ * image it replaced — the "what changed" question of every latency incident.
+ */
+export const recentRollouts: KubeVerb = async (params, { kube, now }) => {
+  const windowMs = parseDuration(str(params.within) ?? '6h');
+  const result = await kube.list('ReplicaSet', str(params.namespace) ? { namespace: params.namespace } : {});
+  const byOwner = new Map<string, KubeObject[]>();
+  for (const replicaSet of result.items) {
+    const owner = replicaSet.metadata.ownerReferences?.find((reference) => reference.kind === 'Deployment');
+    const key = `${replicaSet.metadata.namespace}/${owner?.name ?? replicaSet.metadata.name}`;
+    byOwner.set(key, [...(byOwner.get(key) ?? []), replicaSet]);
+  }
+  const rollouts: Array<{ deployment: string; replicaSet: string; createdAt: string; image: string; previousImage: string | null; revision: string | null }> = [];
+  for (const [deployment, sets] of byOwner) {
+    const ordered = [...sets].sort((a, b) => Date.parse(a.metadata.creationTimestamp ?? '') - Date.parse(b.metadata.creationTimestamp ?? ''));
+    ordered.forEach((replicaSet, index) => {
+      const created = Date.parse(replicaSet.metadata.creationTimestamp ?? '');
+      // The first ReplicaSet is a creation, not a rollout; a missing timestamp counts as old.
+      if (index === 0 || !(now.getTime() - created <= windowMs)) return;
+      rollouts.push({
+        deployment,
+        replicaSet: replicaSet.metadata.name,
+        createdAt: replicaSet.metadata.creationTimestamp ?? '',
+        image: images(replicaSet),
+        previousImage: images(ordered[index - 1]!),
+        revision: replicaSet.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? null,
+      });
+    });
+  }
+  rollouts.sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
+  const text =
+    rollouts.length === 0
+      ? `No rollouts in the last ${str(params.within) ?? '6h'}.`
+      : rollouts
+          .map((rollout) => `${formatAge(rollout.createdAt, now)} ago ${rollout.deployment} → ${rollout.replicaSet}${rollout.revision ? ` (revision ${rollout.revision})` : ''}: ${rollout.previousImage ?? '?'} → ${rollout.image}`)
+          .join('\n');
+  return { status: rollouts.length === 0 ? 'no_data' : 'success', text, data: rollouts, requests: [result.request], raw: [result.raw] };
+};

@@ -1,0 +1,69 @@
+import { parseDuration } from '../core/duration.js';
+import { HolmesError } from '../core/errors.js';
+import { renderTemplate } from './render-template.js';
+import { shapePromqlResult, type ShapedSeries } from './shape-promql-result.js';
+import type { ToolContext, ToolOutput } from './tool-context.js';
+import type { PromqlImplementation } from './toolset-schema.js';
+
+/** Points per range query: enough for a trend and a change point, few enough to stay cheap. */
+const RANGE_POINTS = 120;
+
+function durationParam(template: string, params: Record<string, unknown>, what: string): number {
+  const text = renderTemplate(template, params);
+  try {
+    return parseDuration(text);
+  } catch {
+    throw new HolmesError('TOOL_PARAMS_INVALID', `${what} '${text}' is not a duration.`, { fix: 'Use a Prometheus duration such as 15m, 1h or 6h.' });
+  }
+}
+
+/** Runs a templated PromQL tool: every query of it, each shaped into lines and typed series. */
+export async function runPromqlTool(implementation: PromqlImplementation, params: Record<string, unknown>, context: ToolContext): Promise<ToolOutput> {
+  const prometheus = context.prometheus;
+  if (!prometheus) {
+    throw new HolmesError('UPSTREAM_UNAVAILABLE', 'No Prometheus is configured.', { fix: 'Set prometheus.url in the config or HOLMES_PROMETHEUS_URL.' });
+  }
+  const now = context.now();
+  const lookbackMs = durationParam(implementation.lookback, params, 'lookback');
+  const stepMs = implementation.step ? durationParam(implementation.step, params, 'step') : Math.max(15_000, Math.round(lookbackMs / RANGE_POINTS / 1000) * 1000);
+  // A `top_k` parameter, where a tool declares one, overrides the toolset file's default.
+  const topKParam = typeof params.top_k === 'number' ? params.top_k : undefined;
+  const results = await Promise.all(
+    implementation.queries.map(async (query) => {
+      const promql = renderTemplate(query.query, params).trim();
+      const result =
+        implementation.type === 'instant'
+          ? await prometheus.instantQuery(promql, now)
+          : await prometheus.rangeQuery(promql, new Date(now.getTime() - lookbackMs), now, stepMs / 1000);
+      const topK = topKParam ?? query.output.topK;
+      const decoder = query.output.decode ? context.toolset.decoders[query.output.decode] : undefined;
+      return { query, promql, result, shaped: shapePromqlResult(result, { output: { ...query.output, topK }, aliases: context.toolset.labelAliases, ...(decoder ? { decoder } : {}) }) };
+    }),
+  );
+  const data: Record<string, ShapedSeries[]> = {};
+  const sections: string[] = [];
+  const omissions: string[] = [];
+  for (const { query, shaped } of results) {
+    data[query.name] = shaped.series;
+    const title = query.title ?? query.name;
+    const scope = implementation.type === 'range' ? ` over ${renderTemplate(implementation.lookback, params)}` : '';
+    if (shaped.total === 0) {
+      sections.push(`${title}${scope}: no series`);
+      continue;
+    }
+    const more = shaped.omitted > 0 ? `\n  … ${shaped.omitted} more series not shown` : '';
+    if (shaped.omitted > 0) omissions.push(`${shaped.omitted} of ${shaped.total} series of ${query.name}`);
+    sections.push(`${title}${scope} (${shaped.total} series):\n  ${shaped.lines.join('\n  ')}${more}`);
+  }
+  const empty = results.every(({ shaped }) => shaped.total === 0);
+  return {
+    status: empty ? 'no_data' : 'success',
+    text: sections.join('\n'),
+    data,
+    requests: results.map(({ result }) => result.request),
+    raw: results.map(({ result }) => result.raw),
+    ...(omissions.length > 0
+      ? { omitted: { what: omissions.join('; '), hint: 'Narrow with a namespace/pod/node parameter, or raise top_k where the tool has one.' } }
+      : {}),
+  };
+}

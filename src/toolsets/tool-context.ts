@@ -1,0 +1,24 @@
+import type { ToolStatus } from '../core/tool-result.js';
+import type { KubeClient } from '../telemetry/kube-types.js';
+import type { PrometheusClient } from '../telemetry/prometheus-types.js';
+import type { ToolsetSpec } from './toolset-schema.js';
+
+/** What a tool implementation may use: the read-only clients, the clock and its toolset's data. */
+export interface ToolContext {
+  prometheus: PrometheusClient | undefined;
+  kube: KubeClient | undefined;
+  now(): Date;
+  toolset: ToolsetSpec;
+}
+
+/** What an implementation hands back; the runner adds identity, timing and the size cap. */
+export interface ToolOutput {
+  status?: ToolStatus;
+  text: string;
+  data: unknown;
+  requests: string[];
+  raw: string[];
+  omitted?: { what: string; hint: string };
+}
+
+export type BuiltinTool = (params: Record<string, unknown>, context: ToolContext) => Promise<ToolOutput>;

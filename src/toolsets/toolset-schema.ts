@@ -1,0 +1,96 @@
+import { z } from 'zod';
+
+/** A parameter a tool accepts; becomes a zod schema at load time. */
+export const parameterSchema = z.strictObject({
+  type: z.enum(['string', 'integer', 'number', 'boolean', 'duration', 'enum', 'label_value', 'regex', 'promql', 'selector']),
+  description: z.string().min(1),
+  required: z.boolean().default(false),
+  default: z.union([z.string(), z.number(), z.boolean()]).optional(),
+  values: z.array(z.string()).optional(),
+  minimum: z.number().optional(),
+  maximum: z.number().optional(),
+});
+
+/** How a series' values are turned into words: an enumeration (XID codes) or a bitmask (clock events). */
+export const decoderSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('map'), values: z.record(z.string(), z.string()), unknown: z.string().optional() }),
+  z.strictObject({ type: z.literal('bitmask'), bits: z.record(z.string(), z.string()) }),
+]);
+
+export const outputSchema = z
+  .strictObject({
+    /** Unit of the values, for formatting (`ratio` 0-1 shown as %, `MiB`, `seconds` …). */
+    unit: z.string().optional(),
+    /** Name of a decoder of this toolset applied to each value. */
+    decode: z.string().optional(),
+    /** Decode this label's value instead of the sample value (e.g. the `xid` label of an XID counter). */
+    decodeLabel: z.string().optional(),
+    /** Labels shown per series; default: every label that differs between the series. */
+    labels: z.array(z.string()).optional(),
+    topK: z.number().int().positive().default(10),
+    sort: z.enum(['desc', 'asc']).default('desc'),
+    /** A range result is summarised per series unless this is false. */
+    summarize: z.boolean().default(true),
+  })
+  .prefault({});
+
+const querySchema = z.strictObject({
+  /** Key in the structured result; short and snake_case. */
+  name: z.string().regex(/^[a-z][a-z0-9_]*$/),
+  title: z.string().optional(),
+  query: z.string().min(1),
+  output: outputSchema,
+});
+
+export const promqlImplementationSchema = z.strictObject({
+  /** `instant` evaluates at one time; `range` over `lookback` with `step`. */
+  type: z.enum(['instant', 'range']),
+  /** Parameter names or literal durations; templated like queries. */
+  lookback: z.string().default('1h'),
+  step: z.string().optional(),
+  queries: z.array(querySchema).min(1),
+});
+
+export const kubernetesImplementationSchema = z.strictObject({
+  verb: z.enum(['list', 'get', 'describe', 'events', 'logs', 'owners', 'rollouts']),
+  kind: z.string().optional(),
+});
+
+export const toolSchema = z
+  .strictObject({
+    name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'tool names are snake_case'),
+    description: z.string().min(10),
+    parameters: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), parameterSchema).default({}),
+    promql: promqlImplementationSchema.optional(),
+    kubernetes: kubernetesImplementationSchema.optional(),
+    /** A named code tool from src/toolsets/builtins, for what templates cannot express. */
+    builtin: z.string().optional(),
+  })
+  .refine((tool) => [tool.promql, tool.kubernetes, tool.builtin].filter(Boolean).length === 1, {
+    message: 'a tool needs exactly one implementation: promql, kubernetes or builtin',
+  });
+
+export const prerequisiteSchema = z.union([
+  z.strictObject({ prometheus: z.literal(true) }),
+  z.strictObject({ kubernetes: z.literal(true) }),
+  /** At least one of these metrics has a series. */
+  z.strictObject({ metrics: z.array(z.string()).min(1) }),
+]);
+
+export const toolsetFileSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/, 'toolset ids are domain/name, e.g. gpu/dcgm'),
+  description: z.string().min(10),
+  prerequisites: z.array(prerequisiteSchema).default([]),
+  /** Label names that mean the same thing across exporter versions, e.g. Hostname → node. */
+  labelAliases: z.record(z.string(), z.string()).default({}),
+  decoders: z.record(z.string(), decoderSchema).default({}),
+  tools: z.array(toolSchema).min(1),
+});
+
+export type ParameterSpec = z.infer<typeof parameterSchema>;
+export type DecoderSpec = z.infer<typeof decoderSchema>;
+export type OutputSpec = z.infer<typeof outputSchema>;
+export type PromqlImplementation = z.infer<typeof promqlImplementationSchema>;
+export type ToolSpec = z.infer<typeof toolSchema>;
+export type ToolsetSpec = z.infer<typeof toolsetFileSchema>;
+export type Prerequisite = z.infer<typeof prerequisiteSchema>;
