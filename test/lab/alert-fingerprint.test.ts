@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { alertFingerprint } from '../../src/lab/alert-fingerprint.js';
+
+// Reference values from prometheus/common model/signature_test.go (TestMetricToFingerprint and
+// the BenchmarkMetricToFingerprint* cases), printed as Fingerprint.String() prints them (%016x).
+const hex = (decimal: bigint): string => decimal.toString(16).padStart(16, '0');
+
+describe('alertFingerprint', () => {
+  it('matches Prometheus when the label set is empty', () => {
+    expect(alertFingerprint({})).toBe(hex(14695981039346656037n));
+  });
+
+  it('matches Prometheus when given the published two-label set', () => {
+    expect(alertFingerprint({ name: 'garland, briggs', fear: 'love is not enough' })).toBe(hex(5799056148416392346n));
+    expect(alertFingerprint({ name: 'garland, briggs', fear: 'love is not enough' })).toBe('507a62d79ee76c9a');
+  });
+
+  it('matches Prometheus when given the published one- and three-label sets', () => {
+    expect(alertFingerprint({ 'first-label': 'first-label-value' })).toBe(hex(5146282821936882169n));
+    expect(
+      alertFingerprint({
+        'third-label': 'third-label-value',
+        'first-label': 'first-label-value',
+        'second-label': 'second-label-value',
+      }),
+    ).toBe(hex(13843036195897128121n));
+  });
+
+  it('pads to 16 hex digits and ignores key order when labels are given in any order', () => {
+    const first = alertFingerprint({ alertname: 'A', severity: 'critical' });
+    expect(first).toMatch(/^[0-9a-f]{16}$/);
+    expect(alertFingerprint({ severity: 'critical', alertname: 'A' })).toBe(first);
+  });
+
+  it('changes when a name and value boundary moves, thanks to the separators', () => {
+    expect(alertFingerprint({ a: 'bb', b: 'c' })).not.toBe(alertFingerprint({ a: 'b', bb: 'c' }));
+  });
+});
