@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Issue } from '../core/errors.js';
 import { HolmesError } from '../core/errors.js';
-import { parseYamlSource, type YamlSource } from '../core/yaml-source.js';
+import { formatPath, lineAt, parseYamlSource, type YamlSource } from '../core/yaml-source.js';
 import { configSchema, type HolmesConfig } from './config-schema.js';
 import { envOverrides } from './env-overrides.js';
 
@@ -40,20 +40,18 @@ function merge(base: unknown, override: unknown): unknown {
   return out;
 }
 
-function readConfigFile(file: string): YamlSource {
-  const source = parseYamlSource(readFileSync(file, 'utf8'));
-  if (source.errors.length > 0) {
-    throw new HolmesError('CONFIG_INVALID', `The config file ${file} is not valid YAML.`, {
-      issues: source.errors.map((error) => ({ path: '', message: error.message, file, ...(error.line ? { line: error.line } : {}) })),
-      fix: 'Fix the YAML syntax at the line shown.',
-    });
+function readConfigFile(file: string): { source: YamlSource; value: unknown } {
+  const { source, issues } = parseYamlSource(readFileSync(file, 'utf8'), file);
+  if (issues.length > 0) {
+    throw new HolmesError('CONFIG_INVALID', `The config file ${file} is not valid YAML.`, { issues, fix: 'Fix the YAML syntax at the line shown.' });
   }
-  if (source.value !== null && source.value !== undefined && !isPlainObject(source.value)) {
+  const value: unknown = source.document.toJS();
+  if (value !== null && value !== undefined && !isPlainObject(value)) {
     throw new HolmesError('CONFIG_INVALID', `The config file ${file} must hold a mapping (key: value), not a list or scalar.`, {
       fix: 'See the README section "Configuration" for the layout.',
     });
   }
-  return source;
+  return { source, value };
 }
 
 /** File (or default locations) → HOLMES_* environment → flags, validated once. */
@@ -72,22 +70,21 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   } else {
     file = defaultConfigPaths(cwd, env).find((candidate) => existsSync(candidate));
   }
-  const source = file ? readConfigFile(file) : undefined;
+  const read = file ? readConfigFile(file) : undefined;
   const { overrides, unknown } = envOverrides(configSchema, env);
   const warnings = unknown.map((name) => `Ignoring environment variable ${name}: it names no config field.`);
-  const merged = merge(merge(source?.value ?? {}, overrides), options.overrides ?? {});
+  const merged = merge(merge(read?.value ?? {}, overrides), options.overrides ?? {});
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
     const issues: Issue[] = parsed.error.issues.map((issue) => {
-      const path = issue.path.map(String);
-      const line = source?.lineOf(issue.path as Array<string | number>);
       const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
-      const where = keys.length > 0 ? [...path, keys[0]!] : path;
+      const where = [...issue.path, ...keys.slice(0, 1)];
+      const line = read ? lineAt(read.source, where, { key: keys.length > 0 }) : undefined;
       return {
-        path: where.join('.') || '(root)',
+        path: formatPath(where) || '(root)',
         message: keys.length > 0 ? `unknown key${keys.length > 1 ? 's' : ''} ${keys.join(', ')}` : issue.message,
         ...(file ? { file } : {}),
-        ...(line ? { line: source?.lineOf([...path, ...keys.slice(0, 1)]) ?? line } : {}),
+        ...(line ? { line } : {}),
       };
     });
     throw new HolmesError('CONFIG_INVALID', `The configuration is invalid (${issues.length} problem${issues.length > 1 ? 's' : ''}).`, {

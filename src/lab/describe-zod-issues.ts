@@ -1,8 +1,8 @@
 import type { z } from 'zod';
 import type { Issue } from '../core/errors.js';
 import { FIELD_HELP, fieldKey, KNOWN_KEYS } from './scenario-schema.js';
-import type { YamlSource } from './yaml-source.js';
-import { formatPath, lineAt } from './yaml-source.js';
+import type { YamlSource } from '../core/yaml-source.js';
+import { formatPath, lineAt } from '../core/yaml-source.js';
 
 /** Turns zod's findings on scenario.yaml into issues that say where, what was expected, and the fix. */
 export function describeZodIssues(zodIssues: readonly z.core.$ZodIssue[], source: YamlSource, raw: unknown): Issue[] {

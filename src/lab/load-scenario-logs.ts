@@ -5,8 +5,8 @@ import { HolmesError } from '../core/errors.js';
 import type { ScenarioLog } from './scenario.js';
 import type { LogEntry } from './scenario-schema.js';
 import { substituteNowPrefix } from './substitute-now.js';
-import type { YamlSource } from './yaml-source.js';
-import { lineAt } from './yaml-source.js';
+import type { YamlSource } from '../core/yaml-source.js';
+import { lineAt } from '../core/yaml-source.js';
 
 export interface LoadScenarioLogsOptions {
   /** The scenario folder; log files are relative to it. */

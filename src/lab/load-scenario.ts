@@ -14,8 +14,8 @@ import { rfc3339 } from './rfc3339.js';
 import type { Scenario } from './scenario.js';
 import type { LogEntry } from './scenario-schema.js';
 import { scenarioFileSchema } from './scenario-schema.js';
-import type { YamlSource } from './yaml-source.js';
-import { lineAt, parseYamlSource } from './yaml-source.js';
+import type { YamlSource } from '../core/yaml-source.js';
+import { lineAt, parseYamlSource } from '../core/yaml-source.js';
 
 export interface LoadScenarioOptions {
   /** The moment of investigation; defaults to the current time truncated to the second. */

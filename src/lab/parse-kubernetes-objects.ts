@@ -5,8 +5,8 @@ import type { KubeObject } from '../core/kube-object.js';
 import { fillObjectDefaults } from './fill-object-defaults.js';
 import { LAB_KINDS } from './lab-kinds.js';
 import { substituteNow } from './substitute-now.js';
-import type { YamlSource } from './yaml-source.js';
-import { lineAt, parseYamlStream } from './yaml-source.js';
+import type { YamlSource } from '../core/yaml-source.js';
+import { lineAt, parseYamlStream } from '../core/yaml-source.js';
 
 export interface ParseKubernetesObjectsOptions {
   /** The file name used in issues. */

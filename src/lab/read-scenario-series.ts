@@ -3,8 +3,8 @@ import { HolmesError } from '../core/errors.js';
 import { expandSeriesValues } from './notation.js';
 import type { ScenarioSeries } from './scenario.js';
 import { parseSeriesSelector } from './series-selector.js';
-import type { YamlSource } from './yaml-source.js';
-import { lineAt, sourceText } from './yaml-source.js';
+import type { YamlSource } from '../core/yaml-source.js';
+import { lineAt, sourceText } from '../core/yaml-source.js';
 
 /**
  * Parses the `series:` entries of scenario.yaml: each selector and its values. Entries whose

@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Mustache from 'mustache';
 import type { Issue } from '../core/errors.js';
-import { parseYamlSource } from '../core/yaml-source.js';
+import { formatPath, lineAt, parseYamlSource } from '../core/yaml-source.js';
 import { toolsetFileSchema, type ToolSpec, type ToolsetSpec } from './toolset-schema.js';
 
 /** Where the built-in toolsets live, whether running from src/ (tsx) or dist/. */
@@ -73,13 +73,11 @@ function crossCheck(spec: ToolsetSpec, builtins: ReadonlySet<string>): Array<{ p
 }
 
 async function loadFile(file: string, builtins: ReadonlySet<string>): Promise<{ spec?: ToolsetSpec; issues: Issue[] }> {
-  const source = parseYamlSource(await readFile(file, 'utf8'));
-  if (source.errors.length > 0) {
-    return { issues: source.errors.map((error) => ({ file, path: '', message: error.message, ...(error.line ? { line: error.line } : {}), fix: 'Fix the YAML syntax at that line.' })) };
-  }
-  const parsed = toolsetFileSchema.safeParse(source.value);
-  const locate = (path: ReadonlyArray<PropertyKey>) => {
-    const line = source.lineOf(path as Array<string | number>);
+  const { source, issues: syntax } = parseYamlSource(await readFile(file, 'utf8'), file);
+  if (syntax.length > 0) return { issues: syntax };
+  const parsed = toolsetFileSchema.safeParse(source.document.toJS());
+  const locate = (path: ReadonlyArray<PropertyKey>, key = false) => {
+    const line = lineAt(source, path, { key });
     return line ? { line } : {};
   };
   if (!parsed.success) {
@@ -89,9 +87,9 @@ async function loadFile(file: string, builtins: ReadonlySet<string>): Promise<{ 
         const path = [...issue.path, ...keys.slice(0, 1)];
         return {
           file,
-          path: path.map(String).join('.') || '(root)',
+          path: formatPath(path) || '(root)',
           message: keys.length > 0 ? `unknown key${keys.length > 1 ? 's' : ''} ${keys.join(', ')}` : issue.message,
-          ...locate(path),
+          ...locate(path, keys.length > 0),
           fix: 'See the toolset format in toolsets/README.md.',
         };
       }),
@@ -99,7 +97,7 @@ async function loadFile(file: string, builtins: ReadonlySet<string>): Promise<{ 
   }
   const problems = crossCheck(parsed.data, builtins);
   if (problems.length > 0) {
-    return { issues: problems.map((problem) => ({ file, path: problem.path.join('.'), message: problem.message, fix: problem.fix, ...locate(problem.path) })) };
+    return { issues: problems.map((problem) => ({ file, path: formatPath(problem.path), message: problem.message, fix: problem.fix, ...locate(problem.path) })) };
   }
   return { spec: parsed.data, issues: [] };
 }
