@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alertFingerprint } from '../../src/lab/alert-fingerprint.js';
+import { alertFingerprint } from '../../src/core/alert-fingerprint.js';
 
 // Reference values from prometheus/common model/signature_test.go (TestMetricToFingerprint and
 // the BenchmarkMetricToFingerprint* cases), printed as Fingerprint.String() prints them (%016x).

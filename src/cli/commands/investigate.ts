@@ -1,0 +1,50 @@
+import { readFile } from 'node:fs/promises';
+import type { Alert } from '../../core/alert.js';
+import { HolmesError } from '../../core/errors.js';
+import type { CommandContext } from '../command-context.js';
+import { writeJson } from '../command-context.js';
+import { withSources, type SourceOptions } from '../with-sources.js';
+
+export interface InvestigateCommandOptions extends SourceOptions {
+  alertFile?: string;
+}
+
+async function readAlerts(file: string): Promise<Alert[]> {
+  const [{ parse }, { parseAlertInput }] = await Promise.all([import('yaml'), import('../../integrations/alertmanager/parse-alert-input.js')]);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new HolmesError('USAGE', `Cannot read the alert file ${file}.`, { fix: 'Give the path of a JSON or YAML file holding one alert or an Alertmanager webhook body.' });
+  }
+  let value: unknown;
+  try {
+    value = parse(text); // YAML is a superset of JSON: both work.
+  } catch (error) {
+    throw new HolmesError('ALERT_INVALID', `The alert file ${file} is neither JSON nor YAML: ${(error as Error).message.split('\n')[0]}`, { fix: 'Check the syntax of the file.' });
+  }
+  return parseAlertInput(value, { source: 'file' });
+}
+
+/** `holmes investigate`: the deterministic investigation of an alert (file) or of a scenario in the lab. */
+export async function investigateCommand(context: CommandContext, options: InvestigateCommandOptions): Promise<void> {
+  if (!options.alertFile && !options.scenario) {
+    throw new HolmesError('USAGE', 'Nothing to investigate.', { fix: 'Pass --alert-file FILE (an alert or webhook body) or --scenario DIR (a frozen incident, run in the lab).' });
+  }
+  const fileAlerts = options.alertFile ? await readAlerts(options.alertFile) : undefined;
+  const [{ createInvestigator }, { renderInvestigation }] = await Promise.all([import('../../investigator/create-investigator.js'), import('../render-investigation.js')]);
+  const results = await withSources(context, options, async (config, scenario) => {
+    const alerts = fileAlerts ?? (scenario ? [scenario.alert] : []);
+    const investigator = await createInvestigator(config);
+    for (const failure of investigator.runbooks.failures) context.logger.warn({ file: failure.file, issues: failure.issues }, 'runbook skipped: invalid');
+    const tty = Boolean((context.err as NodeJS.WriteStream).isTTY) && !context.json;
+    const out = [];
+    for (const alert of alerts) {
+      const result = await investigator.investigate(alert, tty ? (step) => context.err.write(`  ${step.kind.padEnd(8)} ${step.message}${step.durationMs !== undefined ? ` (${step.durationMs} ms)` : ''}\n`) : undefined);
+      out.push(result);
+      if (!context.json) context.out.write(`${renderInvestigation(result)}\n`);
+    }
+    return out;
+  });
+  if (context.json) writeJson(context, results.length === 1 ? results[0] : results);
+}

@@ -1,0 +1,45 @@
+import type { InvestigationResult } from '../core/investigation.js';
+
+const MARK = { supports: '+', contradicts: '-', inconclusive: '?', unavailable: '·' } as const;
+
+/** The report a person reads in a terminal: cause, evidence, remediation, what was not checked. */
+export function renderInvestigation(result: InvestigationResult, options: { hypotheses?: number } = {}): string {
+  const lines: string[] = [];
+  const labels = Object.entries(result.alert.labels).filter(([name]) => name !== 'alertname').map(([name, value]) => `${name}=${value}`).join(' ');
+  lines.push(`Alert ${result.alert.labels.alertname ?? '?'} ${labels}`);
+  lines.push(`Status ${result.status} · ${result.mode} · ${result.timings.durationMs} ms · ${result.usage.queries} queries · 0 tokens`);
+  lines.push('');
+  if (result.rootCause) {
+    lines.push(`ROOT CAUSE  ${result.rootCause.id} — ${result.rootCause.title} (confidence ${Math.round(result.rootCause.confidence * 100)}%)`);
+    lines.push(`  ${result.rootCause.summary}`);
+  } else {
+    lines.push('ROOT CAUSE  not determined from the evidence');
+  }
+  lines.push('');
+  lines.push('HYPOTHESES');
+  for (const hypothesis of result.hypotheses.slice(0, options.hypotheses ?? 3)) {
+    lines.push(`  ${hypothesis.cause} score ${hypothesis.score} confidence ${Math.round(hypothesis.confidence * 100)}%`);
+    for (const evidence of hypothesis.evidence) lines.push(`    ${MARK[evidence.verdict]} ${evidence.sentence}`);
+  }
+  if (result.remediation) {
+    lines.push('');
+    lines.push(`REMEDIATION (runbook ${result.remediation.runbook}; Holmes applies nothing)`);
+    result.remediation.steps.forEach((step, index) => {
+      lines.push(`  ${index + 1}. ${step.title}`);
+      if (step.command) lines.push(...step.command.split('\n').map((line) => `       ${line}`));
+      if (step.details) lines.push(`     ${step.details}`);
+    });
+  }
+  const entities = result.entities;
+  lines.push('');
+  lines.push(
+    `ENTITIES namespace ${entities.namespace ?? '?'} · workload ${entities.workload ? `${entities.workload.kind}/${entities.workload.name}` : '?'} · pods ${entities.pods.map((pod) => pod.name).join(', ') || '-'} · nodes ${entities.nodes.join(', ') || '-'}${entities.gpus.length ? ` · GPUs ${entities.gpus.map((gpu) => `${gpu.node}/${gpu.gpu}`).join(', ')}` : ''}${entities.model ? ` · model ${entities.model}` : ''}${entities.team ? ` · team ${entities.team}` : ''}`,
+  );
+  if (result.notChecked.length > 0) {
+    lines.push('');
+    lines.push('NOT CHECKED');
+    for (const item of result.notChecked.slice(0, 8)) lines.push(`  · ${item}`);
+    if (result.notChecked.length > 8) lines.push(`  … ${result.notChecked.length - 8} more (see --json)`);
+  }
+  return `${lines.join('\n')}\n`;
+}

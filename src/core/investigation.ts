@@ -1,0 +1,80 @@
+import type { Alert } from './alert.js';
+import type { ToolResult } from './tool-result.js';
+
+export type Verdict = 'supports' | 'contradicts' | 'inconclusive' | 'unavailable';
+
+/** What one runbook check found, in a sentence for a human and with the tool result behind it. */
+export interface Evidence {
+  runbook: string;
+  check: string;
+  verdict: Verdict;
+  weight: number;
+  required: boolean;
+  sentence: string;
+  /** The tool call behind the evidence (text, data, exact requests). */
+  tool: Pick<ToolResult, 'toolset' | 'tool' | 'params' | 'status' | 'text' | 'requests'> & { error?: string };
+  facts: Record<string, unknown>;
+}
+
+export interface Hypothesis {
+  cause: string;
+  title: string;
+  class: string;
+  score: number;
+  confidence: number;
+  /** Why it was considered: the alert matched its runbook, or a symptom was found. */
+  candidateBecause: string[];
+  evidence: Evidence[];
+}
+
+export interface RemediationStep {
+  title: string;
+  command?: string;
+  details?: string;
+}
+
+/** The concrete things an investigation is about, resolved from the alert through the sources. */
+export interface Entities {
+  alertname: string;
+  namespace?: string;
+  service?: string;
+  workload?: { kind: string; name: string };
+  pods: Array<{ namespace: string; name: string; node?: string }>;
+  containers: string[];
+  nodes: string[];
+  gpus: Array<{ node: string; gpu: string; uuid?: string }>;
+  model?: string;
+  team?: string;
+  apiKey?: string;
+  hpa?: string;
+  /** How each entity was found, for the report. */
+  notes: string[];
+  /** What the labels named but could not be found, and why. */
+  unresolved: string[];
+}
+
+export type InvestigationStatus = 'completed' | 'degraded' | 'budget-exceeded' | 'failed';
+
+export interface InvestigationStep {
+  at: string;
+  kind: 'entities' | 'symptom' | 'check' | 'rank' | 'note';
+  message: string;
+  durationMs?: number;
+}
+
+export interface InvestigationResult {
+  id: string;
+  alert: Alert;
+  mode: 'deterministic' | 'llm';
+  status: InvestigationStatus;
+  rootCause: { id: string; title: string; confidence: number; summary: string } | null;
+  hypotheses: Hypothesis[];
+  remediation: { runbook: string; steps: RemediationStep[] } | null;
+  entities: Entities;
+  symptoms: string[];
+  /** What could not be checked, and why. */
+  notChecked: string[];
+  usage: { modelCalls: number; inputTokens: number; outputTokens: number; usd: number; toolCalls: number; queries: number };
+  timings: { startedAt: string; durationMs: number; entitiesMs: number; checksMs: number };
+  steps: InvestigationStep[];
+}

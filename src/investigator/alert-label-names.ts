@@ -1,0 +1,32 @@
+/**
+ * Label names that carry an entity, in order of preference. Teams and exporters spell them
+ * differently; this table (not the alert name) is how an alert is tied to what it is about.
+ */
+export const ALERT_LABEL_NAMES = {
+  namespace: ['namespace', 'exported_namespace', 'kubernetes_namespace', 'k8s_namespace_name'],
+  pod: ['pod', 'pod_name', 'exported_pod', 'kubernetes_pod_name', 'k8s_pod_name'],
+  container: ['container', 'container_name', 'exported_container'],
+  service: ['service', 'app', 'app_kubernetes_io_name', 'k8s_app', 'application'],
+  deployment: ['deployment', 'k8s_deployment_name'],
+  statefulset: ['statefulset'],
+  daemonset: ['daemonset'],
+  job: ['job_name', 'cronjob'],
+  hpa: ['horizontalpodautoscaler', 'hpa'],
+  node: ['node', 'Hostname', 'hostname', 'kubernetes_node', 'k8s_node_name', 'nodename'],
+  gpu: ['gpu', 'gpu_index'],
+  model: ['model_name', 'model', 'served_model_name'],
+  team: ['team', 'owner_team', 'cost_center'],
+  apiKey: ['api_key_alias', 'key_alias', 'hashed_api_key', 'api_key'],
+} as const;
+
+export type AlertEntityLabel = keyof typeof ALERT_LABEL_NAMES;
+
+export function labelValue(labels: Record<string, string>, entity: AlertEntityLabel): string | undefined {
+  for (const name of ALERT_LABEL_NAMES[entity]) {
+    const value = labels[name]?.trim();
+    if (value) return value;
+  }
+  // `instance` is host:port for node_exporter; the host part names a node.
+  if (entity === 'node' && labels.instance && !/^\d+\.\d+\.\d+\.\d+(:\d+)?$/.test(labels.instance)) return labels.instance.replace(/:\d+$/, '');
+  return undefined;
+}

@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import { parseDuration } from '../core/duration.js';
+import Mustache from 'mustache';
+import pLimit from 'p-limit';
+import type { Alert } from '../core/alert.js';
+import type { Evidence, InvestigationResult, InvestigationStep, RemediationStep } from '../core/investigation.js';
+import type { ToolResult } from '../core/tool-result.js';
+import type { CheckSpec, Runbook } from '../runbooks/runbook-schema.js';
+import type { Toolbox } from '../toolsets/create-toolbox.js';
+import { entityView } from './entity-view.js';
+import { evaluateCheck } from './evaluate-check.js';
+import { rankHypotheses, type ScoredRunbook } from './rank-hypotheses.js';
+import { resolveEntities } from './resolve-entities.js';
+
+export interface InvestigateOptions {
+  alert: Alert;
+  toolbox: Toolbox;
+  runbooks: Runbook[];
+  now?: () => Date;
+  /** Tool calls in flight at once. */
+  concurrency?: number;
+  /** Progress, for a TTY: called as each stage and check finishes. */
+  onStep?: (step: InvestigationStep) => void;
+}
+
+function alertMatches(runbook: Runbook, alert: Alert): boolean {
+  const text = [alert.labels.alertname ?? '', alert.annotations.summary ?? '', alert.annotations.description ?? ''].join(' ');
+  return runbook.candidate.alerts.some((pattern) => new RegExp(pattern, 'i').test(text));
+}
+
+function renderPlain(template: string, view: Record<string, unknown>): string {
+  return Mustache.render(template, view, undefined, { escape: (value: unknown) => String(value) });
+}
+
+/** The key checks of a runbook: its required ones, or its heaviest when none is marked. */
+function keyChecks(runbook: Runbook): CheckSpec[] {
+  const required = runbook.checks.filter((check) => check.required);
+  if (required.length > 0) return required;
+  return [[...runbook.checks].sort((left, right) => right.weight - left.weight)[0]!];
+}
+
+/**
+ * The deterministic investigation: entities from the alert; the key check of every runbook
+ * (triage: which causes show their symptom); every check of the candidates; ranked causes.
+ * Zero tokens; every tool call goes through the read-only toolbox.
+ */
+export async function investigate(options: InvestigateOptions): Promise<InvestigationResult> {
+  const now = options.now ?? (() => new Date());
+  const startedAt = now();
+  const started = performance.now();
+  const steps: InvestigationStep[] = [];
+  const step = (kind: InvestigationStep['kind'], message: string, durationMs?: number) => {
+    const entry: InvestigationStep = { at: new Date().toISOString(), kind, message, ...(durationMs === undefined ? {} : { durationMs: Math.round(durationMs) }) };
+    steps.push(entry);
+    options.onStep?.(entry);
+  };
+  const { alert, toolbox, runbooks } = options;
+
+  const entities = await resolveEntities(alert, toolbox);
+  const entitiesMs = performance.now() - started;
+  const resolved = [
+    entities.namespace && `namespace ${entities.namespace}`,
+    entities.workload && `${entities.workload.kind} ${entities.workload.name}`,
+    entities.pods.length > 0 && `${entities.pods.length} pod(s)`,
+    entities.nodes.length > 0 && `node(s) ${entities.nodes.join(', ')}`,
+    entities.gpus.length > 0 && `${entities.gpus.length} GPU(s)`,
+    entities.model && `model ${entities.model}`,
+    entities.team && `team ${entities.team}`,
+    entities.apiKey && `key ${entities.apiKey}`,
+  ].filter(Boolean);
+  step('entities', `resolved ${resolved.join(', ') || 'nothing beyond the alert labels'}`, entitiesMs);
+
+  const view = entityView(entities, alert, startedAt);
+  const alertStartMs = Number.isFinite(Date.parse(alert.startsAt)) ? Date.parse(alert.startsAt) : startedAt.getTime();
+  const scope = { view, entities, now: startedAt, alertStartMs, windowMs: parseDuration(view.window!) };
+  const limit = pLimit(options.concurrency ?? 8);
+  const cache = new Map<string, Promise<ToolResult>>();
+  const runChecks = (runbook: Runbook, checks: CheckSpec[]) =>
+    Promise.all(
+      checks.map((check) =>
+        limit(async () => {
+          const begin = performance.now();
+          const outcome = await evaluateCheck(runbook.id, check, scope, toolbox, cache);
+          step('check', `${runbook.id}/${check.id}: ${outcome.evidence.verdict}`, performance.now() - begin);
+          return outcome;
+        }),
+      ),
+    );
+
+  // Triage: the key check of every runbook, so candidates come from symptoms, not the alert name alone.
+  const checksStarted = performance.now();
+  const triage = await Promise.all(runbooks.map(async (runbook) => ({ runbook, outcomes: await runChecks(runbook, keyChecks(runbook)) })));
+  const symptoms: string[] = [];
+  let candidates: ScoredRunbook[] = [];
+  for (const { runbook, outcomes } of triage) {
+    const because: string[] = [];
+    const alertMatched = alertMatches(runbook, alert);
+    if (alertMatched) because.push('the alert names its symptom');
+    for (const outcome of outcomes) {
+      if (outcome.evidence.verdict === 'supports') {
+        because.push(outcome.evidence.sentence);
+        symptoms.push(outcome.evidence.sentence);
+      }
+    }
+    candidates.push({ runbook, evidence: outcomes.map((outcome) => outcome.evidence), candidateBecause: because, alertMatched });
+  }
+  const considered = candidates.filter((candidate) => candidate.candidateBecause.length > 0);
+  const ruledOut = candidates.filter((candidate) => candidate.candidateBecause.length === 0);
+  if (considered.length === 0) step('note', 'no runbook matched the alert or showed its key symptom; checking every runbook');
+  candidates = considered.length > 0 ? considered : candidates;
+  step('symptom', `${considered.length} candidate cause(s): ${candidates.map((candidate) => candidate.runbook.id).join(', ')}`);
+
+  await Promise.all(
+    candidates.map(async (candidate) => {
+      const done = new Set(candidate.evidence.map((evidence) => evidence.check));
+      const rest = candidate.runbook.checks.filter((check) => !done.has(check.id));
+      const outcomes = await runChecks(candidate.runbook, rest);
+      const order = new Map(candidate.runbook.checks.map((check, index) => [check.id, index]));
+      candidate.evidence = [...candidate.evidence, ...outcomes.map((outcome) => outcome.evidence)].sort((left, right) => order.get(left.check)! - order.get(right.check)!);
+    }),
+  );
+  const checksMs = performance.now() - checksStarted;
+  const hypotheses = [...rankHypotheses(candidates), ...rankHypotheses(considered.length > 0 ? ruledOut : [])];
+  const top = hypotheses[0];
+  const rootCause = top && top.confidence > 0 ? top : undefined;
+  step('rank', rootCause ? `root cause ${rootCause.cause} (confidence ${rootCause.confidence})` : 'no cause is supported by the evidence');
+
+  const supporting = (rootCause?.evidence ?? []).filter((evidence) => evidence.verdict === 'supports');
+  const facts = Object.assign({}, ...supporting.map((evidence) => evidence.facts)) as Record<string, unknown>;
+  const runbook = rootCause ? runbooks.find((candidate) => candidate.id === rootCause.cause) : undefined;
+  const remediationView = { ...view, ...Object.fromEntries(Object.entries(facts).map(([key, value]) => [key, Array.isArray(value) ? value.join(', ') : value])) };
+  const remediation = runbook
+    ? {
+        runbook: runbook.id,
+        steps: runbook.remediation.map(
+          (entry): RemediationStep => ({
+            title: renderPlain(entry.title, remediationView),
+            ...(entry.command ? { command: renderPlain(entry.command, remediationView) } : {}),
+            ...(entry.details ? { details: renderPlain(entry.details, remediationView) } : {}),
+          }),
+        ),
+      }
+    : null;
+
+  const allEvidence: Evidence[] = hypotheses.flatMap((hypothesis) => hypothesis.evidence);
+  const notChecked = [...new Set([...entities.unresolved, ...allEvidence.filter((evidence) => evidence.verdict === 'unavailable').map((evidence) => evidence.sentence)])];
+  const upstreamDown = [...cache.values()].length > 0 && (await Promise.all(cache.values())).some((result) => result.status === 'error' && /not reachable|unavailable|ECONNREFUSED|timed out|took longer/i.test(result.text));
+  const queries = (await Promise.all(cache.values())).reduce((sum, result) => sum + result.requests.length, 0);
+  const summary = rootCause
+    ? `${rootCause.title}${entities.workload ? ` (${entities.workload.name}${entities.namespace ? ` in ${entities.namespace}` : ''})` : ''}: ${supporting[0]?.sentence ?? ''}${supporting[1] ? ` ${supporting[1].sentence}` : ''}`.trim()
+    : 'No runbook cause is supported by the evidence; see the hypotheses and what could not be checked.';
+  return {
+    id: randomUUID(),
+    alert,
+    mode: 'deterministic',
+    status: upstreamDown ? 'degraded' : 'completed',
+    rootCause: rootCause ? { id: rootCause.cause, title: rootCause.title, confidence: rootCause.confidence, summary } : null,
+    hypotheses,
+    remediation,
+    entities,
+    symptoms,
+    notChecked,
+    usage: { modelCalls: 0, inputTokens: 0, outputTokens: 0, usd: 0, toolCalls: cache.size, queries },
+    timings: { startedAt: startedAt.toISOString(), durationMs: Math.round(performance.now() - started), entitiesMs: Math.round(entitiesMs), checksMs: Math.round(checksMs) },
+    steps,
+  };
+}

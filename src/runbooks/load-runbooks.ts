@@ -1,0 +1,100 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import jsonata from 'jsonata';
+import Mustache from 'mustache';
+import type { Issue } from '../core/errors.js';
+import { formatPath, lineAt, parseYamlSource } from '../core/yaml-source.js';
+import { runbookFrontMatterSchema, type Runbook } from './runbook-schema.js';
+
+/** The built-in runbooks, whether running from src/ (tsx) or dist/. */
+export const BUILTIN_RUNBOOKS_DIR = new URL('../../runbooks/', import.meta.url).pathname;
+
+export interface LoadRunbooksResult {
+  runbooks: Runbook[];
+  /** One entry per broken file, naming file, field and fix; the others still load. */
+  failures: Array<{ file: string; issues: Issue[] }>;
+}
+
+const FORMAT_FIX = 'See the runbook format in runbooks/README.md.';
+
+function splitFrontMatter(text: string): { front: string; body: string } | undefined {
+  const match = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/.exec(text);
+  return match ? { front: match[1]!, body: match[2]!.trim() } : undefined;
+}
+
+/** JSONata expressions and templates are compiled once here, so a typo is a load error with its field. */
+function compileIssues(runbook: Runbook): Array<{ path: Array<string | number>; message: string }> {
+  const problems: Array<{ path: Array<string | number>; message: string }> = [];
+  runbook.checks.forEach((check, index) => {
+    const expressions: Array<[Array<string | number>, string]> = [
+      [['checks', index, 'supports'], check.supports],
+      ...(check.contradicts ? [[['checks', index, 'contradicts'], check.contradicts] as [Array<string | number>, string]] : []),
+      ...Object.entries(check.facts).map(([name, expression]): [Array<string | number>, string] => [['checks', index, 'facts', name], expression]),
+    ];
+    for (const [path, expression] of expressions) {
+      try {
+        jsonata(expression);
+      } catch (error) {
+        problems.push({ path, message: `invalid JSONata: ${(error as Error).message}` });
+      }
+    }
+    for (const [name, template] of Object.entries(check.explain)) {
+      try {
+        Mustache.parse(template ?? '');
+      } catch (error) {
+        problems.push({ path: ['checks', index, 'explain', name], message: `invalid template: ${(error as Error).message}` });
+      }
+    }
+  });
+  return problems;
+}
+
+async function loadRunbook(file: string): Promise<{ runbook?: Runbook; issues: Issue[] }> {
+  const text = await readFile(file, 'utf8');
+  const parts = splitFrontMatter(text);
+  if (!parts) {
+    return { issues: [{ file, line: 1, path: '(front matter)', message: 'the file does not start with a YAML front matter between --- lines', fix: FORMAT_FIX }] };
+  }
+  const { source, issues: syntax } = parseYamlSource(parts.front, file);
+  // Lines inside the front matter are one below the opening `---`.
+  const shift = (issue: Issue): Issue => (issue.line ? { ...issue, line: issue.line + 1 } : issue);
+  if (syntax.length > 0) return { issues: syntax.map(shift) };
+  const parsed = runbookFrontMatterSchema.safeParse(source.document.toJS());
+  const located = (path: ReadonlyArray<PropertyKey>, message: string, key = false): Issue =>
+    shift({ file, path: formatPath(path) || '(front matter)', message, ...(lineAt(source, path, { key }) ? { line: lineAt(source, path, { key })! } : {}), fix: FORMAT_FIX });
+  if (!parsed.success) {
+    return {
+      issues: parsed.error.issues.map((issue) => {
+        const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
+        return located([...issue.path, ...keys.slice(0, 1)], keys.length > 0 ? `unknown key${keys.length > 1 ? 's' : ''} ${keys.join(', ')}` : issue.message, keys.length > 0);
+      }),
+    };
+  }
+  const runbook: Runbook = { ...parsed.data, file, body: parts.body };
+  const problems = compileIssues(runbook);
+  if (problems.length > 0) return { issues: problems.map((problem) => located(problem.path, problem.message)) };
+  return { runbook, issues: [] };
+}
+
+/** Loads every `*.md` runbook (README.md excepted) of the given directories; later ids override earlier ones. */
+export async function loadRunbooks(directories: string[]): Promise<LoadRunbooksResult> {
+  const result: LoadRunbooksResult = { runbooks: [], failures: [] };
+  const byId = new Map<string, Runbook>();
+  for (const directory of directories) {
+    let names: string[];
+    try {
+      names = (await readdir(directory)).filter((name) => name.endsWith('.md') && name.toLowerCase() !== 'readme.md').sort();
+    } catch (error) {
+      result.failures.push({ file: directory, issues: [{ file: directory, path: '', message: `cannot read the runbooks directory (${(error as NodeJS.ErrnoException).code ?? error})`, fix: 'Check runbooks.directories in the config.' }] });
+      continue;
+    }
+    for (const name of names) {
+      const file = join(directory, name);
+      const { runbook, issues } = await loadRunbook(file);
+      if (runbook) byId.set(runbook.id, runbook);
+      else result.failures.push({ file, issues });
+    }
+  }
+  result.runbooks = [...byId.values()];
+  return result;
+}
