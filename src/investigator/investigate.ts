@@ -54,7 +54,19 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
     steps.push(entry);
     options.onStep?.(entry);
   };
-  const { alert, toolbox, runbooks } = options;
+  const { alert, runbooks } = options;
+  // Every tool call of this investigation (entities included) is counted here, whoever makes it.
+  let toolCalls = 0;
+  let queries = 0;
+  const toolbox: Toolbox = {
+    ...options.toolbox,
+    run: async (name, params) => {
+      const result = await options.toolbox.run(name, params);
+      toolCalls += 1;
+      queries += result.requests.length;
+      return result;
+    },
+  };
 
   const entities = await resolveEntities(alert, toolbox);
   const entitiesMs = performance.now() - started;
@@ -145,7 +157,6 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
   const allEvidence: Evidence[] = hypotheses.flatMap((hypothesis) => hypothesis.evidence);
   const notChecked = [...new Set([...entities.unresolved, ...allEvidence.filter((evidence) => evidence.verdict === 'unavailable').map((evidence) => evidence.sentence)])];
   const upstreamDown = [...cache.values()].length > 0 && (await Promise.all(cache.values())).some((result) => result.status === 'error' && /not reachable|unavailable|ECONNREFUSED|timed out|took longer/i.test(result.text));
-  const queries = (await Promise.all(cache.values())).reduce((sum, result) => sum + result.requests.length, 0);
   const summary = rootCause
     ? `${rootCause.title}${entities.workload ? ` (${entities.workload.name}${entities.namespace ? ` in ${entities.namespace}` : ''})` : ''}: ${supporting[0]?.sentence ?? ''}${supporting[1] ? ` ${supporting[1].sentence}` : ''}`.trim()
     : 'No runbook cause is supported by the evidence; see the hypotheses and what could not be checked.';
@@ -160,7 +171,7 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
     entities,
     symptoms,
     notChecked,
-    usage: { modelCalls: 0, inputTokens: 0, outputTokens: 0, usd: 0, toolCalls: cache.size, queries },
+    usage: { modelCalls: 0, inputTokens: 0, outputTokens: 0, usd: 0, toolCalls, queries },
     timings: { startedAt: startedAt.toISOString(), durationMs: Math.round(performance.now() - started), entitiesMs: Math.round(entitiesMs), checksMs: Math.round(checksMs) },
     steps,
   };

@@ -83,12 +83,33 @@ export async function resolveEntities(alert: Alert, toolbox: Toolbox): Promise<E
     const result = await toolbox.run('kubernetes_get', { kind: workload.kind, name: workload.name, namespace });
     if (ok(result)) pods = await podsBySelector(namespace, selectorString((result.data as Json).spec?.selector?.matchLabels), `${workload.kind} ${workload.name}`);
     else if (!service) entities.unresolved.push(`${workload.kind} ${namespace}/${workload.name} not found`);
+    // A manifest without spec.selector (the API server fills it for Jobs): the labels controllers put on their pods.
+    const fallbacks = workload.kind === 'Job' ? [`batch.kubernetes.io/job-name=${workload.name}`, `job-name=${workload.name}`] : [];
+    for (const selector of ok(result) ? fallbacks : []) {
+      if (pods.length > 0) break;
+      pods = await podsBySelector(namespace, selector, `${workload.kind} ${workload.name}`);
+    }
   }
   if (pods.length === 0 && service && namespace) {
     for (const selector of [`app=${service}`, `app.kubernetes.io/name=${service}`]) {
       pods = await podsBySelector(namespace, selector, `label ${selector}`);
       if (pods.length > 0) break;
     }
+  }
+  if (pods.length === 0 && namespace && (workload || service)) {
+    // No usable selector: follow ownership down (Deployment → ReplicaSets → Pods), then names.
+    const owner = workload?.name ?? service!;
+    const all = await toolbox.run('kubernetes_list', { kind: 'Pod', namespace, top_k: 200 });
+    const replicaSets = await toolbox.run('kubernetes_list', { kind: 'ReplicaSet', namespace, top_k: 200 });
+    const owned = new Set(
+      (ok(replicaSets) ? (replicaSets.data as KubeObject[]) : [])
+        .filter((replicaSet) => replicaSet.metadata.ownerReferences?.some((reference) => reference.name === owner))
+        .map((replicaSet) => replicaSet.metadata.name),
+    );
+    const candidates = ok(all) ? (all.data as KubeObject[]) : [];
+    pods = candidates.filter((pod) => pod.metadata.ownerReferences?.some((reference) => reference.name === owner || owned.has(reference.name)));
+    if (pods.length === 0) pods = candidates.filter((pod) => pod.metadata.name.startsWith(`${owner}-`));
+    if (pods.length > 0) entities.notes.push(`pods of ${owner} by ownership or name`);
   }
   if (pods.length === 0 && model) {
     const query = `group by (namespace, pod) ({__name__=~"vllm:num_requests_running|vllm:num_requests_waiting", model_name="${model.replace(/["\\]/g, '\\$&')}"})`;
