@@ -2,17 +2,32 @@ import type { HolmesConfig } from './config-schema.js';
 import { SECRET_PATHS } from './config-schema.js';
 import { describeSecret, type Secret } from './secret.js';
 
-const SECRET_HEADER = /^(authorization|x-api-key|api-key|cookie|proxy-authorization)$/i;
+// Any header whose name suggests a credential: Authorization, Cookie, X-Api-Key, X-Auth-Token,
+// Private-Token, X-Vault-Token… A header shown as redacted by mistake costs less than a leaked one.
+const SECRET_HEADER = /auth|cookie|token|secret|passw|api[-_]?key/i;
 
 /** The effective config as it may be printed: secrets shown by origin, never by value. */
 export function redactConfig(config: HolmesConfig): Record<string, unknown> {
   const copy = structuredClone(config) as unknown as Record<string, Record<string, unknown>>;
   for (const path of SECRET_PATHS) {
-    const [section, key] = path.split('.') as [string, string];
-    const holder = copy[section];
-    if (holder?.[key] !== undefined) holder[key] = describeSecret(holder[key] as Secret);
+    const keys = path.split('.');
+    const last = keys.pop()!;
+    const holder = keys.reduce<Record<string, unknown> | undefined>((node, key) => node?.[key] as Record<string, unknown> | undefined, copy);
+    const value = holder?.[last];
+    // A list of secrets (e.g. several bearer tokens) is redacted item by item.
+    if (Array.isArray(value)) holder![last] = value.map((item) => describeSecret(item as Secret));
+    else if (value !== undefined) holder![last] = describeSecret(value as Secret);
   }
   const headers = copy.prometheus?.headers as Record<string, string> | undefined;
   for (const name of Object.keys(headers ?? {})) if (SECRET_HEADER.test(name)) headers![name] = '[redacted]';
+  for (const [section, key] of [['prometheus', 'url'], ['kubernetes', 'server']] as const) {
+    const holder = copy[section];
+    if (typeof holder?.[key] === 'string') holder[key] = redactUrlPassword(holder[key]);
+  }
   return copy;
+}
+
+/** `https://user:pass@host` → `https://user:[redacted]@host`: a URL may carry basic-auth credentials. */
+function redactUrlPassword(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*):[^/]*@/i, '$1:[redacted]@');
 }

@@ -1,0 +1,26 @@
+import type { CommandContext } from '../command-context.js';
+
+export interface ServeOptions {
+  host?: string;
+  port?: string;
+}
+
+/** `holmes serve`: Alertmanager webhook receiver and HTTP API, until SIGINT/SIGTERM. */
+export async function serveCommand(context: CommandContext, options: ServeOptions): Promise<void> {
+  const [{ startServer }, { createInvestigator }] = await Promise.all([import('../../server/start-server.js'), import('../../investigator/create-investigator.js')]);
+  const config = structuredClone(context.config);
+  if (options.host) config.server.host = options.host;
+  if (options.port !== undefined) config.server.port = Number(options.port);
+  const investigator = await createInvestigator(config);
+  const server = await startServer({
+    config,
+    logger: context.logger,
+    // One investigation per group: the group's first alert leads; the others are in the record.
+    run: (alerts) => investigator.investigate(alerts[0]!),
+  });
+  context.err.write(`holmes serve listening on ${server.url} (webhook: POST ${server.url}/api/v1/alertmanager)\n`);
+  if (context.json) context.out.write(`${JSON.stringify({ url: server.url })}\n`);
+  const signal = await context.interrupted;
+  context.err.write(`${signal}: finishing in-flight investigations (up to ${config.server.shutdownGraceMs} ms)…\n`);
+  await server.close();
+}

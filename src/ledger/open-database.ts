@@ -1,0 +1,79 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { HolmesError } from '../core/errors.js';
+
+export type Db = Database.Database;
+
+const MIGRATIONS: string[] = [
+  `CREATE TABLE alerts (
+     id INTEGER PRIMARY KEY,
+     fingerprint TEXT NOT NULL,
+     starts_at TEXT NOT NULL,
+     group_key TEXT NOT NULL,
+     status TEXT NOT NULL,
+     alertname TEXT,
+     labels TEXT NOT NULL,
+     payload TEXT NOT NULL,
+     received_at TEXT NOT NULL,
+     resolved_at TEXT,
+     investigation_id TEXT,
+     UNIQUE (fingerprint, starts_at)
+   );
+   CREATE INDEX alerts_investigation ON alerts (investigation_id);
+   CREATE TABLE investigations (
+     id TEXT PRIMARY KEY,
+     group_key TEXT,
+     source TEXT NOT NULL,
+     alertname TEXT,
+     namespace TEXT,
+     team TEXT,
+     state TEXT NOT NULL,
+     mode TEXT,
+     created_at TEXT NOT NULL,
+     started_at TEXT,
+     finished_at TEXT,
+     resolved_at TEXT,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     alert_count INTEGER NOT NULL DEFAULT 0,
+     root_cause TEXT,
+     error TEXT,
+     result TEXT
+   );
+   CREATE INDEX investigations_state ON investigations (state, created_at);
+   CREATE INDEX investigations_group ON investigations (group_key, resolved_at);`,
+];
+
+export interface OpenDatabaseOptions {
+  path: string;
+  synchronous?: 'normal' | 'full';
+}
+
+/**
+ * Opens (and migrates) the SQLite store in WAL mode: readers never block the writer, and a
+ * committed transaction survives a crash of the process before anything is acknowledged.
+ */
+export function openDatabase(options: OpenDatabaseOptions): Db {
+  let db: Db;
+  try {
+    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    db = new Database(options.path);
+  } catch (error) {
+    throw new HolmesError('CONFIG_INVALID', `Cannot open the store at ${options.path}: ${(error as Error).message}`, {
+      cause: error,
+      fix: 'Set storage.path to a writable file (its folder is created if missing).',
+    });
+  }
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  const version = db.pragma('user_version', { simple: true }) as number;
+  for (let index = version; index < MIGRATIONS.length; index += 1) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[index]!);
+      db.pragma(`user_version = ${index + 1}`);
+    })();
+  }
+  return db;
+}

@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+import { HolmesError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import { parseAlertInput, webhookSchema } from '../integrations/alertmanager/parse-alert-input.js';
+import type { InvestigationStore } from '../ledger/investigation-store.js';
+import { createAuth, type AuthOptions } from './auth.js';
+import type { ServerMetrics } from './server-metrics.js';
+
+export interface AppOptions {
+  store: InvestigationStore;
+  metrics: ServerMetrics;
+  logger: Logger;
+  auth: AuthOptions;
+  bodyLimitBytes: number;
+  maxQueue: number;
+  maxAlertsPerGroup: number;
+  /** Called after new work is queued, to wake the workers. */
+  onQueued: () => void;
+  /** Answers a question like `holmes ask`; absent when no model is configured. */
+  ask?: (question: string) => Promise<unknown>;
+  isReady: () => boolean;
+}
+
+const RETRY_AFTER_SECONDS = 30;
+
+function issuesOf(error: z.ZodError) {
+  return error.issues.map((issue) => ({ path: issue.path.map(String).join('.') || '(root)', message: issue.message }));
+}
+
+async function readJson(context: Context): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
+  const type = context.req.header('content-type') ?? '';
+  if (!type.includes('json')) {
+    return { ok: false, response: context.json({ error: 'unsupported_media_type', message: 'Send Content-Type: application/json.' }, 415) };
+  }
+  try {
+    return { ok: true, value: await context.req.json() };
+  } catch {
+    return { ok: false, response: context.json({ error: 'invalid_json', message: 'The body is not valid JSON.' }, 400) };
+  }
+}
+
+const listQuery = z.strictObject({
+  status: z.string().max(32).optional(),
+  alertname: z.string().max(256).optional(),
+  team: z.string().max(256).optional(),
+  since: z.iso.datetime({ offset: true }).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+});
+
+/** The HTTP API: Alertmanager's webhook, investigations, ask, metrics and health. */
+export function createApp(options: AppOptions): Hono {
+  const { store, metrics, logger } = options;
+  const app = new Hono();
+  const auth = createAuth(options.auth);
+
+  app.get('/healthz', (context) => context.json({ status: 'ok' }));
+  app.get('/readyz', (context) => (options.isReady() ? context.json({ status: 'ready' }) : context.json({ status: 'not ready' }, 503)));
+  app.use('/api/*', auth);
+  app.use('/metrics', auth);
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: options.bodyLimitBytes,
+      onError: (context) => {
+        metrics.notificationsRejected.inc({ reason: 'too_large' });
+        return context.json({ error: 'payload_too_large', message: `The body is larger than ${options.bodyLimitBytes} bytes (server.bodyLimitBytes).` }, 413);
+      },
+    }),
+  );
+
+  app.post('/api/v1/alertmanager', async (context) => {
+    const body = await readJson(context);
+    if (!body.ok) {
+      metrics.notificationsRejected.inc({ reason: 'malformed' });
+      return body.response;
+    }
+    const parsed = webhookSchema.safeParse(body.value);
+    if (!parsed.success) {
+      metrics.notificationsRejected.inc({ reason: 'invalid' });
+      return context.json({ error: 'invalid_body', message: 'Not an Alertmanager webhook body (version 4).', issues: issuesOf(parsed.error) }, 400);
+    }
+    if (parsed.data.alerts.length === 0) {
+      metrics.notificationsRejected.inc({ reason: 'invalid' });
+      return context.json({ error: 'invalid_body', message: 'The webhook body has no alerts.' }, 400);
+    }
+    const alerts = parseAlertInput(parsed.data, { source: 'webhook' });
+    const groupKey = parsed.data.groupKey ?? `fingerprints:${alerts.map((alert) => alert.fingerprint).sort().join(',')}`;
+    const outcome = store.accept(alerts, { groupKey, groupStatus: parsed.data.status ?? 'firing', source: 'webhook', maxQueue: options.maxQueue, maxAlertsPerGroup: options.maxAlertsPerGroup });
+    if (outcome.queueFull) {
+      metrics.notificationsRejected.inc({ reason: 'queue_full' });
+      context.header('Retry-After', String(RETRY_AFTER_SECONDS));
+      return context.json({ error: 'queue_full', message: `The investigation queue is full (server.maxQueue = ${options.maxQueue}); retry later.` }, 503);
+    }
+    for (const alert of alerts) metrics.alertsReceived.inc({ status: alert.status });
+    metrics.alertsDeduplicated.inc(outcome.duplicates);
+    if (outcome.created) options.onQueued();
+    return context.json({ accepted: outcome.accepted, duplicates: outcome.duplicates, investigationId: outcome.investigationId ?? null, created: outcome.created });
+  });
+
+  app.post('/api/v1/investigations', async (context) => {
+    const body = await readJson(context);
+    if (!body.ok) return body.response;
+    let alerts;
+    try {
+      alerts = parseAlertInput(body.value, { source: 'api' });
+    } catch (error) {
+      if (HolmesError.isInstance(error)) return context.json({ error: 'invalid_body', message: error.message, issues: error.issues, fix: error.fix }, 400);
+      throw error;
+    }
+    const outcome = store.accept(alerts, { groupKey: `api:${randomUUID()}`, groupStatus: 'firing', source: 'api', maxQueue: options.maxQueue, maxAlertsPerGroup: options.maxAlertsPerGroup });
+    if (outcome.queueFull) {
+      context.header('Retry-After', String(RETRY_AFTER_SECONDS));
+      return context.json({ error: 'queue_full', message: 'The investigation queue is full; retry later.' }, 503);
+    }
+    if (!outcome.investigationId) return context.json({ error: 'duplicate', message: 'These alerts (fingerprint + startsAt) were already received; see GET /api/v1/investigations.' }, 409);
+    options.onQueued();
+    return context.json({ id: outcome.investigationId, state: 'queued', links: { self: `/api/v1/investigations/${outcome.investigationId}` } }, 202);
+  });
+
+  app.get('/api/v1/investigations', (context) => {
+    const parsed = listQuery.safeParse(context.req.query());
+    if (!parsed.success) return context.json({ error: 'invalid_query', message: 'Bad filter.', issues: issuesOf(parsed.error) }, 400);
+    const { status, ...rest } = parsed.data;
+    return context.json({ investigations: store.list({ ...rest, ...(status ? { state: status } : {}) }) });
+  });
+
+  app.get('/api/v1/investigations/:id', (context) => {
+    const found = store.get(context.req.param('id'));
+    if (!found) return context.json({ error: 'not_found', message: `No investigation ${context.req.param('id')}.` }, 404);
+    return context.json(found);
+  });
+
+  app.post('/api/v1/ask', async (context) => {
+    const body = await readJson(context);
+    if (!body.ok) return body.response;
+    const parsed = z.strictObject({ question: z.string().min(3).max(4000) }).safeParse(body.value);
+    if (!parsed.success) return context.json({ error: 'invalid_body', message: 'Send {"question": "…"}.', issues: issuesOf(parsed.error) }, 400);
+    if (!options.ask) {
+      return context.json({ error: 'no_model', message: 'No model is configured, so free-form questions cannot be answered. Add models to the config; meanwhile POST /api/v1/investigations runs the deterministic investigation.' }, 503);
+    }
+    return context.json((await options.ask(parsed.data.question)) as object);
+  });
+
+  app.get('/metrics', async (context) => {
+    metrics.queueDepth.set(store.queueDepth());
+    return context.body(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType });
+  });
+
+  app.notFound((context) => context.json({ error: 'not_found', message: `No route ${context.req.method} ${context.req.path}.` }, 404));
+  app.onError((error, context) => {
+    // No stack or internals in responses; the log carries them with the reference.
+    const reference = randomUUID();
+    logger.error({ reference, error: error.message, stack: error.stack }, 'request failed');
+    return context.json({ error: 'internal', message: 'Internal error; the server log has the details.', reference }, 500);
+  });
+  return app;
+}

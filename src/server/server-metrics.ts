@@ -1,0 +1,27 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Holmes's own telemetry, on a registry of its own so several servers can live in one process (tests). */
+export function createServerMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'holmes_' });
+  return {
+    registry,
+    alertsReceived: new Counter({ name: 'holmes_alerts_received_total', help: 'Alerts received on the webhook, by status', labelNames: ['status'], registers: [registry] }),
+    alertsDeduplicated: new Counter({ name: 'holmes_alerts_deduplicated_total', help: 'Alerts already seen (same fingerprint and startsAt): repeats, retries, HA pairs', registers: [registry] }),
+    notificationsRejected: new Counter({ name: 'holmes_webhook_rejected_total', help: 'Webhook requests refused, by reason', labelNames: ['reason'], registers: [registry] }),
+    queueDepth: new Gauge({ name: 'holmes_queue_depth', help: 'Investigations waiting for a worker', registers: [registry] }),
+    investigations: new Counter({ name: 'holmes_investigations_total', help: 'Investigations finished, by mode and status', labelNames: ['mode', 'status'], registers: [registry] }),
+    investigationDuration: new Histogram({
+      name: 'holmes_investigation_duration_seconds',
+      help: 'Time from a worker taking an investigation to its result',
+      labelNames: ['mode'],
+      buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300],
+      registers: [registry],
+    }),
+    llmTokens: new Counter({ name: 'holmes_llm_tokens_total', help: 'Model tokens used, by team, model and direction', labelNames: ['team', 'model', 'direction'], registers: [registry] }),
+    llmUsd: new Counter({ name: 'holmes_llm_usd_total', help: 'Model spend in USD, by team and model', labelNames: ['team', 'model'], registers: [registry] }),
+    budgetRemaining: new Gauge({ name: 'holmes_budget_remaining_usd', help: 'USD left in the team budget for the period', labelNames: ['team', 'period'], registers: [registry] }),
+  };
+}
+
+export type ServerMetrics = ReturnType<typeof createServerMetrics>;

@@ -1,0 +1,69 @@
+import { serve, type ServerType } from '@hono/node-server';
+import type { HolmesConfig } from '../config/config-schema.js';
+import { resolveSecret } from '../config/secret.js';
+import type { Logger } from '../core/logger.js';
+import { createInvestigationStore } from '../ledger/investigation-store.js';
+import { openDatabase } from '../ledger/open-database.js';
+import { createApp } from './create-app.js';
+import { createServerMetrics } from './server-metrics.js';
+import { createWorkerPool, type RunInvestigation } from './worker-pool.js';
+
+export interface StartServerOptions {
+  config: HolmesConfig;
+  logger: Logger;
+  run: RunInvestigation;
+}
+
+export interface RunningServer {
+  url: string;
+  /** Stops intake, finishes or requeues in-flight work, closes the store. */
+  close(): Promise<void>;
+}
+
+/** `holmes serve`: the store, the workers and the HTTP API, started in that order. */
+export async function startServer(options: StartServerOptions): Promise<RunningServer> {
+  const { config, logger } = options;
+  const server = config.server;
+  const auth = {
+    tokens: server.tokens.map((token, index) => resolveSecret(token, `server.tokens[${index}]`)),
+    ...(server.basicAuth ? { basic: { username: server.basicAuth.username, password: resolveSecret(server.basicAuth.password, 'server.basicAuth.password') } } : {}),
+    allowUnauthenticated: server.allowUnauthenticated,
+  };
+  const db = openDatabase({ path: config.storage.path, synchronous: config.storage.synchronous });
+  const store = createInvestigationStore(db);
+  const metrics = createServerMetrics();
+  const pool = createWorkerPool({ store, run: options.run, concurrency: server.concurrency, logger, metrics });
+  let ready = false;
+  const app = createApp({
+    store,
+    metrics,
+    logger,
+    auth,
+    bodyLimitBytes: server.bodyLimitBytes,
+    maxQueue: server.maxQueue,
+    maxAlertsPerGroup: server.maxAlertsPerGroup,
+    onQueued: pool.notify,
+    isReady: () => ready,
+  });
+  pool.start();
+  const http: ServerType = await new Promise((resolve, reject) => {
+    const instance = serve({ fetch: app.fetch, hostname: server.host, port: server.port }, () => resolve(instance));
+    instance.once('error', reject);
+  });
+  const address = http.address();
+  const port = typeof address === 'object' && address ? address.port : server.port;
+  const url = `http://${server.host.includes(':') ? `[${server.host}]` : server.host}:${port}`;
+  ready = true;
+  logger.info({ url, store: config.storage.path, concurrency: server.concurrency }, 'holmes serve is ready');
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    close: () =>
+      (closing ??= (async () => {
+        ready = false;
+        await new Promise<void>((resolve) => http.close(() => resolve()));
+        await pool.stop(server.shutdownGraceMs);
+        db.close();
+      })()),
+  };
+}

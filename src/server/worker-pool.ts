@@ -1,0 +1,100 @@
+import type { Alert } from '../core/alert.js';
+import type { InvestigationResult } from '../core/investigation.js';
+import type { Logger } from '../core/logger.js';
+import type { InvestigationStore } from '../ledger/investigation-store.js';
+import type { ServerMetrics } from './server-metrics.js';
+
+export type RunInvestigation = (alerts: Alert[]) => Promise<InvestigationResult>;
+
+export interface WorkerPoolOptions {
+  store: InvestigationStore;
+  run: RunInvestigation;
+  concurrency: number;
+  logger: Logger;
+  metrics: ServerMetrics;
+  /** How often idle workers look at the queue when nobody wakes them. */
+  pollMs?: number;
+}
+
+/**
+ * Workers that take queued investigations from the store, run them and record the result. The
+ * store is the queue, so a crash loses nothing: what was running is queued again at start.
+ */
+export function createWorkerPool(options: WorkerPoolOptions) {
+  const { store, logger, metrics } = options;
+  let stopping = false;
+  const inFlight = new Map<string, Promise<void>>();
+  const sleepers = new Set<() => void>();
+  const loops: Array<Promise<void>> = [];
+
+  const wake = () => {
+    for (const sleeper of sleepers) sleeper();
+    sleepers.clear();
+  };
+  const nap = () =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, options.pollMs ?? 500);
+      sleepers.add(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+
+  async function work(id: string, alerts: Alert[]) {
+    const started = performance.now();
+    try {
+      if (alerts.length === 0) throw new Error('the investigation has no alerts attached');
+      const result = await options.run(alerts);
+      // finish() only takes a running job: one requeued at shutdown keeps its later, fresh run.
+      if (store.finish(id, { ...result, id })) {
+        metrics.investigations.inc({ mode: result.mode, status: result.status });
+        metrics.investigationDuration.observe({ mode: result.mode }, (performance.now() - started) / 1000);
+      }
+    } catch (error) {
+      logger.error({ investigation: id, error: (error as Error).message }, 'investigation failed');
+      store.fail(id, (error as Error).message);
+      metrics.investigations.inc({ mode: 'deterministic', status: 'failed' });
+    }
+  }
+
+  async function loop() {
+    while (!stopping) {
+      const job = store.claimNext();
+      metrics.queueDepth.set(store.queueDepth());
+      if (!job) {
+        await nap();
+        continue;
+      }
+      const task = work(job.id, job.alerts);
+      inFlight.set(job.id, task);
+      await task;
+      inFlight.delete(job.id);
+    }
+  }
+
+  return {
+    start() {
+      const recovered = store.recover();
+      if (recovered > 0) logger.warn({ recovered }, 'requeued investigations left running by a previous process');
+      for (let index = 0; index < options.concurrency; index += 1) loops.push(loop());
+    },
+    /** New work was queued: wake idle workers now rather than at their next poll. */
+    notify: wake,
+    /** Stops taking work; waits for in-flight investigations up to `graceMs`, then requeues the rest. */
+    async stop(graceMs: number) {
+      stopping = true;
+      wake();
+      const pending = [...inFlight.entries()];
+      const grace = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), graceMs).unref());
+      await Promise.race([Promise.all(pending.map(([, task]) => task)), grace]);
+      for (const [id] of inFlight) {
+        store.requeue(id);
+        logger.warn({ investigation: id }, 'requeued at shutdown');
+      }
+      inFlight.clear();
+    },
+    inFlight: () => inFlight.size,
+  };
+}
+
+export type WorkerPool = ReturnType<typeof createWorkerPool>;
