@@ -17,8 +17,27 @@ export interface CommandContext {
   /** Results go here (stdout); progress and logs go to stderr. */
   out: NodeJS.WritableStream;
   err: NodeJS.WritableStream;
-  /** Resolves when the user interrupts (SIGINT/SIGTERM); long-running commands await it. */
-  interrupted: Promise<NodeJS.Signals>;
+  /**
+   * Resolves when the user interrupts (SIGINT, SIGTERM or SIGHUP); long-running commands await it.
+   * Listening starts on first use: a command that never asks is ended by Ctrl-C as usual.
+   */
+  readonly interrupted: Promise<NodeJS.Signals>;
+}
+
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * The first stop signal, after which every listener is removed again: a second Ctrl-C then
+ * meets no listener of ours and ends the process (registerCleanup relies on counting listeners).
+ */
+function nextStopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      for (const name of STOP_SIGNALS) process.off(name, onSignal);
+      resolve(signal);
+    };
+    for (const name of STOP_SIGNALS) process.on(name, onSignal);
+  });
 }
 
 /** Loads the config and the logger once, for the command that runs. */
@@ -30,6 +49,7 @@ export async function createCommandContext(options: GlobalOptions, overrides: Re
   const loaded = loadConfig({ ...(options.config ? { file: options.config } : {}), overrides });
   const logger = await createLogger({ level: options.logLevel ?? loaded.config.log.level });
   for (const warning of loaded.warnings) logger.warn(warning);
+  let interrupted: Promise<NodeJS.Signals> | undefined;
   return {
     config: loaded.config,
     configFile: loaded.file,
@@ -37,9 +57,10 @@ export async function createCommandContext(options: GlobalOptions, overrides: Re
     json: Boolean(options.json),
     out: process.stdout,
     err: process.stderr,
-    interrupted: new Promise((resolve) => {
-      for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => resolve(signal));
-    }),
+    // Not a listener for every command: one that never awaits this would make Ctrl-C do nothing.
+    get interrupted() {
+      return (interrupted ??= nextStopSignal());
+    },
   };
 }
 

@@ -17,7 +17,11 @@ function report(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USER_ERROR;
   if (HolmesError.isInstance(error) && error.isUserError) {
     const lines = [`error: ${error.message}`];
-    for (const issue of error.issues) lines.push(`  - ${formatIssue(issue)}`);
+    // Some messages already list their issues (a scenario's); print each problem once.
+    for (const issue of error.issues) {
+      const line = formatIssue(issue);
+      if (!error.message.includes(line)) lines.push(`  - ${line}`);
+    }
     if (error.fix) lines.push(`fix: ${error.fix}`);
     process.stderr.write(`${lines.join('\n')}\n`);
     return EXIT_USER_ERROR;
@@ -28,8 +32,8 @@ function report(error: unknown): number {
 }
 
 async function main(argv: string[]): Promise<number> {
+  // createProgram makes commander throw (exitOverride) rather than exit, so codes are decided here.
   const program = createProgram(packageVersion());
-  program.exitOverride();
   try {
     await program.parseAsync(argv);
     return 0;

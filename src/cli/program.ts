@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command, Help, Option } from 'commander';
 import type { CommandContext, GlobalOptions } from './command-context.js';
 
 // Command implementations are imported lazily so `holmes --help` stays fast.
@@ -24,8 +24,42 @@ function sourceOptions(command: Command): Command {
     .option('--kube-context <name>', 'kubeconfig context');
 }
 
+/**
+ * Commands with subcommands are replaced by those subcommands, depth first; hidden ones stay out.
+ * (visibleCommands also adds the implicit `help` command, which is not among `commands`.)
+ */
+function leafCommands(help: Help, command: Command): Command[] {
+  return Help.prototype.visibleCommands
+    .call(help, command)
+    .filter((child) => command.commands.includes(child))
+    .flatMap((child) => (child.commands.length > 0 ? leafCommands(help, child) : [child]));
+}
+
+/**
+ * `holmes --help` lists every command one can run (`lab up`, not only `lab`), each on one line;
+ * terms carry their parents' names, so `holmes lab --help` shows `lab up` and `lab check`.
+ */
+const helpConfiguration: Partial<Help> = {
+  visibleCommands(this: Help, command: Command) {
+    const visible = Help.prototype.visibleCommands.call(this, command);
+    if (command.parent) return visible;
+    return [...leafCommands(this, command), ...visible.filter((child) => !command.commands.includes(child))];
+  },
+  subcommandTerm(this: Help, command: Command) {
+    const parents: string[] = [];
+    for (let parent = command.parent; parent?.parent; parent = parent.parent) parents.unshift(parent.name());
+    return [...parents, Help.prototype.subcommandTerm.call(this, command)].join(' ');
+  },
+};
+
+// A command's summary (or its description when it has none) stays within 47 characters: one
+// line each in an 80-column `holmes --help`. The description may be longer; its own --help shows it.
 export function createProgram(version: string): Command {
   const program = new Command('holmes')
+    // Before any subcommand exists: they copy these settings when created, so a bad flag of
+    // `lab up` throws to main.ts (exit code 2) instead of exiting inside commander.
+    .exitOverride()
+    .configureHelp(helpConfiguration)
     .description('Investigates alerts on Kubernetes, GPU and LLM workloads: read-only, evidence first, budgeted.')
     .version(version, '-V, --version', 'print the version')
     .option('-c, --config <file>', 'config file (default: ./holmes.yaml, then ~/.config/holmes/config.yaml)')
@@ -37,14 +71,37 @@ export function createProgram(version: string): Command {
 
   program
     .command('demo')
-    .description('start the lab for an example GPU incident and show what Holmes sees')
-    .argument('[scenario]', 'scenario folder', 'evals/scenarios/chat-api-p99-shared-gpu')
+    .description('run the lab of an example GPU incident, show it')
+    .argument('[scenario]', 'scenario folder (default: the example GPU incident)')
     .action(run(async () => (await import('./commands/demo.js')).demo));
+
+  sourceOptions(
+    program
+      .command('investigate')
+      .description('find the root cause of an alert from evidence (deterministic, zero tokens)')
+      .summary("find an alert's root cause (deterministic)")
+      .option('--alert-file <file>', 'one alert, a list, or an Alertmanager webhook body (JSON or YAML)'),
+  ).action(run(async () => (await import('./commands/investigate.js')).investigateCommand));
+
+  program
+    .command('eval')
+    .description('run every scenario through the lab and the investigator; score top-1 and top-3')
+    .summary('score the investigator on every scenario')
+    .option('--scenarios <dir>', 'folder of scenario folders', 'evals/scenarios')
+    .addOption(new Option('--format <format>', 'output format').choices(['json', 'md', 'text']).default('text'))
+    .action(run(async () => (await import('./commands/eval.js')).evalCommand));
+
+  program
+    .command('serve')
+    .description('run the Alertmanager webhook receiver and HTTP API (auth, dedup, durable queue, /metrics)')
+    .option('--host <host>', 'listen address (overrides server.host)')
+    .option('--port <port>', 'listen port (overrides server.port; 0 picks a free one)')
+    .action(run(async () => (await import('./commands/serve.js')).serveCommand));
 
   const lab = program.command('lab').description('make frozen incidents (scenarios) live: real Prometheus + Kubernetes API');
   lab
     .command('up')
-    .description('start the lab for one scenario and keep it up until interrupted')
+    .description("start one scenario's lab; stay up until Ctrl-C")
     .argument('<dir>', 'scenario folder (holds scenario.yaml)')
     .option('--once', 'print the endpoints and stop (for scripts)')
     .action(
@@ -55,21 +112,22 @@ export function createProgram(version: string): Command {
     );
   lab
     .command('check')
-    .description('validate one scenario or a folder of scenarios against the format')
+    .description('validate a scenario or a folder of scenarios')
     .argument('<dir>', 'a scenario folder or a folder of them')
     .action(run(async () => (await import('./commands/lab-check.js')).labCheck));
 
   const toolsets = program.command('toolsets').description('the read-only tools Holmes investigates with');
-  sourceOptions(toolsets.command('list').description('list toolsets: enabled, disabled or failed (with the reason)')).action(run(async () => (await import('./commands/toolsets.js')).toolsetsList));
-  sourceOptions(toolsets.command('run').description('run one tool, e.g. gpu/dcgm/gpu_health --param node=gpu-node-1'))
+  sourceOptions(toolsets.command('list').description('list toolsets: enabled, disabled or failed')).action(run(async () => (await import('./commands/toolsets.js')).toolsetsList));
+  sourceOptions(toolsets.command('run').description('run one tool, e.g. gpu/dcgm/gpu_health'))
     .argument('<tool>', 'tool name, or toolset-id/tool')
     .option('-p, --param <key=value>', 'a tool parameter (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
+    .addHelpText('after', '\nExample:\n  holmes toolsets run gpu/dcgm/gpu_health --param node=gpu-node-1 --scenario evals/scenarios/chat-api-p99-shared-gpu')
     .action(run(async () => (await import('./commands/toolsets.js')).toolsetsRun));
 
   const config = program.command('config').description('inspect the configuration');
   config
     .command('show')
-    .description('print the effective configuration with secrets redacted')
+    .description('print the effective config, secrets redacted')
     .action(run(async () => (await import('./commands/config-show.js')).configShow));
 
   return program;

@@ -1,5 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startKubeApiServer, writeKubeconfig, type KubeApiServer } from './kube-api/index.js';
 import { startPrometheus, type LabPrometheus } from './prometheus/index.js';
@@ -10,6 +8,7 @@ export interface Lab {
   scenario: Scenario;
   prometheusUrl: string;
   kubeApiUrl: string;
+  /** Inside Prometheus's temp dir, so it goes with it: on close() and, by the watchdog, on a crash. */
   kubeconfigPath: string;
   prometheus: LabPrometheus;
   kubeApi: KubeApiServer;
@@ -26,8 +25,6 @@ export async function startLab(scenario: Scenario): Promise<Lab> {
     if (failed) throw (failed as PromiseRejectedResult).reason;
   };
   try {
-    const kubeDir = await mkdtemp(join(tmpdir(), 'holmes-lab-kube-'));
-    started.push(() => rm(kubeDir, { recursive: true, force: true }));
     // allSettled, not all: a failure of one must wait for the other to register its cleanup.
     const [prometheusResult, kubeApiResult] = await Promise.allSettled([
       startPrometheus({ series: scenario.series, now: scenario.now, intervalMs: scenario.intervalMs }),
@@ -39,7 +36,8 @@ export async function startLab(scenario: Scenario): Promise<Lab> {
     if (kubeApiResult.status === 'rejected') throw kubeApiResult.reason;
     const prometheus = prometheusResult.value;
     const kubeApi = kubeApiResult.value;
-    const kubeconfigPath = join(kubeDir, 'kubeconfig');
+    // Not a temp dir of its own: the watchdog removes Prometheus's even when this process is killed.
+    const kubeconfigPath = join(prometheus.dataDir, 'kubeconfig');
     await writeKubeconfig({ url: kubeApi.url, path: kubeconfigPath, namespace: scenario.alert.labels.namespace });
     let closing: Promise<void> | undefined;
     return {

@@ -8,6 +8,8 @@ export interface LabUpOptions {
 
 /** `holmes lab up DIR`: makes one scenario live and keeps it up until interrupted. */
 export async function labUp(context: CommandContext, dir: string, options: LabUpOptions = {}): Promise<void> {
+  // Listen from the start: a Ctrl-C while the lab starts then stops it cleanly once it is up.
+  const interrupted = options.once ? undefined : context.interrupted;
   const [{ loadScenario }, { startLab }, { registerCleanup }] = await Promise.all([
     import('../../lab/load-scenario.js'),
     import('../../lab/start-lab.js'),
@@ -42,7 +44,7 @@ export async function labUp(context: CommandContext, dir: string, options: LabUp
         ].join('\n'),
       );
     }
-    if (!options.once) await context.interrupted;
+    if (interrupted) await interrupted;
   } finally {
     unregister();
     await lab.close();
