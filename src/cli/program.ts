@@ -71,7 +71,7 @@ export function createProgram(version: string): Command {
 
   program
     .command('demo')
-    .description('run the lab of an example GPU incident, show it')
+    .description('investigate an example GPU incident in the lab')
     .argument('[scenario]', 'scenario folder (default: the example GPU incident)')
     .action(run(async () => (await import('./commands/demo.js')).demo));
 
@@ -93,6 +93,7 @@ export function createProgram(version: string): Command {
 
   program
     .command('serve')
+    .summary('run the Alertmanager receiver and HTTP API')
     .description('run the Alertmanager webhook receiver and HTTP API (auth, dedup, durable queue, /metrics)')
     .option('--host <host>', 'listen address (overrides server.host)')
     .option('--port <port>', 'listen port (overrides server.port; 0 picks a free one)')
