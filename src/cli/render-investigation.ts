@@ -17,10 +17,13 @@ export function renderInvestigation(result: InvestigationResult, options: { hypo
   }
   lines.push('');
   lines.push('HYPOTHESES');
-  for (const hypothesis of result.hypotheses.slice(0, options.hypotheses ?? 3)) {
+  const inPlay = result.hypotheses.filter((hypothesis) => hypothesis.candidateBecause.length > 0 || hypothesis.confidence > 0);
+  for (const hypothesis of inPlay.slice(0, options.hypotheses ?? 3)) {
     lines.push(`  ${hypothesis.cause} score ${hypothesis.score} confidence ${Math.round(hypothesis.confidence * 100)}%`);
     for (const evidence of hypothesis.evidence) lines.push(`    ${MARK[evidence.verdict]} ${evidence.sentence}`);
   }
+  const ruledOut = result.hypotheses.filter((hypothesis) => !inPlay.includes(hypothesis)).map((hypothesis) => hypothesis.cause);
+  if (ruledOut.length > 0) lines.push(`  ruled out at triage (key symptom absent): ${ruledOut.join(', ')}`);
   if (result.remediation) {
     lines.push('');
     lines.push(`REMEDIATION (runbook ${result.remediation.runbook}; Holmes applies nothing)`);

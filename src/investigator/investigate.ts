@@ -140,22 +140,26 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
   const supporting = (rootCause?.evidence ?? []).filter((evidence) => evidence.verdict === 'supports');
   const facts = Object.assign({}, ...supporting.map((evidence) => evidence.facts)) as Record<string, unknown>;
   const runbook = rootCause ? runbooks.find((candidate) => candidate.id === rootCause.cause) : undefined;
-  const remediationView = { ...view, ...Object.fromEntries(Object.entries(facts).map(([key, value]) => [key, Array.isArray(value) ? value.join(', ') : value])) };
+  // Lists of records (intermediate facts, prototype-less JSONata objects) are shown as JSON, not joined.
+  const shown = (value: unknown) => (typeof value === 'object' && value !== null ? JSON.stringify(value) : value);
+  const remediationView = { ...view, ...Object.fromEntries(Object.entries(facts).map(([key, value]) => [key, Array.isArray(value) ? value.map((item) => String(shown(item))).join(', ') : shown(value)])) };
   const remediation = runbook
     ? {
         runbook: runbook.id,
         steps: runbook.remediation.map(
           (entry): RemediationStep => ({
             title: renderPlain(entry.title, remediationView),
-            ...(entry.command ? { command: renderPlain(entry.command, remediationView) } : {}),
+            ...(entry.command ? { command: renderPlain(entry.command, remediationView).trimEnd() } : {}),
             ...(entry.details ? { details: renderPlain(entry.details, remediationView) } : {}),
           }),
         ),
       }
     : null;
 
-  const allEvidence: Evidence[] = hypotheses.flatMap((hypothesis) => hypothesis.evidence);
-  const notChecked = [...new Set([...entities.unresolved, ...allEvidence.filter((evidence) => evidence.verdict === 'unavailable').map((evidence) => evidence.sentence)])];
+  // What could not be checked matters for the causes still in play; a ruled-out cause's gaps do not.
+  const candidateEvidence: Evidence[] = candidates.flatMap((candidate) => candidate.evidence);
+  const failedToolsets = toolbox.statuses.filter((status) => status.status === 'failed').map((status) => `toolset ${status.id} unavailable: ${status.reason}`);
+  const notChecked = [...new Set([...entities.unresolved, ...candidateEvidence.filter((evidence) => evidence.verdict === 'unavailable').map((evidence) => evidence.sentence), ...failedToolsets])];
   const upstreamDown = [...cache.values()].length > 0 && (await Promise.all(cache.values())).some((result) => result.status === 'error' && /not reachable|unavailable|ECONNREFUSED|timed out|took longer/i.test(result.text));
   const summary = rootCause
     ? `${rootCause.title}${entities.workload ? ` (${entities.workload.name}${entities.namespace ? ` in ${entities.namespace}` : ''})` : ''}: ${supporting[0]?.sentence ?? ''}${supporting[1] ? ` ${supporting[1].sentence}` : ''}`.trim()
