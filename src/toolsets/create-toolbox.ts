@@ -129,8 +129,12 @@ export async function createToolbox(options: ToolboxOptions = {}): Promise<Toolb
     const context: ToolContext = { prometheus: options.prometheus, kube: options.kube, now, toolset: entry.toolset };
     try {
       const output = await withTimeout(implement(entry.spec, entry.toolset)(parsed.data, context), timeoutMs, `Tool ${entry.spec.name}`);
-      const capped = capOutput(output.text, maxOutputTokens, countTokens);
-      const omitted = capped.omitted ?? output.omitted;
+      const capped = capOutput(output.text, maxOutputTokens, countTokens, output.keep ? { keep: output.keep } : {});
+      // Both can apply (a tool showed its top k, then the cap cut lines): report both.
+      const omitted =
+        capped.omitted && output.omitted
+          ? { what: `${output.omitted.what}; then ${capped.omitted.what}`, hint: `${output.omitted.hint} ${capped.omitted.hint}` }
+          : (capped.omitted ?? output.omitted);
       return {
         ...identity,
         params: parsed.data,

@@ -40,7 +40,12 @@ function templateNames(template: string): string[] {
 
 function crossCheck(spec: ToolsetSpec, builtins: ReadonlySet<string>): Array<{ path: Array<string | number>; message: string; fix: string }> {
   const problems: Array<{ path: Array<string | number>; message: string; fix: string }> = [];
+  const firstIndex = new Map<string, number>();
   spec.tools.forEach((tool: ToolSpec, index) => {
+    const first = firstIndex.get(tool.name);
+    if (first !== undefined) {
+      problems.push({ path: ['tools', index, 'name'], message: `tool name '${tool.name}' appears twice (first at tools[${first}])`, fix: 'Give each tool a unique name.' });
+    } else firstIndex.set(tool.name, index);
     const declared = new Set(Object.keys(tool.parameters));
     if (tool.builtin && !builtins.has(tool.builtin)) {
       problems.push({ path: ['tools', index, 'builtin'], message: `unknown builtin '${tool.builtin}'`, fix: `Use one of: ${[...builtins].sort().join(', ')}.` });
@@ -63,20 +68,25 @@ function crossCheck(spec: ToolsetSpec, builtins: ReadonlySet<string>): Array<{ p
         });
       }
     });
-    for (const template of tool.promql ? [tool.promql.lookback, tool.promql.step ?? ''] : []) {
+    for (const template of tool.promql ? [tool.promql.lookback, tool.promql.step ?? '', ...(tool.promql.join ?? [])] : []) {
       for (const name of templateNames(template)) {
-        if (!declared.has(name)) problems.push({ path: ['tools', index, 'promql'], message: `lookback/step use undeclared parameter '${name}'`, fix: `Declare '${name}'.` });
+        if (!declared.has(name)) problems.push({ path: ['tools', index, 'promql'], message: `lookback/step/join use undeclared parameter '${name}'`, fix: `Declare '${name}'.` });
       }
+    }
+    if (tool.promql?.join && tool.promql.type !== 'instant') {
+      problems.push({ path: ['tools', index, 'promql', 'join'], message: 'join applies to instant queries only', fix: 'Remove join, or make the tool type: instant.' });
     }
   });
   return problems;
 }
 
-async function loadFile(file: string, builtins: ReadonlySet<string>): Promise<{ spec?: ToolsetSpec; issues: Issue[] }> {
+type Locate = (path: ReadonlyArray<PropertyKey>, key?: boolean) => { line?: number };
+
+async function loadFile(file: string, builtins: ReadonlySet<string>): Promise<{ spec?: ToolsetSpec; issues: Issue[]; locate?: Locate }> {
   const { source, issues: syntax } = parseYamlSource(await readFile(file, 'utf8'), file);
   if (syntax.length > 0) return { issues: syntax };
   const parsed = toolsetFileSchema.safeParse(source.document.toJS());
-  const locate = (path: ReadonlyArray<PropertyKey>, key = false) => {
+  const locate: Locate = (path, key = false) => {
     const line = lineAt(source, path, { key });
     return line ? { line } : {};
   };
@@ -99,7 +109,7 @@ async function loadFile(file: string, builtins: ReadonlySet<string>): Promise<{ 
   if (problems.length > 0) {
     return { issues: problems.map((problem) => ({ file, path: formatPath(problem.path), message: problem.message, fix: problem.fix, ...locate(problem.path) })) };
   }
-  return { spec: parsed.data, issues: [] };
+  return { spec: parsed.data, issues: [], locate };
 }
 
 /** Loads every `*.yaml` toolset of the given directories; a broken file is reported, not fatal. */
@@ -117,14 +127,21 @@ export async function loadToolsets(options: LoadToolsetsOptions): Promise<LoadTo
     }
     for (const name of names) {
       const file = join(directory, name);
-      const { spec, issues } = await loadFile(file, options.builtins);
+      const { spec, issues, locate } = await loadFile(file, options.builtins);
       if (!spec) {
         result.failures.push({ file, issues });
         continue;
       }
-      const clash = seenIds.get(spec.id) ?? spec.tools.map((tool) => seenTools.get(tool.name)).find(Boolean);
-      if (clash) {
-        result.failures.push({ file, issues: [{ file, path: 'id', message: `toolset ${spec.id} (or one of its tool names) is already defined in ${clash}`, fix: 'Give the toolset and its tools unique names.' }] });
+      // Tool names are global (a model calls them by name), so a clash with another file fails this one.
+      const clashes: Issue[] = [];
+      const idClash = seenIds.get(spec.id);
+      if (idClash) clashes.push({ file, path: 'id', message: `toolset id ${spec.id} is already defined in ${idClash}`, fix: 'Give the toolset a unique id.', ...locate?.(['id']) });
+      spec.tools.forEach((tool, index) => {
+        const other = seenTools.get(tool.name);
+        if (other) clashes.push({ file, path: `tools[${index}].name`, message: `tool name '${tool.name}' is already defined in ${other}`, fix: 'Give the tool a unique name.', ...locate?.(['tools', index, 'name']) });
+      });
+      if (clashes.length > 0) {
+        result.failures.push({ file, issues: clashes });
         continue;
       }
       seenIds.set(spec.id, file);

@@ -52,7 +52,8 @@ export function describeParameters(parameters: Record<string, ParameterSpec>): s
   if (entries.length === 0) return 'this tool takes no parameters';
   return entries
     .map(([name, spec]) => {
-      const type = spec.type === 'enum' ? `one of ${(spec.values ?? []).join('|')}` : spec.type;
+      const range = spec.minimum !== undefined || spec.maximum !== undefined ? ` ${spec.minimum ?? '…'}-${spec.maximum ?? '…'}` : '';
+      const type = spec.type === 'enum' ? `one of ${(spec.values ?? []).join('|')}` : `${spec.type}${range}`;
       return `${name} (${type}${spec.required ? ', required' : ''}${spec.default !== undefined ? `, default ${spec.default}` : ''})`;
     })
     .join(', ');

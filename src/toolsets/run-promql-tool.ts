@@ -1,5 +1,6 @@
 import { parseDuration } from '../core/duration.js';
 import { HolmesError } from '../core/errors.js';
+import { joinRows, type JoinColumn } from './join-rows.js';
 import { renderTemplate } from './render-template.js';
 import { shapePromqlResult, type ShapedSeries } from './shape-promql-result.js';
 import type { ToolContext, ToolOutput } from './tool-context.js';
@@ -28,6 +29,7 @@ export async function runPromqlTool(implementation: PromqlImplementation, params
   const stepMs = implementation.step ? durationParam(implementation.step, params, 'step') : Math.max(15_000, Math.round(lookbackMs / RANGE_POINTS / 1000) * 1000);
   // A `top_k` parameter, where a tool declares one, overrides the toolset file's default.
   const topKParam = typeof params.top_k === 'number' ? params.top_k : undefined;
+  const join = implementation.type === 'instant' && implementation.join ? implementation.join.flatMap((template) => renderTemplate(template, params).split(',')).map((name) => name.trim()).filter(Boolean) : [];
   const results = await Promise.all(
     implementation.queries.map(async (query) => {
       const promql = renderTemplate(query.query, params).trim();
@@ -35,7 +37,8 @@ export async function runPromqlTool(implementation: PromqlImplementation, params
         implementation.type === 'instant'
           ? await prometheus.instantQuery(promql, now)
           : await prometheus.rangeQuery(promql, new Date(now.getTime() - lookbackMs), now, stepMs / 1000);
-      const topK = topKParam ?? query.output.topK;
+      // Joined rows are limited as rows, not per query: every series is shaped.
+      const topK = join.length > 0 ? Number.MAX_SAFE_INTEGER : (topKParam ?? query.output.topK);
       const decoder = query.output.decode ? context.toolset.decoders[query.output.decode] : undefined;
       return { query, promql, result, shaped: shapePromqlResult(result, { output: { ...query.output, topK }, aliases: context.toolset.labelAliases, ...(decoder ? { decoder } : {}) }) };
     }),
@@ -43,21 +46,38 @@ export async function runPromqlTool(implementation: PromqlImplementation, params
   const data: Record<string, ShapedSeries[]> = {};
   const sections: string[] = [];
   const omissions: string[] = [];
+  const empty: string[] = [];
+  const scope = implementation.type === 'range' ? ` over ${renderTemplate(implementation.lookback, params)}` : '';
+  const joined: JoinColumn[] = [];
   for (const { query, shaped } of results) {
     data[query.name] = shaped.series;
     const title = query.title ?? query.name;
-    const scope = implementation.type === 'range' ? ` over ${renderTemplate(implementation.lookback, params)}` : '';
     if (shaped.total === 0) {
-      sections.push(`${title}${scope}: no series`);
+      empty.push(title);
+      continue;
+    }
+    if (join.length > 0) {
+      joined.push({ title, output: query.output, series: shaped.series });
+      continue;
+    }
+    // One series needs no header of its own: it shares the title's line.
+    if (shaped.total === 1) {
+      sections.push(`${title}${scope}: ${shaped.lines[0]}`);
       continue;
     }
     const more = shaped.omitted > 0 ? `\n  … ${shaped.omitted} more series not shown` : '';
     if (shaped.omitted > 0) omissions.push(`${shaped.omitted} of ${shaped.total} series of ${query.name}`);
     sections.push(`${title}${scope} (${shaped.total} series):\n  ${shaped.lines.join('\n  ')}${more}`);
   }
-  const empty = results.every(({ shaped }) => shaped.total === 0);
+  if (joined.length > 0) {
+    const table = joinRows(joined, join, topKParam ?? implementation.queries[0]!.output.topK);
+    sections.push(`${table.lines.join('\n')}${table.omitted > 0 ? `\n  … ${table.omitted} more rows not shown` : ''}`);
+    if (table.omitted > 0) omissions.push(`${table.omitted} of ${table.total} ${join.join('/')} rows`);
+  }
+  // Queries that found nothing are said once, together: what is absent is a fact too.
+  if (empty.length > 0) sections.push(empty.length === 1 ? `${empty[0]}${scope}: no series` : `No series${scope} for: ${empty.join('; ')}`);
   return {
-    status: empty ? 'no_data' : 'success',
+    status: empty.length === results.length ? 'no_data' : 'success',
     text: sections.join('\n'),
     data,
     requests: results.map(({ result }) => result.request),

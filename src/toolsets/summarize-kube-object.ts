@@ -131,5 +131,5 @@ export function summarizeKubeObject(object: KubeObject, now: Date): string {
   const name = object.metadata.namespace ? `${object.metadata.namespace}/${object.metadata.name}` : object.metadata.name;
   const summary = SUMMARIES[object.kind]?.(object, now) ?? '';
   if (object.kind === 'Event') return summary;
-  return `${object.kind} ${name} (age ${formatAge(object.metadata.creationTimestamp, now)}): ${summary}`;
+  return `${object.kind} ${name} (age ${formatAge(object.metadata.creationTimestamp, now)})${summary ? `: ${summary}` : ''}`;
 }

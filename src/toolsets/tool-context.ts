@@ -19,6 +19,8 @@ export interface ToolOutput {
   requests: string[];
   raw: string[];
   omitted?: { what: string; hint: string };
+  /** Which end of the text the token cap keeps (default head); logs keep their newest lines. */
+  keep?: 'head' | 'tail';
 }
 
 export type BuiltinTool = (params: Record<string, unknown>, context: ToolContext) => Promise<ToolOutput>;

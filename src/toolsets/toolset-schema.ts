@@ -48,6 +48,11 @@ export const promqlImplementationSchema = z.strictObject({
   /** Parameter names or literal durations; templated like queries. */
   lookback: z.string().default('1h'),
   step: z.string().optional(),
+  /**
+   * Instant tools: labels (templated, comma-separated values allowed) whose values make one row
+   * with every query's value on it, instead of one section per query.
+   */
+  join: z.array(z.string()).optional(),
   queries: z.array(querySchema).min(1),
 });
 

@@ -1,6 +1,7 @@
 import type { BuiltinTool } from '../tool-context.js';
 import { gpuInventory } from './gpu-inventory.js';
 import { gpuSharing } from './gpu-sharing.js';
+import { unhealthyContainers } from './unhealthy-containers.js';
 import { prometheusActiveAlerts, prometheusLabelValues, prometheusMetricNames, prometheusRules, prometheusSeries } from './prometheus-catalog.js';
 
 /** Code tools a toolset file can name with `builtin:`: only what a template cannot express. */
@@ -12,4 +13,5 @@ export const BUILTINS: Readonly<Record<string, BuiltinTool>> = {
   prometheus_rules: prometheusRules,
   gpu_inventory: gpuInventory,
   gpu_sharing: gpuSharing,
+  unhealthy_containers: unhealthyContainers,
 };

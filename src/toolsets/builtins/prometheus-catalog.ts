@@ -1,4 +1,5 @@
 import { HolmesError } from '../../core/errors.js';
+import { groupByStem } from '../group-by-stem.js';
 import type { BuiltinTool, ToolContext } from '../tool-context.js';
 
 const DEFAULT_LIMIT = 50;
@@ -12,7 +13,7 @@ function limited(values: string[], limit: number, what: string) {
   const shown = values.slice(0, limit);
   const omitted = values.length - shown.length;
   return {
-    text: `${values.length} ${what}: ${shown.join(', ')}${omitted > 0 ? ` … ${omitted} more` : ''}`,
+    text: `${values.length} ${what}: ${groupByStem(shown).join(', ')}${omitted > 0 ? ` … ${omitted} more` : ''}`,
     ...(omitted > 0 ? { omitted: { what: `${omitted} of ${values.length} ${what}`, hint: 'Narrow with a more specific match regex.' } } : {}),
   };
 }

@@ -3,6 +3,15 @@ import { str, type KubeVerb } from './kube-verb.js';
 const DEFAULT_TAIL = 200;
 const DEFAULT_SHOWN = 40;
 const TIMESTAMP_PREFIX = /^\d{4}-\d\d-\d\dT\S+\s*/;
+const DATE_PREFIX = /^(\d{4}-\d\d-\d\d)T(?=\d)/;
+
+/** When every timestamped line is from one day, the date is said once (about eight tokens a line). */
+function dropSharedDate(lines: string[]): { date?: string; text: string[] } {
+  const dates = new Set(lines.map((line) => DATE_PREFIX.exec(line)?.[1]).filter(Boolean));
+  if (dates.size !== 1) return { text: lines };
+  const [date] = dates as Set<string>;
+  return { date, text: lines.map((line) => line.replace(DATE_PREFIX, '')) };
+}
 
 /**
  * `logs`: the tail of a container's log, optionally filtered by a regex (and an exclude regex);
@@ -34,15 +43,20 @@ export const podLogs: KubeVerb = async (params, { kube }) => {
   const shown = folded.slice(-limit);
   const omitted = folded.length - shown.length;
   const which = `${params.pod}${params.container ? `/${params.container}` : ''}${params.previous ? ' (previous instance)' : ''}`;
+  const matching = `${str(params.filter) ? ` match /${params.filter}/` : ''}${str(params.exclude) ? `${str(params.filter) ? ' and' : ''} do not match /${params.exclude}/` : ''}`;
+  const { date, text: compacted } = dropSharedDate(shown);
+  let text = `Log of ${which} is empty.`;
+  if (total > 0 && lines.length === 0) text = `None of the last ${total} lines of ${which}${matching}.`;
+  else if (total > 0) {
+    text = `Log of ${which}: ${lines.length} of the last ${total} lines${matching}${omitted > 0 ? `, last ${shown.length} shown` : ''}${date ? ` (all on ${date})` : ''}:\n${compacted.join('\n')}`;
+  }
   return {
-    status: total === 0 ? 'no_data' : 'success',
-    text:
-      total === 0
-        ? `Log of ${which} is empty.`
-        : `Log of ${which}: ${lines.length} of the last ${total} lines${str(params.filter) ? ` match /${params.filter}/` : ''}${omitted > 0 ? `, last ${shown.length} shown` : ''}:\n${shown.join('\n')}`,
+    status: lines.length === 0 ? 'no_data' : 'success',
+    text,
     data: { lines: shown, total, matched: lines.length },
     requests: [result.request],
     raw: [result.raw],
+    keep: 'tail',
     ...(omitted > 0 ? { omitted: { what: `${omitted} earlier log lines`, hint: 'Use filter (regex) to find specific lines, or raise top_k.' } } : {}),
   };
 };
