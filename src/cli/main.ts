@@ -42,8 +42,16 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-// The one place that exits: commands return or throw.
-main(process.argv).then(
-  (code) => process.exit(code),
-  (error: unknown) => process.exit(report(error)),
-);
+// The one place that exits (after output is flushed): commands return or throw.
+/** Waits until everything written to stdout and stderr is handed to the OS: a pipe is asynchronous, and exiting earlier cuts long JSON. */
+function flushed(): Promise<void> {
+  const drain = (stream: NodeJS.WriteStream) => new Promise<void>((resolve) => stream.write('', () => resolve()));
+  return Promise.all([drain(process.stdout), drain(process.stderr)]).then(() => undefined);
+}
+
+main(process.argv)
+  .catch((error: unknown) => report(error))
+  .then(async (code) => {
+    await flushed();
+    process.exit(code);
+  });
