@@ -15,8 +15,8 @@ export const ALERT_LABEL_NAMES = {
   node: ['node', 'Hostname', 'hostname', 'kubernetes_node', 'k8s_node_name', 'nodename'],
   gpu: ['gpu', 'gpu_index'],
   model: ['model_name', 'model', 'served_model_name'],
-  team: ['team', 'owner_team', 'cost_center'],
-  apiKey: ['api_key_alias', 'key_alias', 'hashed_api_key', 'api_key'],
+  team: ['team', 'team_alias', 'team_name', 'owner_team', 'cost_center'],
+  apiKey: ['api_key_alias', 'key_alias', 'user_api_key_alias', 'key_name', 'hashed_api_key', 'user_api_key_hash', 'api_key'],
 } as const;
 
 export type AlertEntityLabel = keyof typeof ALERT_LABEL_NAMES;

@@ -24,7 +24,10 @@ function displayFacts(facts: Record<string, unknown>): Record<string, unknown> {
     if (typeof value === 'number') {
       shown[name] = formatCompactNumber(value);
       shown[`${name}_pct`] = `${formatCompactNumber(value * 100)}%`;
-    } else if (Array.isArray(value)) shown[name] = value.join(', ');
+    } else if (Array.isArray(value)) {
+      // Intermediate facts may be lists of records (JSONata objects have no prototype): shown as JSON.
+      shown[name] = value.map((item: unknown) => (typeof item === 'object' && item !== null ? JSON.stringify(item) : String(item))).join(', ');
+    } else if (typeof value === 'object' && value !== null) shown[name] = JSON.stringify(value);
     else shown[name] = value ?? '';
   }
   return shown;

@@ -4,6 +4,7 @@ import type { KubeObject } from '../core/kube-object.js';
 import type { ToolResult } from '../core/tool-result.js';
 import type { Toolbox } from '../toolsets/create-toolbox.js';
 import { labelValue } from './alert-label-names.js';
+import { resolveTeamEntities } from './resolve-team-entities.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -31,8 +32,8 @@ export async function resolveEntities(alert: Alert, toolbox: Toolbox): Promise<E
     notes: [],
     unresolved: [],
   };
-  const namespace = labelValue(labels, 'namespace');
-  if (namespace) entities.namespace = namespace;
+  const namespaceLabel = labelValue(labels, 'namespace');
+  if (namespaceLabel) entities.namespace = namespaceLabel;
   const service = labelValue(labels, 'service');
   if (service) entities.service = service;
   const model = labelValue(labels, 'model');
@@ -41,6 +42,9 @@ export async function resolveEntities(alert: Alert, toolbox: Toolbox): Promise<E
   if (team) entities.team = team;
   const apiKey = labelValue(labels, 'apiKey');
   if (apiKey) entities.apiKey = apiKey;
+  // Team and key as the gateway spells them; a team-only alert gets the namespace the team owns.
+  await resolveTeamEntities(entities, toolbox);
+  const namespace = entities.namespace;
   const container = labelValue(labels, 'container');
   if (container) entities.containers.push(container);
   const podLabel = labelValue(labels, 'pod');
@@ -83,9 +87,9 @@ export async function resolveEntities(alert: Alert, toolbox: Toolbox): Promise<E
     const result = await toolbox.run('kubernetes_get', { kind: workload.kind, name: workload.name, namespace });
     if (ok(result)) pods = await podsBySelector(namespace, selectorString((result.data as Json).spec?.selector?.matchLabels), `${workload.kind} ${workload.name}`);
     else if (!service) entities.unresolved.push(`${workload.kind} ${namespace}/${workload.name} not found`);
-    // A manifest without spec.selector (the API server fills it for Jobs): the labels controllers put on their pods.
-    const fallbacks = workload.kind === 'Job' ? [`batch.kubernetes.io/job-name=${workload.name}`, `job-name=${workload.name}`] : [];
-    for (const selector of ok(result) ? fallbacks : []) {
+    // A Job without spec.selector (the API server fills it in), or a training operator's job: the labels their controllers put on pods.
+    const fallbacks = workload.kind === 'Job' ? [`batch.kubernetes.io/job-name=${workload.name}`, `job-name=${workload.name}`, `training.kubeflow.org/job-name=${workload.name}`] : [];
+    for (const selector of fallbacks) {
       if (pods.length > 0) break;
       pods = await podsBySelector(namespace, selector, `${workload.kind} ${workload.name}`);
     }
@@ -163,12 +167,6 @@ export async function resolveEntities(alert: Alert, toolbox: Toolbox): Promise<E
         if (!entities.gpus.some((known) => known.node === gpu.node && known.gpu === gpu.gpu)) entities.gpus.push({ node: gpu.node, gpu: gpu.gpu, uuid: gpu.gpuKey });
       }
     }
-  }
-  if (!entities.team && entities.apiKey) {
-    const query = `group by (team) (litellm_spend_metric_total{api_key_alias="${entities.apiKey.replace(/["\\]/g, '\\$&')}"})`;
-    const result = await toolbox.run('prometheus_instant_query', { query });
-    const found = ok(result) ? ((result.data as Json).result as Array<{ labels: Record<string, string> }>) : [];
-    if (found[0]?.labels.team) entities.team = found[0].labels.team;
   }
   return entities;
 }

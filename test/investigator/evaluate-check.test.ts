@@ -83,4 +83,15 @@ describe('evaluateCheck', () => {
     await Promise.all([evaluateCheck('a', check, scope, toolbox, cache), evaluateCheck('b', { ...check, id: 'other' }, scope, toolbox, cache)]);
     expect(calls).toHaveLength(1);
   });
+
+  it('renders a sentence when an intermediate fact is a list of records', async () => {
+    const { toolbox } = scriptedToolbox(() => ({ data: series([['api-1', 0.42], ['api.2', 0.1]]) }));
+    const records = checkSchema.parse({
+      ...check,
+      facts: { rows: 'data.result.{ "pod": labels.pod, "share": value }', worst: '$max($rows.share)', where: '$join($rows[share > 0.25].pod, ", ")' },
+    });
+    const { evidence } = await evaluateCheck('cpu-throttling', records, scope, toolbox, new Map());
+    expect(evidence.verdict).toBe('supports');
+    expect(evidence.sentence).toBe('api-1 throttled 42%');
+  });
 });

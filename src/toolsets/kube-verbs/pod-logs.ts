@@ -1,3 +1,4 @@
+import type { KubeClient } from '../../telemetry/kube-types.js';
 import { str, type KubeVerb } from './kube-verb.js';
 
 const DEFAULT_TAIL = 200;
@@ -13,15 +14,35 @@ function dropSharedDate(lines: string[]): { date?: string; text: string[] } {
   return { date, text: lines.map((line) => line.replace(DATE_PREFIX, '')) };
 }
 
+const DEFAULT_CONTAINER_ANNOTATION = 'kubectl.kubernetes.io/default-container';
+
+/**
+ * Like kubectl: without a container, a pod with several (an app and its sidecars) reads its
+ * default-container annotation, else its first container, instead of failing.
+ */
+async function chooseContainer(kube: KubeClient, namespace: string, pod: string): Promise<{ container?: string; requests: string[]; raw: string[] }> {
+  try {
+    const found = await kube.get('Pod', pod, namespace);
+    const containers = ((found.object?.spec as { containers?: Array<{ name?: string }> } | undefined)?.containers ?? []).map((entry) => entry.name).filter((name): name is string => Boolean(name));
+    if (containers.length < 2) return { requests: [], raw: [] };
+    const annotated = found.object?.metadata.annotations?.[DEFAULT_CONTAINER_ANNOTATION];
+    return { container: annotated && containers.includes(annotated) ? annotated : containers[0]!, requests: [found.request], raw: [found.raw] };
+  } catch {
+    // The log request itself reports what is wrong with the pod.
+    return { requests: [], raw: [] };
+  }
+}
+
 /**
  * `logs`: the tail of a container's log, optionally filtered by a regex (and an exclude regex);
  * repeated lines are folded so a crash loop's hundred identical lines cost one.
  */
 export const podLogs: KubeVerb = async (params, { kube }) => {
+  const chosen = str(params.container) ? { container: String(params.container), requests: [], raw: [] } : await chooseContainer(kube, String(params.namespace), String(params.pod));
   const result = await kube.podLogs({
     namespace: String(params.namespace),
     pod: String(params.pod),
-    ...(str(params.container) ? { container: params.container } : {}),
+    ...(chosen.container ? { container: chosen.container } : {}),
     tailLines: typeof params.tail_lines === 'number' ? params.tail_lines : DEFAULT_TAIL,
     ...(params.previous === true ? { previous: true } : {}),
     ...(typeof params.since_seconds === 'number' ? { sinceSeconds: params.since_seconds } : {}),
@@ -42,7 +63,8 @@ export const podLogs: KubeVerb = async (params, { kube }) => {
   const limit = typeof params.top_k === 'number' ? params.top_k : DEFAULT_SHOWN;
   const shown = folded.slice(-limit);
   const omitted = folded.length - shown.length;
-  const which = `${params.pod}${params.container ? `/${params.container}` : ''}${params.previous ? ' (previous instance)' : ''}`;
+  const defaulted = chosen.container && !str(params.container) ? ' (default container)' : '';
+  const which = `${params.pod}${chosen.container ? `/${chosen.container}` : ''}${defaulted}${params.previous ? ' (previous instance)' : ''}`;
   const matching = `${str(params.filter) ? ` match /${params.filter}/` : ''}${str(params.exclude) ? `${str(params.filter) ? ' and' : ''} do not match /${params.exclude}/` : ''}`;
   const { date, text: compacted } = dropSharedDate(shown);
   let text = `Log of ${which} is empty.`;
@@ -54,8 +76,8 @@ export const podLogs: KubeVerb = async (params, { kube }) => {
     status: lines.length === 0 ? 'no_data' : 'success',
     text,
     data: { lines: shown, total, matched: lines.length },
-    requests: [result.request],
-    raw: [result.raw],
+    requests: [...chosen.requests, result.request],
+    raw: [...chosen.raw, result.raw],
     keep: 'tail',
     ...(omitted > 0 ? { omitted: { what: `${omitted} earlier log lines`, hint: 'Use filter (regex) to find specific lines, or raise top_k.' } } : {}),
   };

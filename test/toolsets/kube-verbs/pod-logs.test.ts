@@ -65,4 +65,32 @@ describe('podLogs', () => {
     expect(result).toMatchObject({ status: 'no_data', text: 'Log of chat-api-1/vllm (previous instance) is empty.' });
     expect(kube.logRequests[0]).toMatchObject({ previous: true });
   });
+
+  it('reads the default container, as kubectl does, when none is given and the pod has sidecars', async () => {
+    const pod = (annotations: Record<string, string>) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'chat-api-1', namespace: 'llm', annotations },
+      spec: { containers: [{ name: 'vllm' }, { name: 'fluent-bit' }] },
+    });
+    const logs = { 'llm/chat-api-1/vllm': 'x CUDA out of memory\n', 'llm/chat-api-1/fluent-bit': 'x flushed\n' };
+    const first = fakeKube({ objects: [pod({})], logs });
+    const annotated = fakeKube({ objects: [pod({ 'kubectl.kubernetes.io/default-container': 'fluent-bit' })], logs });
+
+    const fromFirst = await podLogs({ namespace: 'llm', pod: 'chat-api-1' }, { kube: first, now: NOW });
+    const fromAnnotation = await podLogs({ namespace: 'llm', pod: 'chat-api-1' }, { kube: annotated, now: NOW });
+
+    expect(first.logRequests[0]?.container).toBe('vllm');
+    expect(fromFirst.text).toBe('Log of chat-api-1/vllm (default container): 1 of the last 1 lines:\nx CUDA out of memory');
+    expect(annotated.logRequests[0]?.container).toBe('fluent-bit');
+    expect(fromAnnotation.requests).toEqual(['/fake/Pod/chat-api-1', '/fake/log/llm/chat-api-1/fluent-bit']);
+  });
+
+  it('leaves the container to the API when the pod has only one', async () => {
+    const kube = fakeKube({ objects: [{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'chat-api-1', namespace: 'llm' }, spec: { containers: [{ name: 'vllm' }] } }], logs: { 'llm/chat-api-1': 'x ready\n' } });
+    const result = await podLogs({ namespace: 'llm', pod: 'chat-api-1' }, { kube, now: NOW });
+
+    expect(kube.logRequests[0]?.container).toBeUndefined();
+    expect(result.text).toBe('Log of chat-api-1: 1 of the last 1 lines:\nx ready');
+  });
 });

@@ -1,0 +1,93 @@
+import type { Entities } from '../core/investigation.js';
+import type { KubeObject } from '../core/kube-object.js';
+import type { Toolbox } from '../toolsets/create-toolbox.js';
+
+type Series = Array<{ labels: Record<string, string> }>;
+
+const GATEWAY_METRICS = '{__name__=~"litellm_spend_metric_total|litellm_proxy_total_requests_metric_total|litellm_total_tokens_total"';
+/** Namespace label keys (last path segment, normalised) that name the owning team. */
+const OWNER_KEYS = new Set(['team', 'owner', 'teamname', 'ownerteam', 'costcenter', 'squad']);
+
+/** `Customer_Care`, `customer-care` and `customer care` are the same team. */
+export function normaliseName(value: string): string {
+  return value.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+/** A case-insensitive PromQL regex that also accepts another separator (or none) between words. */
+export function spellingRegex(value: string): string {
+  const parts = value.split(/[-_. /]+/).filter(Boolean).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return `(?i)${parts.join('[-_. /]?')}`.replace(/["\\]/g, '\\$&');
+}
+
+async function series(toolbox: Toolbox, query: string): Promise<Series> {
+  const result = await toolbox.run('prometheus_instant_query', { query, top_k: 100 });
+  return result.status === 'success' ? ((result.data as { result?: Series }).result ?? []) : [];
+}
+
+/** The one distinct value of `pick` among the series, or undefined when none or several. */
+function single(found: Series, pick: (labels: Record<string, string>) => string | undefined): string | undefined {
+  const values = [...new Set(found.map((entry) => pick(entry.labels)).filter((value): value is string => Boolean(value)))];
+  return values.length === 1 ? values[0] : undefined;
+}
+
+/**
+ * Spend alerts name a team or an API key, often not as the gateway spells it (case, separators,
+ * a hashed key instead of its alias, a team alias instead of the team). Ties them to LiteLLM's label
+ * values, and, when the alert names no namespace, to the one namespace the team owns. What cannot
+ * be matched unambiguously is left as the alert said it.
+ */
+export async function resolveTeamEntities(entities: Entities, toolbox: Toolbox): Promise<void> {
+  if (entities.apiKey) {
+    const pattern = spellingRegex(entities.apiKey);
+    const found = await series(
+      toolbox,
+      `group by (team, api_key_alias, hashed_api_key) (${GATEWAY_METRICS}, api_key_alias=~"${pattern}"}) or group by (team, api_key_alias, hashed_api_key) (${GATEWAY_METRICS}, hashed_api_key=~"${pattern}"})`,
+    );
+    const alias = single(found, (labels) => labels.api_key_alias || labels.hashed_api_key);
+    if (alias && alias !== entities.apiKey) {
+      entities.notes.push(`API key ${entities.apiKey} is ${alias} at the LLM gateway`);
+      entities.apiKey = alias;
+    }
+    const team = alias ? single(found, (labels) => labels.team) : undefined;
+    if (!entities.team && team) {
+      entities.team = team;
+      entities.notes.push(`team ${team} from the gateway's labels of key ${alias}`);
+    }
+  }
+  let gatewayTeam = Boolean(entities.apiKey);
+  if (entities.team) {
+    const pattern = spellingRegex(entities.team);
+    const found = await series(toolbox, `group by (team) (${GATEWAY_METRICS}, team=~"${pattern}"}) or group by (team) (${GATEWAY_METRICS}, team_alias=~"${pattern}"})`);
+    const known = found.some((entry) => entry.labels.team === entities.team);
+    const team = single(found, (labels) => labels.team);
+    if (!known && team) {
+      entities.notes.push(`team ${entities.team} is ${team} at the LLM gateway`);
+      entities.team = team;
+    }
+    gatewayTeam ||= found.length > 0;
+  }
+  // A team that spends through the LLM gateway is about gateway spend: its namespace's pods are
+  // not what the alert measures. Other teams' cost lives in the namespace they own.
+  if (entities.team && !entities.namespace && !gatewayTeam) {
+    const namespace = await teamNamespace(entities.team, toolbox);
+    if (namespace) {
+      entities.namespace = namespace;
+      entities.notes.push(`namespace ${namespace}: the one namespace labelled as owned by team ${entities.team}`);
+    }
+  }
+}
+
+/** The single namespace whose owner label names the team (Kubernetes first, kube-state-metrics second). */
+async function teamNamespace(team: string, toolbox: Toolbox): Promise<string | undefined> {
+  const wanted = normaliseName(team);
+  const listed = await toolbox.run('kubernetes_list', { kind: 'Namespace', top_k: 200 });
+  if (listed.status === 'success') {
+    const owned = (listed.data as KubeObject[]).filter((namespace) =>
+      Object.entries(namespace.metadata.labels ?? {}).some(([key, value]) => OWNER_KEYS.has(normaliseName(key.split('/').at(-1) ?? key)) && normaliseName(value) === wanted),
+    );
+    if (owned.length > 0) return owned.length === 1 ? owned[0]!.metadata.name : undefined;
+  }
+  const pattern = spellingRegex(team);
+  const found = await series(toolbox, `group by (namespace) (kube_namespace_labels{label_team=~"${pattern}"} or kube_namespace_labels{label_owner=~"${pattern}"})`);
+  return single(found, (labels) => labels.namespace);
+}
