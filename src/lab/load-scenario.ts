@@ -5,7 +5,7 @@ import { parseDuration } from '../core/duration.js';
 import type { Issue } from '../core/errors.js';
 import { formatIssue, HolmesError } from '../core/errors.js';
 import type { KubeObject } from '../core/kube-object.js';
-import { alertFingerprint } from './alert-fingerprint.js';
+import { alertFingerprint } from '../core/alert-fingerprint.js';
 import { describeZodIssues } from './describe-zod-issues.js';
 import { loadScenarioLogs } from './load-scenario-logs.js';
 import { parseKubernetesObjects } from './parse-kubernetes-objects.js';
