@@ -3,6 +3,38 @@ import { secretSchema } from './secret.js';
 
 const durationMs = z.number().int().positive();
 
+/** A model API key: a reference only, so the config (and `holmes config show`) never holds one. */
+const modelKeySchema = secretSchema.refine((secret) => typeof secret !== 'string', {
+  message: 'API keys are not written in the config: use { env: NAME } or { file: PATH }',
+});
+
+/** One entry of the ordered model list; failover goes down the list. */
+export const modelSchema = z.strictObject({
+  /** `openai` covers every OpenAI-compatible endpoint (OpenAI, Ollama, vLLM, LiteLLM proxy, llama.cpp server). */
+  provider: z.enum(['openai', 'anthropic']),
+  model: z.string().min(1),
+  /** Name in the ledger and in messages; default `provider/model`. */
+  name: z.string().min(1).optional(),
+  /** e.g. http://vllm.llm:8000/v1, http://127.0.0.1:11434/v1 (Ollama), a LiteLLM proxy. */
+  baseUrl: z.url().optional(),
+  /** Several keys are rotated on 429 and 401; none for a local server. */
+  apiKeys: z.array(modelKeySchema).default([]),
+  /** Tokens; default from the built-in table of common models. */
+  contextWindow: z.number().int().positive().optional(),
+  /** max_tokens of each call, reserved in full by the budget guard; default min(4096, the model's limit). */
+  maxOutputTokens: z.number().int().positive().optional(),
+  /** USD per 1M tokens; default from the built-in table (0 for models it does not know: local ones). */
+  price: z.strictObject({ input: z.number().nonnegative(), output: z.number().nonnegative(), cached: z.number().nonnegative().optional() }).optional(),
+  timeoutMs: durationMs.default(60_000),
+  /** Reserve this many times the input tokens counted locally (o200k_base); other tokenizers count more. */
+  inputEstimateFactor: z.number().min(1).max(3).optional(),
+});
+
+const teamBudgetSchema = z.strictObject({
+  dailyUsd: z.number().nonnegative().optional(),
+  monthlyUsd: z.number().nonnegative().optional(),
+});
+
 export const configSchema = z.strictObject({
   prometheus: z
     .strictObject({
@@ -61,6 +93,43 @@ export const configSchema = z.strictObject({
       shutdownGraceMs: z.number().int().nonnegative().default(20_000),
     })
     .prefault({}),
+  models: z.array(modelSchema).default([]),
+  agent: z
+    .strictObject({
+      /** Rounds down the model list when every model failed with a retryable error (429, 5xx, timeout). */
+      failoverRounds: z.number().int().min(1).max(5).default(2),
+      backoffMs: z.number().int().nonnegative().default(1_000),
+      maxBackoffMs: z.number().int().nonnegative().default(20_000),
+      /** Older turns are summarised when the conversation reaches this share of the model's window. */
+      compactAt: z.number().min(0.3).max(0.95).default(0.8),
+      /** Cap on one tool result in the conversation; default min(toolsets.maxOutputTokens, 15% of the window). */
+      maxToolOutputTokens: z.number().int().positive().optional(),
+    })
+    .prefault({}),
+  budget: z
+    .strictObject({
+      /** Caps of one investigation or question; the guard refuses a model call that could cross one. */
+      perInvestigation: z
+        .strictObject({
+          maxSteps: z.number().int().positive().default(20),
+          maxToolCalls: z.number().int().positive().default(40),
+          maxInputTokens: z.number().int().positive().default(400_000),
+          maxOutputTokens: z.number().int().positive().default(20_000),
+          maxUsd: z.number().positive().default(1),
+        })
+        .prefault({}),
+      /** Daily and monthly USD per team (UTC days and months). */
+      teams: z.record(z.string(), teamBudgetSchema).default({}),
+      /** Budgets of teams not listed under `teams`. */
+      otherTeams: teamBudgetSchema.prefault({ dailyUsd: 10, monthlyUsd: 100 }),
+      /** Alert labels naming the team, in order. */
+      teamLabels: z.array(z.string().min(1)).default(['team', 'owner', 'squad']),
+      /** Who asks → team: `cli:<login>`, `slack:<user id>`, `api`. */
+      users: z.record(z.string(), z.string().min(1)).default({}),
+      /** Team charged when neither labels nor users name one. */
+      unassignedTeam: z.string().min(1).default('unassigned'),
+    })
+    .prefault({}),
   log: z
     .strictObject({
       level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
@@ -69,5 +138,8 @@ export const configSchema = z.strictObject({
 });
 
 export type HolmesConfig = z.infer<typeof configSchema>;
-/** Paths (dot-separated) of fields holding secrets, for redaction. */
+/**
+ * Paths (dot-separated) of fields holding secrets, for redaction. `models[].apiKeys` is not here:
+ * a path cannot name every entry of a list, so those keys accept only references ({ env }, { file }).
+ */
 export const SECRET_PATHS = ['prometheus.bearerToken', 'server.tokens', 'server.basicAuth.password'] as const;

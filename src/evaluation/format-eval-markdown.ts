@@ -2,6 +2,7 @@ import type { EvalReport } from './run-eval.js';
 
 /** The eval as a Markdown table with per-class totals, for a PR or an issue. */
 export function formatEvalMarkdown(report: EvalReport): string {
+  if (report.mode === 'llm') return formatLlmEval(report);
   const lines = ['| scenario | class | expected | actual | top-3 | pass | time |', '|---|---|---|---|---|---|---|'];
   for (const result of report.results) {
     const top3 = result.top3.join(', ') || '—';
@@ -20,5 +21,17 @@ export function formatEvalMarkdown(report: EvalReport): string {
   for (const [name, entry] of [...classes].sort()) lines.push(`| ${name} | ${entry.total} | ${entry.passed}/${entry.total} | ${entry.top3}/${entry.total} |`);
   const top3 = report.results.filter((result) => result.expected && result.top3.includes(result.expected)).length;
   lines.push(`| **all** | ${report.total} | ${report.passed}/${report.total} | ${top3}/${report.total} |`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** LLM mode: pass means cause id and every mention; tokens, USD and time per scenario and in total. */
+function formatLlmEval(report: EvalReport): string {
+  const lines = ['| scenario | expected | answered | missing mentions | pass | input tokens | output tokens | USD | time |', '|---|---|---|---|---|---|---|---|---|'];
+  for (const result of report.results) {
+    const pass = result.passed ? 'yes' : result.error ? 'error' : 'no';
+    lines.push(`| ${result.id} | ${result.expected ?? '?'} | ${result.actual ?? '—'} | ${result.missing?.join(', ') || '—'} | ${pass} | ${result.inputTokens ?? 0} | ${result.outputTokens ?? 0} | ${(result.usd ?? 0).toFixed(4)} | ${result.durationMs} ms |`);
+  }
+  const { totals } = report;
+  lines.push(`| **all** | | | | ${report.passed}/${report.total} | ${totals.inputTokens} | ${totals.outputTokens} | ${totals.usd.toFixed(4)} | ${totals.durationMs} ms |`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,5 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { AgentOptions } from '../agent/create-agent.js';
 import type { HolmesConfig } from '../config/config-schema.js';
 import { HolmesError } from '../core/errors.js';
 import { createInvestigator } from '../investigator/create-investigator.js';
@@ -18,13 +19,31 @@ export interface EvalResult {
   /** Not part of the contract's required fields: extra facts for the Markdown table. */
   class?: string;
   queries?: number;
+  /** LLM mode: tokens and USD the scenario cost, and the `mentions` the answer lacked. */
+  inputTokens?: number;
+  outputTokens?: number;
+  usd?: number;
+  missing?: string[];
+  /** LLM mode: the agent's status (a team over budget is investigated deterministically). */
+  status?: string;
+  recordId?: string;
 }
 
+export type EvalMode = 'deterministic' | 'llm';
+
 export interface EvalReport {
-  mode: 'deterministic';
+  mode: EvalMode;
   total: number;
   passed: number;
   results: EvalResult[];
+  /** Sums over the scenarios (tokens and USD are 0 in deterministic mode). */
+  totals: { inputTokens: number; outputTokens: number; usd: number; durationMs: number };
+}
+
+export interface RunEvalOptions {
+  mode?: EvalMode;
+  /** LLM mode: how the agent is built (tests pass scripted models). */
+  agent?: AgentOptions;
 }
 
 /** Scenario folders in DIR (each holding scenario.yaml), sorted; a bad DIR stops the run. */
@@ -46,7 +65,38 @@ export async function listScenarioDirs(directory: string): Promise<string[]> {
   return dirs;
 }
 
-async function evaluateOne(dir: string, config: HolmesConfig): Promise<EvalResult> {
+/** LLM mode: the agent on the scenario's alert; passes when the cause matches and every mention is in the answer. */
+async function evaluateWithAgent(scenario: Scenario, config: HolmesConfig, options: AgentOptions): Promise<EvalResult> {
+  const [{ createAgent }, { answerText }] = await Promise.all([import('../agent/create-agent.js'), import('../agent/agent-result.js')]);
+  const agent = await createAgent(config, options);
+  try {
+    const result = await agent.investigate(scenario.alert, { requester: 'eval' });
+    const text = answerText(result).toLowerCase();
+    const missing = scenario.expected.mentions.filter((mention) => !text.includes(mention.toLowerCase()));
+    const actual = result.rootCause?.id ?? null;
+    return {
+      id: scenario.id,
+      expected: scenario.expected.rootCause,
+      actual,
+      top3: result.hypotheses.slice(0, 3).map((hypothesis) => hypothesis.cause),
+      passed: actual === scenario.expected.rootCause && missing.length === 0,
+      durationMs: Math.round(result.timings.durationMs),
+      error: null,
+      class: scenario.class,
+      queries: result.usage.queries,
+      inputTokens: result.usage.inputTokens,
+      outputTokens: result.usage.outputTokens,
+      usd: result.usage.usd,
+      missing,
+      status: `${result.mode} ${result.status}`,
+      recordId: result.id,
+    };
+  } finally {
+    agent.close();
+  }
+}
+
+async function evaluateOne(dir: string, config: HolmesConfig, options: RunEvalOptions = {}): Promise<EvalResult> {
   const started = performance.now();
   let scenario: Scenario | undefined;
   try {
@@ -58,6 +108,7 @@ async function evaluateOne(dir: string, config: HolmesConfig): Promise<EvalResul
         prometheus: { ...config.prometheus, url: lab.prometheusUrl, bearerToken: undefined },
         kubernetes: { ...config.kubernetes, server: lab.kubeApiUrl, kubeconfig: undefined, inCluster: false },
       };
+      if (options.mode === 'llm') return await evaluateWithAgent(scenario, labConfig, options.agent ?? {});
       const investigator = await createInvestigator(labConfig);
       const result = await investigator.investigate(scenario.alert);
       const top3 = result.hypotheses.slice(0, 3).map((hypothesis) => hypothesis.cause);
@@ -92,16 +143,23 @@ async function evaluateOne(dir: string, config: HolmesConfig): Promise<EvalResul
 }
 
 /**
- * Runs every scenario of DIR through the lab and the deterministic investigator. A scenario that
- * fails to load or crashes is a failed result with its error; the run goes on.
+ * Runs every scenario of DIR through the lab and the deterministic investigator (or, in llm mode,
+ * the agent with the configured models). A scenario that fails to load or crashes is a failed
+ * result with its error; the run goes on.
  */
-export async function runEval(directory: string, config: HolmesConfig, onResult?: (result: EvalResult) => void): Promise<EvalReport> {
+export async function runEval(directory: string, config: HolmesConfig, onResult?: (result: EvalResult) => void, options: RunEvalOptions = {}): Promise<EvalReport> {
   const dirs = await listScenarioDirs(directory);
   const results: EvalResult[] = [];
   for (const dir of dirs) {
-    const result = await evaluateOne(dir, config);
+    const result = await evaluateOne(dir, config, options);
     results.push(result);
     onResult?.(result);
   }
-  return { mode: 'deterministic', total: results.length, passed: results.filter((result) => result.passed).length, results };
+  const totals = {
+    inputTokens: results.reduce((sum, result) => sum + (result.inputTokens ?? 0), 0),
+    outputTokens: results.reduce((sum, result) => sum + (result.outputTokens ?? 0), 0),
+    usd: results.reduce((sum, result) => sum + (result.usd ?? 0), 0),
+    durationMs: results.reduce((sum, result) => sum + result.durationMs, 0),
+  };
+  return { mode: options.mode ?? 'deterministic', total: results.length, passed: results.filter((result) => result.passed).length, results, totals };
 }

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { HolmesError } from '../core/errors.js';
+import { LEDGER_TABLES } from './ledger-tables.js';
 
 export type Db = Database.Database;
 
@@ -42,6 +43,8 @@ const MIGRATIONS: string[] = [
    );
    CREATE INDEX investigations_state ON investigations (state, created_at);
    CREATE INDEX investigations_group ON investigations (group_key, resolved_at);`,
+  // 2: spend ledger, budget reservations, agent records and their steps.
+  LEDGER_TABLES,
 ];
 
 export interface OpenDatabaseOptions {

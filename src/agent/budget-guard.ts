@@ -1,0 +1,143 @@
+import type { HolmesConfig } from '../config/config-schema.js';
+import type { SpendLedger, TeamLimits } from '../ledger/spend-ledger.js';
+import { priceUsage } from './model-catalog.js';
+import type { ModelEntry } from './model-registry.js';
+import type { TokenUsage } from './read-usage.js';
+
+export type Caps = HolmesConfig['budget']['perInvestigation'];
+
+export interface Spent {
+  steps: number;
+  modelCalls: number;
+  toolCalls: number;
+  inputTokens: number;
+  cachedTokens: number;
+  outputTokens: number;
+  usd: number;
+}
+
+/** A budget decision, kept in the record: what was asked, against which cap, and the answer. */
+export interface BudgetDecision {
+  at: string;
+  action: 'reserve' | 'refuse' | 'settle' | 'refuse-tool';
+  purpose?: string;
+  model?: string;
+  /** The cap that refused, e.g. `maxUsd` or `team daily budget`. */
+  cap?: string;
+  reason?: string;
+  worstCase?: { inputTokens: number; outputTokens: number; usd: number };
+  usage?: { inputTokens: number; cachedTokens: number; outputTokens: number; usd: number; estimated: boolean };
+  spent: Spent;
+}
+
+export interface Reservation {
+  entry: ModelEntry;
+  purpose: string;
+  teamReservation: string | undefined;
+  worstCase: { inputTokens: number; outputTokens: number; usd: number };
+}
+
+export interface Attribution {
+  recordId: string;
+  team: string;
+  namespace?: string | undefined;
+  alertname?: string | undefined;
+}
+
+export interface BudgetGuardOptions {
+  caps: Caps;
+  limits: TeamLimits;
+  ledger: SpendLedger;
+  attribution: Attribution;
+  onDecision?: (decision: BudgetDecision) => void;
+}
+
+/** Purposes that are loop steps; a compaction summary is metered but takes no step. */
+const STEP_PURPOSES = new Set(['turn', 'answer']);
+
+/**
+ * Enforcement before every model call: the call's worst case (input counted locally with a
+ * margin, max_tokens of output, both priced) is reserved against the investigation's caps and
+ * the team's budgets, and refused if any would be crossed. Settling meters what the provider
+ * reported, so the ledger holds real usage, not the reservation.
+ */
+export function createBudgetGuard(options: BudgetGuardOptions) {
+  const { caps, ledger, attribution } = options;
+  const spent: Spent = { steps: 0, modelCalls: 0, toolCalls: 0, inputTokens: 0, cachedTokens: 0, outputTokens: 0, usd: 0 };
+  const decisions: BudgetDecision[] = [];
+  const decide = (decision: Omit<BudgetDecision, 'at' | 'spent'>): BudgetDecision => {
+    const full = { at: new Date().toISOString(), ...decision, spent: { ...spent } };
+    decisions.push(full);
+    options.onDecision?.(full);
+    return full;
+  };
+
+  function reserve(request: { entry: ModelEntry; inputTokens: number; purpose: string; newStep: boolean }): { ok: true; reservation: Reservation } | { ok: false; decision: BudgetDecision } {
+    const { entry, purpose } = request;
+    const inputTokens = Math.ceil(request.inputTokens * entry.inputEstimateFactor);
+    const outputTokens = entry.maxOutputTokens;
+    const usd = priceUsage(entry.price, { inputTokens, cachedTokens: 0, outputTokens });
+    const worstCase = { inputTokens, outputTokens, usd };
+    const refuse = (cap: string, reason: string) => ({ ok: false as const, decision: decide({ action: 'refuse', purpose, model: entry.name, cap, reason, worstCase }) });
+    if (request.newStep && STEP_PURPOSES.has(purpose) && spent.steps + 1 > caps.maxSteps) return refuse('maxSteps', `step ${spent.steps + 1} would pass the cap of ${caps.maxSteps} steps`);
+    if (spent.inputTokens + inputTokens > caps.maxInputTokens) return refuse('maxInputTokens', `${spent.inputTokens} + up to ${inputTokens} input tokens would pass the cap of ${caps.maxInputTokens}`);
+    if (spent.outputTokens + outputTokens > caps.maxOutputTokens) return refuse('maxOutputTokens', `${spent.outputTokens} + up to ${outputTokens} output tokens would pass the cap of ${caps.maxOutputTokens}`);
+    if (spent.usd + usd > caps.maxUsd) return refuse('maxUsd', `$${spent.usd.toFixed(4)} + up to $${usd.toFixed(4)} would pass the cap of $${caps.maxUsd}`);
+    const team = ledger.reserve(attribution.team, usd, options.limits);
+    if (!team.ok) {
+      return refuse(`team ${team.period === 'day' ? 'daily' : 'monthly'} budget`, `team ${attribution.team} has spent $${team.spentUsd.toFixed(4)} (and $${team.reservedUsd.toFixed(4)} is held) of its ${team.period === 'day' ? 'daily' : 'monthly'} $${team.limitUsd}; this call could cost $${usd.toFixed(4)}`);
+    }
+    decide({ action: 'reserve', purpose, model: entry.name, worstCase });
+    return { ok: true, reservation: { entry, purpose, teamReservation: team.id, worstCase } };
+  }
+
+  /** Meters an attempt: the usage the provider reported (zero for a failed attempt without usage). */
+  function settle(reservation: Reservation, outcome: { usage: TokenUsage | undefined; result: string; tools?: string[] | undefined }): number {
+    const usage = outcome.usage ?? { inputTokens: 0, cachedTokens: 0, outputTokens: 0, estimated: false };
+    const usd = priceUsage(reservation.entry.price, usage);
+    ledger.settle(reservation.teamReservation, {
+      ...attribution,
+      kind: 'model',
+      purpose: reservation.purpose,
+      model: reservation.entry.name,
+      provider: reservation.entry.provider,
+      tool: outcome.tools && outcome.tools.length > 0 ? [...new Set(outcome.tools)].sort().join(',') : undefined,
+      outcome: outcome.result,
+      inputTokens: usage.inputTokens,
+      cachedTokens: usage.cachedTokens,
+      outputTokens: usage.outputTokens,
+      usd,
+      estimated: usage.estimated,
+    });
+    spent.inputTokens += usage.inputTokens;
+    spent.cachedTokens += usage.cachedTokens;
+    spent.outputTokens += usage.outputTokens;
+    spent.usd += usd;
+    spent.modelCalls += 1;
+    if (outcome.result === 'ok' && STEP_PURPOSES.has(reservation.purpose)) spent.steps += 1;
+    decide({ action: 'settle', purpose: reservation.purpose, model: reservation.entry.name, usage: { ...usage, usd }, reason: outcome.result });
+    return usd;
+  }
+
+  return {
+    spent,
+    decisions,
+    caps,
+    reserve,
+    settle,
+    /** Takes one tool call of maxToolCalls, or refuses (recorded); counted at once, so parallel calls cannot pass the cap together. */
+    admitToolCall(tool: string): { ok: true } | { ok: false; decision: BudgetDecision } {
+      if (spent.toolCalls + 1 <= caps.maxToolCalls) {
+        spent.toolCalls += 1;
+        return { ok: true };
+      }
+      return { ok: false, decision: decide({ action: 'refuse-tool', cap: 'maxToolCalls', reason: `tool call ${tool} would pass the cap of ${caps.maxToolCalls} tool calls` }) };
+    },
+    /** Counts a tool call; its tokens are attributed to the tool in the ledger (they cost as input later). */
+    recordToolCall(tool: string, outputTokens: number, result: string): void {
+      ledger.record({ ...attribution, kind: 'tool', tool, outcome: result, inputTokens: 0, cachedTokens: 0, outputTokens, usd: 0 });
+    },
+  };
+}
+
+export type BudgetGuard = ReturnType<typeof createBudgetGuard>;

@@ -1,0 +1,78 @@
+import type { HolmesConfig } from '../config/config-schema.js';
+import type { Alert } from '../core/alert.js';
+import { createInvestigator, type Investigator } from '../investigator/create-investigator.js';
+import { openDatabase, type Db } from '../ledger/open-database.js';
+import { createRecordStore, type RecordStore } from '../ledger/record-store.js';
+import { createSpendLedger, type SpendLedger } from '../ledger/spend-ledger.js';
+import { loadTokenCounter } from '../toolsets/count-tokens.js';
+import type { Requester } from './admission.js';
+import type { AgentResult } from './agent-result.js';
+import { createFailoverCaller } from './call-with-failover.js';
+import type { ChatModelFactory } from './create-chat-model.js';
+import { createModelRegistry, type ModelEntry } from './model-registry.js';
+import { noModelError } from './no-model-error.js';
+import { runAgent, type AgentEvent } from './run-agent.js';
+import type { HistoryTurn } from './starting-evidence.js';
+
+export interface AgentOptions {
+  /** Builds chat models; default: the LangChain provider clients. Tests pass scripted models. */
+  createModel?: ChatModelFactory;
+  /** Backoff sleep; tests pass one that does not wait. */
+  sleep?: (ms: number) => Promise<void>;
+  /** An investigator already built on the same config (the server has one). */
+  investigator?: Investigator;
+  /** The store; default: storage.path of the config. */
+  db?: Db;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface RunOptions {
+  requester?: Requester | undefined;
+  onEvent?: ((event: AgentEvent) => void) | undefined;
+}
+
+export interface Agent {
+  entries: ModelEntry[];
+  warnings: string[];
+  investigator: Investigator;
+  records: RecordStore;
+  ledger: SpendLedger;
+  /** An alert: deterministic first, then the loop when admitted. */
+  investigate(alert: Alert, options?: RunOptions): Promise<AgentResult>;
+  /** A free-form question; follow-ups pass the thread's history. Needs a model. */
+  ask(question: string, options?: RunOptions & { history?: HistoryTurn[]; threadId?: string }): Promise<AgentResult>;
+  close(): void;
+}
+
+/** Builds the agent once from the config: models, investigator, store; each request then runs the loop. */
+export async function createAgent(config: HolmesConfig, options: AgentOptions = {}): Promise<Agent> {
+  const registry = createModelRegistry(config, options.env);
+  const [investigator, countTokens] = await Promise.all([options.investigator ?? createInvestigator(config), loadTokenCounter()]);
+  const db = options.db ?? openDatabase({ path: config.storage.path, synchronous: config.storage.synchronous });
+  const ledger = createSpendLedger(db);
+  const records = createRecordStore(db);
+  const caller = createFailoverCaller({
+    entries: registry.entries,
+    ...(options.createModel ? { createModel: options.createModel } : {}),
+    ...(options.sleep ? { sleep: options.sleep } : {}),
+    rounds: config.agent.failoverRounds,
+    backoffMs: config.agent.backoffMs,
+    maxBackoffMs: config.agent.maxBackoffMs,
+  });
+  const base = { config, entries: registry.entries, caller, investigator, ledger, records, countTokens };
+  return {
+    entries: registry.entries,
+    warnings: registry.warnings,
+    investigator,
+    records,
+    ledger,
+    investigate: (alert, runOptions = {}) => runAgent({ ...base, request: { kind: 'alert', alert }, requester: runOptions.requester, onEvent: runOptions.onEvent }),
+    ask: async (question, runOptions = {}) => {
+      if (registry.entries.length === 0) throw noModelError();
+      return runAgent({ ...base, request: { kind: 'question', question, history: runOptions.history }, requester: runOptions.requester, threadId: runOptions.threadId, onEvent: runOptions.onEvent });
+    },
+    close: () => {
+      if (!options.db) db.close();
+    },
+  };
+}

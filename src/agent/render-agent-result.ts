@@ -1,0 +1,58 @@
+import type { AgentResult } from './agent-result.js';
+import type { ResolvedAnswer } from './final-answer.js';
+
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+const clip = (text: string, length: number) => (text.length > length ? `${text.slice(0, length - 1)}…` : text);
+
+export function formatUsd(usd: number): string {
+  return usd > 0 && usd < 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
+}
+
+/** The structured answer for a terminal: cause, findings with the queries behind them, remediation. */
+export function renderAnswer(answer: ResolvedAnswer): string[] {
+  const lines = [`CAUSE  ${answer.cause} — ${answer.title} (confidence ${Math.round(answer.confidence * 100)}%)`, `  ${answer.summary}`, '', 'EVIDENCE'];
+  for (const item of answer.evidence) {
+    lines.push(`  - ${item.finding} [${item.sources.join(', ')}]`);
+    if (item.tools.length > 0) lines.push(`      tools: ${item.tools.join(', ')}`);
+    for (const query of item.queries.slice(0, 3)) lines.push(`      query: ${clip(query, 160)}`);
+    if (item.queries.length > 3) lines.push(`      … ${item.queries.length - 3} more queries (see --json)`);
+  }
+  if (answer.remediation.length > 0) {
+    lines.push('', 'REMEDIATION (Holmes applies nothing)');
+    answer.remediation.forEach((step, index) => {
+      lines.push(`  ${index + 1}. ${step.step}${step.runbook ? ` [runbook ${step.runbook}]` : ''}`);
+      if (step.command) lines.push(...step.command.split('\n').map((line) => `       ${line}`));
+    });
+  }
+  if (answer.openQuestions.length > 0) lines.push('', 'OPEN QUESTIONS', ...answer.openQuestions.map((question) => `  · ${question}`));
+  return lines;
+}
+
+/** An agent result as a person reads it; the deterministic result stands in when there is no answer. */
+export function renderAgentResult(result: AgentResult): string {
+  const lines: string[] = [];
+  if (result.question) lines.push(`Question ${result.question}`);
+  if (result.alert) lines.push(`Alert ${result.alert.labels.alertname ?? '?'} ${Object.entries(result.alert.labels).filter(([name]) => name !== 'alertname').map(([name, value]) => `${name}=${value}`).join(' ')}`);
+  const spent = result.budget.spent;
+  const checks = result.usage.toolCalls - spent.toolCalls;
+  lines.push(
+    `Status ${result.status} · ${result.mode}${result.models.length ? ` · ${result.models.join(' → ')}` : ''} · ${plural(spent.steps, 'step')} · ${plural(spent.toolCalls, 'tool call')}${checks > 0 ? ` (+${checks} by runbook checks)` : ''} · ${result.usage.inputTokens} in / ${result.usage.outputTokens} out tokens · ${formatUsd(result.usage.usd)} · ${(result.timings.durationMs / 1000).toFixed(1)} s`,
+  );
+  lines.push(`Team ${result.admission.team} (${result.admission.teamSource})${result.mode === 'deterministic' ? `: ${result.admission.reason}` : ''}`);
+  lines.push('');
+  if (result.answer) lines.push(...renderAnswer(result.answer));
+  else {
+    if (result.stopReason && result.mode === 'llm') lines.push(`STOPPED  ${result.stopReason}`);
+    if (result.partialAnswer) lines.push('', 'PARTIAL ANSWER (the model, before it stopped)', ...result.partialAnswer.split('\n').map((line) => `  ${line}`));
+    if (result.rootCause) {
+      lines.push('', `DETERMINISTIC ROOT CAUSE  ${result.rootCause.id} — ${result.rootCause.title} (confidence ${Math.round(result.rootCause.confidence * 100)}%)`, `  ${result.rootCause.summary}`);
+      if (result.remediation) {
+        lines.push(`  remediation (runbook ${result.remediation.runbook}):`);
+        result.remediation.steps.forEach((step, index) => lines.push(`    ${index + 1}. ${step.title}`));
+      }
+    } else if (result.alert) lines.push('', 'DETERMINISTIC ROOT CAUSE  not determined from the evidence');
+    for (const look of result.firstLook) lines.push('', `FIRST LOOK  ${look.tool} ${JSON.stringify(look.params)} → ${look.status}`, ...look.text.split('\n').map((line) => `  ${line}`));
+  }
+  lines.push('', `Record ${result.id}: \`holmes replay ${result.id.slice(0, 8)}\` re-renders every step.`);
+  return `${lines.join('\n')}\n`;
+}

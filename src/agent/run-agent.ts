@@ -1,0 +1,139 @@
+import type { HolmesConfig } from '../config/config-schema.js';
+import type { Alert } from '../core/alert.js';
+import type { InvestigationResult } from '../core/investigation.js';
+import type { ToolResult } from '../core/tool-result.js';
+import type { Investigator } from '../investigator/create-investigator.js';
+import type { RecordStore } from '../ledger/record-store.js';
+import type { SpendLedger } from '../ledger/spend-ledger.js';
+import { capOutput } from '../toolsets/cap-output.js';
+import { admit, type Requester } from './admission.js';
+import type { AgentResult } from './agent-result.js';
+import { assembleResult } from './assemble-result.js';
+import { buildAgentGraph } from './build-agent-graph.js';
+import { createBudgetGuard } from './budget-guard.js';
+import type { FailoverCaller } from './call-with-failover.js';
+import { finalAnswerDefinition } from './final-answer.js';
+import type { LoopContext } from './loop-context.js';
+import type { ModelEntry } from './model-registry.js';
+import { createRunbookTools, RUNBOOK_TOOL_NAMES } from './runbook-tools.js';
+import { namespaceIn } from './select-toolsets.js';
+import { alertEvidence, questionEvidence, type HistoryTurn, type StartingEvidence } from './starting-evidence.js';
+import { parametersSchema, toolDefinition, type ToolDefinition } from './tool-definitions.js';
+
+export type AgentRequest = { kind: 'alert'; alert: Alert } | { kind: 'question'; question: string; history?: HistoryTurn[] | undefined };
+
+/** A step as it is recorded, also handed to the caller as it happens (TTY progress). */
+export interface AgentEvent {
+  kind: string;
+  data: Record<string, unknown>;
+  durationMs?: number | undefined;
+}
+
+export interface RunAgentOptions {
+  request: AgentRequest;
+  requester?: Requester | undefined;
+  threadId?: string | undefined;
+  config: HolmesConfig;
+  entries: ModelEntry[];
+  caller: FailoverCaller;
+  investigator: Investigator;
+  ledger: SpendLedger;
+  records: RecordStore;
+  countTokens: (text: string) => number;
+  onEvent?: ((event: AgentEvent) => void) | undefined;
+}
+
+/** One investigation or question: admission, record, deterministic evidence, the loop if admitted, result. */
+export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
+  const { request, config, entries, investigator, records } = options;
+  const startedAt = new Date();
+  const started = performance.now();
+  const alert = request.kind === 'alert' ? request.alert : undefined;
+  const admission = admit({ config, ledger: options.ledger, hasModels: entries.length > 0, labels: alert?.labels, requester: options.requester });
+  // Spend is attributed to the alert's namespace, or the one a question names.
+  const namespace = alert ? alert.labels.namespace : namespaceIn(request.kind === 'question' ? request.question : '');
+  const id = records.begin({
+    kind: request.kind,
+    subject: request.kind === 'alert' ? (request.alert.labels.alertname ?? request.alert.fingerprint) : request.question,
+    threadId: options.threadId,
+    team: admission.team,
+    namespace,
+    alertname: alert?.labels.alertname,
+    askedBy: options.requester,
+  });
+  const step = (kind: string, data: Record<string, unknown>, durationMs?: number) => {
+    records.appendStep(id, kind, data, durationMs);
+    options.onEvent?.({ kind, data, durationMs });
+  };
+  try {
+    step('admission', { ...admission });
+    let deterministic: InvestigationResult | null = null;
+    if (alert) {
+      const begin = performance.now();
+      deterministic = await investigator.investigate(alert);
+      step('deterministic', { status: deterministic.status, rootCause: deterministic.rootCause, ranked: deterministic.hypotheses.slice(0, 5).map((hypothesis) => ({ cause: hypothesis.cause, score: hypothesis.score, confidence: hypothesis.confidence })), toolCalls: deterministic.usage.toolCalls, queries: deterministic.usage.queries }, performance.now() - begin);
+    }
+    const caps = config.budget.perInvestigation;
+    const windows = entries.map((entry) => entry.contextWindow - entry.maxOutputTokens);
+    const smallest = windows.length > 0 ? Math.min(...windows) : 8_192;
+    const maxToolOutputTokens = config.agent.maxToolOutputTokens ?? Math.min(config.toolsets.maxOutputTokens, Math.floor(smallest * 0.15));
+    const capResult = (result: ToolResult): ToolResult => ({ ...result, text: capOutput(result.text, maxToolOutputTokens, options.countTokens).text });
+    let firstLook: ToolResult[] = [];
+    const start = async (): Promise<StartingEvidence> => {
+      const starting = alert ? alertEvidence(alert, deterministic!, caps) : await questionEvidence(request.kind === 'question' ? request.question : '', { ...investigator.toolbox, run: async (name, params) => capResult(await investigator.toolbox.run(name, params)) }, caps, request.kind === 'question' ? request.history : undefined);
+      firstLook = starting.firstLook;
+      return starting;
+    };
+
+    if (admission.mode === 'deterministic') {
+      if (!alert) {
+        const begin = performance.now();
+        await start();
+        step('first-look', { results: firstLook.map((result) => ({ tool: result.tool, params: result.params, status: result.status, output: result.text, requests: result.requests })) }, performance.now() - begin);
+      }
+      const result = assembleResult({ id, alert: alert ?? null, question: request.kind === 'question' ? request.question : null, admission, deterministic, firstLook, state: undefined, guard: undefined, models: [], startedAt, started });
+      records.finish(id, { state: result.status, mode: result.mode, rootCause: result.rootCause?.id ?? null, inputTokens: 0, outputTokens: 0, usd: 0, result });
+      return result;
+    }
+
+    const guard = createBudgetGuard({ caps, limits: admission.limits, ledger: options.ledger, attribution: { recordId: id, team: admission.team, namespace, alertname: alert?.labels.alertname } });
+    const runbookTools = createRunbookTools({ runbooks: investigator.runbooks.runbooks, toolbox: investigator.toolbox, alert });
+    const cache = new Map<string, ToolDefinition[]>();
+    const definitionsFor = (toolsets: string[] | undefined) => {
+      const key = toolsets?.join(',') ?? '*';
+      if (!cache.has(key)) {
+        const tools = investigator.toolbox.tools().filter((tool) => !toolsets || toolsets.includes(tool.toolset));
+        cache.set(key, [...tools.map((tool) => toolDefinition(tool.spec.name, tool.spec.description, parametersSchema(tool.spec.parameters))), ...runbookTools.definitions, finalAnswerDefinition()]);
+      }
+      return cache.get(key)!;
+    };
+    const models: string[] = [];
+    const context: LoopContext = {
+      guard,
+      caller: options.caller,
+      entries,
+      countTokens: options.countTokens,
+      start,
+      runTool: (name, params) => (RUNBOOK_TOOL_NAMES.has(name) ? runbookTools.run(name, params) : investigator.toolbox.run(name, params)),
+      definitionsFor,
+      sources: new Map(),
+      runbookIds: new Set(investigator.runbooks.runbooks.map((runbook) => runbook.id)),
+      maxToolOutputTokens,
+      compactAtTokens: Math.floor(smallest * config.agent.compactAt),
+      step: (kind, data, durationMs) => {
+        if (kind === 'model-call' && typeof data.model === 'string' && models.at(-1) !== data.model) models.push(data.model);
+        step(kind, data, durationMs);
+      },
+    };
+    const graph = buildAgentGraph(context);
+    // Each step is at most three nodes (compact, model, tools); the guard ends the loop long before this.
+    const state = await graph.invoke({}, { recursionLimit: caps.maxSteps * 4 + 10 });
+    const result = assembleResult({ id, alert: alert ?? null, question: request.kind === 'question' ? request.question : null, admission, deterministic, firstLook, state, guard, models, startedAt, started });
+    step('finish', { status: result.status, stopReason: result.stopReason, spent: guard.spent });
+    records.finish(id, { state: result.status, mode: result.mode, rootCause: result.rootCause?.id ?? null, inputTokens: guard.spent.inputTokens, outputTokens: guard.spent.outputTokens, usd: guard.spent.usd, result, error: result.status === 'failed' ? (result.stopReason ?? undefined) : undefined });
+    return result;
+  } catch (error) {
+    records.fail(id, error instanceof Error ? error.message : String(error));
+    throw error;
+  }
+}

@@ -1,0 +1,97 @@
+import { userInfo } from 'node:os';
+import { createInterface } from 'node:readline/promises';
+import { HolmesError } from '../../core/errors.js';
+import type { AgentResult } from '../../agent/agent-result.js';
+import type { AgentEvent } from '../../agent/run-agent.js';
+import type { CommandContext } from '../command-context.js';
+import { writeJson } from '../command-context.js';
+import { withSources, type SourceOptions } from '../with-sources.js';
+
+export interface AskOptions extends SourceOptions {
+  interactive?: boolean;
+  /** Who asks, for the team mapping (budget.users `cli:<name>`); default: the login name. */
+  user?: string;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').trim();
+}
+
+/** Tool calls as they happen, on a terminal only. */
+function progress(context: CommandContext): ((event: AgentEvent) => void) | undefined {
+  if (!(context.err as NodeJS.WriteStream).isTTY || context.json) return undefined;
+  return (event) => {
+    const data = event.data as Record<string, unknown>;
+    const took = event.durationMs !== undefined ? ` (${Math.round(event.durationMs)} ms)` : '';
+    if (event.kind === 'tool-call') context.err.write(`  → ${String(data.name)} ${JSON.stringify(data.args)} ${String(data.status)}${took}\n`);
+    else if (event.kind === 'tool-refused') context.err.write(`  ✗ ${String(data.name)} refused (${String(data.reason)})\n`);
+    else if (event.kind === 'model-call') context.err.write(`  · ${String(data.model)} ${String(data.purpose)}${took}\n`);
+    else if (event.kind === 'budget') context.err.write(`  $ ${String((data.decision as { reason?: string }).reason)}\n`);
+    else if (event.kind === 'first-look' || event.kind === 'prompt') context.err.write(`  · evidence gathered${took}\n`);
+  };
+}
+
+/**
+ * `holmes ask "QUESTION"`: one answer by default; `--interactive` keeps a thread (follow-ups see
+ * the earlier questions and answers). Needs a model; without one it says how to add one.
+ */
+export async function askCommand(context: CommandContext, question: string | undefined, options: AskOptions): Promise<void> {
+  const { noModelError } = await import('../../agent/no-model-error.js');
+  if (context.config.models.length === 0) throw noModelError();
+  let first = question?.trim();
+  if (!first && !options.interactive && !process.stdin.isTTY) first = await readStdin();
+  if (!first && !options.interactive) throw new HolmesError('USAGE', 'No question given.', { fix: 'Run `holmes ask "why is p99 of chat-api worse than yesterday?"`, pipe the question on stdin, or use --interactive.' });
+  const [{ createAgent }, { answerText }, { renderAgentResult }, { randomUUID }] = await Promise.all([
+    import('../../agent/create-agent.js'),
+    import('../../agent/agent-result.js'),
+    import('../../agent/render-agent-result.js'),
+    import('node:crypto'),
+  ]);
+  const requester = `cli:${options.user ?? userInfo().username}`;
+  const show = (result: AgentResult) => {
+    if (context.json) context.out.write(`${JSON.stringify(result)}\n`);
+    else context.out.write(renderAgentResult(result));
+  };
+  await withSources(context, options, async (config) => {
+    const agent = await createAgent(config);
+    for (const warning of agent.warnings) context.logger.warn(warning);
+    try {
+      if (!options.interactive) {
+        const result = await agent.ask(first!, { requester, onEvent: progress(context) });
+        if (context.json) writeJson(context, result);
+        else show(result);
+        if (result.status === 'failed') throw new HolmesError('UPSTREAM_UNAVAILABLE', `The question could not be answered: ${result.stopReason ?? 'the loop failed'}.`, { fix: 'Check the models list (base URLs, keys) or try again; `holmes replay` shows what happened.' });
+        return;
+      }
+      const threadId = randomUUID();
+      const history: Array<{ question: string; answer: string }> = [];
+      const followUp = async (next: string) => {
+        const result = await agent.ask(next, { requester, threadId, history: [...history], onEvent: progress(context) });
+        show(result);
+        history.push({ question: next, answer: answerText(result).slice(0, 2_000) });
+      };
+      const lines = createInterface({ input: process.stdin, output: context.err as NodeJS.WritableStream, terminal: Boolean(process.stdin.isTTY) });
+      // Taken now: lines that arrive while the first answer is worked on are buffered, not lost.
+      const incoming = lines[Symbol.asyncIterator]();
+      // Ctrl-C ends the thread like Ctrl-D: the iterator finishes.
+      lines.on('SIGINT', () => lines.close());
+      context.err.write('Ask a question; follow-ups keep the thread. An empty line, Ctrl-D or Ctrl-C ends.\n');
+      try {
+        if (first) await followUp(first);
+        context.err.write('holmes> ');
+        for (let line = await incoming.next(); !line.done; line = await incoming.next()) {
+          const next = line.value.trim();
+          if (!next || next === 'exit' || next === 'quit') break;
+          await followUp(next);
+          context.err.write('holmes> ');
+        }
+      } finally {
+        lines.close();
+      }
+    } finally {
+      agent.close();
+    }
+  });
+}

@@ -1,0 +1,29 @@
+/**
+ * Run as a separate process by killed-process.int.test.ts: starts an investigation whose second
+ * model call never returns, prints `ready` once the first tool result is recorded, and waits to be killed.
+ */
+import type { BaseMessage } from '@langchain/core/messages';
+import type { ChatResult } from '@langchain/core/outputs';
+import { createAgent } from '../../src/agent/create-agent.js';
+import { configSchema } from '../../src/config/config-schema.js';
+import { ALERT, createFakeInvestigator } from './fake-investigator.js';
+import { ScriptedChatModel } from './scripted-chat-model.js';
+
+class HangingModel extends ScriptedChatModel {
+  override async _generate(messages: BaseMessage[]): Promise<ChatResult> {
+    if (this.calls.length >= 1) await new Promise(() => undefined);
+    return super._generate(messages);
+  }
+}
+
+const path = process.argv[2]!;
+const config = configSchema.parse({ storage: { path }, models: [{ provider: 'openai', model: 'scripted', contextWindow: 100_000, price: { input: 1, output: 2 } }] });
+const model = new HangingModel([{ toolCalls: [{ name: 'gpu_sharing', args: { namespace: 'llm' } }], usage: { input: 900, output: 25 } }]);
+const agent = await createAgent(config, { createModel: () => model, investigator: await createFakeInvestigator() });
+// The hanging call holds no timer; this one keeps the process alive until it is killed.
+setInterval(() => undefined, 60_000);
+await agent.investigate(ALERT, {
+  onEvent: (event) => {
+    if (event.kind === 'tool-call') process.stdout.write('ready\n');
+  },
+});
