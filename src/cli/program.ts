@@ -1,5 +1,6 @@
 import { Command, Help, Option } from 'commander';
 import type { CommandContext, GlobalOptions } from './command-context.js';
+import type { InvestigateAlertmanagerOptions } from './commands/investigate-alertmanager.js';
 
 // Command implementations are imported lazily so `holmes --help` stays fast.
 type Action<A extends unknown[]> = (context: CommandContext, ...args: A) => Promise<void>;
@@ -24,15 +25,21 @@ function sourceOptions(command: Command): Command {
     .option('--kube-context <name>', 'kubeconfig context');
 }
 
+/** A command with subcommands that also runs by itself (`investigate`) declares options of its own; groups (`lab`) do not. */
+function runsItself(command: Command): boolean {
+  return command.options.some((option) => option.long !== '--help');
+}
+
 /**
- * Commands with subcommands are replaced by those subcommands, depth first; hidden ones stay out.
+ * Commands with subcommands are replaced by those subcommands (and kept when they also run by
+ * themselves), depth first; hidden ones stay out.
  * (visibleCommands also adds the implicit `help` command, which is not among `commands`.)
  */
 function leafCommands(help: Help, command: Command): Command[] {
   return Help.prototype.visibleCommands
     .call(help, command)
     .filter((child) => command.commands.includes(child))
-    .flatMap((child) => (child.commands.length > 0 ? leafCommands(help, child) : [child]));
+    .flatMap((child) => (child.commands.length > 0 ? [...(runsItself(child) ? [child] : []), ...leafCommands(help, child)] : [child]));
 }
 
 /**
@@ -48,7 +55,8 @@ const helpConfiguration: Partial<Help> = {
   subcommandTerm(this: Help, command: Command) {
     const parents: string[] = [];
     for (let parent = command.parent; parent?.parent; parent = parent.parent) parents.unshift(parent.name());
-    return [...parents, Help.prototype.subcommandTerm.call(this, command)].join(' ');
+    // `[options]` is left out: every command has some, and `investigate alertmanager` needs the width.
+    return [...parents, Help.prototype.subcommandTerm.call(this, command).replace(' [options]', '')].join(' ');
   },
 };
 
@@ -75,21 +83,90 @@ export function createProgram(version: string): Command {
     .argument('[scenario]', 'scenario folder (default: the example GPU incident)')
     .action(run(async () => (await import('./commands/demo.js')).demo));
 
-  sourceOptions(
+  const investigate = sourceOptions(
     program
       .command('investigate')
       .description('find the root cause of an alert from evidence (deterministic, zero tokens)')
       .summary("find an alert's root cause (deterministic)")
       .option('--alert-file <file>', 'one alert, a list, or an Alertmanager webhook body (JSON or YAML)'),
   ).action(run(async () => (await import('./commands/investigate.js')).investigateCommand));
+  sourceOptions(
+    investigate
+      .command('alertmanager')
+      .description('investigate the alerts firing now in an Alertmanager (pull mode, read-only: GET /api/v2/alerts)')
+      .summary('investigate the firing alerts of an Alertmanager')
+      .requiredOption('--url <url>', 'Alertmanager base URL, e.g. http://alertmanager:9093')
+      .option('--alertname <regex>', 'only alerts whose name matches (anchored, RE2)')
+      .option('--label <name=value>', 'only alerts with this label (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
+      .option('--limit <n>', 'investigate at most this many alerts, oldest first (default 20)'),
+  ).action(
+    run(async () => {
+      const { investigateAlertmanagerCommand } = await import('./commands/investigate-alertmanager.js');
+      // The parent declares the same source flags and commander gives them to it wherever they
+      // stand (`investigate alertmanager --scenario X`), so its values are merged in.
+      return (context: CommandContext, options: InvestigateAlertmanagerOptions) => investigateAlertmanagerCommand(context, { ...investigate.opts(), ...options });
+    }),
+  );
 
   program
     .command('eval')
-    .description('run every scenario through the lab and the investigator; score top-1 and top-3')
+    .description('run every scenario through the lab and the investigator (or, with --mode llm, the agent and its models); score them')
     .summary('score the investigator on every scenario')
     .option('--scenarios <dir>', 'folder of scenario folders', 'evals/scenarios')
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'md', 'text']).default('text'))
+    .addOption(new Option('--mode <mode>', 'deterministic investigator, or the LLM agent with the configured models').choices(['deterministic', 'llm']).default('deterministic'))
     .action(run(async () => (await import('./commands/eval.js')).evalCommand));
+
+  sourceOptions(
+    program
+      .command('ask')
+      .description('answer a free-form question with the LLM agent: evidence first, read-only tools, within budget')
+      .summary('answer a question with the LLM agent')
+      .argument('[question]', 'the question (or pipe it on stdin)')
+      .option('-i, --interactive', 'keep asking follow-ups in one thread')
+      .option('--user <name>', 'who asks, for budget.users (default: your login)'),
+  ).action(
+    run(async () => {
+      const { askCommand } = await import('./commands/ask.js');
+      return (context: CommandContext, question: string | undefined, options: Parameters<typeof askCommand>[2]) => askCommand(context, question, options);
+    }),
+  );
+
+  program
+    .command('budget')
+    .description('LLM spend per team, model and day against the budgets, from the ledger')
+    .summary('LLM spend per team / model / day vs budgets')
+    .option('--days <n>', 'days of history per model and per day', '7')
+    .option('--team <team>', 'only this team')
+    .addOption(new Option('--by <dimension>', 'one more breakdown').choices(['namespace', 'alertname', 'tool']))
+    .action(run(async () => (await import('./commands/budget.js')).budgetCommand));
+
+  const investigations = program.command('investigations').description('recorded investigations and questions (the agent keeps every step)');
+  investigations
+    .command('list')
+    .description('recorded investigations, newest first')
+    .option('--limit <n>', 'how many', '20')
+    .option('--state <state>', 'running, completed, degraded, budget-exceeded or failed')
+    .option('--team <team>', 'only this team')
+    .action(run(async () => (await import('./commands/investigations.js')).investigationsList));
+  investigations
+    .command('show')
+    .description("one investigation's result")
+    .argument('<id>', 'record id (a unique prefix is enough)')
+    .action(run(async () => (await import('./commands/investigations.js')).investigationsShow));
+
+  program
+    .command('replay')
+    .description('re-render a recorded investigation step by step, calling no model and no tool')
+    .summary('re-render a recorded investigation')
+    .argument('<id>', 'record id (a unique prefix is enough)')
+    .option('--brief', 'cut prompts and tool outputs to a few lines')
+    .action(
+      run(async () => {
+        const { replayCommand } = await import('./commands/replay.js');
+        return (context: CommandContext, id: string, options: { brief?: boolean }) => replayCommand(context, id, options);
+      }),
+    );
 
   program
     .command('serve')

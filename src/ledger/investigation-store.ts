@@ -72,9 +72,8 @@ export function createInvestigationStore(db: Db) {
        VALUES (@fingerprint, @startsAt, @groupKey, @status, @alertname, @labels, @payload, @receivedAt)`,
     ),
     resolveAlert: db.prepare(`UPDATE alerts SET status = 'resolved', resolved_at = @at, payload = @payload WHERE fingerprint = @fingerprint AND starts_at = @startsAt AND status = 'firing'`),
-    openInvestigation: db.prepare(`SELECT id FROM investigations WHERE group_key = ? AND resolved_at IS NULL ORDER BY created_at DESC LIMIT 1`),
+    openInvestigation: db.prepare(`SELECT id, alert_count AS alertCount FROM investigations WHERE group_key = ? AND resolved_at IS NULL ORDER BY created_at DESC LIMIT 1`),
     attachAlert: db.prepare(`UPDATE alerts SET investigation_id = @investigationId WHERE fingerprint = @fingerprint AND starts_at = @startsAt AND investigation_id IS NULL`),
-    countAttached: db.prepare(`SELECT count(*) AS count FROM alerts WHERE investigation_id = ?`),
     queueDepth: db.prepare(`SELECT count(*) AS count FROM investigations WHERE state = 'queued'`),
     createInvestigation: db.prepare(
       `INSERT INTO investigations (id, group_key, source, alertname, namespace, team, state, created_at, alert_count)
@@ -89,7 +88,8 @@ export function createInvestigationStore(db: Db) {
     alertsOf: db.prepare(`SELECT payload FROM alerts WHERE investigation_id = ? ORDER BY starts_at, id`),
     finish: db.prepare(`UPDATE investigations SET state = @state, mode = @mode, finished_at = @at, root_cause = @rootCause, result = @result, error = NULL WHERE id = @id AND state = 'running'`),
     fail: db.prepare(`UPDATE investigations SET state = 'failed', finished_at = @at, error = @error WHERE id = @id`),
-    requeue: db.prepare(`UPDATE investigations SET state = 'queued' WHERE id = ? AND state = 'running'`),
+    // A graceful requeue is not the job's fault: the attempt is given back, so only crashes count toward the limit.
+    requeue: db.prepare(`UPDATE investigations SET state = 'queued', attempts = max(attempts - 1, 0) WHERE id = ? AND state = 'running'`),
     requeueRunning: db.prepare(`UPDATE investigations SET state = CASE WHEN attempts >= ${MAX_ATTEMPTS} THEN 'failed' ELSE 'queued' END,
        error = CASE WHEN attempts >= ${MAX_ATTEMPTS} THEN 'interrupted ${MAX_ATTEMPTS} times; giving up' ELSE error END WHERE state = 'running'`),
     get: db.prepare(`SELECT ${COLUMNS}, result FROM investigations WHERE id = ?`),
@@ -115,9 +115,10 @@ export function createInvestigationStore(db: Db) {
         fresh.push(alert);
       } else outcome.duplicates += 1;
     }
-    const open = statements.openInvestigation.get(options.groupKey) as { id: string } | undefined;
+    const open = statements.openInvestigation.get(options.groupKey) as { id: string; alertCount: number } | undefined;
     if (fresh.length > 0) {
       let investigationId = open?.id;
+      let attached = open?.alertCount ?? 0;
       if (!investigationId) {
         if ((statements.queueDepth.get() as { count: number }).count >= options.maxQueue) {
           // Roll the whole notification back: Alertmanager retries it, and nothing is half-written.
@@ -128,17 +129,30 @@ export function createInvestigationStore(db: Db) {
         statements.createInvestigation.run({ id: investigationId, groupKey: options.groupKey, source: options.source, alertname: first.labels.alertname ?? null, namespace: first.labels.namespace ?? null, team: first.labels.team ?? null, createdAt: at, alertCount: 0 });
         outcome.created = true;
       }
-      let attached = (statements.countAttached.get(investigationId) as { count: number }).count;
+      // alert_count is the number attached; in a storm most alerts arrive with the group already full.
+      const before = attached;
       for (const alert of fresh) {
         if (attached >= options.maxAlertsPerGroup) break;
         attached += statements.attachAlert.run({ investigationId, fingerprint: alert.fingerprint, startsAt: alert.startsAt }).changes;
       }
-      statements.updateAlertCount.run(attached, investigationId);
+      if (attached !== before || outcome.created) statements.updateAlertCount.run(attached, investigationId);
       outcome.investigationId = investigationId;
     } else outcome.investigationId = open?.id;
     if (options.groupStatus === 'resolved') outcome.resolvedUpdated += statements.resolveGroup.run({ at, groupKey: options.groupKey }).changes;
     return outcome;
   });
+
+  // Nested in a transaction, better-sqlite3 runs `accept` in a savepoint.
+  const acceptMany = db.transaction((items: ReadonlyArray<{ alerts: Alert[]; options: AcceptOptions }>): Array<AcceptOutcome | Error> =>
+    items.map((item) => {
+      try {
+        return accept(item.alerts, item.options);
+      } catch (error) {
+        if (error instanceof QueueFullSignal) return { ...QUEUE_FULL };
+        return error instanceof Error ? error : new Error(String(error));
+      }
+    }),
+  );
 
   return {
     /** Persists a notification's alerts and queues the group's investigation, all or nothing. */
@@ -146,9 +160,17 @@ export function createInvestigationStore(db: Db) {
       try {
         return accept.immediate(alerts, options);
       } catch (error) {
-        if (error instanceof QueueFullSignal) return { accepted: 0, duplicates: 0, investigationId: undefined, created: false, resolvedUpdated: 0, queueFull: true };
+        if (error instanceof QueueFullSignal) return { ...QUEUE_FULL };
         throw error;
       }
+    },
+    /**
+     * Several notifications in one commit, each still all or nothing (a savepoint each): one
+     * refused for a full queue or failing leaves the others in. The commit is what makes every
+     * one of them durable, so nobody may be acknowledged before this returns.
+     */
+    acceptMany(items: ReadonlyArray<{ alerts: Alert[]; options: AcceptOptions }>): Array<AcceptOutcome | Error> {
+      return acceptMany.immediate(items);
     },
     /** Takes the oldest queued investigation, with its alerts, and marks it running. */
     claimNext(now = new Date()): { id: string; attempts: number; alerts: Alert[] } | undefined {
@@ -197,5 +219,7 @@ export function createInvestigationStore(db: Db) {
 }
 
 class QueueFullSignal extends Error {}
+
+const QUEUE_FULL: AcceptOutcome = { accepted: 0, duplicates: 0, investigationId: undefined, created: false, resolvedUpdated: 0, queueFull: true };
 
 export type InvestigationStore = ReturnType<typeof createInvestigationStore>;

@@ -7,6 +7,7 @@ import type { Logger } from '../core/logger.js';
 import { parseAlertInput, webhookSchema } from '../integrations/alertmanager/parse-alert-input.js';
 import type { InvestigationStore } from '../ledger/investigation-store.js';
 import { createAuth, type AuthOptions } from './auth.js';
+import { createBatchAccept } from './batch-accept.js';
 import type { ServerMetrics } from './server-metrics.js';
 
 export interface AppOptions {
@@ -26,17 +27,33 @@ export interface AppOptions {
 
 const RETRY_AFTER_SECONDS = 30;
 
+// A hostile body can raise thousands of issues with huge keys; the first few say enough.
+const MAX_ISSUES = 20;
+const MAX_PATH_SEGMENT = 80;
+
 function issuesOf(error: z.ZodError) {
-  return error.issues.map((issue) => ({ path: issue.path.map(String).join('.') || '(root)', message: issue.message }));
+  return error.issues.slice(0, MAX_ISSUES).map((issue) => ({
+    path: issue.path.map((segment) => String(segment).slice(0, MAX_PATH_SEGMENT)).join('.') || '(root)',
+    message: issue.message,
+  }));
 }
 
+// Fatal: a body that is not UTF-8 is refused, not silently repaired with U+FFFD into label values.
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 async function readJson(context: Context): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
-  const type = context.req.header('content-type') ?? '';
-  if (!type.includes('json')) {
+  const type = (context.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json' && !type.endsWith('+json')) {
     return { ok: false, response: context.json({ error: 'unsupported_media_type', message: 'Send Content-Type: application/json.' }, 415) };
   }
+  let text: string;
   try {
-    return { ok: true, value: await context.req.json() };
+    text = utf8.decode(await context.req.arrayBuffer());
+  } catch {
+    return { ok: false, response: context.json({ error: 'invalid_encoding', message: 'The body is not valid UTF-8.' }, 400) };
+  }
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
   } catch {
     return { ok: false, response: context.json({ error: 'invalid_json', message: 'The body is not valid JSON.' }, 400) };
   }
@@ -55,21 +72,31 @@ export function createApp(options: AppOptions): Hono {
   const { store, metrics, logger } = options;
   const app = new Hono();
   const auth = createAuth(options.auth);
+  const accept = createBatchAccept(store);
 
   app.get('/healthz', (context) => context.json({ status: 'ok' }));
   app.get('/readyz', (context) => (options.isReady() ? context.json({ status: 'ready' }) : context.json({ status: 'not ready' }, 503)));
+  // Outside auth, so refused deliveries are counted too: a sender with a wrong token shows up in /metrics.
+  app.use('/api/v1/alertmanager', async (context, next) => {
+    await next();
+    if (context.res.status === 401) metrics.notificationsRejected.inc({ reason: 'unauthorized' });
+  });
   app.use('/api/*', auth);
   app.use('/metrics', auth);
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: options.bodyLimitBytes,
-      onError: (context) => {
-        metrics.notificationsRejected.inc({ reason: 'too_large' });
-        return context.json({ error: 'payload_too_large', message: `The body is larger than ${options.bodyLimitBytes} bytes (server.bodyLimitBytes).` }, 413);
-      },
-    }),
-  );
+  const tooLarge = (context: Context) => {
+    metrics.notificationsRejected.inc({ reason: 'too_large' });
+    return context.json({ error: 'payload_too_large', message: `The body is larger than ${options.bodyLimitBytes} bytes (server.bodyLimitBytes).` }, 413);
+  };
+  const countedLimit = bodyLimit({ maxSize: options.bodyLimitBytes, onError: tooLarge });
+  app.use('/api/*', async (context, next) => {
+    if (context.req.method === 'GET' || context.req.method === 'HEAD') return next();
+    // A declared length (what Alertmanager sends) is checked from the header alone: touching the
+    // body here would make @hono/node-server build a full web Request, the costliest part of a
+    // webhook. A chunked body is counted as it streams in.
+    const length = context.req.header('content-length');
+    if (length !== undefined && context.req.header('transfer-encoding') === undefined) return Number(length) > options.bodyLimitBytes ? tooLarge(context) : next();
+    return countedLimit(context, next);
+  });
 
   app.post('/api/v1/alertmanager', async (context) => {
     const body = await readJson(context);
@@ -88,7 +115,7 @@ export function createApp(options: AppOptions): Hono {
     }
     const alerts = parseAlertInput(parsed.data, { source: 'webhook' });
     const groupKey = parsed.data.groupKey ?? `fingerprints:${alerts.map((alert) => alert.fingerprint).sort().join(',')}`;
-    const outcome = store.accept(alerts, { groupKey, groupStatus: parsed.data.status ?? 'firing', source: 'webhook', maxQueue: options.maxQueue, maxAlertsPerGroup: options.maxAlertsPerGroup });
+    const outcome = await accept(alerts, { groupKey, groupStatus: parsed.data.status ?? 'firing', source: 'webhook', maxQueue: options.maxQueue, maxAlertsPerGroup: options.maxAlertsPerGroup });
     if (outcome.queueFull) {
       metrics.notificationsRejected.inc({ reason: 'queue_full' });
       context.header('Retry-After', String(RETRY_AFTER_SECONDS));
@@ -110,7 +137,7 @@ export function createApp(options: AppOptions): Hono {
       if (HolmesError.isInstance(error)) return context.json({ error: 'invalid_body', message: error.message, issues: error.issues, fix: error.fix }, 400);
       throw error;
     }
-    const outcome = store.accept(alerts, { groupKey: `api:${randomUUID()}`, groupStatus: 'firing', source: 'api', maxQueue: options.maxQueue, maxAlertsPerGroup: options.maxAlertsPerGroup });
+    const outcome = await accept(alerts, { groupKey: `api:${randomUUID()}`, groupStatus: 'firing', source: 'api', maxQueue: options.maxQueue, maxAlertsPerGroup: options.maxAlertsPerGroup });
     if (outcome.queueFull) {
       context.header('Retry-After', String(RETRY_AFTER_SECONDS));
       return context.json({ error: 'queue_full', message: 'The investigation queue is full; retry later.' }, 503);
@@ -123,8 +150,9 @@ export function createApp(options: AppOptions): Hono {
   app.get('/api/v1/investigations', (context) => {
     const parsed = listQuery.safeParse(context.req.query());
     if (!parsed.success) return context.json({ error: 'invalid_query', message: 'Bad filter.', issues: issuesOf(parsed.error) }, 400);
-    const { status, ...rest } = parsed.data;
-    return context.json({ investigations: store.list({ ...rest, ...(status ? { state: status } : {}) }) });
+    const { status, since, ...rest } = parsed.data;
+    // Stored times are UTC ISO strings; an offset in `since` would break their string order.
+    return context.json({ investigations: store.list({ ...rest, ...(status ? { state: status } : {}), ...(since ? { since: new Date(since).toISOString() } : {}) }) });
   });
 
   app.get('/api/v1/investigations/:id', (context) => {

@@ -12,6 +12,8 @@ export interface StartServerOptions {
   config: HolmesConfig;
   logger: Logger;
   run: RunInvestigation;
+  /** Answers POST /api/v1/ask (the agent); without it the route says no model is configured. */
+  ask?: (question: string) => Promise<unknown>;
 }
 
 export interface RunningServer {
@@ -43,6 +45,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     maxQueue: server.maxQueue,
     maxAlertsPerGroup: server.maxAlertsPerGroup,
     onQueued: pool.notify,
+    ...(options.ask ? { ask: options.ask } : {}),
     isReady: () => ready,
   });
   pool.start();

@@ -23,6 +23,8 @@ export interface WorkerPoolOptions {
 export function createWorkerPool(options: WorkerPoolOptions) {
   const { store, logger, metrics } = options;
   let stopping = false;
+  /** Set once stop() has requeued what was left: from then on nothing writes to the store. */
+  let closed = false;
   const inFlight = new Map<string, Promise<void>>();
   const sleepers = new Set<() => void>();
   const loops: Array<Promise<void>> = [];
@@ -33,34 +35,60 @@ export function createWorkerPool(options: WorkerPoolOptions) {
   };
   const nap = () =>
     new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, options.pollMs ?? 500);
-      sleepers.add(() => {
+      const sleeper = () => {
         clearTimeout(timer);
         resolve();
-      });
+      };
+      // A nap that ends by itself leaves the set too: an idle server must not grow it forever.
+      const timer = setTimeout(() => {
+        sleepers.delete(sleeper);
+        resolve();
+      }, options.pollMs ?? 500);
+      sleepers.add(sleeper);
     });
 
   async function work(id: string, alerts: Alert[]) {
     const started = performance.now();
+    let result: InvestigationResult | undefined;
+    let failure: Error | undefined;
     try {
       if (alerts.length === 0) throw new Error('the investigation has no alerts attached');
-      const result = await options.run(alerts);
-      // finish() only takes a running job: one requeued at shutdown keeps its later, fresh run.
-      if (store.finish(id, { ...result, id })) {
-        metrics.investigations.inc({ mode: result.mode, status: result.status });
-        metrics.investigationDuration.observe({ mode: result.mode }, (performance.now() - started) / 1000);
-      }
+      result = await options.run(alerts);
     } catch (error) {
-      logger.error({ investigation: id, error: (error as Error).message }, 'investigation failed');
-      store.fail(id, (error as Error).message);
+      failure = error instanceof Error ? error : new Error(String(error));
+    }
+    // Past the shutdown grace the job was requeued and the store may be closed: its next run records it.
+    if (closed) return;
+    try {
+      if (result) {
+        // finish() only takes a running job: one requeued at shutdown keeps its later, fresh run.
+        if (store.finish(id, { ...result, id })) {
+          metrics.investigations.inc({ mode: result.mode, status: result.status });
+          metrics.investigationDuration.observe({ mode: result.mode }, (performance.now() - started) / 1000);
+        }
+        return;
+      }
+      logger.error({ investigation: id, error: failure?.message }, 'investigation failed');
+      store.fail(id, failure?.message ?? 'unknown error');
       metrics.investigations.inc({ mode: 'deterministic', status: 'failed' });
+    } catch (error) {
+      // The store itself failed (disk full, closed): the job stays running and is requeued at the next start.
+      logger.error({ investigation: id, error: (error as Error).message }, 'could not record the investigation');
     }
   }
 
   async function loop() {
     while (!stopping) {
-      const job = store.claimNext();
-      metrics.queueDepth.set(store.queueDepth());
+      let job: ReturnType<InvestigationStore['claimNext']>;
+      try {
+        job = store.claimNext();
+        metrics.queueDepth.set(store.queueDepth());
+      } catch (error) {
+        // A busy or failing store must not end the worker; it tries again after a nap.
+        logger.error({ error: (error as Error).message }, 'could not take work from the queue');
+        await nap();
+        continue;
+      }
       if (!job) {
         await nap();
         continue;
@@ -92,6 +120,7 @@ export function createWorkerPool(options: WorkerPoolOptions) {
         logger.warn({ investigation: id }, 'requeued at shutdown');
       }
       inFlight.clear();
+      closed = true;
     },
     inFlight: () => inFlight.size,
   };

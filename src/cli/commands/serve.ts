@@ -12,15 +12,21 @@ export async function serveCommand(context: CommandContext, options: ServeOption
   if (options.host) config.server.host = options.host;
   if (options.port !== undefined) config.server.port = Number(options.port);
   const investigator = await createInvestigator(config);
-  const server = await startServer({
+  // POST /api/v1/ask answers with the agent when a model is configured (it shares the investigator).
+  const agent = config.models.length > 0 ? await (await import('../../agent/create-agent.js')).createAgent(config, { investigator }) : undefined;
+  for (const warning of agent?.warnings ?? []) context.logger.warn(warning);
+  const serverOptions = {
     config,
     logger: context.logger,
     // One investigation per group: the group's first alert leads; the others are in the record.
-    run: (alerts) => investigator.investigate(alerts[0]!),
-  });
+    run: (alerts: Parameters<Parameters<typeof startServer>[0]['run']>[0]) => investigator.investigate(alerts[0]!),
+    ...(agent ? { ask: (question: string) => agent.ask(question, { requester: 'api' }) } : {}),
+  };
+  const server = await startServer(serverOptions);
   context.err.write(`holmes serve listening on ${server.url} (webhook: POST ${server.url}/api/v1/alertmanager)\n`);
   if (context.json) context.out.write(`${JSON.stringify({ url: server.url })}\n`);
   const signal = await context.interrupted;
   context.err.write(`${signal}: finishing in-flight investigations (up to ${config.server.shutdownGraceMs} ms)…\n`);
   await server.close();
+  agent?.close();
 }

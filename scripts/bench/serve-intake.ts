@@ -1,0 +1,219 @@
+/**
+ * `holmes serve` intake: the server runs in a child process (so its RSS is its own) on a temp
+ * store; this process is the load, on loopback. Figures: persisted alerts per second and the
+ * acknowledgement latency, the investigations a storm of 10,000 alerts in 20 groups starts, and
+ * the server's peak RSS. The server is the compiled CLI, as shipped (tsc into a temp dir): under
+ * tsx it would also carry the transpiler and its caches, some 75 MB.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { access, copyFile, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { Agent, request } from 'node:http';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { alertFingerprint } from '../../src/core/alert-fingerprint.js';
+import { startWatchdog } from '../../src/lab/prometheus/watchdog.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+const TOKEN = 'bench-token-7c1f9a';
+const CONNECTIONS = 32;
+const INTAKE_ALERTS = 20_000;
+const INTAKE_GROUPS = 50;
+const STEADY_RATE = 2_000;
+const STEADY_SECONDS = 5;
+const STORM_ALERTS = 10_000;
+const STORM_GROUPS = 20;
+
+interface Server {
+  url: string;
+  child: ChildProcess;
+}
+
+/**
+ * The CLI compiled as `npm run build` does, into `dir/dist`, beside links to what it reads at run
+ * time (package.json, toolsets, runbooks, node_modules). Falls back to tsx if nothing was emitted.
+ */
+async function buildCli(dir: string): Promise<string[]> {
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  const started = performance.now();
+  // Type errors elsewhere in a work tree do not stop tsc from emitting; the emitted code is what runs.
+  await promisify(execFile)(process.execPath, [tsc, '-p', join(ROOT, 'scripts/tsconfig.build.json'), '--outDir', join(dir, 'dist')], { maxBuffer: 16 * 1024 * 1024 }).catch(() => undefined);
+  const main = join(dir, 'dist/cli/main.js');
+  if (!(await access(main).then(() => true, () => false))) {
+    process.stdout.write('(tsc emitted nothing: the server runs under tsx, which adds some 75 MB of RSS)\n');
+    return ['--import', TSX, join(ROOT, 'src/cli/main.ts')];
+  }
+  await copyFile(join(ROOT, 'package.json'), join(dir, 'package.json'));
+  for (const name of ['node_modules', 'toolsets', 'runbooks']) await symlink(join(ROOT, name), join(dir, name));
+  process.stdout.write(`(server compiled with tsc in ${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
+  return [main];
+}
+
+async function startServer(dir: string): Promise<Server> {
+  const cli = await buildCli(dir);
+  const config = join(dir, 'holmes.yaml');
+  await writeFile(
+    config,
+    [
+      'storage:',
+      `  path: ${join(dir, 'holmes.db')}`,
+      'server:',
+      '  port: 0',
+      '  tokens: [{ env: BENCH_SERVER_TOKEN }]',
+      '  maxQueue: 100000',
+      '  concurrency: 2',
+      'log:',
+      '  level: warn',
+      '',
+    ].join('\n'),
+  );
+  const child = spawn(process.execPath, [...cli, '--config', config, '--json', 'serve'], {
+    cwd: dir,
+    env: { PATH: process.env.PATH, HOME: dir, BENCH_SERVER_TOKEN: TOKEN },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // If this process dies first, the server and the temp dir go with it.
+  const watchdog = startWatchdog(dir);
+  watchdog.watch(child.pid);
+  child.once('exit', () => watchdog.stop());
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const url = await new Promise<string>((resolve, reject) => {
+    let stdout = '';
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      const line = stdout.split('\n').find((candidate) => candidate.startsWith('{'));
+      if (line) resolve((JSON.parse(line) as { url: string }).url);
+    });
+    child.once('exit', (code) => reject(new Error(`holmes serve exited (${code}): ${stderr}`)));
+  });
+  return { url, child };
+}
+
+function webhook(groupKey: string, labels: Record<string, string>): string {
+  const alert = { status: 'firing', labels, annotations: { summary: 'bench' }, startsAt: '2026-11-26T06:00:00Z', endsAt: '0001-01-01T00:00:00Z', generatorURL: 'http://prometheus:9090/graph', fingerprint: alertFingerprint(labels) };
+  return JSON.stringify({ version: '4', groupKey, truncatedAlerts: 0, status: 'firing', receiver: 'holmes', groupLabels: { alertname: labels.alertname }, commonLabels: {}, commonAnnotations: {}, externalURL: 'http://alertmanager:9093', alerts: [alert] });
+}
+
+interface BlastResult {
+  seconds: number;
+  latenciesMs: number[];
+  accepted: number;
+  failed: number;
+}
+
+/** One POST; resolves when the whole answer is read. */
+function post(agent: Agent, target: URL, payload: string, result: BlastResult, since: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const outgoing = request(target, { method: 'POST', agent, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => {
+        result.latenciesMs.push(performance.now() - since);
+        if (response.statusCode === 200) result.accepted += (JSON.parse(text) as { accepted: number }).accepted;
+        else result.failed += 1;
+        resolve();
+      });
+    });
+    outgoing.on('error', reject);
+    outgoing.end(payload);
+  });
+}
+
+/**
+ * Open loop: request i leaves at start + i / rate whatever the answers do, so a slow server
+ * cannot slow the sender down and hide its queueing. Latency counts from the moment the request
+ * is written: a stall of this process (a GC) delays sending, which is not the server's doing.
+ */
+async function steady(url: string, rate: number, count: number, body: (index: number) => string): Promise<BlastResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const target = new URL('/api/v1/alertmanager', url);
+  const pace = async (from: number, to: number, result: BlastResult) => {
+    const inFlight: Array<Promise<void>> = [];
+    const started = performance.now();
+    for (let index = from; index < to; ) {
+      const due = Math.min(to, from + Math.floor(((performance.now() - started) / 1000) * rate) + 1);
+      for (; index < due; index += 1) inFlight.push(post(agent, target, body(index), result, performance.now()));
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    await Promise.all(inFlight);
+    result.seconds = (performance.now() - started) / 1000;
+  };
+  // One second at the same rate first: the connections a long-running Alertmanager keeps open.
+  await pace(0, rate, { seconds: 0, latenciesMs: [], accepted: 0, failed: 0 });
+  const result: BlastResult = { seconds: 0, latenciesMs: [], accepted: 0, failed: 0 };
+  await pace(rate, rate + count, result);
+  agent.destroy();
+  return result;
+}
+
+/** Closed loop: CONNECTIONS keep-alive connections, each posting its next webhook as soon as one is answered. */
+async function blast(url: string, count: number, body: (index: number) => string): Promise<BlastResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+  const target = new URL('/api/v1/alertmanager', url);
+  const result: BlastResult = { seconds: 0, latenciesMs: [], accepted: 0, failed: 0 };
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (next < count) await post(agent, target, body(next++), result, performance.now());
+    }),
+  );
+  result.seconds = (performance.now() - started) / 1000;
+  agent.destroy();
+  return result;
+}
+
+function quantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
+}
+
+function peakRssMb(pid: number): number {
+  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : Number.NaN;
+}
+
+export async function run(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'holmes-bench-serve-'));
+  let server: Server | undefined;
+  try {
+    server = await startServer(dir);
+    const { url } = server;
+    // Warm-up: JIT, prepared statements, connections.
+    await blast(url, 1_000, (index) => webhook('warm-up', { alertname: 'WarmUp', pod: `warm-${index}` }));
+
+    // Throughput: as fast as the server answers.
+    const intake = await blast(url, INTAKE_ALERTS, (index) => webhook(`{}:{alertname="Intake${index % INTAKE_GROUPS}"}`, { alertname: `Intake${index % INTAKE_GROUPS}`, namespace: 'bench', pod: `pod-${index}` }));
+    process.stdout.write(
+      `intake: ${intake.accepted} alerts persisted in ${intake.seconds.toFixed(2)} s over ${CONNECTIONS} connections = ${(intake.accepted / intake.seconds).toFixed(0)}/s (target ≥ 2000/s)${intake.failed ? `; ${intake.failed} refused` : ''}; ack latency at that saturation p50 ${quantile(intake.latenciesMs, 0.5).toFixed(1)} ms, p99 ${quantile(intake.latenciesMs, 0.99).toFixed(1)} ms\n`,
+    );
+    // Latency: the target rate, offered steadily.
+    const paced = await steady(url, STEADY_RATE, STEADY_RATE * STEADY_SECONDS, (index) => webhook(`{}:{alertname="Steady${index % INTAKE_GROUPS}"}`, { alertname: `Steady${index % INTAKE_GROUPS}`, namespace: 'bench', pod: `steady-${index}` }));
+    process.stdout.write(
+      `ack latency at ${STEADY_RATE} alerts/s for ${STEADY_SECONDS} s (after 1 s at that rate): p50 ${quantile(paced.latenciesMs, 0.5).toFixed(1)} ms, p99 ${quantile(paced.latenciesMs, 0.99).toFixed(1)} ms (target ≤ 50 ms), max ${Math.max(...paced.latenciesMs).toFixed(1)} ms; ${paced.accepted} persisted${paced.failed ? `, ${paced.failed} refused` : ''}\n`,
+    );
+
+    const stormStart = new Date().toISOString();
+    // Every alert of the storm in its own notification, its group's key on each: the worst case.
+    const storm = await blast(url, STORM_ALERTS, (index) => webhook(`{}:{alertname="Storm${index % STORM_GROUPS}"}`, { alertname: `Storm${index % STORM_GROUPS}`, namespace: 'bench', pod: `storm-${index}` }));
+    const listed = await fetch(`${url}/api/v1/investigations?since=${encodeURIComponent(stormStart)}&limit=1000`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const investigations = ((await listed.json()) as { investigations: Array<{ groupKey: string }> }).investigations.filter((row) => row.groupKey.includes('Storm'));
+    process.stdout.write(
+      `storm: ${STORM_ALERTS} alerts in ${STORM_GROUPS} groups (${storm.accepted} persisted in ${storm.seconds.toFixed(2)} s, ack p99 ${quantile(storm.latenciesMs, 0.99).toFixed(1)} ms) → ${investigations.length} investigations started (target ${STORM_GROUPS})\n`,
+    );
+    process.stdout.write(`server peak RSS (VmHWM): ${peakRssMb(server.child.pid!).toFixed(0)} MB (target ≤ 300 MB)\n`);
+  } finally {
+    if (server && server.child.exitCode === null) {
+      const exited = new Promise((resolve) => server!.child.once('exit', resolve));
+      server.child.kill('SIGTERM');
+      await exited;
+    }
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,66 @@
+import type { Alert } from '../../core/alert.js';
+import { HolmesError } from '../../core/errors.js';
+import type { InvestigationResult } from '../../core/investigation.js';
+import type { CommandContext } from '../command-context.js';
+import { writeJson } from '../command-context.js';
+import { withSources, type SourceOptions } from '../with-sources.js';
+
+export interface InvestigateAlertmanagerOptions extends SourceOptions {
+  url: string;
+  alertname?: string;
+  /** `name=value`, repeatable. */
+  label?: string[];
+  /** Investigate at most this many alerts (oldest first). */
+  limit?: string;
+}
+
+const DEFAULT_LIMIT = 20;
+
+function parseLabels(values: string[]): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const value of values) {
+    const index = value.indexOf('=');
+    if (index <= 0) throw new HolmesError('USAGE', `--label ${value} is not name=value.`, { fix: 'Write --label namespace=search (repeat the flag for more labels).' });
+    labels[value.slice(0, index)] = value.slice(index + 1);
+  }
+  return labels;
+}
+
+function parseLimit(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_LIMIT;
+  const limit = Number(value);
+  if (!Number.isInteger(limit) || limit < 1) throw new HolmesError('USAGE', `--limit ${value} is not a positive whole number.`, { fix: 'Write e.g. --limit 5.' });
+  return limit;
+}
+
+/**
+ * `holmes investigate alertmanager`: pull mode. Reads the alerts firing now from Alertmanager
+ * (GET only: neither silenced nor inhibited, filtered by name and labels) and investigates each.
+ */
+export async function investigateAlertmanagerCommand(context: CommandContext, options: InvestigateAlertmanagerOptions): Promise<void> {
+  const labels = parseLabels(options.label ?? []);
+  const limit = parseLimit(options.limit);
+  const { fetchActiveAlerts } = await import('../../integrations/alertmanager/fetch-active-alerts.js');
+  // Alertmanager is asked first: no lab is started for nothing, and a wrong --url fails fast.
+  const firing = await fetchActiveAlerts({ url: options.url, ...(options.alertname !== undefined ? { alertname: options.alertname } : {}), labels });
+  const alerts: Alert[] = firing.slice(0, limit);
+  if (firing.length > limit) context.err.write(`${firing.length} alerts match; investigating the ${limit} oldest (raise --limit for more).\n`);
+  if (alerts.length === 0) {
+    context.err.write('No firing alerts match (silenced and inhibited alerts are left out).\n');
+    if (context.json) writeJson(context, []);
+    return;
+  }
+  const [{ createInvestigator }, { renderInvestigation }] = await Promise.all([import('../../investigator/create-investigator.js'), import('../render-investigation.js')]);
+  const results = await withSources(context, options, async (config) => {
+    const investigator = await createInvestigator(config);
+    for (const failure of investigator.runbooks.failures) context.logger.warn({ file: failure.file, issues: failure.issues }, 'runbook skipped: invalid');
+    const out: InvestigationResult[] = [];
+    for (const [index, alert] of alerts.entries()) {
+      const result = await investigator.investigate(alert);
+      out.push(result);
+      if (!context.json) context.out.write(`${index > 0 ? '\n' : ''}── ${index + 1}/${alerts.length} · fingerprint ${alert.fingerprint} · firing since ${alert.startsAt}\n${renderInvestigation(result)}\n`);
+    }
+    return out;
+  });
+  if (context.json) writeJson(context, results);
+}
