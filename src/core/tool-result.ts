@@ -18,6 +18,8 @@ export interface ToolResult {
   /** Set when something was left out: what, and how to narrow the call to see it. */
   omitted?: { what: string; hint: string };
   error?: string;
+  /** The error is a source that did not answer (unreachable, timed out): the investigation is degraded. */
+  unreachable?: boolean;
   durationMs: number;
   /** Size of the raw upstream responses, for measuring how compact `text` is. */
   rawBytes: number;
@@ -35,6 +37,7 @@ export const toolResultSchema = z.object({
   requests: z.array(z.string()),
   omitted: z.object({ what: z.string(), hint: z.string() }).optional(),
   error: z.string().optional(),
+  unreachable: z.boolean().optional(),
   durationMs: z.number(),
   rawBytes: z.number(),
 });

@@ -58,12 +58,14 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
   // Every tool call of this investigation (entities included) is counted here, whoever makes it.
   let toolCalls = 0;
   let queries = 0;
+  let sourceUnreachable = false;
   const toolbox: Toolbox = {
     ...options.toolbox,
     run: async (name, params) => {
       const result = await options.toolbox.run(name, params);
       toolCalls += 1;
       queries += result.requests.length;
+      if (result.unreachable) sourceUnreachable = true;
       return result;
     },
   };
@@ -160,7 +162,6 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
   const candidateEvidence: Evidence[] = candidates.flatMap((candidate) => candidate.evidence);
   const failedToolsets = toolbox.statuses.filter((status) => status.status === 'failed').map((status) => `toolset ${status.id} unavailable: ${status.reason}`);
   const notChecked = [...new Set([...entities.unresolved, ...candidateEvidence.filter((evidence) => evidence.verdict === 'unavailable').map((evidence) => evidence.sentence), ...failedToolsets])];
-  const upstreamDown = [...cache.values()].length > 0 && (await Promise.all(cache.values())).some((result) => result.status === 'error' && /not reachable|unavailable|ECONNREFUSED|timed out|took longer/i.test(result.text));
   const summary = rootCause
     ? `${rootCause.title}${entities.workload ? ` (${entities.workload.name}${entities.namespace ? ` in ${entities.namespace}` : ''})` : ''}: ${supporting[0]?.sentence ?? ''}${supporting[1] ? ` ${supporting[1].sentence}` : ''}`.trim()
     : 'No runbook cause is supported by the evidence; see the hypotheses and what could not be checked.';
@@ -168,7 +169,7 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
     id: randomUUID(),
     alert,
     mode: 'deterministic',
-    status: upstreamDown ? 'degraded' : 'completed',
+    status: sourceUnreachable ? 'degraded' : 'completed',
     rootCause: rootCause ? { id: rootCause.cause, title: rootCause.title, confidence: rootCause.confidence, summary } : null,
     hypotheses,
     remediation,

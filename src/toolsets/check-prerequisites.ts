@@ -11,6 +11,11 @@ export interface PrerequisiteProbe {
  * Answers prerequisites with as few requests as possible: one reachability call per backend and
  * one metric-name listing, shared by every toolset.
  */
+export interface PrerequisiteProblem {
+  reason: string;
+  unreachable: boolean;
+}
+
 export function createPrerequisiteChecker(probe: PrerequisiteProbe) {
   let prometheusUp: Promise<string | null> | undefined;
   let kubeUp: Promise<string | null> | undefined;
@@ -40,20 +45,23 @@ export function createPrerequisiteChecker(probe: PrerequisiteProbe) {
       }
     }));
 
-  /** null when every prerequisite holds, else the first reason it does not. */
-  return async function check(prerequisites: Prerequisite[]): Promise<string | null> {
+  /**
+   * null when every prerequisite holds, else the first reason it does not; `unreachable` tells a
+   * configured source that did not answer (the investigation is degraded) from absent data.
+   */
+  return async function check(prerequisites: Prerequisite[]): Promise<PrerequisiteProblem | null> {
     for (const prerequisite of prerequisites) {
       if ('prometheus' in prerequisite) {
         const problem = await checkPrometheus();
-        if (problem) return problem;
+        if (problem) return { reason: problem, unreachable: Boolean(probe.prometheus) };
       } else if ('kubernetes' in prerequisite) {
         const problem = await checkKube();
-        if (problem) return problem;
+        if (problem) return { reason: problem, unreachable: Boolean(probe.kube) };
       } else {
         const known = await names();
-        if (typeof known === 'string') return known;
+        if (typeof known === 'string') return { reason: known, unreachable: Boolean(probe.prometheus) };
         if (!prerequisite.metrics.some((metric) => known.has(metric))) {
-          return `none of these metrics exist in Prometheus: ${prerequisite.metrics.join(', ')} (is the exporter installed and scraped?)`;
+          return { reason: `none of these metrics exist in Prometheus: ${prerequisite.metrics.join(', ')} (is the exporter installed and scraped?)`, unreachable: false };
         }
       }
     }

@@ -43,6 +43,8 @@ export interface ToolsetStatus {
   file: string;
   status: 'enabled' | 'disabled' | 'failed';
   reason?: string;
+  /** Failed because a configured source did not answer (not because its data is absent). */
+  unreachable?: boolean;
   tools: string[];
 }
 
@@ -92,10 +94,9 @@ export async function createToolbox(options: ToolboxOptions = {}): Promise<Toolb
       const base = { id: spec.id, description: spec.description, file, tools: spec.tools.map((tool) => tool.name) };
       if (disabled.has(spec.id)) return { ...base, status: 'disabled' as const, reason: 'disabled in the config (toolsets.disabled)' };
       const problem = await check(spec.prerequisites);
-      return problem ? { ...base, status: 'failed' as const, reason: problem } : { ...base, status: 'enabled' as const };
+      return problem ? { ...base, status: 'failed' as const, reason: problem.reason, unreachable: problem.unreachable } : { ...base, status: 'enabled' as const };
     }),
   );
-  const countTokens = await loadTokenCounter();
   const maxOutputTokens = options.maxOutputTokens ?? 2_000;
   const timeoutMs = options.timeoutMs ?? 20_000;
   const now = options.now ?? (() => new Date());
@@ -112,12 +113,12 @@ export async function createToolbox(options: ToolboxOptions = {}): Promise<Toolb
     const started = performance.now();
     const entry = byName.get(name);
     const identity = { toolset: entry?.toolset.id ?? '', tool: entry?.spec.name ?? name, params };
-    const failure = (message: string): ToolResult => ({ ...identity, status: 'error', text: message, error: message, data: null, requests: [], durationMs: performance.now() - started, rawBytes: 0 });
+    const failure = (message: string, unreachable = false): ToolResult => ({ ...identity, status: 'error', text: message, error: message, ...(unreachable ? { unreachable } : {}), data: null, requests: [], durationMs: performance.now() - started, rawBytes: 0 });
     if (!entry) {
       const available = statuses.filter((status) => status.status === 'enabled').flatMap((status) => status.tools.map((tool) => `${status.id}/${tool}`));
       return failure(`Unknown tool '${name}'. Available: ${available.join(', ')}. Run \`holmes toolsets list\`.`);
     }
-    if (entry.status.status !== 'enabled') return failure(`Toolset ${entry.toolset.id} is ${entry.status.status}: ${entry.status.reason}.`);
+    if (entry.status.status !== 'enabled') return failure(`Toolset ${entry.toolset.id} is ${entry.status.status}: ${entry.status.reason}.`, entry.status.unreachable);
     const parsed = toParameterSchema(entry.spec.parameters).safeParse(params);
     if (!parsed.success) {
       const problems = parsed.error.issues.map((issue) => {
@@ -129,7 +130,8 @@ export async function createToolbox(options: ToolboxOptions = {}): Promise<Toolb
     const context: ToolContext = { prometheus: options.prometheus, kube: options.kube, now, toolset: entry.toolset };
     try {
       const output = await withTimeout(implement(entry.spec, entry.toolset)(parsed.data, context), timeoutMs, `Tool ${entry.spec.name}`);
-      const capped = capOutput(output.text, maxOutputTokens, countTokens, output.keep ? { keep: output.keep } : {});
+      // The tokenizer table is large: loaded at the first tool call, not when the toolbox is built.
+      const capped = capOutput(output.text, maxOutputTokens, await loadTokenCounter(), output.keep ? { keep: output.keep } : {});
       // Both can apply (a tool showed its top k, then the cap cut lines): report both.
       const omitted =
         capped.omitted && output.omitted
@@ -149,7 +151,8 @@ export async function createToolbox(options: ToolboxOptions = {}): Promise<Toolb
       };
     } catch (error) {
       const message = HolmesError.isInstance(error) ? `${error.message}${error.fix ? ` ${error.fix}` : ''}` : `Tool ${entry.spec.name} failed: ${(error as Error).message}`;
-      return failure(message);
+      const unreachable = HolmesError.isInstance(error) && (error.code === 'UPSTREAM_UNAVAILABLE' || error.code === 'TIMEOUT');
+      return failure(message, unreachable);
     }
   }
 
