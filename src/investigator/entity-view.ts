@@ -3,7 +3,7 @@ import type { Alert } from '../core/alert.js';
 import type { Entities } from '../core/investigation.js';
 import type { EntityName } from '../runbooks/runbook-schema.js';
 
-function regexAlternation(values: string[]): string {
+export function regexAlternation(values: string[]): string {
   return values.map((value) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
 }
 
