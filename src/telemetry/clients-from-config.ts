@@ -1,3 +1,4 @@
+import { homedir } from 'node:os';
 import type { HolmesConfig } from '../config/config-schema.js';
 import { resolveSecret } from '../config/secret.js';
 import { createKubeClient } from './kube-client.js';
@@ -29,7 +30,8 @@ export function clientsFromConfig(config: HolmesConfig, onRequest?: TelemetryReq
   const kube = kubeConfigured
     ? createKubeClient({
         ...(kubernetes.server ? { server: kubernetes.server } : {}),
-        ...(kubernetes.kubeconfig ? { kubeconfigPath: kubernetes.kubeconfig } : {}),
+        // `~/.kube/config` as people write it; the client itself does not expand `~`.
+        ...(kubernetes.kubeconfig ? { kubeconfigPath: kubernetes.kubeconfig.replace(/^~(?=$|\/)/, homedir()) } : {}),
         ...(kubernetes.context ? { context: kubernetes.context } : {}),
         inCluster: kubernetes.inCluster,
         timeoutMs: kubernetes.timeoutMs,
