@@ -88,7 +88,8 @@ export function createProgram(version: string): Command {
       .command('investigate')
       .description('find the root cause of an alert from evidence (deterministic, zero tokens)')
       .summary("find an alert's root cause (deterministic)")
-      .option('--alert-file <file>', 'one alert, a list, or an Alertmanager webhook body (JSON or YAML)'),
+      .option('--alert-file <file>', 'one alert, a list, or an Alertmanager webhook body (JSON or YAML)')
+      .option('--deterministic', 'zero tokens even when models are configured'),
   ).action(run(async () => (await import('./commands/investigate.js')).investigateCommand));
   sourceOptions(
     investigate

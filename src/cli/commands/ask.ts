@@ -20,7 +20,7 @@ async function readStdin(): Promise<string> {
 }
 
 /** Tool calls as they happen, on a terminal only. */
-function progress(context: CommandContext): ((event: AgentEvent) => void) | undefined {
+export function agentProgress(context: CommandContext): ((event: AgentEvent) => void) | undefined {
   if (!(context.err as NodeJS.WriteStream).isTTY || context.json) return undefined;
   return (event) => {
     const data = event.data as Record<string, unknown>;
@@ -59,7 +59,7 @@ export async function askCommand(context: CommandContext, question: string | und
     for (const warning of agent.warnings) context.logger.warn(warning);
     try {
       if (!options.interactive) {
-        const result = await agent.ask(first!, { requester, onEvent: progress(context) });
+        const result = await agent.ask(first!, { requester, onEvent: agentProgress(context) });
         if (context.json) writeJson(context, result);
         else show(result);
         if (result.status === 'failed') throw new HolmesError('UPSTREAM_UNAVAILABLE', `The question could not be answered: ${result.stopReason ?? 'the loop failed'}.`, { fix: 'Check the models list (base URLs, keys) or try again; `holmes replay` shows what happened.' });
@@ -68,7 +68,7 @@ export async function askCommand(context: CommandContext, question: string | und
       const threadId = randomUUID();
       const history: Array<{ question: string; answer: string }> = [];
       const followUp = async (next: string) => {
-        const result = await agent.ask(next, { requester, threadId, history: [...history], onEvent: progress(context) });
+        const result = await agent.ask(next, { requester, threadId, history: [...history], onEvent: agentProgress(context) });
         show(result);
         history.push({ question: next, answer: answerText(result).slice(0, 2_000) });
       };

@@ -7,6 +7,8 @@ import { withSources, type SourceOptions } from '../with-sources.js';
 
 export interface InvestigateCommandOptions extends SourceOptions {
   alertFile?: string;
+  /** Zero tokens even when models are configured. */
+  deterministic?: boolean;
 }
 
 async function readAlerts(file: string): Promise<Alert[]> {
@@ -38,11 +40,25 @@ export async function investigateCommand(context: CommandContext, options: Inves
     const investigator = await createInvestigator(config);
     for (const failure of investigator.runbooks.failures) context.logger.warn({ file: failure.file, issues: failure.issues }, 'runbook skipped: invalid');
     const tty = Boolean((context.err as NodeJS.WriteStream).isTTY) && !context.json;
+    // With a model configured the agent starts from this same deterministic evidence; --deterministic keeps it at zero tokens.
+    const useAgent = config.models.length > 0 && !options.deterministic;
+    const agentModule = useAgent ? await import('../../agent/index.js') : undefined;
+    const agent = agentModule ? await agentModule.createAgent(config, { investigator }) : undefined;
     const out = [];
-    for (const alert of alerts) {
-      const result = await investigator.investigate(alert, tty ? (step) => context.err.write(`  ${step.kind.padEnd(8)} ${step.message}${step.durationMs !== undefined ? ` (${step.durationMs} ms)` : ''}\n`) : undefined);
-      out.push(result);
-      if (!context.json) context.out.write(`${renderInvestigation(result)}\n`);
+    try {
+      for (const alert of alerts) {
+        if (agent && agentModule) {
+          const result = await agent.investigate(alert, { requester: 'cli', onEvent: (await import('./ask.js')).agentProgress(context) });
+          out.push(result);
+          if (!context.json) context.out.write(`${agentModule.renderAgentResult(result)}\n`);
+          continue;
+        }
+        const result = await investigator.investigate(alert, tty ? (step) => context.err.write(`  ${step.kind.padEnd(8)} ${step.message}${step.durationMs !== undefined ? ` (${step.durationMs} ms)` : ''}\n`) : undefined);
+        out.push(result);
+        if (!context.json) context.out.write(`${renderInvestigation(result)}\n`);
+      }
+    } finally {
+      agent?.close();
     }
     return out;
   });
