@@ -41,7 +41,8 @@ function parseValue(raw: string): unknown {
 export function envOverrides(schema: ZodType, env: NodeJS.ProcessEnv): { overrides: Plain; unknown: string[] } {
   const overrides: Plain = {};
   const unknown: string[] = [];
-  const ignored = new Set(['HOLMES_CONFIG']);
+  // Variables that are not config fields: where the config is, and the lab's binaries.
+  const ignored = new Set(['HOLMES_CONFIG', 'HOLMES_PROMETHEUS_BIN', 'HOLMES_PROMTOOL_BIN']);
   for (const [name, raw] of Object.entries(env)) {
     if (!name.startsWith('HOLMES_') || raw === undefined || ignored.has(name)) continue;
     const tokens = name.slice('HOLMES_'.length).toLowerCase().split('_').filter(Boolean);

@@ -128,7 +128,10 @@ async function evaluateOne(dir: string, config: HolmesConfig, options: RunEvalOp
       await lab.close();
     }
   } catch (error) {
-    const message = HolmesError.isInstance(error) ? [error.message, ...error.issues.map((issue) => `${issue.file ?? ''}:${issue.line ?? ''} ${issue.path}: ${issue.message}`)].join('\n') : String((error as Error).stack ?? error);
+    // Without Prometheus no scenario can run: that stops the run (non-zero exit), it is not a result.
+    if (HolmesError.isInstance(error) && error.code === 'DEPENDENCY_MISSING') throw error;
+    const unlisted = HolmesError.isInstance(error) ? error.issues.filter((issue) => !error.message.includes(issue.message)) : [];
+    const message = HolmesError.isInstance(error) ? [error.message, ...unlisted.map((issue) => `${issue.file ?? ''}:${issue.line ?? ''} ${issue.path}: ${issue.message}`)].join('\n') : String((error as Error).stack ?? error);
     return {
       id: scenario?.id ?? dir.split('/').at(-1)!,
       expected: scenario?.expected.rootCause ?? null,
