@@ -68,6 +68,16 @@ export async function resolveEntities(alert: Alert, toolbox: Toolbox): Promise<E
   };
 
   let pods: KubeObject[] = [];
+  if (podLabel && !namespace) {
+    // An alert on a pod alone (no namespace label): the pod of that name, if only one namespace has it.
+    const result = await toolbox.run('kubernetes_list', { kind: 'Pod', field_selector: `metadata.name=${podLabel}`, top_k: 5 });
+    const found = ok(result) ? (result.data as KubeObject[]) : [];
+    if (found.length === 1 && found[0]!.metadata.namespace) {
+      pods = found;
+      entities.namespace = found[0]!.metadata.namespace;
+      entities.notes.push(`namespace ${entities.namespace}: the one namespace with a pod named ${podLabel}`);
+    }
+  }
   if (podLabel && namespace) {
     const result = await toolbox.run('kubernetes_get', { kind: 'Pod', name: podLabel, namespace });
     if (ok(result)) pods = [result.data as KubeObject];

@@ -70,22 +70,25 @@ export async function resolveTeamEntities(entities: Entities, toolbox: Toolbox):
   // not what the alert measures. Other teams' cost lives in the namespace they own.
   if (entities.team && !entities.namespace && !gatewayTeam) {
     const namespace = await teamNamespace(entities.team, toolbox);
-    if (namespace) {
+    if (typeof namespace === 'string') {
       entities.namespace = namespace;
       entities.notes.push(`namespace ${namespace}: the one namespace labelled as owned by team ${entities.team}`);
+    } else if (namespace) {
+      // Checks take one namespace; naming the candidates says why namespace-scoped checks did not run.
+      entities.unresolved.push(`team ${entities.team} owns several namespaces (${namespace.several.join(', ')}); the alert names none`);
     }
   }
 }
 
 /** The single namespace whose owner label names the team (Kubernetes first, kube-state-metrics second). */
-async function teamNamespace(team: string, toolbox: Toolbox): Promise<string | undefined> {
+async function teamNamespace(team: string, toolbox: Toolbox): Promise<string | { several: string[] } | undefined> {
   const wanted = normaliseName(team);
   const listed = await toolbox.run('kubernetes_list', { kind: 'Namespace', top_k: 200 });
   if (listed.status === 'success') {
     const owned = (listed.data as KubeObject[]).filter((namespace) =>
       Object.entries(namespace.metadata.labels ?? {}).some(([key, value]) => OWNER_KEYS.has(normaliseName(key.split('/').at(-1) ?? key)) && normaliseName(value) === wanted),
     );
-    if (owned.length > 0) return owned.length === 1 ? owned[0]!.metadata.name : undefined;
+    if (owned.length > 0) return owned.length === 1 ? owned[0]!.metadata.name : { several: owned.map((namespace) => namespace.metadata.name) };
   }
   const pattern = spellingRegex(team);
   const found = await series(toolbox, `group by (namespace) (kube_namespace_labels{label_team=~"${pattern}"} or kube_namespace_labels{label_owner=~"${pattern}"})`);
