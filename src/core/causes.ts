@@ -22,7 +22,3 @@ export const CAUSE_IDS = [
   'node-not-ready',
 ] as const;
 export type CauseId = (typeof CAUSE_IDS)[number];
-
-export function isCauseId(value: string): value is CauseId {
-  return (CAUSE_IDS as readonly string[]).includes(value);
-}

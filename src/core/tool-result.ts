@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 export const TOOL_STATUSES = ['success', 'no_data', 'error'] as const;
 export type ToolStatus = (typeof TOOL_STATUSES)[number];
 
@@ -26,18 +24,3 @@ export interface ToolResult {
   /** The raw upstream bodies, kept only when the runner is asked to (benchmarks). */
   raw?: string[];
 }
-
-export const toolResultSchema = z.object({
-  toolset: z.string(),
-  tool: z.string(),
-  params: z.record(z.string(), z.unknown()),
-  status: z.enum(TOOL_STATUSES),
-  text: z.string(),
-  data: z.unknown(),
-  requests: z.array(z.string()),
-  omitted: z.object({ what: z.string(), hint: z.string() }).optional(),
-  error: z.string().optional(),
-  unreachable: z.boolean().optional(),
-  durationMs: z.number(),
-  rawBytes: z.number(),
-});
