@@ -200,7 +200,7 @@ export function createProgram(version: string): Command {
   sourceOptions(toolsets.command('run').description('run one tool, e.g. gpu/dcgm/gpu_health'))
     .argument('<tool>', 'tool name, or toolset-id/tool')
     .option('-p, --param <key=value>', 'a tool parameter (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
-    .addHelpText('after', '\nExample:\n  holmes toolsets run gpu/dcgm/gpu_health --param node=gpu-node-1 --scenario evals/scenarios/chat-api-p99-shared-gpu')
+    .addHelpText('after', '\nExample:\n  holmes toolsets run gpu/dcgm/gpu_health --param node=gpu-node-1 --scenario evals/scenarios/<incident>')
     .action(run(async () => (await import('./commands/toolsets.js')).toolsetsRun));
 
   const config = program.command('config').description('inspect the configuration');

@@ -14,7 +14,7 @@ let stopping = false;
  * Runs `cleanup` (e.g. `() => lab.close()`) before this process ends on SIGINT, SIGTERM or
  * SIGHUP, then lets the signal end the process as it would have (the same exit status), unless
  * another listener for that signal has taken over shutdown. On a crash (uncaught exception or
- * unhandled rejection) or `process.exit`, only the synchronous start of each cleanup can run
+ * unhandled rejection) or an explicit exit, only the synchronous start of each cleanup can run
  * (LabPrometheus.close sends SIGTERM there); the lab's watchdog removes what is left, as it does
  * when this process is killed with SIGKILL. Returns a function that unregisters `cleanup`.
  */

@@ -1,43 +1,24 @@
 import { spawn } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { providerFixture } from '../../agent/provider-fixtures.js';
+import { startLoopbackModelServer, type LoopbackModelServer } from '../../agent/loopback-model-server.js';
 import { collect, createSandbox, ROOT, runCli, type Sandbox } from '../run-cli.js';
 
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 let sandbox: Sandbox;
-let server: Server;
-const bodies: Array<{ messages: Array<{ role: string; content: string | null }> }> = [];
-
-/** An OpenAI-compatible server on loopback that plays the recorded replies in turn: look, answer; look, answer. */
-async function startServer(): Promise<string> {
-  const replies = ['openai-chat-ask-list-runbooks', 'openai-chat-ask-final-answer', 'openai-chat-ask-list-runbooks', 'openai-chat-ask-final-answer'].map(providerFixture);
-  server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-    request.on('end', () => {
-      bodies.push(JSON.parse(body) as (typeof bodies)[number]);
-      const reply = replies.shift();
-      response.writeHead(reply ? reply.status : 500, { 'content-type': 'application/json' });
-      response.end(JSON.stringify(reply ? reply.body : { error: { message: 'script exhausted' } }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as { port: number }).port}/v1`;
-}
+let model: LoopbackModelServer;
 
 describe('holmes ask --interactive (the real CLI, an OpenAI-compatible server on loopback)', () => {
   beforeAll(async () => {
     sandbox = await createSandbox();
-    const url = await startServer();
-    await sandbox.write('holmes.yaml', `models:\n  - { provider: openai, model: Qwen/Qwen2.5-7B-Instruct, baseUrl: "${url}", contextWindow: 32768, price: { input: 0.1, output: 0.3 } }\n`);
+    model = await startLoopbackModelServer(['openai-chat-ask-list-runbooks', 'openai-chat-ask-final-answer', 'openai-chat-ask-list-runbooks', 'openai-chat-ask-final-answer']);
+    await sandbox.write('holmes.yaml', `models:\n  - { provider: openai, model: Qwen/Qwen2.5-7B-Instruct, baseUrl: "${model.url}", contextWindow: 32768, price: { input: 0.1, output: 0.3 } }\n`);
   });
   afterAll(async () => {
-    await new Promise((resolve) => server?.close(resolve));
+    await model?.close();
     await sandbox?.remove();
   });
 
@@ -48,8 +29,8 @@ describe('holmes ask --interactive (the real CLI, an OpenAI-compatible server on
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout.match(/^CAUSE {2}other — GPU runbooks available/gm)).toHaveLength(2);
     expect(result.stdout).toContain('Question And which of them needs DCGM?');
-    expect(bodies).toHaveLength(4);
-    const followUp = bodies[2]!.messages.find((message) => message.role === 'user')!.content!;
+    expect(model.bodies).toHaveLength(4);
+    const followUp = model.bodies[2]!.messages.find((message) => message.role === 'user')!.content!;
     expect(followUp).toMatch(/^Earlier in this conversation:\nQ: Which runbooks cover GPU trouble\?\nA: other: GPU runbooks available/);
     const listed = await runCli(sandbox, ['investigations', 'list', '--json']);
     const records = JSON.parse(listed.stdout) as Array<{ threadId: string; state: string; askedBy: string; kind: string }>;
