@@ -3,6 +3,7 @@ import { loadConfig } from '../../src/config/load-config.js';
 import { listScenarioDirs } from '../../src/evaluation/run-eval.js';
 import { createInvestigator } from '../../src/investigator/create-investigator.js';
 import { loadScenario } from '../../src/lab/load-scenario.js';
+import { configForLab } from '../../src/lab/config-for-lab.js';
 import { startLab } from '../../src/lab/start-lab.js';
 
 function quantile(sorted: number[], q: number): number {
@@ -19,11 +20,7 @@ export async function run(): Promise<void> {
     const scenario = await loadScenario(dir);
     const lab = await startLab(scenario);
     try {
-      const investigator = await createInvestigator({
-        ...config,
-        prometheus: { ...config.prometheus, url: lab.prometheusUrl },
-        kubernetes: { ...config.kubernetes, server: lab.kubeApiUrl },
-      });
+      const investigator = await createInvestigator(configForLab(config, lab));
       // One warm-up: the first call of a process pays module and tokenizer loading.
       if (times.length === 0) await investigator.investigate(scenario.alert);
       const started = performance.now();

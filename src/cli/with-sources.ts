@@ -24,19 +24,17 @@ export async function withSources<T>(
   if (options.kubeconfig) config.kubernetes.kubeconfig = options.kubeconfig;
   if (options.kubeContext) config.kubernetes.context = options.kubeContext;
   if (!options.scenario) return work(config, undefined);
-  const [{ loadScenario }, { startLab }, { registerCleanup }] = await Promise.all([
+  const [{ loadScenario }, { startLab }, { registerCleanup }, { configForLab }] = await Promise.all([
     import('../lab/load-scenario.js'),
     import('../lab/start-lab.js'),
     import('../lab/prometheus/index.js'),
+    import('../lab/config-for-lab.js'),
   ]);
   const scenario = await loadScenario(options.scenario);
   const lab = await startLab(scenario);
   const unregister = registerCleanup(() => lab.close());
   try {
-    config.prometheus.url = lab.prometheusUrl;
-    config.prometheus.bearerToken = undefined;
-    config.kubernetes = { ...config.kubernetes, server: lab.kubeApiUrl, kubeconfig: undefined, inCluster: false };
-    return await work(config, scenario);
+    return await work(configForLab(config, lab), scenario);
   } finally {
     unregister();
     await lab.close();

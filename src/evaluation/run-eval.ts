@@ -5,6 +5,7 @@ import type { HolmesConfig } from '../config/config-schema.js';
 import { HolmesError } from '../core/errors.js';
 import { createInvestigator } from '../investigator/create-investigator.js';
 import { loadScenario } from '../lab/load-scenario.js';
+import { configForLab } from '../lab/config-for-lab.js';
 import { startLab } from '../lab/start-lab.js';
 import type { Scenario } from '../lab/scenario.js';
 
@@ -103,11 +104,7 @@ async function evaluateOne(dir: string, config: HolmesConfig, options: RunEvalOp
     scenario = await loadScenario(dir);
     const lab = await startLab(scenario);
     try {
-      const labConfig: HolmesConfig = {
-        ...config,
-        prometheus: { ...config.prometheus, url: lab.prometheusUrl, bearerToken: undefined },
-        kubernetes: { ...config.kubernetes, server: lab.kubeApiUrl, kubeconfig: undefined, inCluster: false },
-      };
+      const labConfig = configForLab(config, lab);
       if (options.mode === 'llm') return await evaluateWithAgent(scenario, labConfig, options.agent ?? {});
       const investigator = await createInvestigator(labConfig);
       const result = await investigator.investigate(scenario.alert);

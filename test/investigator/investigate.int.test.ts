@@ -5,6 +5,7 @@ import type { Alert } from '../../src/core/alert.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { createInvestigator, type Investigator } from '../../src/investigator/create-investigator.js';
 import { loadScenario } from '../../src/lab/load-scenario.js';
+import { configForLab } from '../../src/lab/config-for-lab.js';
 import { startLab, type Lab } from '../../src/lab/start-lab.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/scenarios/gpu-noisy-neighbor-chat/', import.meta.url));
@@ -27,7 +28,7 @@ describe('investigate (deterministic, in the lab)', () => {
     alert = scenario.alert;
     lab = await startLab(scenario);
     const { config } = loadConfig({ env: {} });
-    investigator = await createInvestigator({ ...config, prometheus: { ...config.prometheus, url: lab.prometheusUrl }, kubernetes: { ...config.kubernetes, server: lab.kubeApiUrl } });
+    investigator = await createInvestigator(configForLab(config, lab));
   });
   afterAll(() => lab?.close());
 
