@@ -1,5 +1,6 @@
 import type { HolmesConfig } from '../config/config-schema.js';
 import type { Scenario } from '../lab/scenario.js';
+import type { Lab } from '../lab/start-lab.js';
 import type { CommandContext } from './command-context.js';
 
 /** Flags every command that reads telemetry accepts. */
@@ -24,17 +25,21 @@ export async function withSources<T>(
   if (options.kubeconfig) config.kubernetes.kubeconfig = options.kubeconfig;
   if (options.kubeContext) config.kubernetes.context = options.kubeContext;
   if (!options.scenario) return work(config, undefined);
-  const [{ loadScenario }, { startLab }, { registerCleanup }, { configForLab }] = await Promise.all([
+  const { configForLab } = await import('../lab/config-for-lab.js');
+  return withLab(options.scenario, (lab) => work(configForLab(config, lab), lab.scenario));
+}
+
+/** Starts the lab of one scenario for `work` and removes it afterwards — also on a signal or a crash. */
+export async function withLab<T>(dir: string, work: (lab: Lab) => Promise<T>): Promise<T> {
+  const [{ loadScenario }, { startLab }, { registerCleanup }] = await Promise.all([
     import('../lab/load-scenario.js'),
     import('../lab/start-lab.js'),
     import('../lab/prometheus/index.js'),
-    import('../lab/config-for-lab.js'),
   ]);
-  const scenario = await loadScenario(options.scenario);
-  const lab = await startLab(scenario);
+  const lab = await startLab(await loadScenario(dir));
   const unregister = registerCleanup(() => lab.close());
   try {
-    return await work(configForLab(config, lab), scenario);
+    return await work(lab);
   } finally {
     unregister();
     await lab.close();

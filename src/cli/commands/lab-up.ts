@@ -1,5 +1,6 @@
 import type { CommandContext } from '../command-context.js';
 import { writeJson } from '../command-context.js';
+import { withLab } from '../with-sources.js';
 
 export interface LabUpOptions {
   /** Stop right after printing (for scripts and tests); default: stay up until interrupted. */
@@ -10,15 +11,8 @@ export interface LabUpOptions {
 export async function labUp(context: CommandContext, dir: string, options: LabUpOptions = {}): Promise<void> {
   // Listen from the start: a Ctrl-C while the lab starts then stops it cleanly once it is up.
   const interrupted = options.once ? undefined : context.interrupted;
-  const [{ loadScenario }, { startLab }, { registerCleanup }] = await Promise.all([
-    import('../../lab/load-scenario.js'),
-    import('../../lab/start-lab.js'),
-    import('../../lab/prometheus/index.js'),
-  ]);
-  const scenario = await loadScenario(dir);
-  const lab = await startLab(scenario);
-  const unregister = registerCleanup(() => lab.close());
-  try {
+  await withLab(dir, async (lab) => {
+    const { scenario } = lab;
     const info = {
       scenario: scenario.id,
       now: scenario.now.toISOString(),
@@ -45,8 +39,5 @@ export async function labUp(context: CommandContext, dir: string, options: LabUp
       );
     }
     if (interrupted) await interrupted;
-  } finally {
-    unregister();
-    await lab.close();
-  }
+  });
 }
