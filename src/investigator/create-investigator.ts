@@ -2,8 +2,8 @@ import type { Alert } from '../core/alert.js';
 import type { InvestigationResult, InvestigationStep } from '../core/investigation.js';
 import type { HolmesConfig } from '../config/config-schema.js';
 import { BUILTIN_RUNBOOKS_DIR, loadRunbooks, type LoadRunbooksResult } from '../runbooks/load-runbooks.js';
-import { clientsFromConfig } from '../telemetry/clients-from-config.js';
-import { createToolbox, type Toolbox } from '../toolsets/create-toolbox.js';
+import type { Toolbox } from '../toolsets/create-toolbox.js';
+import { toolboxFromConfig } from '../toolsets/toolbox-from-config.js';
 import { investigate } from './investigate.js';
 
 export interface Investigator {
@@ -15,13 +15,7 @@ export interface Investigator {
 /** Builds clients, toolbox and runbooks once from the config; each alert then costs only its queries. */
 export async function createInvestigator(config: HolmesConfig): Promise<Investigator> {
   const [toolbox, runbooks] = await Promise.all([
-    createToolbox({
-      ...clientsFromConfig(config),
-      directories: config.toolsets.directories,
-      disabled: config.toolsets.disabled,
-      maxOutputTokens: config.toolsets.maxOutputTokens,
-      timeoutMs: config.toolsets.timeoutMs,
-    }),
+    toolboxFromConfig(config),
     loadRunbooks([BUILTIN_RUNBOOKS_DIR, ...config.runbooks.directories]),
   ]);
   return {

@@ -4,24 +4,13 @@ import type { CommandContext } from '../command-context.js';
 import { withSources, type SourceOptions } from '../with-sources.js';
 import { writeJson } from '../command-context.js';
 
-async function openToolbox(context: CommandContext, config: HolmesConfig) {
-  const [{ clientsFromConfig }, { createToolbox }] = await Promise.all([
-    import('../../telemetry/clients-from-config.js'),
-    import('../../toolsets/create-toolbox.js'),
-  ]);
-  const { toolsets } = config;
-  return createToolbox({
-    ...clientsFromConfig(config),
-    directories: toolsets.directories,
-    disabled: toolsets.disabled,
-    maxOutputTokens: toolsets.maxOutputTokens,
-    timeoutMs: toolsets.timeoutMs,
-  });
+async function openToolbox(config: HolmesConfig) {
+  return (await import('../../toolsets/toolbox-from-config.js')).toolboxFromConfig(config);
 }
 
 /** `holmes toolsets list`: every toolset, enabled / disabled / failed with the reason. */
 export async function toolsetsList(context: CommandContext, options: SourceOptions = {}): Promise<void> {
-  const toolbox = await withSources(context, options, (config) => openToolbox(context, config));
+  const toolbox = await withSources(context, options, (config) => openToolbox(config));
   if (context.json) return writeJson(context, { toolsets: toolbox.statuses, failures: toolbox.failures });
   for (const status of toolbox.statuses) {
     context.out.write(`${status.status.padEnd(8)} ${status.id.padEnd(20)} ${status.tools.join(', ')}\n`);
@@ -47,7 +36,7 @@ export function parseParams(pairs: string[]): Record<string, string> {
 /** `holmes toolsets run TOOLSET/TOOL --param k=v`: one tool call, for people debugging a query. */
 export async function toolsetsRun(context: CommandContext, name: string, options: SourceOptions & { param?: string[] }): Promise<void> {
   const params = parseParams(options.param ?? []);
-  const result = await withSources(context, options, async (config) => (await openToolbox(context, config)).run(name, params));
+  const result = await withSources(context, options, async (config) => (await openToolbox(config)).run(name, params));
   if (context.json) writeJson(context, result);
   else {
     context.out.write(`${result.text}\n`);
