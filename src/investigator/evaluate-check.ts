@@ -1,20 +1,16 @@
 import jsonata from 'jsonata';
-import Mustache from 'mustache';
 import type { Entities, Evidence, Verdict } from '../core/investigation.js';
 import type { ToolResult } from '../core/tool-result.js';
 import { formatCompactNumber } from '../telemetry/format-compact-number.js';
 import type { Toolbox } from '../toolsets/create-toolbox.js';
 import type { CheckSpec } from '../runbooks/runbook-schema.js';
 import { missingEntities } from './entity-view.js';
+import { renderText } from './render-text.js';
 
-/** Mustache without HTML escaping: sentences are plain text. */
-function render(template: string, view: Record<string, unknown>): string {
-  return Mustache.render(template, view, undefined, { escape: (value: unknown) => String(value) });
-}
 
 function renderParams(params: CheckSpec['params'], view: Record<string, string>): Record<string, unknown> {
   // Tool parameters are escaped by the tool itself where they enter PromQL, so render raw here.
-  return Object.fromEntries(Object.entries(params).map(([name, value]) => [name, typeof value === 'string' ? render(value, view) : value]));
+  return Object.fromEntries(Object.entries(params).map(([name, value]) => [name, typeof value === 'string' ? renderText(value, view) : value]));
 }
 
 /** Facts as a template sees them: numbers compact, ratios also as `<name>_pct`. */
@@ -86,7 +82,7 @@ export async function evaluateCheck(runbookId: string, check: CheckSpec, scope: 
     if ((await evaluate(check.supports, input, facts)) === true) verdict = 'supports';
     else if (check.contradicts && (await evaluate(check.contradicts, input, facts)) === true) verdict = 'contradicts';
     const template = check.explain[verdict === 'supports' ? 'supports' : verdict === 'contradicts' ? 'contradicts' : 'inconclusive'];
-    const sentence = template ? render(template, { ...view, ...displayFacts(facts) }) : `${check.description}: ${verdict === 'contradicts' ? 'not seen' : 'inconclusive'}.`;
+    const sentence = template ? renderText(template, { ...view, ...displayFacts(facts) }) : `${check.description}: ${verdict === 'contradicts' ? 'not seen' : 'inconclusive'}.`;
     return { result, evidence: { ...base, verdict, sentence, tool, facts } };
   } catch (error) {
     return { result, evidence: { ...base, verdict: 'unavailable', sentence: `${check.description}: the runbook's expression failed (${(error as Error).message}).`, tool, facts } };

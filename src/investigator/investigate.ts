@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { parseDuration } from '../core/duration.js';
-import Mustache from 'mustache';
 import pLimit from 'p-limit';
 import type { Alert } from '../core/alert.js';
 import type { Evidence, InvestigationResult, InvestigationStep, RemediationStep } from '../core/investigation.js';
@@ -9,6 +8,7 @@ import type { CheckSpec, Runbook } from '../runbooks/runbook-schema.js';
 import type { Toolbox } from '../toolsets/create-toolbox.js';
 import { entityView } from './entity-view.js';
 import { evaluateCheck } from './evaluate-check.js';
+import { renderText } from './render-text.js';
 import { rankHypotheses, type ScoredRunbook } from './rank-hypotheses.js';
 import { resolveEntities } from './resolve-entities.js';
 
@@ -26,10 +26,6 @@ export interface InvestigateOptions {
 function alertMatches(runbook: Runbook, alert: Alert): boolean {
   const text = [alert.labels.alertname ?? '', alert.annotations.summary ?? '', alert.annotations.description ?? ''].join(' ');
   return runbook.candidate.alerts.some((pattern) => new RegExp(pattern, 'i').test(text));
-}
-
-function renderPlain(template: string, view: Record<string, unknown>): string {
-  return Mustache.render(template, view, undefined, { escape: (value: unknown) => String(value) });
 }
 
 /** The key checks of a runbook: its required ones, or its heaviest when none is marked. */
@@ -150,9 +146,9 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
         runbook: runbook.id,
         steps: runbook.remediation.map(
           (entry): RemediationStep => ({
-            title: renderPlain(entry.title, remediationView),
-            ...(entry.command ? { command: renderPlain(entry.command, remediationView).trimEnd() } : {}),
-            ...(entry.details ? { details: renderPlain(entry.details, remediationView) } : {}),
+            title: renderText(entry.title, remediationView),
+            ...(entry.command ? { command: renderText(entry.command, remediationView).trimEnd() } : {}),
+            ...(entry.details ? { details: renderText(entry.details, remediationView) } : {}),
           }),
         ),
       }
