@@ -1,7 +1,6 @@
 import { formatCompactNumber } from '../telemetry/format-compact-number.js';
 import type { DecoderSpec } from './toolset-schema.js';
 
-const formatNumber = formatCompactNumber;
 
 /** A value with its unit; `ratio` (0-1) becomes a percentage. */
 export function formatValue(value: number, unit?: string): string {
@@ -9,15 +8,15 @@ export function formatValue(value: number, unit?: string): string {
     case undefined:
     case '':
     case 'count':
-      return formatNumber(value);
+      return formatCompactNumber(value);
     case 'ratio':
-      return `${formatNumber(value * 100)}%`;
+      return `${formatCompactNumber(value * 100)}%`;
     case 'percent':
-      return `${formatNumber(value)}%`;
+      return `${formatCompactNumber(value)}%`;
     case 'seconds':
-      return Math.abs(value) < 1 && value !== 0 ? `${formatNumber(value * 1000)}ms` : `${formatNumber(value)}s`;
+      return Math.abs(value) < 1 && value !== 0 ? `${formatCompactNumber(value * 1000)}ms` : `${formatCompactNumber(value)}s`;
     case 'usd':
-      return `$${formatNumber(value)}`;
+      return `$${formatCompactNumber(value)}`;
     case 'bytes': {
       const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
       let scaled = value;
@@ -26,10 +25,10 @@ export function formatValue(value: number, unit?: string): string {
         scaled /= 1024;
         index += 1;
       }
-      return `${formatNumber(scaled)}${units[index]}`;
+      return `${formatCompactNumber(scaled)}${units[index]}`;
     }
     default:
-      return `${formatNumber(value)}${unit.startsWith('/') ? '' : ' '}${unit}`;
+      return `${formatCompactNumber(value)}${unit.startsWith('/') ? '' : ' '}${unit}`;
   }
 }
 
