@@ -1,7 +1,6 @@
 import { formatCompactNumber } from '../telemetry/format-compact-number.js';
 import type { DecoderSpec } from './toolset-schema.js';
 
-
 /** A value with its unit; `ratio` (0-1) becomes a percentage. */
 export function formatValue(value: number, unit?: string): string {
   switch (unit) {
