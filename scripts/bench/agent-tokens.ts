@@ -41,20 +41,43 @@ function script(namespace: string | undefined, count: (text: string) => number, 
       measured.calls += 1;
       measured.input += input;
       measured.definitions += request.tools.length > 0 ? count(JSON.stringify(request.tools)) : 0;
-      measured.toolOutput += request.messages.filter((message) => ToolMessage.isInstance(message)).reduce((sum, message) => sum + count(messageText(message)), 0);
+      measured.toolOutput += request.messages
+        .filter((message) => ToolMessage.isInstance(message))
+        .reduce((sum, message) => sum + count(messageText(message)), 0);
       const reply = turn(request);
-      return { ...reply, usage: { input, output: count(JSON.stringify(reply.toolCalls ?? [])) + count(reply.content ?? '') } };
+      return {
+        ...reply,
+        usage: { input, output: count(JSON.stringify(reply.toolCalls ?? [])) + count(reply.content ?? '') },
+      };
     };
-  const top = (request: ScriptedRequest) => /Ranked causes \(top: ([a-z0-9-]+)\)/.exec(String(request.messages[1]!.content))?.[1] ?? 'gpu-noisy-neighbor';
+  const top = (request: ScriptedRequest) =>
+    /Ranked causes \(top: ([a-z0-9-]+)\)/.exec(String(request.messages[1]!.content))?.[1] ?? 'gpu-noisy-neighbor';
   const scope = namespace ? { namespace } : {};
   return [
-    metered((request) => ({ toolCalls: [{ id: 'b1', name: 'fetch_runbook', args: { id: top(request) } }, { id: 'b2', name: 'run_runbook_checks', args: { id: top(request) } }] })),
-    metered(() => ({ toolCalls: [{ id: 'b3', name: 'kubernetes_events', args: scope }, { id: 'b4', name: 'unhealthy_containers', args: scope }] })),
+    metered((request) => ({
+      toolCalls: [
+        { id: 'b1', name: 'fetch_runbook', args: { id: top(request) } },
+        { id: 'b2', name: 'run_runbook_checks', args: { id: top(request) } },
+      ],
+    })),
+    metered(() => ({
+      toolCalls: [
+        { id: 'b3', name: 'kubernetes_events', args: scope },
+        { id: 'b4', name: 'unhealthy_containers', args: scope },
+      ],
+    })),
     metered((request) => ({
       toolCalls: [
         {
           name: 'final_answer',
-          args: { cause: top(request), title: 'Scripted answer', summary: 'A scripted answer for measuring context size.', evidence: [{ finding: 'runbook checks', sources: ['b2'] }], remediation: [{ step: 'Follow the runbook', runbook: top(request) }], confidence: 0.5 },
+          args: {
+            cause: top(request),
+            title: 'Scripted answer',
+            summary: 'A scripted answer for measuring context size.',
+            evidence: [{ finding: 'runbook checks', sources: ['b2'] }],
+            remediation: [{ step: 'Follow the runbook', runbook: top(request) }],
+            confidence: 0.5,
+          },
         },
       ],
     })),
@@ -70,14 +93,20 @@ export async function run(): Promise<void> {
     const lab = await startLab(scenario);
     const db = openDatabase({ path: ':memory:' });
     try {
-      const config = configSchema.parse({ prometheus: { url: lab.prometheusUrl }, kubernetes: { server: lab.kubeApiUrl }, models: [{ provider: 'openai', model: 'gpt-4o-mini' }] });
+      const config = configSchema.parse({
+        prometheus: { url: lab.prometheusUrl },
+        kubernetes: { server: lab.kubeApiUrl },
+        models: [{ provider: 'openai', model: 'gpt-4o-mini' }],
+      });
       const measured: Measured = { scenario: scenario.id, calls: 0, input: 0, toolOutput: 0, definitions: 0 };
       const model = new ScriptedChatModel(script(scenario.alert.labels.namespace, count, measured));
       const agent = await createAgent(config, { createModel: () => model, db });
       const result = await agent.investigate(scenario.alert);
       agent.close();
       rows.push(measured);
-      process.stdout.write(`${scenario.id.padEnd(36)} ${result.status.padEnd(10)} ${String(measured.calls).padStart(2)} calls ${String(measured.input).padStart(7)} input tokens, tool output ${((measured.toolOutput / measured.input) * 100).toFixed(0).padStart(2)}%, tool definitions ${((measured.definitions / measured.input) * 100).toFixed(0).padStart(2)}%\n`);
+      process.stdout.write(
+        `${scenario.id.padEnd(36)} ${result.status.padEnd(10)} ${String(measured.calls).padStart(2)} calls ${String(measured.input).padStart(7)} input tokens, tool output ${((measured.toolOutput / measured.input) * 100).toFixed(0).padStart(2)}%, tool definitions ${((measured.definitions / measured.input) * 100).toFixed(0).padStart(2)}%\n`,
+      );
     } finally {
       db.close();
       await lab.close();

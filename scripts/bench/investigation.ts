@@ -28,7 +28,9 @@ export async function run(): Promise<void> {
       const elapsed = performance.now() - started;
       times.push(elapsed);
       queries.push(result.usage.queries);
-      process.stdout.write(`${scenario.id.padEnd(40)} ${elapsed.toFixed(0).padStart(6)} ms ${String(result.usage.queries).padStart(4)} queries ${String(result.usage.toolCalls).padStart(4)} tool calls → ${result.rootCause?.id ?? '—'}\n`);
+      process.stdout.write(
+        `${scenario.id.padEnd(40)} ${elapsed.toFixed(0).padStart(6)} ms ${String(result.usage.queries).padStart(4)} queries ${String(result.usage.toolCalls).padStart(4)} tool calls → ${result.rootCause?.id ?? '—'}\n`,
+      );
     } finally {
       await lab.close();
     }

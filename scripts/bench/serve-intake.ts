@@ -41,9 +41,18 @@ async function buildCli(dir: string): Promise<string[]> {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   const started = performance.now();
   // Type errors elsewhere in a work tree do not stop tsc from emitting; the emitted code is what runs.
-  await promisify(execFile)(process.execPath, [tsc, '-p', join(ROOT, 'scripts/tsconfig.build.json'), '--outDir', join(dir, 'dist')], { maxBuffer: 16 * 1024 * 1024 }).catch(() => undefined);
+  await promisify(execFile)(
+    process.execPath,
+    [tsc, '-p', join(ROOT, 'scripts/tsconfig.build.json'), '--outDir', join(dir, 'dist')],
+    { maxBuffer: 16 * 1024 * 1024 },
+  ).catch(() => undefined);
   const main = join(dir, 'dist/cli/main.js');
-  if (!(await access(main).then(() => true, () => false))) {
+  if (
+    !(await access(main).then(
+      () => true,
+      () => false,
+    ))
+  ) {
     process.stdout.write('(tsc emitted nothing: the server runs under tsx, which adds some 75 MB of RSS)\n');
     return ['--import', TSX, join(ROOT, 'src/cli/main.ts')];
   }
@@ -95,8 +104,27 @@ async function startServer(dir: string): Promise<Server> {
 }
 
 function webhook(groupKey: string, labels: Record<string, string>): string {
-  const alert = { status: 'firing', labels, annotations: { summary: 'bench' }, startsAt: '2026-11-26T06:00:00Z', endsAt: '0001-01-01T00:00:00Z', generatorURL: 'http://prometheus:9090/graph', fingerprint: alertFingerprint(labels) };
-  return JSON.stringify({ version: '4', groupKey, truncatedAlerts: 0, status: 'firing', receiver: 'holmes', groupLabels: { alertname: labels.alertname }, commonLabels: {}, commonAnnotations: {}, externalURL: 'http://alertmanager:9093', alerts: [alert] });
+  const alert = {
+    status: 'firing',
+    labels,
+    annotations: { summary: 'bench' },
+    startsAt: '2026-11-26T06:00:00Z',
+    endsAt: '0001-01-01T00:00:00Z',
+    generatorURL: 'http://prometheus:9090/graph',
+    fingerprint: alertFingerprint(labels),
+  };
+  return JSON.stringify({
+    version: '4',
+    groupKey,
+    truncatedAlerts: 0,
+    status: 'firing',
+    receiver: 'holmes',
+    groupLabels: { alertname: labels.alertname },
+    commonLabels: {},
+    commonAnnotations: {},
+    externalURL: 'http://alertmanager:9093',
+    alerts: [alert],
+  });
 }
 
 interface BlastResult {
@@ -109,17 +137,29 @@ interface BlastResult {
 /** One POST; resolves when the whole answer is read. */
 function post(agent: Agent, target: URL, payload: string, result: BlastResult, since: number): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    const outgoing = request(target, { method: 'POST', agent, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (text += chunk));
-      response.on('end', () => {
-        result.latenciesMs.push(performance.now() - since);
-        if (response.statusCode === 200) result.accepted += (JSON.parse(text) as { accepted: number }).accepted;
-        else result.failed += 1;
-        resolve();
-      });
-    });
+    const outgoing = request(
+      target,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          authorization: `Bearer ${TOKEN}`,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(payload),
+        },
+      },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => {
+          result.latenciesMs.push(performance.now() - since);
+          if (response.statusCode === 200) result.accepted += (JSON.parse(text) as { accepted: number }).accepted;
+          else result.failed += 1;
+          resolve();
+        });
+      },
+    );
     outgoing.on('error', reject);
     outgoing.end(payload);
   });
@@ -136,7 +176,7 @@ async function steady(url: string, rate: number, count: number, body: (index: nu
   const pace = async (from: number, to: number, result: BlastResult) => {
     const inFlight: Array<Promise<void>> = [];
     const started = performance.now();
-    for (let index = from; index < to; ) {
+    for (let index = from; index < to;) {
       const due = Math.min(to, from + Math.floor(((performance.now() - started) / 1000) * rate) + 1);
       for (; index < due; index += 1) inFlight.push(post(agent, target, body(index), result, performance.now()));
       await new Promise((resolve) => setTimeout(resolve, 1));
@@ -189,21 +229,43 @@ export async function run(): Promise<void> {
     await blast(url, 1_000, (index) => webhook('warm-up', { alertname: 'WarmUp', pod: `warm-${index}` }));
 
     // Throughput: as fast as the server answers.
-    const intake = await blast(url, INTAKE_ALERTS, (index) => webhook(`{}:{alertname="Intake${index % INTAKE_GROUPS}"}`, { alertname: `Intake${index % INTAKE_GROUPS}`, namespace: 'bench', pod: `pod-${index}` }));
+    const intake = await blast(url, INTAKE_ALERTS, (index) =>
+      webhook(`{}:{alertname="Intake${index % INTAKE_GROUPS}"}`, {
+        alertname: `Intake${index % INTAKE_GROUPS}`,
+        namespace: 'bench',
+        pod: `pod-${index}`,
+      }),
+    );
     process.stdout.write(
       `intake: ${intake.accepted} alerts persisted in ${intake.seconds.toFixed(2)} s over ${CONNECTIONS} connections = ${(intake.accepted / intake.seconds).toFixed(0)}/s (target ≥ 2000/s)${intake.failed ? `; ${intake.failed} refused` : ''}; ack latency at that saturation p50 ${quantile(intake.latenciesMs, 0.5).toFixed(1)} ms, p99 ${quantile(intake.latenciesMs, 0.99).toFixed(1)} ms\n`,
     );
     // Latency: the target rate, offered steadily.
-    const paced = await steady(url, STEADY_RATE, STEADY_RATE * STEADY_SECONDS, (index) => webhook(`{}:{alertname="Steady${index % INTAKE_GROUPS}"}`, { alertname: `Steady${index % INTAKE_GROUPS}`, namespace: 'bench', pod: `steady-${index}` }));
+    const paced = await steady(url, STEADY_RATE, STEADY_RATE * STEADY_SECONDS, (index) =>
+      webhook(`{}:{alertname="Steady${index % INTAKE_GROUPS}"}`, {
+        alertname: `Steady${index % INTAKE_GROUPS}`,
+        namespace: 'bench',
+        pod: `steady-${index}`,
+      }),
+    );
     process.stdout.write(
       `ack latency at ${STEADY_RATE} alerts/s for ${STEADY_SECONDS} s (after 1 s at that rate): p50 ${quantile(paced.latenciesMs, 0.5).toFixed(1)} ms, p99 ${quantile(paced.latenciesMs, 0.99).toFixed(1)} ms (target ≤ 50 ms), max ${Math.max(...paced.latenciesMs).toFixed(1)} ms; ${paced.accepted} persisted${paced.failed ? `, ${paced.failed} refused` : ''}\n`,
     );
 
     const stormStart = new Date().toISOString();
     // Every alert of the storm in its own notification, its group's key on each: the worst case.
-    const storm = await blast(url, STORM_ALERTS, (index) => webhook(`{}:{alertname="Storm${index % STORM_GROUPS}"}`, { alertname: `Storm${index % STORM_GROUPS}`, namespace: 'bench', pod: `storm-${index}` }));
-    const listed = await fetch(`${url}/api/v1/investigations?since=${encodeURIComponent(stormStart)}&limit=1000`, { headers: { authorization: `Bearer ${TOKEN}` } });
-    const investigations = ((await listed.json()) as { investigations: Array<{ groupKey: string }> }).investigations.filter((row) => row.groupKey.includes('Storm'));
+    const storm = await blast(url, STORM_ALERTS, (index) =>
+      webhook(`{}:{alertname="Storm${index % STORM_GROUPS}"}`, {
+        alertname: `Storm${index % STORM_GROUPS}`,
+        namespace: 'bench',
+        pod: `storm-${index}`,
+      }),
+    );
+    const listed = await fetch(`${url}/api/v1/investigations?since=${encodeURIComponent(stormStart)}&limit=1000`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    const investigations = (
+      (await listed.json()) as { investigations: Array<{ groupKey: string }> }
+    ).investigations.filter((row) => row.groupKey.includes('Storm'));
     process.stdout.write(
       `storm: ${STORM_ALERTS} alerts in ${STORM_GROUPS} groups (${storm.accepted} persisted in ${storm.seconds.toFixed(2)} s, ack p99 ${quantile(storm.latenciesMs, 0.99).toFixed(1)} ms) → ${investigations.length} investigations started (target ${STORM_GROUPS})\n`,
     );

@@ -29,7 +29,13 @@ function ratio(text: number, raw: number): string {
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
+        .join('  '),
+    )
+    .join('\n');
 }
 
 async function measureAll(): Promise<{ measured: Measured[]; skipped: string[] }> {
@@ -76,13 +82,33 @@ export async function run(): Promise<void> {
     const worst = mine.reduce((max, entry) => Math.max(max, entry.textTokens / entry.rawTokens), 0);
     const over = raw > 0 && text / raw > TOOL_TARGET;
     if (over) overTarget.push(tool);
-    rows.push([tool, String(mine.length), String(text), String(raw), ratio(text, raw), mine.length ? worst.toFixed(2) : '—', String(tiny.filter((entry) => entry.tool === tool).length), over ? `ABOVE ${TOOL_TARGET}` : `≤ ${TOOL_TARGET}`]);
+    rows.push([
+      tool,
+      String(mine.length),
+      String(text),
+      String(raw),
+      ratio(text, raw),
+      mine.length ? worst.toFixed(2) : '—',
+      String(tiny.filter((entry) => entry.tool === tool).length),
+      over ? `ABOVE ${TOOL_TARGET}` : `≤ ${TOOL_TARGET}`,
+    ]);
   }
   const text = counted.reduce((sum, entry) => sum + entry.textTokens, 0);
   const raw = counted.reduce((sum, entry) => sum + entry.rawTokens, 0);
-  rows.push(['TOTAL', String(counted.length), String(text), String(raw), ratio(text, raw), '', String(tiny.length), `≤ ${TOTAL_TARGET}`]);
+  rows.push([
+    'TOTAL',
+    String(counted.length),
+    String(text),
+    String(raw),
+    ratio(text, raw),
+    '',
+    String(tiny.length),
+    `≤ ${TOTAL_TARGET}`,
+  ]);
   const scenarioCount = new Set(measured.map((entry) => entry.scenario)).size;
-  process.stdout.write(`${measured.length} tool calls against ${scenarioCount} scenarios; ratio = text tokens / raw upstream tokens (o200k_base), summed per tool.\n\n`);
+  process.stdout.write(
+    `${measured.length} tool calls against ${scenarioCount} scenarios; ratio = text tokens / raw upstream tokens (o200k_base), summed per tool.\n\n`,
+  );
   process.stdout.write(`${table(rows)}\n\n`);
   process.stdout.write(
     `Total ratio ${ratio(text, raw)} (target ≤ ${TOTAL_TARGET}: ${raw > 0 && text / raw <= TOTAL_TARGET ? 'met' : 'NOT met'}); ` +
@@ -102,11 +128,18 @@ export async function run(): Promise<void> {
     const mine = tiny.filter((entry) => entry.tool === tool);
     if (mine.length === 0) continue;
     const sum = (pick: (entry: Measured) => number) => String(mine.reduce((total, entry) => total + pick(entry), 0));
-    tinyRows.push([tool, String(mine.length), String(mine.filter((entry) => entry.status === 'no_data').length), sum((entry) => entry.textTokens), sum((entry) => entry.rawTokens)]);
+    tinyRows.push([
+      tool,
+      String(mine.length),
+      String(mine.filter((entry) => entry.status === 'no_data').length),
+      sum((entry) => entry.textTokens),
+      sum((entry) => entry.rawTokens),
+    ]);
   }
   process.stdout.write(`${table(tinyRows)}\n`);
   if (errors.length > 0) {
     process.stdout.write(`\n${errors.length} calls failed (a bug in a toolset or in the parameter derivation):\n`);
-    for (const entry of errors) process.stdout.write(`  ${entry.scenario} ${entry.tool} (${entry.purpose}): ${entry.note}\n`);
+    for (const entry of errors)
+      process.stdout.write(`  ${entry.scenario} ${entry.tool} (${entry.purpose}): ${entry.note}\n`);
   }
 }

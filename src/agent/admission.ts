@@ -30,7 +30,11 @@ export interface AdmitOptions {
 export const money = (usd: number) => `$${Number(usd.toFixed(2)) === usd ? usd.toFixed(2) : usd.toFixed(4)}`;
 
 /** The team from the alert's labels, else from who asked, else the unassigned team. */
-export function resolveTeam(budget: HolmesConfig['budget'], labels: Record<string, string> | undefined, requester: Requester | undefined): { team: string; source: string } {
+export function resolveTeam(
+  budget: HolmesConfig['budget'],
+  labels: Record<string, string> | undefined,
+  requester: Requester | undefined,
+): { team: string; source: string } {
   for (const label of budget.teamLabels) {
     const value = labels?.[label];
     if (value) return { team: value, source: `label ${label}` };
@@ -49,17 +53,34 @@ export function admit(options: AdmitOptions): Admission {
   const limits: TeamLimits = budget.teams[team] ?? budget.otherTeams;
   const spent = options.ledger.spent(team, options.now);
   const base = { team, teamSource: source, limits, caps: budget.perInvestigation, spent };
-  if (!options.hasModels) return { ...base, mode: 'deterministic', reason: 'no model is configured (models in the config), so the investigation is deterministic only' };
+  if (!options.hasModels)
+    return {
+      ...base,
+      mode: 'deterministic',
+      reason: 'no model is configured (models in the config), so the investigation is deterministic only',
+    };
   const over: string[] = [];
-  if (limits.dailyUsd !== undefined && spent.dayUsd >= limits.dailyUsd) over.push(`${money(spent.dayUsd)} of its daily ${money(limits.dailyUsd)}`);
-  if (limits.monthlyUsd !== undefined && spent.monthUsd >= limits.monthlyUsd) over.push(`${money(spent.monthUsd)} of its monthly ${money(limits.monthlyUsd)}`);
+  if (limits.dailyUsd !== undefined && spent.dayUsd >= limits.dailyUsd)
+    over.push(`${money(spent.dayUsd)} of its daily ${money(limits.dailyUsd)}`);
+  if (limits.monthlyUsd !== undefined && spent.monthUsd >= limits.monthlyUsd)
+    over.push(`${money(spent.monthUsd)} of its monthly ${money(limits.monthlyUsd)}`);
   if (over.length > 0) {
-    return { ...base, mode: 'deterministic', reason: `team ${team} is over budget (spent ${over.join(' and ')}): deterministic investigation only, no model call. Raise budget.teams.${team} or wait for the next period.` };
+    return {
+      ...base,
+      mode: 'deterministic',
+      reason: `team ${team} is over budget (spent ${over.join(' and ')}): deterministic investigation only, no model call. Raise budget.teams.${team} or wait for the next period.`,
+    };
   }
   const left = [
     limits.dailyUsd !== undefined ? `${money(spent.dayUsd)} of ${money(limits.dailyUsd)} today` : 'no daily limit',
-    limits.monthlyUsd !== undefined ? `${money(spent.monthUsd)} of ${money(limits.monthlyUsd)} this month` : 'no monthly limit',
+    limits.monthlyUsd !== undefined
+      ? `${money(spent.monthUsd)} of ${money(limits.monthlyUsd)} this month`
+      : 'no monthly limit',
   ];
   const caps = budget.perInvestigation;
-  return { ...base, mode: 'llm', reason: `team ${team} (${source}): ${left.join(', ')}; caps ${caps.maxSteps} steps, ${caps.maxToolCalls} tool calls, ${caps.maxInputTokens} input / ${caps.maxOutputTokens} output tokens, ${money(caps.maxUsd)}` };
+  return {
+    ...base,
+    mode: 'llm',
+    reason: `team ${team} (${source}): ${left.join(', ')}; caps ${caps.maxSteps} steps, ${caps.maxToolCalls} tool calls, ${caps.maxInputTokens} input / ${caps.maxOutputTokens} output tokens, ${money(caps.maxUsd)}`,
+  };
 }

@@ -42,5 +42,11 @@ export function answerText(result: AgentResult): string {
       ...answer.openQuestions,
     ].join('\n');
   }
-  return [result.partialAnswer, result.rootCause ? `${result.rootCause.id}: ${result.rootCause.summary}` : null, ...result.firstLook.map((look) => look.text)].filter(Boolean).join('\n');
+  return [
+    result.partialAnswer,
+    result.rootCause ? `${result.rootCause.id}: ${result.rootCause.summary}` : null,
+    ...result.firstLook.map((look) => look.text),
+  ]
+    .filter(Boolean)
+    .join('\n');
 }

@@ -23,7 +23,15 @@ export interface AssembleInput {
   started: number;
 }
 
-const NO_SPEND: Spent = { steps: 0, modelCalls: 0, toolCalls: 0, inputTokens: 0, cachedTokens: 0, outputTokens: 0, usd: 0 };
+const NO_SPEND: Spent = {
+  steps: 0,
+  modelCalls: 0,
+  toolCalls: 0,
+  inputTokens: 0,
+  cachedTokens: 0,
+  outputTokens: 0,
+  usd: 0,
+};
 
 function noEntities(): Entities {
   return { alertname: 'question', pods: [], containers: [], nodes: [], gpus: [], notes: [], unresolved: [] };
@@ -31,7 +39,10 @@ function noEntities(): Entities {
 
 /** What the model said before the loop stopped: its last words, for a partial answer. */
 function partial(messages: BaseMessage[]): string | null {
-  const said = messages.filter((message) => AIMessage.isInstance(message)).map((message) => messageText(message).trim()).filter(Boolean);
+  const said = messages
+    .filter((message) => AIMessage.isInstance(message))
+    .map((message) => messageText(message).trim())
+    .filter(Boolean);
   return said.length > 0 ? said.slice(-2).join('\n') : null;
 }
 
@@ -55,9 +66,21 @@ export function assembleResult(input: AssembleInput): AgentResult {
   const spent = input.guard ? { ...input.guard.spent } : NO_SPEND;
   const citing = answer?.remediation.find((step) => step.runbook !== null)?.runbook;
   const steps: InvestigationStep[] = [...(deterministic?.steps ?? [])];
-  steps.push({ at: new Date().toISOString(), kind: 'note', message: `admission: ${input.admission.mode} (${input.admission.reason})` });
-  if (state) steps.push({ at: new Date().toISOString(), kind: 'note', message: `agent: ${state.status}${state.stopReason ? ` (${state.stopReason})` : ''}; ${spent.steps} steps, ${spent.toolCalls} tool calls, ${spent.inputTokens}/${spent.outputTokens} tokens, $${spent.usd.toFixed(4)}` });
-  const refusal = input.guard?.decisions.filter((decision) => decision.action === 'refuse' || decision.action === 'refuse-tool').at(-1) ?? null;
+  steps.push({
+    at: new Date().toISOString(),
+    kind: 'note',
+    message: `admission: ${input.admission.mode} (${input.admission.reason})`,
+  });
+  if (state)
+    steps.push({
+      at: new Date().toISOString(),
+      kind: 'note',
+      message: `agent: ${state.status}${state.stopReason ? ` (${state.stopReason})` : ''}; ${spent.steps} steps, ${spent.toolCalls} tool calls, ${spent.inputTokens}/${spent.outputTokens} tokens, $${spent.usd.toFixed(4)}`,
+    });
+  const refusal =
+    input.guard?.decisions
+      .filter((decision) => decision.action === 'refuse' || decision.action === 'refuse-tool')
+      .at(-1) ?? null;
   return {
     id: input.id,
     kind: input.alert ? 'alert' : 'question',
@@ -65,10 +88,19 @@ export function assembleResult(input: AssembleInput): AgentResult {
     question: input.question,
     mode: state ? 'llm' : 'deterministic',
     status: statusOf(input),
-    rootCause: answer ? { id: answer.cause, title: answer.title, confidence: answer.confidence, summary: answer.summary } : (deterministic?.rootCause ?? null),
+    rootCause: answer
+      ? { id: answer.cause, title: answer.title, confidence: answer.confidence, summary: answer.summary }
+      : (deterministic?.rootCause ?? null),
     hypotheses: deterministic?.hypotheses ?? [],
     remediation: answer
-      ? { runbook: citing ?? 'none', steps: answer.remediation.map((step) => ({ title: step.step, ...(step.command ? { command: step.command } : {}), ...(step.runbook ? { details: `runbook ${step.runbook}` } : {}) })) }
+      ? {
+          runbook: citing ?? 'none',
+          steps: answer.remediation.map((step) => ({
+            title: step.step,
+            ...(step.command ? { command: step.command } : {}),
+            ...(step.runbook ? { details: `runbook ${step.runbook}` } : {}),
+          })),
+        }
       : (deterministic?.remediation ?? null),
     entities: deterministic?.entities ?? noEntities(),
     symptoms: deterministic?.symptoms ?? [],
@@ -79,7 +111,8 @@ export function assembleResult(input: AssembleInput): AgentResult {
       outputTokens: spent.outputTokens,
       usd: spent.usd,
       toolCalls: spent.toolCalls + (deterministic?.usage.toolCalls ?? 0) + input.firstLook.length,
-      queries: (deterministic?.usage.queries ?? 0) + input.firstLook.reduce((sum, result) => sum + result.requests.length, 0),
+      queries:
+        (deterministic?.usage.queries ?? 0) + input.firstLook.reduce((sum, result) => sum + result.requests.length, 0),
     },
     timings: {
       startedAt: input.startedAt.toISOString(),
@@ -90,9 +123,16 @@ export function assembleResult(input: AssembleInput): AgentResult {
     steps,
     answer,
     partialAnswer: state && !answer ? partial(state.messages) : null,
-    stopReason: state?.stopReason ?? (state ? null : input.admission.mode === 'deterministic' ? input.admission.reason : null),
+    stopReason:
+      state?.stopReason ?? (state ? null : input.admission.mode === 'deterministic' ? input.admission.reason : null),
     deterministic,
-    firstLook: input.firstLook.map((result) => ({ tool: result.tool, params: result.params, status: result.status, text: result.text, requests: result.requests })),
+    firstLook: input.firstLook.map((result) => ({
+      tool: result.tool,
+      params: result.params,
+      status: result.status,
+      text: result.text,
+      requests: result.requests,
+    })),
     admission: input.admission,
     models: input.models,
     budget: { caps: input.admission.caps, spent, refusal },

@@ -63,7 +63,15 @@ const STEP_PURPOSES = new Set(['turn', 'answer']);
  */
 export function createBudgetGuard(options: BudgetGuardOptions) {
   const { caps, ledger, attribution } = options;
-  const spent: Spent = { steps: 0, modelCalls: 0, toolCalls: 0, inputTokens: 0, cachedTokens: 0, outputTokens: 0, usd: 0 };
+  const spent: Spent = {
+    steps: 0,
+    modelCalls: 0,
+    toolCalls: 0,
+    inputTokens: 0,
+    cachedTokens: 0,
+    outputTokens: 0,
+    usd: 0,
+  };
   const decisions: BudgetDecision[] = [];
   const decide = (decision: Omit<BudgetDecision, 'at' | 'spent'>): BudgetDecision => {
     const full = { at: new Date().toISOString(), ...decision, spent: { ...spent } };
@@ -72,27 +80,54 @@ export function createBudgetGuard(options: BudgetGuardOptions) {
     return full;
   };
 
-  function reserve(request: { entry: ModelEntry; inputTokens: number; purpose: string; newStep: boolean }): { ok: true; reservation: Reservation } | { ok: false; decision: BudgetDecision } {
+  function reserve(request: {
+    entry: ModelEntry;
+    inputTokens: number;
+    purpose: string;
+    newStep: boolean;
+  }): { ok: true; reservation: Reservation } | { ok: false; decision: BudgetDecision } {
     const { entry, purpose } = request;
     const inputTokens = Math.ceil(request.inputTokens * entry.inputEstimateFactor);
     const outputTokens = entry.maxOutputTokens;
     const usd = priceUsage(entry.price, { inputTokens, cachedTokens: 0, outputTokens });
     const worstCase = { inputTokens, outputTokens, usd };
-    const refuse = (cap: string, reason: string) => ({ ok: false as const, decision: decide({ action: 'refuse', purpose, model: entry.name, cap, reason, worstCase }) });
-    if (request.newStep && STEP_PURPOSES.has(purpose) && spent.steps + 1 > caps.maxSteps) return refuse('maxSteps', `step ${spent.steps + 1} would pass the cap of ${caps.maxSteps} steps`);
-    if (spent.inputTokens + inputTokens > caps.maxInputTokens) return refuse('maxInputTokens', `${spent.inputTokens} + up to ${inputTokens} input tokens would pass the cap of ${caps.maxInputTokens}`);
-    if (spent.outputTokens + outputTokens > caps.maxOutputTokens) return refuse('maxOutputTokens', `${spent.outputTokens} + up to ${outputTokens} output tokens would pass the cap of ${caps.maxOutputTokens}`);
-    if (spent.usd + usd > caps.maxUsd) return refuse('maxUsd', `$${spent.usd.toFixed(4)} + up to $${usd.toFixed(4)} would pass the cap of $${caps.maxUsd}`);
+    const refuse = (cap: string, reason: string) => ({
+      ok: false as const,
+      decision: decide({ action: 'refuse', purpose, model: entry.name, cap, reason, worstCase }),
+    });
+    if (request.newStep && STEP_PURPOSES.has(purpose) && spent.steps + 1 > caps.maxSteps)
+      return refuse('maxSteps', `step ${spent.steps + 1} would pass the cap of ${caps.maxSteps} steps`);
+    if (spent.inputTokens + inputTokens > caps.maxInputTokens)
+      return refuse(
+        'maxInputTokens',
+        `${spent.inputTokens} + up to ${inputTokens} input tokens would pass the cap of ${caps.maxInputTokens}`,
+      );
+    if (spent.outputTokens + outputTokens > caps.maxOutputTokens)
+      return refuse(
+        'maxOutputTokens',
+        `${spent.outputTokens} + up to ${outputTokens} output tokens would pass the cap of ${caps.maxOutputTokens}`,
+      );
+    if (spent.usd + usd > caps.maxUsd)
+      return refuse(
+        'maxUsd',
+        `$${spent.usd.toFixed(4)} + up to $${usd.toFixed(4)} would pass the cap of $${caps.maxUsd}`,
+      );
     const team = ledger.reserve(attribution.team, usd, options.limits);
     if (!team.ok) {
-      return refuse(`team ${team.period === 'day' ? 'daily' : 'monthly'} budget`, `team ${attribution.team} has spent $${team.spentUsd.toFixed(4)} (and $${team.reservedUsd.toFixed(4)} is held) of its ${team.period === 'day' ? 'daily' : 'monthly'} $${team.limitUsd}; this call could cost $${usd.toFixed(4)}`);
+      return refuse(
+        `team ${team.period === 'day' ? 'daily' : 'monthly'} budget`,
+        `team ${attribution.team} has spent $${team.spentUsd.toFixed(4)} (and $${team.reservedUsd.toFixed(4)} is held) of its ${team.period === 'day' ? 'daily' : 'monthly'} $${team.limitUsd}; this call could cost $${usd.toFixed(4)}`,
+      );
     }
     decide({ action: 'reserve', purpose, model: entry.name, worstCase });
     return { ok: true, reservation: { entry, purpose, teamReservation: team.id, worstCase } };
   }
 
   /** Meters an attempt: the usage the provider reported (zero for a failed attempt without usage). */
-  function settle(reservation: Reservation, outcome: { usage: TokenUsage | undefined; result: string; tools?: string[] | undefined }): number {
+  function settle(
+    reservation: Reservation,
+    outcome: { usage: TokenUsage | undefined; result: string; tools?: string[] | undefined },
+  ): number {
     const usage = outcome.usage ?? { inputTokens: 0, cachedTokens: 0, outputTokens: 0, estimated: false };
     const usd = priceUsage(reservation.entry.price, usage);
     ledger.settle(reservation.teamReservation, {
@@ -115,7 +150,13 @@ export function createBudgetGuard(options: BudgetGuardOptions) {
     spent.usd += usd;
     spent.modelCalls += 1;
     if (outcome.result === 'ok' && STEP_PURPOSES.has(reservation.purpose)) spent.steps += 1;
-    decide({ action: 'settle', purpose: reservation.purpose, model: reservation.entry.name, usage: { ...usage, usd }, reason: outcome.result });
+    decide({
+      action: 'settle',
+      purpose: reservation.purpose,
+      model: reservation.entry.name,
+      usage: { ...usage, usd },
+      reason: outcome.result,
+    });
     return usd;
   }
 
@@ -131,11 +172,27 @@ export function createBudgetGuard(options: BudgetGuardOptions) {
         spent.toolCalls += 1;
         return { ok: true };
       }
-      return { ok: false, decision: decide({ action: 'refuse-tool', cap: 'maxToolCalls', reason: `tool call ${tool} would pass the cap of ${caps.maxToolCalls} tool calls` }) };
+      return {
+        ok: false,
+        decision: decide({
+          action: 'refuse-tool',
+          cap: 'maxToolCalls',
+          reason: `tool call ${tool} would pass the cap of ${caps.maxToolCalls} tool calls`,
+        }),
+      };
     },
     /** Counts a tool call; its tokens are attributed to the tool in the ledger (they cost as input later). */
     recordToolCall(tool: string, outputTokens: number, result: string): void {
-      ledger.record({ ...attribution, kind: 'tool', tool, outcome: result, inputTokens: 0, cachedTokens: 0, outputTokens, usd: 0 });
+      ledger.record({
+        ...attribution,
+        kind: 'tool',
+        tool,
+        outcome: result,
+        inputTokens: 0,
+        cachedTokens: 0,
+        outputTokens,
+        usd: 0,
+      });
     },
   };
 }

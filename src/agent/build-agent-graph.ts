@@ -24,7 +24,12 @@ export function buildAgentGraph(context: LoopContext) {
         messages: starting.messages.map((message) => ({ role: message.getType(), content: messageText(message) })),
         toolsets: starting.toolsets ?? 'all',
         evidenceIds: [...starting.sources.keys()],
-        firstLook: starting.firstLook.map((result) => ({ tool: result.tool, params: result.params, status: result.status, requests: result.requests })),
+        firstLook: starting.firstLook.map((result) => ({
+          tool: result.tool,
+          params: result.params,
+          status: result.status,
+          requests: result.requests,
+        })),
       },
       performance.now() - started,
     );

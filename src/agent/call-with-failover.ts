@@ -21,7 +21,10 @@ export interface Attempt {
 /** How the caller reserves and meters each attempt (the budget guard, in the loop). */
 export interface AttemptHooks {
   reserve(entry: ModelEntry): { ok: true; reservation: Reservation } | { ok: false; decision: BudgetDecision };
-  settle(reservation: Reservation, outcome: { usage: TokenUsage | undefined; result: string; message?: AIMessage }): void;
+  settle(
+    reservation: Reservation,
+    outcome: { usage: TokenUsage | undefined; result: string; message?: AIMessage },
+  ): void;
 }
 
 export interface ModelRequest {
@@ -63,7 +66,8 @@ export function createFailoverCaller(options: FailoverOptions) {
 
   const modelFor = (entry: ModelEntry, keyIndex: number | null) => {
     const id = `${entry.index}:${keyIndex ?? '-'}`;
-    if (!models.has(id)) models.set(id, Promise.resolve(factory(entry, keyIndex === null ? undefined : entry.keys[keyIndex])));
+    if (!models.has(id))
+      models.set(id, Promise.resolve(factory(entry, keyIndex === null ? undefined : entry.keys[keyIndex])));
     return models.get(id)!;
   };
 
@@ -79,7 +83,9 @@ export function createFailoverCaller(options: FailoverOptions) {
     const model = await modelFor(entry, keyIndex);
     const runnable = request.tools.length > 0 && model.bindTools ? model.bindTools(request.tools as never) : model;
     // Our own deadline as well: an SDK timeout does not cover a server that trickles bytes.
-    return (await runnable.invoke(request.messages, { signal: AbortSignal.timeout(entry.timeoutMs + 1_000) })) as AIMessage;
+    return (await runnable.invoke(request.messages, {
+      signal: AbortSignal.timeout(entry.timeoutMs + 1_000),
+    })) as AIMessage;
   }
 
   async function call(request: ModelRequest, hooks: AttemptHooks): Promise<FailoverResult> {
@@ -96,13 +102,23 @@ export function createFailoverCaller(options: FailoverOptions) {
           try {
             const message = await invoke(entry, keyIndex, request);
             const reported = readUsage(message);
-            hooks.settle(reserved.reservation, { usage: reported ? { ...reported, estimated: false } : undefined, result: 'ok', message });
+            hooks.settle(reserved.reservation, {
+              usage: reported ? { ...reported, estimated: false } : undefined,
+              result: 'ok',
+              message,
+            });
             attempts.push({ ...base, outcome: 'ok', durationMs: performance.now() - started });
             return { status: 'ok', message, entry, attempts };
           } catch (error) {
             const failure = classifyModelError(error);
             hooks.settle(reserved.reservation, { usage: undefined, result: failure.kind });
-            attempts.push({ ...base, outcome: failure.kind, status: failure.status, message: failure.message, durationMs: performance.now() - started });
+            attempts.push({
+              ...base,
+              outcome: failure.kind,
+              status: failure.status,
+              message: failure.message,
+              durationMs: performance.now() - started,
+            });
             if (RETRYABLE.has(failure.kind)) {
               retryable = true;
               waitMs = Math.max(waitMs, failure.retryAfterMs ?? 0);
@@ -124,10 +140,14 @@ export function createFailoverCaller(options: FailoverOptions) {
       await sleep(Math.min(options.maxBackoffMs ?? 20_000, Math.max(backoff, waitMs)));
     }
     const summary = describeAttempts(attempts, options.entries);
-    const error = new HolmesError('UPSTREAM_UNAVAILABLE', `No model answered: ${summary || 'no model is usable (every key was refused)'}.`, {
-      fix: 'Check the models list (base URLs, keys, model names) or add another model to fail over to; `holmes config show` prints it.',
-      isRetryable: attempts.some((attempt) => RETRYABLE.has(attempt.outcome as ModelErrorKind)),
-    });
+    const error = new HolmesError(
+      'UPSTREAM_UNAVAILABLE',
+      `No model answered: ${summary || 'no model is usable (every key was refused)'}.`,
+      {
+        fix: 'Check the models list (base URLs, keys, model names) or add another model to fail over to; `holmes config show` prints it.',
+        isRetryable: attempts.some((attempt) => RETRYABLE.has(attempt.outcome as ModelErrorKind)),
+      },
+    );
     return { status: 'failed', error, attempts };
   }
 

@@ -1,5 +1,6 @@
 /** Why a model call failed, as far as failover cares. */
-export type ModelErrorKind = 'rate-limit' | 'auth' | 'server' | 'timeout' | 'connection' | 'context-length' | 'rejected';
+export type ModelErrorKind =
+  'rate-limit' | 'auth' | 'server' | 'timeout' | 'connection' | 'context-length' | 'rejected';
 
 export interface ClassifiedModelError {
   kind: ModelErrorKind;
@@ -39,18 +40,30 @@ export function classifyModelError(error: unknown): ClassifiedModelError {
   const json = /^\d{3} (\{.*\})$/.exec(first)?.[1];
   let message = first;
   try {
-    if (json) message = `${first.slice(0, 3)} ${(JSON.parse(json) as { error?: { message?: string } }).error?.message ?? json}`;
+    if (json)
+      message = `${first.slice(0, 3)} ${(JSON.parse(json) as { error?: { message?: string } }).error?.message ?? json}`;
   } catch {
     // Not JSON after all: keep the line.
   }
   message = message.slice(0, 300);
   const code = (record.cause as { code?: string } | undefined)?.code ?? (record.code as string | undefined);
   const base = { status, retryAfterMs: retryAfter(record), message };
-  if (name === 'ContextOverflowError' || /context_length_exceeded|maximum context length|prompt is too long|exceeds the context window|context window/i.test(raw)) return { ...base, kind: 'context-length' };
+  if (
+    name === 'ContextOverflowError' ||
+    /context_length_exceeded|maximum context length|prompt is too long|exceeds the context window|context window/i.test(
+      raw,
+    )
+  )
+    return { ...base, kind: 'context-length' };
   if (status === 429 || record.lc_error_code === 'MODEL_RATE_LIMIT') return { ...base, kind: 'rate-limit' };
-  if (status === 401 || status === 403 || record.lc_error_code === 'MODEL_AUTHENTICATION') return { ...base, kind: 'auth' };
+  if (status === 401 || status === 403 || record.lc_error_code === 'MODEL_AUTHENTICATION')
+    return { ...base, kind: 'auth' };
   if (status !== undefined && status >= 500) return { ...base, kind: 'server' };
   if (name === 'TimeoutError' || name === 'AbortError' || /timed? ?out/i.test(raw)) return { ...base, kind: 'timeout' };
-  if (name === 'APIConnectionError' || /connection error|ECONNREFUSED|ECONNRESET|ENOTFOUND|fetch failed|socket hang up/i.test(`${raw} ${code ?? ''}`)) return { ...base, kind: 'connection' };
+  if (
+    name === 'APIConnectionError' ||
+    /connection error|ECONNREFUSED|ECONNRESET|ENOTFOUND|fetch failed|socket hang up/i.test(`${raw} ${code ?? ''}`)
+  )
+    return { ...base, kind: 'connection' };
   return { ...base, kind: 'rejected' };
 }

@@ -10,7 +10,9 @@ function transcript(messages: BaseMessage[]): string {
   return messages
     .map((message) => {
       if (AIMessage.isInstance(message)) {
-        const calls = (message.tool_calls ?? []).map((call) => `${call.name}(${JSON.stringify(call.args)}) [${call.id}]`).join(', ');
+        const calls = (message.tool_calls ?? [])
+          .map((call) => `${call.name}(${JSON.stringify(call.args)}) [${call.id}]`)
+          .join(', ');
         return `assistant: ${messageText(message)}${calls ? `\ncalls: ${calls}` : ''}`;
       }
       if (ToolMessage.isInstance(message)) return `result [${message.tool_call_id}]: ${messageText(message)}`;
@@ -45,7 +47,16 @@ export function compactNode(context: LoopContext) {
       {
         reserve: (entry) => context.guard.reserve({ entry, inputTokens, purpose: 'summary', newStep: false }),
         settle: (reservation, settled) => {
-          const usage = settled.usage ?? (settled.message ? { inputTokens, cachedTokens: 0, outputTokens: countMessage(settled.message, context.countTokens), estimated: true } : undefined);
+          const usage =
+            settled.usage ??
+            (settled.message
+              ? {
+                  inputTokens,
+                  cachedTokens: 0,
+                  outputTokens: countMessage(settled.message, context.countTokens),
+                  estimated: true,
+                }
+              : undefined);
           context.guard.settle(reservation, { usage, result: settled.result });
         },
       },
@@ -57,15 +68,32 @@ export function compactNode(context: LoopContext) {
     }
     if (outcome.status === 'failed') {
       // Go on uncompacted: a model with a larger window may still take it.
-      context.step('compaction', { skipped: outcome.error.message, tokens: before, attempts: outcome.attempts }, durationMs);
+      context.step(
+        'compaction',
+        { skipped: outcome.error.message, tokens: before, attempts: outcome.attempts },
+        durationMs,
+      );
       return {};
     }
     const summary = messageText(outcome.message);
     const [system, first] = state.messages;
-    const merged = new HumanMessage(`${messageText(first!)}\n\nSummary of earlier turns (their ids can still be cited):\n${summary}`);
+    const merged = new HumanMessage(
+      `${messageText(first!)}\n\nSummary of earlier turns (their ids can still be cited):\n${summary}`,
+    );
     const messages = [system!, merged, ...state.messages.slice(tailStart)];
     const after = countMessageTokens(messages, tools, context.countTokens);
-    context.step('compaction', { model: outcome.entry.name, summarised: middle.length, tokensBefore: before, tokensAfter: after, summary, attempts: outcome.attempts }, durationMs);
+    context.step(
+      'compaction',
+      {
+        model: outcome.entry.name,
+        summarised: middle.length,
+        tokensBefore: before,
+        tokensAfter: after,
+        summary,
+        attempts: outcome.attempts,
+      },
+      durationMs,
+    );
     return { messages };
   };
 }

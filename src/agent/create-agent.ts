@@ -47,7 +47,10 @@ export interface Agent {
 /** Builds the agent once from the config: models, investigator, store; each request then runs the loop. */
 export async function createAgent(config: HolmesConfig, options: AgentOptions = {}): Promise<Agent> {
   const registry = createModelRegistry(config, options.env);
-  const [investigator, countTokens] = await Promise.all([options.investigator ?? createInvestigator(config), loadTokenCounter()]);
+  const [investigator, countTokens] = await Promise.all([
+    options.investigator ?? createInvestigator(config),
+    loadTokenCounter(),
+  ]);
   const db = options.db ?? openDatabase({ path: config.storage.path, synchronous: config.storage.synchronous });
   const ledger = createSpendLedger(db);
   const records = createRecordStore(db);
@@ -66,10 +69,22 @@ export async function createAgent(config: HolmesConfig, options: AgentOptions = 
     investigator,
     records,
     ledger,
-    investigate: (alert, runOptions = {}) => runAgent({ ...base, request: { kind: 'alert', alert }, requester: runOptions.requester, onEvent: runOptions.onEvent }),
+    investigate: (alert, runOptions = {}) =>
+      runAgent({
+        ...base,
+        request: { kind: 'alert', alert },
+        requester: runOptions.requester,
+        onEvent: runOptions.onEvent,
+      }),
     ask: async (question, runOptions = {}) => {
       if (registry.entries.length === 0) throw noModelError();
-      return runAgent({ ...base, request: { kind: 'question', question, history: runOptions.history }, requester: runOptions.requester, threadId: runOptions.threadId, onEvent: runOptions.onEvent });
+      return runAgent({
+        ...base,
+        request: { kind: 'question', question, history: runOptions.history },
+        requester: runOptions.requester,
+        threadId: runOptions.threadId,
+        onEvent: runOptions.onEvent,
+      });
     },
     close: () => {
       if (!options.db) db.close();

@@ -2,7 +2,10 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import type { ModelEntry } from './model-registry.js';
 
 /** Makes a chat model for one entry and key; tests pass a factory of scripted models instead. */
-export type ChatModelFactory = (entry: ModelEntry, apiKey: string | undefined) => BaseChatModel | Promise<BaseChatModel>;
+export type ChatModelFactory = (
+  entry: ModelEntry,
+  apiKey: string | undefined,
+) => BaseChatModel | Promise<BaseChatModel>;
 
 /**
  * The provider's LangChain client with its own retries off: failover, backoff and key rotation

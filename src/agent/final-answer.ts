@@ -8,12 +8,19 @@ export const FINAL_ANSWER_TOOL = 'final_answer';
 export const finalAnswerSchema = z.strictObject({
   cause: z.enum([...CAUSE_IDS, 'other']).describe("Cause id from the vocabulary, or 'other' when none fits"),
   title: z.string().min(3).max(200).describe('The cause in a few words'),
-  summary: z.string().min(10).max(3000).describe('What happened and why, naming the workloads, pods, nodes and GPUs involved'),
+  summary: z
+    .string()
+    .min(10)
+    .max(3000)
+    .describe('What happened and why, naming the workloads, pods, nodes and GPUs involved'),
   evidence: z
     .array(
       z.strictObject({
         finding: z.string().min(3).describe('One fact, with its numbers'),
-        sources: z.array(z.string().min(1)).min(1).describe('Ids of the tool calls or evidence items (E1, …) it comes from'),
+        sources: z
+          .array(z.string().min(1))
+          .min(1)
+          .describe('Ids of the tool calls or evidence items (E1, …) it comes from'),
       }),
     )
     .min(1)
@@ -45,8 +52,15 @@ export interface ResolvedAnswer extends Omit<FinalAnswer, 'evidence'> {
 }
 
 export function finalAnswerDefinition(): ToolDefinition {
-  const { $schema: _schema, ...parameters } = z.toJSONSchema(finalAnswerSchema, { io: 'input' }) as Record<string, unknown>;
-  return toolDefinition(FINAL_ANSWER_TOOL, 'End the investigation with the structured answer. Call it once, alone, when the evidence is in.', parameters);
+  const { $schema: _schema, ...parameters } = z.toJSONSchema(finalAnswerSchema, { io: 'input' }) as Record<
+    string,
+    unknown
+  >;
+  return toolDefinition(
+    FINAL_ANSWER_TOOL,
+    'End the investigation with the structured answer. Call it once, alone, when the evidence is in.',
+    parameters,
+  );
 }
 
 /** A Prometheus API request as the PromQL it ran (what a person reads); other requests as they are. */
@@ -69,19 +83,34 @@ export interface AnswerContext {
  * exist, a known cause with a runbook cites it) and resolves the queries behind each finding.
  * Issues come back as sentences the model can act on.
  */
-export function validateAnswer(input: unknown, context: AnswerContext): { ok: true; answer: ResolvedAnswer } | { ok: false; issues: string[] } {
+export function validateAnswer(
+  input: unknown,
+  context: AnswerContext,
+): { ok: true; answer: ResolvedAnswer } | { ok: false; issues: string[] } {
   const parsed = finalAnswerSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, issues: parsed.error.issues.map((issue) => `${issue.path.join('.') || 'answer'}: ${issue.message}`) };
+  if (!parsed.success)
+    return {
+      ok: false,
+      issues: parsed.error.issues.map((issue) => `${issue.path.join('.') || 'answer'}: ${issue.message}`),
+    };
   const answer = parsed.data;
   const issues: string[] = [];
   answer.evidence.forEach((item, index) => {
     const unknown = item.sources.filter((source) => !context.sources.has(source));
-    if (unknown.length > 0) issues.push(`evidence.${index}.sources: unknown id(s) ${unknown.join(', ')}; cite the ids of tool calls made in this investigation or evidence items (E1, …)`);
+    if (unknown.length > 0)
+      issues.push(
+        `evidence.${index}.sources: unknown id(s) ${unknown.join(', ')}; cite the ids of tool calls made in this investigation or evidence items (E1, …)`,
+      );
   });
   answer.remediation.forEach((step, index) => {
-    if (step.runbook !== null && !context.runbooks.has(step.runbook)) issues.push(`remediation.${index}.runbook: no runbook '${step.runbook}'; use an id from list_runbooks or null`);
+    if (step.runbook !== null && !context.runbooks.has(step.runbook))
+      issues.push(`remediation.${index}.runbook: no runbook '${step.runbook}'; use an id from list_runbooks or null`);
   });
-  if (answer.cause !== 'other' && context.runbooks.has(answer.cause) && !answer.remediation.some((step) => step.runbook === answer.cause)) {
+  if (
+    answer.cause !== 'other' &&
+    context.runbooks.has(answer.cause) &&
+    !answer.remediation.some((step) => step.runbook === answer.cause)
+  ) {
     issues.push(`remediation: cite the runbook ${answer.cause} (fetch_runbook) in at least one step`);
   }
   if (issues.length > 0) return { ok: false, issues };
@@ -91,7 +120,11 @@ export function validateAnswer(input: unknown, context: AnswerContext): { ok: tr
       ...answer,
       evidence: answer.evidence.map((item) => {
         const entries = item.sources.map((source) => context.sources.get(source)!);
-        return { ...item, tools: [...new Set(entries.map((entry) => entry.tool))], queries: [...new Set(entries.flatMap((entry) => entry.requests.map(readableQuery)))] };
+        return {
+          ...item,
+          tools: [...new Set(entries.map((entry) => entry.tool))],
+          queries: [...new Set(entries.flatMap((entry) => entry.requests.map(readableQuery)))],
+        };
       }),
     },
   };

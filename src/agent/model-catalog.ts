@@ -49,8 +49,13 @@ export function lookupModel(model: string): ModelFacts | undefined {
 }
 
 /** USD of one call: uncached input, cached input (at the cached price when known) and output. */
-export function priceUsage(price: ModelPrice, usage: { inputTokens: number; cachedTokens: number; outputTokens: number }): number {
+export function priceUsage(
+  price: ModelPrice,
+  usage: { inputTokens: number; cachedTokens: number; outputTokens: number },
+): number {
   const cached = Math.min(usage.cachedTokens, usage.inputTokens);
   const cachedPrice = price.cached ?? price.input;
-  return ((usage.inputTokens - cached) * price.input + cached * cachedPrice + usage.outputTokens * price.output) / 1_000_000;
+  return (
+    ((usage.inputTokens - cached) * price.input + cached * cachedPrice + usage.outputTokens * price.output) / 1_000_000
+  );
 }

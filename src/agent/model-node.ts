@@ -47,7 +47,16 @@ export function modelNode(context: LoopContext) {
         },
         settle: (reservation, settled) => {
           // No usage reported (some local servers): count it here, and say it is an estimate.
-          const usage = settled.usage ?? (settled.message ? { inputTokens, cachedTokens: 0, outputTokens: countMessage(settled.message, context.countTokens), estimated: true } : undefined);
+          const usage =
+            settled.usage ??
+            (settled.message
+              ? {
+                  inputTokens,
+                  cachedTokens: 0,
+                  outputTokens: countMessage(settled.message, context.countTokens),
+                  estimated: true,
+                }
+              : undefined);
           guard.settle(reservation, { usage, result: settled.result, tools: state.toolsRead });
         },
       },
@@ -64,18 +73,44 @@ export function modelNode(context: LoopContext) {
     }
     const reply = withToolCallIds(outcome.message);
     const calls = reply.tool_calls ?? [];
-    context.step('model-call', { purpose, model: outcome.entry.name, attempts: outcome.attempts, estimatedInputTokens: inputTokens, toolsOffered: tools.map((tool) => tool.function.name), usage, content: messageText(reply), toolCalls: calls.map((call) => ({ id: call.id, name: call.name, args: call.args })) }, durationMs);
+    context.step(
+      'model-call',
+      {
+        purpose,
+        model: outcome.entry.name,
+        attempts: outcome.attempts,
+        estimatedInputTokens: inputTokens,
+        toolsOffered: tools.map((tool) => tool.function.name),
+        usage,
+        content: messageText(reply),
+        toolCalls: calls.map((call) => ({ id: call.id, name: call.name, args: call.args })),
+      },
+      durationMs,
+    );
     const conversation = [...messages, reply];
     const answerCall = calls.find((call) => call.name === FINAL_ANSWER_TOOL);
     const context_ = { sources: context.sources, runbooks: context.runbookIds };
     if (answerCall) {
-      const checked = calls.length === 1 ? validateAnswer(answerCall.args, context_) : { ok: false as const, issues: ['final_answer must be called alone, after the other tool results are in'] };
+      const checked =
+        calls.length === 1
+          ? validateAnswer(answerCall.args, context_)
+          : { ok: false as const, issues: ['final_answer must be called alone, after the other tool results are in'] };
       if (checked.ok) {
         context.step('answer', { answer: checked.answer });
         return { messages: conversation, status: 'completed', answer: checked.answer, toolsRead: [] };
       }
       context.step('answer-invalid', { issues: checked.issues });
-      const replies = calls.map((call) => new ToolMessage({ tool_call_id: call.id!, status: 'error', content: call === answerCall ? `Invalid answer, not accepted:\n- ${checked.issues.join('\n- ')}\nFix these and call final_answer again.` : 'Not run: final_answer must be called alone.' }));
+      const replies = calls.map(
+        (call) =>
+          new ToolMessage({
+            tool_call_id: call.id!,
+            status: 'error',
+            content:
+              call === answerCall
+                ? `Invalid answer, not accepted:\n- ${checked.issues.join('\n- ')}\nFix these and call final_answer again.`
+                : 'Not run: final_answer must be called alone.',
+          }),
+      );
       return { messages: [...conversation, ...replies], toolsRead: [] };
     }
     if (calls.length > 0) return { messages: conversation };
@@ -87,12 +122,28 @@ export function modelNode(context: LoopContext) {
     }
     if (state.reminders < 1) {
       // A tool call whose arguments were not JSON arrives as an invalid call, not a call: say so.
-      const broken = (reply.invalid_tool_calls ?? []).map((call) => `${call.name ?? '?'}: ${call.error ?? 'arguments are not valid JSON'}`);
+      const broken = (reply.invalid_tool_calls ?? []).map(
+        (call) => `${call.name ?? '?'}: ${call.error ?? 'arguments are not valid JSON'}`,
+      );
       const issues = [...(checked && !checked.ok ? checked.issues : []), ...broken];
       context.step('notice', { text: ANSWER_REMINDER, issues });
-      return { messages: [...conversation, new HumanMessage(ANSWER_REMINDER + (issues.length > 0 ? `\nProblems with what you sent: ${issues.join('; ')}` : ''))], reminders: state.reminders + 1, toolsRead: [] };
+      return {
+        messages: [
+          ...conversation,
+          new HumanMessage(
+            ANSWER_REMINDER + (issues.length > 0 ? `\nProblems with what you sent: ${issues.join('; ')}` : ''),
+          ),
+        ],
+        reminders: state.reminders + 1,
+        toolsRead: [],
+      };
     }
-    return { messages: conversation, status: 'degraded', stopReason: 'the model answered without a valid structured answer', toolsRead: [] };
+    return {
+      messages: conversation,
+      status: 'degraded',
+      stopReason: 'the model answered without a valid structured answer',
+      toolsRead: [],
+    };
   };
 }
 

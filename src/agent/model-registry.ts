@@ -30,15 +30,24 @@ export interface ModelRegistry {
 const DEFAULT_MAX_OUTPUT = 4_096;
 
 /** Builds the ordered model list once: secrets resolved, defaults from the catalog, warnings said. */
-export function createModelRegistry(config: Pick<HolmesConfig, 'models'>, env: NodeJS.ProcessEnv = process.env): ModelRegistry {
+export function createModelRegistry(
+  config: Pick<HolmesConfig, 'models'>,
+  env: NodeJS.ProcessEnv = process.env,
+): ModelRegistry {
   const warnings: string[] = [];
   const entries = config.models.map((spec, index): ModelEntry => {
     const known = lookupModel(spec.model);
     const facts = known ?? UNKNOWN_MODEL;
     const name = spec.name ?? `${spec.provider}/${spec.model}`;
     const priceUnknown = !known && !spec.price;
-    if (priceUnknown) warnings.push(`models[${index}] ${name}: no known price, counted as free (USD caps do not limit it). Set models[${index}].price if it costs money.`);
-    if (!known && !spec.contextWindow) warnings.push(`models[${index}] ${name}: unknown context window, assuming ${UNKNOWN_MODEL.contextWindow} tokens. Set models[${index}].contextWindow.`);
+    if (priceUnknown)
+      warnings.push(
+        `models[${index}] ${name}: no known price, counted as free (USD caps do not limit it). Set models[${index}].price if it costs money.`,
+      );
+    if (!known && !spec.contextWindow)
+      warnings.push(
+        `models[${index}] ${name}: unknown context window, assuming ${UNKNOWN_MODEL.contextWindow} tokens. Set models[${index}].contextWindow.`,
+      );
     const keys = spec.apiKeys.map((key, keyIndex) => resolveSecret(key, `models[${index}].apiKeys[${keyIndex}]`, env));
     return {
       index,

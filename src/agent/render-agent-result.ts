@@ -10,7 +10,12 @@ export function formatUsd(usd: number): string {
 
 /** The structured answer for a terminal: cause, findings with the queries behind them, remediation. */
 export function renderAnswer(answer: ResolvedAnswer): string[] {
-  const lines = [`CAUSE  ${answer.cause} — ${answer.title} (confidence ${Math.round(answer.confidence * 100)}%)`, `  ${answer.summary}`, '', 'EVIDENCE'];
+  const lines = [
+    `CAUSE  ${answer.cause} — ${answer.title} (confidence ${Math.round(answer.confidence * 100)}%)`,
+    `  ${answer.summary}`,
+    '',
+    'EVIDENCE',
+  ];
   for (const item of answer.evidence) {
     lines.push(`  - ${item.finding} [${item.sources.join(', ')}]`);
     if (item.tools.length > 0) lines.push(`      tools: ${item.tools.join(', ')}`);
@@ -24,7 +29,8 @@ export function renderAnswer(answer: ResolvedAnswer): string[] {
       if (step.command) lines.push(...step.command.split('\n').map((line) => `       ${line}`));
     });
   }
-  if (answer.openQuestions.length > 0) lines.push('', 'OPEN QUESTIONS', ...answer.openQuestions.map((question) => `  · ${question}`));
+  if (answer.openQuestions.length > 0)
+    lines.push('', 'OPEN QUESTIONS', ...answer.openQuestions.map((question) => `  · ${question}`));
   return lines;
 }
 
@@ -32,26 +38,48 @@ export function renderAnswer(answer: ResolvedAnswer): string[] {
 export function renderAgentResult(result: AgentResult): string {
   const lines: string[] = [];
   if (result.question) lines.push(`Question ${result.question}`);
-  if (result.alert) lines.push(`Alert ${result.alert.labels.alertname ?? '?'} ${Object.entries(result.alert.labels).filter(([name]) => name !== 'alertname').map(([name, value]) => `${name}=${value}`).join(' ')}`);
+  if (result.alert)
+    lines.push(
+      `Alert ${result.alert.labels.alertname ?? '?'} ${Object.entries(result.alert.labels)
+        .filter(([name]) => name !== 'alertname')
+        .map(([name, value]) => `${name}=${value}`)
+        .join(' ')}`,
+    );
   const spent = result.budget.spent;
   const checks = result.usage.toolCalls - spent.toolCalls;
   lines.push(
     `Status ${result.status} · ${result.mode}${result.models.length ? ` · ${result.models.join(' → ')}` : ''} · ${plural(spent.steps, 'step')} · ${plural(spent.toolCalls, 'tool call')}${checks > 0 ? ` (+${checks} by runbook checks)` : ''} · ${result.usage.inputTokens} in / ${result.usage.outputTokens} out tokens · ${formatUsd(result.usage.usd)} · ${(result.timings.durationMs / 1000).toFixed(1)} s`,
   );
-  lines.push(`Team ${result.admission.team} (${result.admission.teamSource})${result.mode === 'deterministic' ? `: ${result.admission.reason}` : ''}`);
+  lines.push(
+    `Team ${result.admission.team} (${result.admission.teamSource})${result.mode === 'deterministic' ? `: ${result.admission.reason}` : ''}`,
+  );
   lines.push('');
   if (result.answer) lines.push(...renderAnswer(result.answer));
   else {
     if (result.stopReason && result.mode === 'llm') lines.push(`STOPPED  ${result.stopReason}`);
-    if (result.partialAnswer) lines.push('', 'PARTIAL ANSWER (the model, before it stopped)', ...result.partialAnswer.split('\n').map((line) => `  ${line}`));
+    if (result.partialAnswer)
+      lines.push(
+        '',
+        'PARTIAL ANSWER (the model, before it stopped)',
+        ...result.partialAnswer.split('\n').map((line) => `  ${line}`),
+      );
     if (result.rootCause) {
-      lines.push('', `DETERMINISTIC ROOT CAUSE  ${result.rootCause.id} — ${result.rootCause.title} (confidence ${Math.round(result.rootCause.confidence * 100)}%)`, `  ${result.rootCause.summary}`);
+      lines.push(
+        '',
+        `DETERMINISTIC ROOT CAUSE  ${result.rootCause.id} — ${result.rootCause.title} (confidence ${Math.round(result.rootCause.confidence * 100)}%)`,
+        `  ${result.rootCause.summary}`,
+      );
       if (result.remediation) {
         lines.push(`  remediation (runbook ${result.remediation.runbook}):`);
         result.remediation.steps.forEach((step, index) => lines.push(`    ${index + 1}. ${step.title}`));
       }
     } else if (result.alert) lines.push('', 'DETERMINISTIC ROOT CAUSE  not determined from the evidence');
-    for (const look of result.firstLook) lines.push('', `FIRST LOOK  ${look.tool} ${JSON.stringify(look.params)} → ${look.status}`, ...look.text.split('\n').map((line) => `  ${line}`));
+    for (const look of result.firstLook)
+      lines.push(
+        '',
+        `FIRST LOOK  ${look.tool} ${JSON.stringify(look.params)} → ${look.status}`,
+        ...look.text.split('\n').map((line) => `  ${line}`),
+      );
   }
   lines.push('', `Record ${result.id}: \`holmes replay ${result.id.slice(0, 8)}\` re-renders every step.`);
   return `${lines.join('\n')}\n`;

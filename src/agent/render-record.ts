@@ -24,24 +24,47 @@ function renderStep(step: RecordStep, options: RenderRecordOptions): string[] {
     case 'admission':
       return [`${head}  ${data.mode} — ${data.reason}`];
     case 'deterministic':
-      return [`${head}  ${data.rootCause ? `root cause ${data.rootCause.id} (confidence ${data.rootCause.confidence})` : 'no root cause'}; ranked ${(data.ranked as Data[]).map((entry) => `${entry.cause} ${entry.score}`).join(', ')}; ${data.queries} queries`];
+      return [
+        `${head}  ${data.rootCause ? `root cause ${data.rootCause.id} (confidence ${data.rootCause.confidence})` : 'no root cause'}; ranked ${(data.ranked as Data[]).map((entry) => `${entry.cause} ${entry.score}`).join(', ')}; ${data.queries} queries`,
+      ];
     case 'prompt':
-      return [`${head}  toolsets ${Array.isArray(data.toolsets) ? data.toolsets.join(', ') : data.toolsets}; evidence ${(data.evidenceIds as string[]).join(' ') || '-'}`, ...(data.messages as Data[]).flatMap((message) => [`   ${message.role}:`, ...indent(String(message.content), '     ', brief)])];
+      return [
+        `${head}  toolsets ${Array.isArray(data.toolsets) ? data.toolsets.join(', ') : data.toolsets}; evidence ${(data.evidenceIds as string[]).join(' ') || '-'}`,
+        ...(data.messages as Data[]).flatMap((message) => [
+          `   ${message.role}:`,
+          ...indent(String(message.content), '     ', brief),
+        ]),
+      ];
     case 'first-look':
-      return [head, ...(data.results as Data[]).flatMap((result) => [`   ${result.tool} ${JSON.stringify(result.params)} → ${result.status}`, ...indent(String(result.output), '     ', brief)])];
+      return [
+        head,
+        ...(data.results as Data[]).flatMap((result) => [
+          `   ${result.tool} ${JSON.stringify(result.params)} → ${result.status}`,
+          ...indent(String(result.output), '     ', brief),
+        ]),
+      ];
     case 'model-call': {
       const usage = data.usage as Data | undefined;
-      const attempts = (data.attempts as Data[]).map((attempt) => `${attempt.model}: ${attempt.outcome}${attempt.status ? ` ${attempt.status}` : ''}`).join(' → ');
-      const lines = [`${head}  ${data.purpose} on ${data.model}; ${usage ? `${usage.inputTokens} in${usage.cachedTokens ? ` (${usage.cachedTokens} cached)` : ''} / ${usage.outputTokens} out tokens, ${formatUsd(usage.usd)}${usage.estimated ? ' (estimated: no usage reported)' : ''}` : 'no usage'}`];
+      const attempts = (data.attempts as Data[])
+        .map((attempt) => `${attempt.model}: ${attempt.outcome}${attempt.status ? ` ${attempt.status}` : ''}`)
+        .join(' → ');
+      const lines = [
+        `${head}  ${data.purpose} on ${data.model}; ${usage ? `${usage.inputTokens} in${usage.cachedTokens ? ` (${usage.cachedTokens} cached)` : ''} / ${usage.outputTokens} out tokens, ${formatUsd(usage.usd)}${usage.estimated ? ' (estimated: no usage reported)' : ''}` : 'no usage'}`,
+      ];
       if ((data.attempts as Data[]).length > 1) lines.push(`   attempts: ${attempts}`);
       if (data.content) lines.push('   says:', ...indent(String(data.content), '     ', brief));
-      for (const call of data.toolCalls as Data[]) lines.push(`   calls ${call.name} ${JSON.stringify(call.args)} [${call.id}]`);
+      for (const call of data.toolCalls as Data[])
+        lines.push(`   calls ${call.name} ${JSON.stringify(call.args)} [${call.id}]`);
       return lines;
     }
     case 'model-error':
       return [`${head}  ${data.purpose}: ${data.error}`];
     case 'tool-call':
-      return [`${head}  ${data.name} ${JSON.stringify(data.args)} [${data.id}] → ${data.status}, ${data.outputTokens} tokens`, ...indent(String(data.output), '   | ', brief), ...(data.requests as string[]).slice(0, brief ? 2 : 20).map((request) => `   query: ${readableQuery(request)}`)];
+      return [
+        `${head}  ${data.name} ${JSON.stringify(data.args)} [${data.id}] → ${data.status}, ${data.outputTokens} tokens`,
+        ...indent(String(data.output), '   | ', brief),
+        ...(data.requests as string[]).slice(0, brief ? 2 : 20).map((request) => `   query: ${readableQuery(request)}`),
+      ];
     case 'tool-refused':
       return [`${head}  ${data.name} ${JSON.stringify(data.args)} [${data.id}]: ${data.message}`];
     case 'budget': {
@@ -49,13 +72,21 @@ function renderStep(step: RecordStep, options: RenderRecordOptions): string[] {
       return [`${head}  ${decision.action}${decision.cap ? ` (${decision.cap})` : ''}: ${decision.reason}`];
     }
     case 'compaction':
-      return data.skipped ? [`${head}  skipped: ${data.skipped}`] : [`${head}  ${data.summarised} messages summarised by ${data.model}: ${data.tokensBefore} → ${data.tokensAfter} tokens`, ...indent(String(data.summary), '     ', brief)];
+      return data.skipped
+        ? [`${head}  skipped: ${data.skipped}`]
+        : [
+            `${head}  ${data.summarised} messages summarised by ${data.model}: ${data.tokensBefore} → ${data.tokensAfter} tokens`,
+            ...indent(String(data.summary), '     ', brief),
+          ];
     case 'notice':
       return [`${head}  ${data.text}`];
     case 'answer-invalid':
       return [`${head}`, ...(data.issues as string[]).map((issue) => `   - ${issue}`)];
     case 'answer':
-      return [`${head}${data.fromText ? ' (from text)' : ''}`, ...renderAnswer(data.answer as ResolvedAnswer).map((line) => `   ${line}`)];
+      return [
+        `${head}${data.fromText ? ' (from text)' : ''}`,
+        ...renderAnswer(data.answer as ResolvedAnswer).map((line) => `   ${line}`),
+      ];
     case 'finish':
       return [`${head}  ${data.status}${data.stopReason ? `: ${data.stopReason}` : ''}`];
     default:

@@ -20,7 +20,8 @@ import { namespaceIn } from './select-toolsets.js';
 import { alertEvidence, questionEvidence, type HistoryTurn, type StartingEvidence } from './starting-evidence.js';
 import { parametersSchema, toolDefinition, type ToolDefinition } from './tool-definitions.js';
 
-export type AgentRequest = { kind: 'alert'; alert: Alert } | { kind: 'question'; question: string; history?: HistoryTurn[] | undefined };
+export type AgentRequest =
+  { kind: 'alert'; alert: Alert } | { kind: 'question'; question: string; history?: HistoryTurn[] | undefined };
 
 /** A step as it is recorded, also handed to the caller as it happens (TTY progress). */
 export interface AgentEvent {
@@ -49,12 +50,19 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
   const startedAt = new Date();
   const started = performance.now();
   const alert = request.kind === 'alert' ? request.alert : undefined;
-  const admission = admit({ config, ledger: options.ledger, hasModels: entries.length > 0, labels: alert?.labels, requester: options.requester });
+  const admission = admit({
+    config,
+    ledger: options.ledger,
+    hasModels: entries.length > 0,
+    labels: alert?.labels,
+    requester: options.requester,
+  });
   // Spend is attributed to the alert's namespace, or the one a question names.
   const namespace = alert ? alert.labels.namespace : namespaceIn(request.kind === 'question' ? request.question : '');
   const id = records.begin({
     kind: request.kind,
-    subject: request.kind === 'alert' ? (request.alert.labels.alertname ?? request.alert.fingerprint) : request.question,
+    subject:
+      request.kind === 'alert' ? (request.alert.labels.alertname ?? request.alert.fingerprint) : request.question,
     threadId: options.threadId,
     team: admission.team,
     namespace,
@@ -71,16 +79,44 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
     if (alert) {
       const begin = performance.now();
       deterministic = await investigator.investigate(alert);
-      step('deterministic', { status: deterministic.status, rootCause: deterministic.rootCause, ranked: deterministic.hypotheses.slice(0, 5).map((hypothesis) => ({ cause: hypothesis.cause, score: hypothesis.score, confidence: hypothesis.confidence })), toolCalls: deterministic.usage.toolCalls, queries: deterministic.usage.queries }, performance.now() - begin);
+      step(
+        'deterministic',
+        {
+          status: deterministic.status,
+          rootCause: deterministic.rootCause,
+          ranked: deterministic.hypotheses.slice(0, 5).map((hypothesis) => ({
+            cause: hypothesis.cause,
+            score: hypothesis.score,
+            confidence: hypothesis.confidence,
+          })),
+          toolCalls: deterministic.usage.toolCalls,
+          queries: deterministic.usage.queries,
+        },
+        performance.now() - begin,
+      );
     }
     const caps = config.budget.perInvestigation;
     const windows = entries.map((entry) => entry.contextWindow - entry.maxOutputTokens);
     const smallest = windows.length > 0 ? Math.min(...windows) : 8_192;
-    const maxToolOutputTokens = config.agent.maxToolOutputTokens ?? Math.min(config.toolsets.maxOutputTokens, Math.floor(smallest * 0.15));
-    const capResult = (result: ToolResult): ToolResult => ({ ...result, text: capOutput(result.text, maxToolOutputTokens, options.countTokens).text });
+    const maxToolOutputTokens =
+      config.agent.maxToolOutputTokens ?? Math.min(config.toolsets.maxOutputTokens, Math.floor(smallest * 0.15));
+    const capResult = (result: ToolResult): ToolResult => ({
+      ...result,
+      text: capOutput(result.text, maxToolOutputTokens, options.countTokens).text,
+    });
     let firstLook: ToolResult[] = [];
     const start = async (): Promise<StartingEvidence> => {
-      const starting = alert ? alertEvidence(alert, deterministic!, caps) : await questionEvidence(request.kind === 'question' ? request.question : '', { ...investigator.toolbox, run: async (name, params) => capResult(await investigator.toolbox.run(name, params)) }, caps, request.kind === 'question' ? request.history : undefined);
+      const starting = alert
+        ? alertEvidence(alert, deterministic!, caps)
+        : await questionEvidence(
+            request.kind === 'question' ? request.question : '',
+            {
+              ...investigator.toolbox,
+              run: async (name, params) => capResult(await investigator.toolbox.run(name, params)),
+            },
+            caps,
+            request.kind === 'question' ? request.history : undefined,
+          );
       firstLook = starting.firstLook;
       return starting;
     };
@@ -89,21 +125,68 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
       if (!alert) {
         const begin = performance.now();
         await start();
-        step('first-look', { results: firstLook.map((result) => ({ tool: result.tool, params: result.params, status: result.status, output: result.text, requests: result.requests })) }, performance.now() - begin);
+        step(
+          'first-look',
+          {
+            results: firstLook.map((result) => ({
+              tool: result.tool,
+              params: result.params,
+              status: result.status,
+              output: result.text,
+              requests: result.requests,
+            })),
+          },
+          performance.now() - begin,
+        );
       }
-      const result = assembleResult({ id, alert: alert ?? null, question: request.kind === 'question' ? request.question : null, admission, deterministic, firstLook, state: undefined, guard: undefined, models: [], startedAt, started });
-      records.finish(id, { state: result.status, mode: result.mode, rootCause: result.rootCause?.id ?? null, inputTokens: 0, outputTokens: 0, usd: 0, result });
+      const result = assembleResult({
+        id,
+        alert: alert ?? null,
+        question: request.kind === 'question' ? request.question : null,
+        admission,
+        deterministic,
+        firstLook,
+        state: undefined,
+        guard: undefined,
+        models: [],
+        startedAt,
+        started,
+      });
+      records.finish(id, {
+        state: result.status,
+        mode: result.mode,
+        rootCause: result.rootCause?.id ?? null,
+        inputTokens: 0,
+        outputTokens: 0,
+        usd: 0,
+        result,
+      });
       return result;
     }
 
-    const guard = createBudgetGuard({ caps, limits: admission.limits, ledger: options.ledger, attribution: { recordId: id, team: admission.team, namespace, alertname: alert?.labels.alertname } });
-    const runbookTools = createRunbookTools({ runbooks: investigator.runbooks.runbooks, toolbox: investigator.toolbox, alert });
+    const guard = createBudgetGuard({
+      caps,
+      limits: admission.limits,
+      ledger: options.ledger,
+      attribution: { recordId: id, team: admission.team, namespace, alertname: alert?.labels.alertname },
+    });
+    const runbookTools = createRunbookTools({
+      runbooks: investigator.runbooks.runbooks,
+      toolbox: investigator.toolbox,
+      alert,
+    });
     const cache = new Map<string, ToolDefinition[]>();
     const definitionsFor = (toolsets: string[] | undefined) => {
       const key = toolsets?.join(',') ?? '*';
       if (!cache.has(key)) {
         const tools = investigator.toolbox.tools().filter((tool) => !toolsets || toolsets.includes(tool.toolset));
-        cache.set(key, [...tools.map((tool) => toolDefinition(tool.spec.name, tool.spec.description, parametersSchema(tool.spec.parameters))), ...runbookTools.definitions, finalAnswerDefinition()]);
+        cache.set(key, [
+          ...tools.map((tool) =>
+            toolDefinition(tool.spec.name, tool.spec.description, parametersSchema(tool.spec.parameters)),
+          ),
+          ...runbookTools.definitions,
+          finalAnswerDefinition(),
+        ]);
       }
       return cache.get(key)!;
     };
@@ -114,23 +197,46 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
       entries,
       countTokens: options.countTokens,
       start,
-      runTool: (name, params) => (RUNBOOK_TOOL_NAMES.has(name) ? runbookTools.run(name, params) : investigator.toolbox.run(name, params)),
+      runTool: (name, params) =>
+        RUNBOOK_TOOL_NAMES.has(name) ? runbookTools.run(name, params) : investigator.toolbox.run(name, params),
       definitionsFor,
       sources: new Map(),
       runbookIds: new Set(investigator.runbooks.runbooks.map((runbook) => runbook.id)),
       maxToolOutputTokens,
       compactAtTokens: Math.floor(smallest * config.agent.compactAt),
       step: (kind, data, durationMs) => {
-        if (kind === 'model-call' && typeof data.model === 'string' && models.at(-1) !== data.model) models.push(data.model);
+        if (kind === 'model-call' && typeof data.model === 'string' && models.at(-1) !== data.model)
+          models.push(data.model);
         step(kind, data, durationMs);
       },
     };
     const graph = buildAgentGraph(context);
     // Each step is at most three nodes (compact, model, tools); the guard ends the loop long before this.
     const state = await graph.invoke({}, { recursionLimit: caps.maxSteps * 4 + 10 });
-    const result = assembleResult({ id, alert: alert ?? null, question: request.kind === 'question' ? request.question : null, admission, deterministic, firstLook, state, guard, models, startedAt, started });
+    const result = assembleResult({
+      id,
+      alert: alert ?? null,
+      question: request.kind === 'question' ? request.question : null,
+      admission,
+      deterministic,
+      firstLook,
+      state,
+      guard,
+      models,
+      startedAt,
+      started,
+    });
     step('finish', { status: result.status, stopReason: result.stopReason, spent: guard.spent });
-    records.finish(id, { state: result.status, mode: result.mode, rootCause: result.rootCause?.id ?? null, inputTokens: guard.spent.inputTokens, outputTokens: guard.spent.outputTokens, usd: guard.spent.usd, result, error: result.status === 'failed' ? (result.stopReason ?? undefined) : undefined });
+    records.finish(id, {
+      state: result.status,
+      mode: result.mode,
+      rootCause: result.rootCause?.id ?? null,
+      inputTokens: guard.spent.inputTokens,
+      outputTokens: guard.spent.outputTokens,
+      usd: guard.spent.usd,
+      result,
+      error: result.status === 'failed' ? (result.stopReason ?? undefined) : undefined,
+    });
     return result;
   } catch (error) {
     records.fail(id, error instanceof Error ? error.message : String(error));

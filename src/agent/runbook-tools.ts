@@ -10,22 +10,39 @@ const MARK = { supports: '+', contradicts: '-', inconclusive: '?', unavailable: 
 const ENTITY_PARAMS = ['namespace', 'service', 'pod', 'node', 'deployment', 'model', 'team'] as const;
 
 export const RUNBOOK_TOOL_DEFINITIONS: ToolDefinition[] = [
-  toolDefinition('list_runbooks', 'List the runbooks: id, title, class and the alerts each is for. Runbook ids are the cause vocabulary.', { type: 'object', properties: {}, additionalProperties: false }),
-  toolDefinition('fetch_runbook', 'Read one runbook: how its cause is recognised (checks), decided and fixed (remediation).', {
-    type: 'object',
-    properties: { id: { type: 'string', description: 'Runbook id, e.g. gpu-noisy-neighbor' } },
-    required: ['id'],
-    additionalProperties: false,
-  }),
-  toolDefinition('run_runbook_checks', "Run every check of one runbook against the alert's entities (or the ones given) and get each verdict with its evidence.", {
-    type: 'object',
-    properties: {
-      id: { type: 'string', description: 'Runbook id' },
-      ...Object.fromEntries(ENTITY_PARAMS.map((name) => [name, { type: 'string', description: `${name} to check (default: from the alert)` }])),
+  toolDefinition(
+    'list_runbooks',
+    'List the runbooks: id, title, class and the alerts each is for. Runbook ids are the cause vocabulary.',
+    { type: 'object', properties: {}, additionalProperties: false },
+  ),
+  toolDefinition(
+    'fetch_runbook',
+    'Read one runbook: how its cause is recognised (checks), decided and fixed (remediation).',
+    {
+      type: 'object',
+      properties: { id: { type: 'string', description: 'Runbook id, e.g. gpu-noisy-neighbor' } },
+      required: ['id'],
+      additionalProperties: false,
     },
-    required: ['id'],
-    additionalProperties: false,
-  }),
+  ),
+  toolDefinition(
+    'run_runbook_checks',
+    "Run every check of one runbook against the alert's entities (or the ones given) and get each verdict with its evidence.",
+    {
+      type: 'object',
+      properties: {
+        id: { type: 'string', description: 'Runbook id' },
+        ...Object.fromEntries(
+          ENTITY_PARAMS.map((name) => [
+            name,
+            { type: 'string', description: `${name} to check (default: from the alert)` },
+          ]),
+        ),
+      },
+      required: ['id'],
+      additionalProperties: false,
+    },
+  ),
 ];
 
 export const RUNBOOK_TOOL_NAMES = new Set(RUNBOOK_TOOL_DEFINITIONS.map((definition) => definition.function.name));
@@ -40,7 +57,12 @@ export interface RunbookToolsOptions {
 /** The runbook tools: list, fetch, run a runbook's checks (through the deterministic investigator). */
 export function createRunbookTools(options: RunbookToolsOptions) {
   const { runbooks } = options;
-  const result = (tool: string, params: Record<string, unknown>, started: number, fields: Partial<ToolResult> & Pick<ToolResult, 'status' | 'text'>): ToolResult => ({
+  const result = (
+    tool: string,
+    params: Record<string, unknown>,
+    started: number,
+    fields: Partial<ToolResult> & Pick<ToolResult, 'status' | 'text'>,
+  ): ToolResult => ({
     toolset: RUNBOOK_TOOLSET,
     tool,
     params,
@@ -51,24 +73,58 @@ export function createRunbookTools(options: RunbookToolsOptions) {
     ...fields,
   });
   const unknown = (tool: string, params: Record<string, unknown>, started: number, id: unknown) =>
-    result(tool, params, started, { status: 'error', text: `Unknown runbook '${String(id)}'. Available: ${runbooks.map((runbook) => runbook.id).join(', ')}.`, error: 'unknown runbook' });
+    result(tool, params, started, {
+      status: 'error',
+      text: `Unknown runbook '${String(id)}'. Available: ${runbooks.map((runbook) => runbook.id).join(', ')}.`,
+      error: 'unknown runbook',
+    });
 
   async function run(name: string, params: Record<string, unknown>): Promise<ToolResult> {
     const started = performance.now();
     if (name === 'list_runbooks') {
-      const lines = runbooks.map((runbook) => `${runbook.id} — ${runbook.title} (${runbook.class}); alerts: ${runbook.candidate.alerts.join(' | ') || '-'}`);
+      const lines = runbooks.map(
+        (runbook) =>
+          `${runbook.id} — ${runbook.title} (${runbook.class}); alerts: ${runbook.candidate.alerts.join(' | ') || '-'}`,
+      );
       return result(name, params, started, { status: 'success', text: lines.join('\n') });
     }
     const runbook = runbooks.find((candidate) => candidate.id === params.id);
     if (!runbook) return unknown(name, params, started, params.id);
     if (name === 'fetch_runbook') {
-      const checks = runbook.checks.map((check) => `- ${check.id} (tool ${check.tool}, weight ${check.weight}${check.required ? ', required' : ''}): ${check.description}`);
-      const remediation = runbook.remediation.map((step, index) => `${index + 1}. ${step.title}${step.command ? `\n   ${step.command.split('\n').join('\n   ')}` : ''}`);
-      const text = [`# ${runbook.id}: ${runbook.title} (${runbook.class})`, '', 'Checks:', ...checks, '', 'Remediation:', ...remediation, '', runbook.body].join('\n');
+      const checks = runbook.checks.map(
+        (check) =>
+          `- ${check.id} (tool ${check.tool}, weight ${check.weight}${check.required ? ', required' : ''}): ${check.description}`,
+      );
+      const remediation = runbook.remediation.map(
+        (step, index) =>
+          `${index + 1}. ${step.title}${step.command ? `\n   ${step.command.split('\n').join('\n   ')}` : ''}`,
+      );
+      const text = [
+        `# ${runbook.id}: ${runbook.title} (${runbook.class})`,
+        '',
+        'Checks:',
+        ...checks,
+        '',
+        'Remediation:',
+        ...remediation,
+        '',
+        runbook.body,
+      ].join('\n');
       return result(name, params, started, { status: 'success', text });
     }
-    const given = Object.fromEntries(ENTITY_PARAMS.filter((key) => typeof params[key] === 'string' && params[key]).map((key) => [key, String(params[key])]));
-    const base: Alert = options.alert ?? { fingerprint: 'question', status: 'firing', labels: { alertname: 'Question' }, annotations: {}, startsAt: new Date(Date.now() - 15 * 60_000).toISOString() };
+    const given = Object.fromEntries(
+      ENTITY_PARAMS.filter((key) => typeof params[key] === 'string' && params[key]).map((key) => [
+        key,
+        String(params[key]),
+      ]),
+    );
+    const base: Alert = options.alert ?? {
+      fingerprint: 'question',
+      status: 'firing',
+      labels: { alertname: 'Question' },
+      annotations: {},
+      startsAt: new Date(Date.now() - 15 * 60_000).toISOString(),
+    };
     const alert: Alert = { ...base, labels: { ...base.labels, ...given } };
     const outcome = await investigate({ alert, toolbox: options.toolbox, runbooks: [runbook] });
     const hypothesis = outcome.hypotheses[0];

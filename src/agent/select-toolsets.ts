@@ -44,7 +44,12 @@ function matches(word: string, vocabulary: Set<string>): boolean {
 
 /** `namespace llm`, `the llm namespace`, `-n llm`, `ns/llm`: the first that names one. */
 export function namespaceIn(question: string): string | undefined {
-  const patterns = [/\bnamespace[\s=:]+([a-z0-9][a-z0-9-]*)/i, /\b([a-z0-9][a-z0-9-]*) namespace\b/i, /(?:^|\s)-n\s+([a-z0-9][a-z0-9-]*)/i, /\bns\/([a-z0-9][a-z0-9-]*)/i];
+  const patterns = [
+    /\bnamespace[\s=:]+([a-z0-9][a-z0-9-]*)/i,
+    /\b([a-z0-9][a-z0-9-]*) namespace\b/i,
+    /(?:^|\s)-n\s+([a-z0-9][a-z0-9-]*)/i,
+    /\bns\/([a-z0-9][a-z0-9-]*)/i,
+  ];
   for (const pattern of patterns) {
     const name = pattern.exec(question)?.[1]?.toLowerCase();
     if (name && !NOT_A_NAMESPACE.has(name)) return name;
@@ -57,13 +62,26 @@ export function namespaceIn(question: string): string | undefined {
  * toolsets describe themselves; no keyword table lives in code), and a first look to run before
  * any model call.
  */
-export function selectToolsets(question: string, tools: ToolDescriptor[], descriptions: Map<string, string>, limit = 3): QuestionPlan {
+export function selectToolsets(
+  question: string,
+  tools: ToolDescriptor[],
+  descriptions: Map<string, string>,
+  limit = 3,
+): QuestionPlan {
   const asked = [...new Set(words(question))];
   const byToolset = new Map<string, ToolDescriptor[]>();
   for (const tool of tools) byToolset.set(tool.toolset, [...(byToolset.get(tool.toolset) ?? []), tool]);
   const scored: ToolsetMatch[] = [];
   for (const [toolset, members] of byToolset) {
-    const vocabulary = new Set(words([toolset, descriptions.get(toolset) ?? '', ...members.map((tool) => `${tool.spec.name.replace(/_/g, ' ')} ${tool.spec.description}`)].join(' ')));
+    const vocabulary = new Set(
+      words(
+        [
+          toolset,
+          descriptions.get(toolset) ?? '',
+          ...members.map((tool) => `${tool.spec.name.replace(/_/g, ' ')} ${tool.spec.description}`),
+        ].join(' '),
+      ),
+    );
     const found = asked.filter((word) => matches(word, vocabulary));
     if (found.length > 0) scored.push({ toolset, score: found.length, words: found });
   }
@@ -74,9 +92,16 @@ export function selectToolsets(question: string, tools: ToolDescriptor[], descri
   // A first look only where the question clearly points: the best toolset, and a runner-up about as good.
   const strong = selected.filter((match) => match.score * 2 >= (selected[0]?.score ?? 0)).slice(0, 2);
   for (const match of strong) {
-    const candidates = (byToolset.get(match.toolset) ?? []).filter((tool) => Object.values(tool.spec.parameters).every((spec) => !spec.required || spec.default !== undefined));
+    const candidates = (byToolset.get(match.toolset) ?? []).filter((tool) =>
+      Object.values(tool.spec.parameters).every((spec) => !spec.required || spec.default !== undefined),
+    );
     const best = candidates
-      .map((tool) => ({ tool, score: asked.filter((word) => matches(word, new Set(words(`${tool.spec.name.replace(/_/g, ' ')} ${tool.spec.description}`)))).length }))
+      .map((tool) => ({
+        tool,
+        score: asked.filter((word) =>
+          matches(word, new Set(words(`${tool.spec.name.replace(/_/g, ' ')} ${tool.spec.description}`))),
+        ).length,
+      }))
       .sort((left, right) => right.score - left.score)[0];
     if (!best) continue;
     const params: Record<string, unknown> = namespace && 'namespace' in best.tool.spec.parameters ? { namespace } : {};

@@ -34,7 +34,9 @@ const clip = (text: string, length: number) => (text.length > length ? `${text.s
  * tokens each, and the answer's evidence gets the full queries from the ids anyway.
  */
 function compactParams(params: Record<string, unknown>): string {
-  const entries = Object.entries(params).filter(([, value]) => value !== undefined && value !== '' && String(value).length <= 80);
+  const entries = Object.entries(params).filter(
+    ([, value]) => value !== undefined && value !== '' && String(value).length <= 80,
+  );
   return entries.length > 0 ? ` ${JSON.stringify(Object.fromEntries(entries))}` : '';
 }
 
@@ -43,46 +45,94 @@ function list(names: string[], most = 8): string {
 }
 
 function describeAlert(alert: Alert): string {
-  const labels = Object.entries(alert.labels).map(([name, value]) => `${name}=${value}`).join(', ');
-  const annotations = Object.entries(alert.annotations).filter(([name]) => ['summary', 'description'].includes(name)).map(([name, value]) => `${name}: ${value}`);
-  return [`Alert ${alert.labels.alertname ?? '?'} (${alert.status} since ${alert.startsAt})`, `labels: ${labels}`, ...annotations].join('\n');
+  const labels = Object.entries(alert.labels)
+    .map(([name, value]) => `${name}=${value}`)
+    .join(', ');
+  const annotations = Object.entries(alert.annotations)
+    .filter(([name]) => ['summary', 'description'].includes(name))
+    .map(([name, value]) => `${name}: ${value}`);
+  return [
+    `Alert ${alert.labels.alertname ?? '?'} (${alert.status} since ${alert.startsAt})`,
+    `labels: ${labels}`,
+    ...annotations,
+  ].join('\n');
 }
 
 /**
  * An alert starts from the deterministic investigation: entities, ranked causes and every piece
  * of evidence, each with an id (E1 …) the answer can cite and the queries behind it.
  */
-export function alertEvidence(alert: Alert, deterministic: InvestigationResult, caps: { maxSteps: number; maxToolCalls: number }): StartingEvidence {
+export function alertEvidence(
+  alert: Alert,
+  deterministic: InvestigationResult,
+  caps: { maxSteps: number; maxToolCalls: number },
+): StartingEvidence {
   const sources = new Map<string, SourceEntry>();
-  const lines: string[] = [describeAlert(alert), '', 'The deterministic investigation (runbook checks, no model) found:'];
+  const lines: string[] = [
+    describeAlert(alert),
+    '',
+    'The deterministic investigation (runbook checks, no model) found:',
+  ];
   const entities = deterministic.entities;
   lines.push(
     `Entities: namespace ${entities.namespace ?? '?'}; workload ${entities.workload ? `${entities.workload.kind}/${entities.workload.name}` : '?'}; pods ${list(entities.pods.map((pod) => `${pod.name}${pod.node ? ` on ${pod.node}` : ''}`)) || '-'}; GPUs ${list(entities.gpus.map((gpu) => `${gpu.node}/${gpu.gpu}`)) || '-'}${entities.model ? `; model ${entities.model}` : ''}`,
   );
-  const inPlay = deterministic.hypotheses.filter((hypothesis) => hypothesis.candidateBecause.length > 0 || hypothesis.confidence > 0).slice(0, 5);
+  const inPlay = deterministic.hypotheses
+    .filter((hypothesis) => hypothesis.candidateBecause.length > 0 || hypothesis.confidence > 0)
+    .slice(0, 5);
   lines.push(`Ranked causes (${deterministic.rootCause ? `top: ${deterministic.rootCause.id}` : 'none supported'}):`);
   for (const hypothesis of inPlay) {
-    lines.push(`${hypothesis.cause} — score ${hypothesis.score}, confidence ${hypothesis.confidence} (runbook ${hypothesis.cause})`);
+    lines.push(
+      `${hypothesis.cause} — score ${hypothesis.score}, confidence ${hypothesis.confidence} (runbook ${hypothesis.cause})`,
+    );
     for (const evidence of hypothesis.evidence) {
       const id = `E${sources.size + 1}`;
       sources.set(id, { tool: evidence.tool.tool, params: evidence.tool.params, requests: evidence.tool.requests });
-      lines.push(`  [${id}] ${MARK[evidence.verdict]} ${evidence.check}: ${clip(evidence.sentence, 400)} (tool ${evidence.tool.tool}${compactParams(evidence.tool.params)})`);
+      lines.push(
+        `  [${id}] ${MARK[evidence.verdict]} ${evidence.check}: ${clip(evidence.sentence, 400)} (tool ${evidence.tool.tool}${compactParams(evidence.tool.params)})`,
+      );
     }
   }
-  const ruledOut = deterministic.hypotheses.filter((hypothesis) => !inPlay.includes(hypothesis)).map((hypothesis) => hypothesis.cause);
+  const ruledOut = deterministic.hypotheses
+    .filter((hypothesis) => !inPlay.includes(hypothesis))
+    .map((hypothesis) => hypothesis.cause);
   if (ruledOut.length > 0) lines.push(`Ruled out at triage (key symptom absent): ${ruledOut.join(', ')}`);
-  if (deterministic.notChecked.length > 0) lines.push(`Not checked: ${deterministic.notChecked.slice(0, 6).map((item) => clip(item, 200)).join('; ')}`);
-  lines.push('', 'Confirm or correct the top cause with tools where the evidence is thin or contradictory, then call final_answer.');
+  if (deterministic.notChecked.length > 0)
+    lines.push(
+      `Not checked: ${deterministic.notChecked
+        .slice(0, 6)
+        .map((item) => clip(item, 200))
+        .join('; ')}`,
+    );
+  lines.push(
+    '',
+    'Confirm or correct the top cause with tools where the evidence is thin or contradictory, then call final_answer.',
+  );
   // The model gets the toolsets the evidence came from, and the generic Prometheus and Kubernetes ones.
-  const toolsets = [...new Set(inPlay.flatMap((hypothesis) => hypothesis.evidence.map((evidence) => evidence.tool.toolset)).filter(Boolean))];
-  return { messages: [new SystemMessage(systemPrompt(caps)), new HumanMessage(lines.join('\n'))], sources, toolsets: toolsets.length > 0 ? [...new Set([...toolsets, ...GENERIC_TOOLSETS])] : undefined, firstLook: [], matches: [] };
+  const toolsets = [
+    ...new Set(
+      inPlay.flatMap((hypothesis) => hypothesis.evidence.map((evidence) => evidence.tool.toolset)).filter(Boolean),
+    ),
+  ];
+  return {
+    messages: [new SystemMessage(systemPrompt(caps)), new HumanMessage(lines.join('\n'))],
+    sources,
+    toolsets: toolsets.length > 0 ? [...new Set([...toolsets, ...GENERIC_TOOLSETS])] : undefined,
+    firstLook: [],
+    matches: [],
+  };
 }
 
 /**
  * A question starts from the toolsets it calls for: those are bound (with the generic Prometheus
  * and Kubernetes ones), and their overview tools run first, so the first model call already has data.
  */
-export async function questionEvidence(question: string, toolbox: Toolbox, caps: { maxSteps: number; maxToolCalls: number }, history: HistoryTurn[] = []): Promise<StartingEvidence> {
+export async function questionEvidence(
+  question: string,
+  toolbox: Toolbox,
+  caps: { maxSteps: number; maxToolCalls: number },
+  history: HistoryTurn[] = [],
+): Promise<StartingEvidence> {
   const descriptions = new Map(toolbox.statuses.map((status) => [status.id, status.description]));
   const plan = selectToolsets(question, toolbox.tools(), descriptions);
   const firstLook = await Promise.all(plan.firstLook.map((call) => toolbox.run(call.tool, call.params)));
@@ -94,13 +144,25 @@ export async function questionEvidence(question: string, toolbox: Toolbox, caps:
     lines.push('');
   }
   lines.push(`Question: ${question}`);
-  if (plan.matches.length > 0) lines.push(`Toolsets for it: ${plan.matches.map((match) => `${match.toolset} (${match.words.join(', ')})`).join('; ')}.`);
+  if (plan.matches.length > 0)
+    lines.push(
+      `Toolsets for it: ${plan.matches.map((match) => `${match.toolset} (${match.words.join(', ')})`).join('; ')}.`,
+    );
   firstLook.forEach((result) => {
     const id = `E${sources.size + 1}`;
     sources.set(id, { tool: result.tool, params: result.params, requests: result.requests });
     lines.push('', `[${id}] ${result.tool}${compactParams(result.params)} → ${result.status}`, result.text);
   });
   lines.push('', 'Investigate with tools as needed, then call final_answer.');
-  const toolsets = plan.matches.length > 0 ? [...new Set([...plan.matches.map((match) => match.toolset), ...GENERIC_TOOLSETS])] : undefined;
-  return { messages: [new SystemMessage(systemPrompt(caps)), new HumanMessage(lines.join('\n'))], sources, toolsets, firstLook, matches: plan.matches };
+  const toolsets =
+    plan.matches.length > 0
+      ? [...new Set([...plan.matches.map((match) => match.toolset), ...GENERIC_TOOLSETS])]
+      : undefined;
+  return {
+    messages: [new SystemMessage(systemPrompt(caps)), new HumanMessage(lines.join('\n'))],
+    sources,
+    toolsets,
+    firstLook,
+    matches: plan.matches,
+  };
 }

@@ -11,7 +11,13 @@ function property(spec: ParameterSpec): Record<string, unknown> {
   switch (spec.type) {
     case 'integer':
     case 'number':
-      return { type: spec.type, description: spec.description, ...(spec.minimum !== undefined ? { minimum: spec.minimum } : {}), ...(spec.maximum !== undefined ? { maximum: spec.maximum } : {}), ...extra };
+      return {
+        type: spec.type,
+        description: spec.description,
+        ...(spec.minimum !== undefined ? { minimum: spec.minimum } : {}),
+        ...(spec.maximum !== undefined ? { maximum: spec.maximum } : {}),
+        ...extra,
+      };
     case 'boolean':
       return { type: 'boolean', description: spec.description, ...extra };
     case 'enum':
@@ -25,7 +31,9 @@ function property(spec: ParameterSpec): Record<string, unknown> {
 
 /** JSON Schema of a toolset tool's parameters, from the same specs the toolbox validates with. */
 export function parametersSchema(parameters: Record<string, ParameterSpec>): Record<string, unknown> {
-  const required = Object.entries(parameters).filter(([, spec]) => spec.required && spec.default === undefined).map(([name]) => name);
+  const required = Object.entries(parameters)
+    .filter(([, spec]) => spec.required && spec.default === undefined)
+    .map(([name]) => name);
   return {
     type: 'object',
     properties: Object.fromEntries(Object.entries(parameters).map(([name, spec]) => [name, property(spec)])),

@@ -5,7 +5,11 @@ import type { LoopContext } from './loop-context.js';
 
 /** Arguments as a stable string (sorted keys, nulls dropped): identical calls compare equal. */
 function signature(name: string, args: Record<string, unknown>): string {
-  const clean = Object.fromEntries(Object.entries(args).filter(([, value]) => value !== null && value !== undefined).sort(([left], [right]) => left.localeCompare(right)));
+  const clean = Object.fromEntries(
+    Object.entries(args)
+      .filter(([, value]) => value !== null && value !== undefined)
+      .sort(([left], [right]) => left.localeCompare(right)),
+  );
   return `${name} ${JSON.stringify(clean)}`;
 }
 
@@ -24,12 +28,21 @@ export function toolsNode(context: LoopContext) {
     const planned = calls.map((call) => {
       const key = signature(call.name, call.args);
       const earlier = seen.get(key);
-      if (earlier) return { call, refusal: `Refused: identical to call ${earlier} (same tool, same arguments); its result is above. Change the arguments or answer.`, reason: 'repeat' };
+      if (earlier)
+        return {
+          call,
+          refusal: `Refused: identical to call ${earlier} (same tool, same arguments); its result is above. Change the arguments or answer.`,
+          reason: 'repeat',
+        };
       const admitted = context.guard.admitToolCall(call.name);
       if (!admitted.ok) {
         closed = true;
         context.step('budget', { decision: admitted.decision });
-        return { call, refusal: `Refused: ${admitted.decision.reason}. Call final_answer now with what you have.`, reason: 'cap' };
+        return {
+          call,
+          refusal: `Refused: ${admitted.decision.reason}. Call final_answer now with what you have.`,
+          reason: 'cap',
+        };
       }
       seen.set(key, call.id!);
       return { call, refusal: undefined, reason: undefined };
@@ -40,17 +53,44 @@ export function toolsNode(context: LoopContext) {
           context.step('tool-refused', { id: call.id, name: call.name, args: call.args, reason, message: refusal });
           return new ToolMessage({ tool_call_id: call.id!, status: 'error', content: refusal });
         }
-        const params = Object.fromEntries(Object.entries(call.args).filter(([, value]) => value !== null && value !== undefined));
+        const params = Object.fromEntries(
+          Object.entries(call.args).filter(([, value]) => value !== null && value !== undefined),
+        );
         const result = await context.runTool(call.name, params);
-        const capped = capOutput(result.text, context.maxToolOutputTokens, context.countTokens, { keep: result.tool === 'pod_logs' ? 'tail' : 'head' });
+        const capped = capOutput(result.text, context.maxToolOutputTokens, context.countTokens, {
+          keep: result.tool === 'pod_logs' ? 'tail' : 'head',
+        });
         const tokens = context.countTokens(capped.text);
         context.guard.recordToolCall(call.name, tokens, result.status);
         context.sources.set(call.id!, { tool: result.tool, params: result.params, requests: result.requests });
-        context.step('tool-call', { id: call.id, name: call.name, args: call.args, toolset: result.toolset, status: result.status, output: capped.text, outputTokens: tokens, requests: result.requests, ...(result.omitted ? { omitted: result.omitted } : {}), ...(capped.omitted ? { capped: capped.omitted } : {}) }, result.durationMs);
+        context.step(
+          'tool-call',
+          {
+            id: call.id,
+            name: call.name,
+            args: call.args,
+            toolset: result.toolset,
+            status: result.status,
+            output: capped.text,
+            outputTokens: tokens,
+            requests: result.requests,
+            ...(result.omitted ? { omitted: result.omitted } : {}),
+            ...(capped.omitted ? { capped: capped.omitted } : {}),
+          },
+          result.durationMs,
+        );
         const prefix = result.status === 'success' ? '' : `[${result.status}] `;
-        return new ToolMessage({ tool_call_id: call.id!, status: result.status === 'error' ? 'error' : 'success', content: `${prefix}${capped.text}` });
+        return new ToolMessage({
+          tool_call_id: call.id!,
+          status: result.status === 'error' ? 'error' : 'success',
+          content: `${prefix}${capped.text}`,
+        });
       }),
     );
-    return { messages: [...state.messages, ...replies], toolsRead: calls.map((call) => call.name), toolsClosed: closed };
+    return {
+      messages: [...state.messages, ...replies],
+      toolsRead: calls.map((call) => call.name),
+      toolsClosed: closed,
+    };
   };
 }

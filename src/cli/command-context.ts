@@ -41,7 +41,10 @@ function nextStopSignal(): Promise<NodeJS.Signals> {
 }
 
 /** Loads the config and the logger once, for the command that runs. */
-export async function createCommandContext(options: GlobalOptions, overrides: Record<string, unknown> = {}): Promise<CommandContext> {
+export async function createCommandContext(
+  options: GlobalOptions,
+  overrides: Record<string, unknown> = {},
+): Promise<CommandContext> {
   const [{ loadConfig }, { createLogger }] = await Promise.all([
     import('../config/load-config.js'),
     import('../core/logger.js'),

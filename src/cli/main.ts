@@ -27,7 +27,9 @@ function report(error: unknown): number {
     return EXIT_USER_ERROR;
   }
   const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  process.stderr.write(`holmes crashed (a bug): ${stack}\nPlease report it with the command you ran and this output.\n`);
+  process.stderr.write(
+    `holmes crashed (a bug): ${stack}\nPlease report it with the command you ran and this output.\n`,
+  );
   return EXIT_BUG;
 }
 

@@ -39,7 +39,9 @@ function leafCommands(help: Help, command: Command): Command[] {
   return Help.prototype.visibleCommands
     .call(help, command)
     .filter((child) => command.commands.includes(child))
-    .flatMap((child) => (child.commands.length > 0 ? [...(runsItself(child) ? [child] : []), ...leafCommands(help, child)] : [child]));
+    .flatMap((child) =>
+      child.commands.length > 0 ? [...(runsItself(child) ? [child] : []), ...leafCommands(help, child)] : [child],
+    );
 }
 
 /**
@@ -73,7 +75,15 @@ export function createProgram(version: string): Command {
     .option('-c, --config <file>', 'config file (default: ./holmes.yaml, then ~/.config/holmes/config.yaml)')
     .option('--json', 'print results as JSON on stdout')
     .addOption(
-      new Option('--log-level <level>', 'log level on stderr').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+      new Option('--log-level <level>', 'log level on stderr').choices([
+        'fatal',
+        'error',
+        'warn',
+        'info',
+        'debug',
+        'trace',
+        'silent',
+      ]),
     )
     .showHelpAfterError('(run with --help for usage)');
 
@@ -98,24 +108,35 @@ export function createProgram(version: string): Command {
       .summary('investigate the firing alerts of an Alertmanager')
       .requiredOption('--url <url>', 'Alertmanager base URL, e.g. http://alertmanager:9093')
       .option('--alertname <regex>', 'only alerts whose name matches (anchored, RE2)')
-      .option('--label <name=value>', 'only alerts with this label (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
+      .option(
+        '--label <name=value>',
+        'only alerts with this label (repeatable)',
+        (value: string, previous: string[] = []) => [...previous, value],
+      )
       .option('--limit <n>', 'investigate at most this many alerts, oldest first (default 20)'),
   ).action(
     run(async () => {
       const { investigateAlertmanagerCommand } = await import('./commands/investigate-alertmanager.js');
       // The parent declares the same source flags and commander gives them to it wherever they
       // stand (`investigate alertmanager --scenario X`), so its values are merged in.
-      return (context: CommandContext, options: InvestigateAlertmanagerOptions) => investigateAlertmanagerCommand(context, { ...investigate.opts(), ...options });
+      return (context: CommandContext, options: InvestigateAlertmanagerOptions) =>
+        investigateAlertmanagerCommand(context, { ...investigate.opts(), ...options });
     }),
   );
 
   program
     .command('eval')
-    .description('run every scenario through the lab and the investigator (or, with --mode llm, the agent and its models); score them')
+    .description(
+      'run every scenario through the lab and the investigator (or, with --mode llm, the agent and its models); score them',
+    )
     .summary('score the investigator on every scenario')
     .option('--scenarios <dir>', 'folder of scenario folders', 'evals/scenarios')
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'md', 'text']).default('text'))
-    .addOption(new Option('--mode <mode>', 'deterministic investigator, or the LLM agent with the configured models').choices(['deterministic', 'llm']).default('deterministic'))
+    .addOption(
+      new Option('--mode <mode>', 'deterministic investigator, or the LLM agent with the configured models')
+        .choices(['deterministic', 'llm'])
+        .default('deterministic'),
+    )
     .action(run(async () => (await import('./commands/eval.js')).evalCommand));
 
   sourceOptions(
@@ -129,7 +150,8 @@ export function createProgram(version: string): Command {
   ).action(
     run(async () => {
       const { askCommand } = await import('./commands/ask.js');
-      return (context: CommandContext, question: string | undefined, options: Parameters<typeof askCommand>[2]) => askCommand(context, question, options);
+      return (context: CommandContext, question: string | undefined, options: Parameters<typeof askCommand>[2]) =>
+        askCommand(context, question, options);
     }),
   );
 
@@ -142,7 +164,9 @@ export function createProgram(version: string): Command {
     .addOption(new Option('--by <dimension>', 'one more breakdown').choices(['namespace', 'alertname', 'tool']))
     .action(run(async () => (await import('./commands/budget.js')).budgetCommand));
 
-  const investigations = program.command('investigations').description('recorded investigations and questions (the agent keeps every step)');
+  const investigations = program
+    .command('investigations')
+    .description('recorded investigations and questions (the agent keeps every step)');
   investigations
     .command('list')
     .description('recorded investigations, newest first')
@@ -165,7 +189,8 @@ export function createProgram(version: string): Command {
     .action(
       run(async () => {
         const { replayCommand } = await import('./commands/replay.js');
-        return (context: CommandContext, id: string, options: { brief?: boolean }) => replayCommand(context, id, options);
+        return (context: CommandContext, id: string, options: { brief?: boolean }) =>
+          replayCommand(context, id, options);
       }),
     );
 
@@ -177,7 +202,9 @@ export function createProgram(version: string): Command {
     .option('--port <port>', 'listen port (overrides server.port; 0 picks a free one)')
     .action(run(async () => (await import('./commands/serve.js')).serveCommand));
 
-  const lab = program.command('lab').description('make frozen incidents (scenarios) live: real Prometheus + Kubernetes API');
+  const lab = program
+    .command('lab')
+    .description('make frozen incidents (scenarios) live: real Prometheus + Kubernetes API');
   lab
     .command('up')
     .description("start one scenario's lab; stay up until Ctrl-C")
@@ -196,11 +223,19 @@ export function createProgram(version: string): Command {
     .action(run(async () => (await import('./commands/lab-check.js')).labCheck));
 
   const toolsets = program.command('toolsets').description('the read-only tools Holmes investigates with');
-  sourceOptions(toolsets.command('list').description('list toolsets: enabled, disabled or failed')).action(run(async () => (await import('./commands/toolsets.js')).toolsetsList));
+  sourceOptions(toolsets.command('list').description('list toolsets: enabled, disabled or failed')).action(
+    run(async () => (await import('./commands/toolsets.js')).toolsetsList),
+  );
   sourceOptions(toolsets.command('run').description('run one tool, e.g. gpu/dcgm/gpu_health'))
     .argument('<tool>', 'tool name, or toolset-id/tool')
-    .option('-p, --param <key=value>', 'a tool parameter (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
-    .addHelpText('after', '\nExample:\n  holmes toolsets run gpu/dcgm/gpu_health --param node=gpu-node-1 --scenario evals/scenarios/<incident>')
+    .option('-p, --param <key=value>', 'a tool parameter (repeatable)', (value: string, previous: string[] = []) => [
+      ...previous,
+      value,
+    ])
+    .addHelpText(
+      'after',
+      '\nExample:\n  holmes toolsets run gpu/dcgm/gpu_health --param node=gpu-node-1 --scenario evals/scenarios/<incident>',
+    )
     .action(run(async () => (await import('./commands/toolsets.js')).toolsetsRun));
 
   const config = program.command('config').description('inspect the configuration');

@@ -5,24 +5,37 @@ const MARK = { supports: '+', contradicts: '-', inconclusive: '?', unavailable: 
 /** The report a person reads in a terminal: cause, evidence, remediation, what was not checked. */
 export function renderInvestigation(result: InvestigationResult, options: { hypotheses?: number } = {}): string {
   const lines: string[] = [];
-  const labels = Object.entries(result.alert.labels).filter(([name]) => name !== 'alertname').map(([name, value]) => `${name}=${value}`).join(' ');
+  const labels = Object.entries(result.alert.labels)
+    .filter(([name]) => name !== 'alertname')
+    .map(([name, value]) => `${name}=${value}`)
+    .join(' ');
   lines.push(`Alert ${result.alert.labels.alertname ?? '?'} ${labels}`);
-  lines.push(`Status ${result.status} · ${result.mode} · ${result.timings.durationMs} ms · ${result.usage.queries} queries · 0 tokens`);
+  lines.push(
+    `Status ${result.status} · ${result.mode} · ${result.timings.durationMs} ms · ${result.usage.queries} queries · 0 tokens`,
+  );
   lines.push('');
   if (result.rootCause) {
-    lines.push(`ROOT CAUSE  ${result.rootCause.id} — ${result.rootCause.title} (confidence ${Math.round(result.rootCause.confidence * 100)}%)`);
+    lines.push(
+      `ROOT CAUSE  ${result.rootCause.id} — ${result.rootCause.title} (confidence ${Math.round(result.rootCause.confidence * 100)}%)`,
+    );
     lines.push(`  ${result.rootCause.summary}`);
   } else {
     lines.push('ROOT CAUSE  not determined from the evidence');
   }
   lines.push('');
   lines.push('HYPOTHESES');
-  const inPlay = result.hypotheses.filter((hypothesis) => hypothesis.candidateBecause.length > 0 || hypothesis.confidence > 0);
+  const inPlay = result.hypotheses.filter(
+    (hypothesis) => hypothesis.candidateBecause.length > 0 || hypothesis.confidence > 0,
+  );
   for (const hypothesis of inPlay.slice(0, options.hypotheses ?? 3)) {
-    lines.push(`  ${hypothesis.cause} score ${hypothesis.score} confidence ${Math.round(hypothesis.confidence * 100)}%`);
+    lines.push(
+      `  ${hypothesis.cause} score ${hypothesis.score} confidence ${Math.round(hypothesis.confidence * 100)}%`,
+    );
     for (const evidence of hypothesis.evidence) lines.push(`    ${MARK[evidence.verdict]} ${evidence.sentence}`);
   }
-  const ruledOut = result.hypotheses.filter((hypothesis) => !inPlay.includes(hypothesis)).map((hypothesis) => hypothesis.cause);
+  const ruledOut = result.hypotheses
+    .filter((hypothesis) => !inPlay.includes(hypothesis))
+    .map((hypothesis) => hypothesis.cause);
   if (ruledOut.length > 0) lines.push(`  ruled out at triage (key symptom absent): ${ruledOut.join(', ')}`);
   if (result.remediation) {
     lines.push('');

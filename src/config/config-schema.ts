@@ -24,7 +24,13 @@ export const modelSchema = z.strictObject({
   /** max_tokens of each call, reserved in full by the budget guard; default min(4096, the model's limit). */
   maxOutputTokens: z.number().int().positive().optional(),
   /** USD per 1M tokens; default from the built-in table (0 for models it does not know: local ones). */
-  price: z.strictObject({ input: z.number().nonnegative(), output: z.number().nonnegative(), cached: z.number().nonnegative().optional() }).optional(),
+  price: z
+    .strictObject({
+      input: z.number().nonnegative(),
+      output: z.number().nonnegative(),
+      cached: z.number().nonnegative().optional(),
+    })
+    .optional(),
   timeoutMs: durationMs.default(60_000),
   /** Reserve this many times the input tokens counted locally (o200k_base); other tokenizers count more. */
   inputEstimateFactor: z.number().min(1).max(3).optional(),

@@ -43,13 +43,20 @@ function merge(base: unknown, override: unknown): unknown {
 function readConfigFile(file: string): { source: YamlSource; value: unknown } {
   const { source, issues } = parseYamlSource(readFileSync(file, 'utf8'), file);
   if (issues.length > 0) {
-    throw new HolmesError('CONFIG_INVALID', `The config file ${file} is not valid YAML.`, { issues, fix: 'Fix the YAML syntax at the line shown.' });
+    throw new HolmesError('CONFIG_INVALID', `The config file ${file} is not valid YAML.`, {
+      issues,
+      fix: 'Fix the YAML syntax at the line shown.',
+    });
   }
   const value: unknown = source.document.toJS();
   if (value !== null && value !== undefined && !isPlainObject(value)) {
-    throw new HolmesError('CONFIG_INVALID', `The config file ${file} must hold a mapping (key: value), not a list or scalar.`, {
-      fix: 'See the README section "Configuration" for the layout.',
-    });
+    throw new HolmesError(
+      'CONFIG_INVALID',
+      `The config file ${file} must hold a mapping (key: value), not a list or scalar.`,
+      {
+        fix: 'See the README section "Configuration" for the layout.',
+      },
+    );
   }
   return { source, value };
 }
@@ -87,10 +94,14 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
         ...(line ? { line } : {}),
       };
     });
-    throw new HolmesError('CONFIG_INVALID', `The configuration is invalid (${issues.length} problem${issues.length > 1 ? 's' : ''}).`, {
-      issues,
-      fix: 'Correct the fields listed (file, environment variable HOLMES_… or flag); `holmes config show` prints the effective config.',
-    });
+    throw new HolmesError(
+      'CONFIG_INVALID',
+      `The configuration is invalid (${issues.length} problem${issues.length > 1 ? 's' : ''}).`,
+      {
+        issues,
+        fix: 'Correct the fields listed (file, environment variable HOLMES_… or flag); `holmes config show` prints the effective config.',
+      },
+    );
   }
   return { config: parsed.data, file, warnings };
 }

@@ -12,7 +12,10 @@ export function redactConfig(config: HolmesConfig): Record<string, unknown> {
   for (const path of SECRET_PATHS) {
     const keys = path.split('.');
     const last = keys.pop()!;
-    const holder = keys.reduce<Record<string, unknown> | undefined>((node, key) => node?.[key] as Record<string, unknown> | undefined, copy);
+    const holder = keys.reduce<Record<string, unknown> | undefined>(
+      (node, key) => node?.[key] as Record<string, unknown> | undefined,
+      copy,
+    );
     const value = holder?.[last];
     // A list of secrets (e.g. several bearer tokens) is redacted item by item.
     if (Array.isArray(value)) holder![last] = value.map((item) => describeSecret(item as Secret));
@@ -20,7 +23,10 @@ export function redactConfig(config: HolmesConfig): Record<string, unknown> {
   }
   const headers = copy.prometheus?.headers as Record<string, string> | undefined;
   for (const name of Object.keys(headers ?? {})) if (SECRET_HEADER.test(name)) headers![name] = '[redacted]';
-  for (const [section, key] of [['prometheus', 'url'], ['kubernetes', 'server']] as const) {
+  for (const [section, key] of [
+    ['prometheus', 'url'],
+    ['kubernetes', 'server'],
+  ] as const) {
     const holder = copy[section];
     if (typeof holder?.[key] === 'string') holder[key] = redactUrlPassword(holder[key]);
   }

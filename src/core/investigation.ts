@@ -74,7 +74,14 @@ export interface InvestigationResult {
   symptoms: string[];
   /** What could not be checked, and why. */
   notChecked: string[];
-  usage: { modelCalls: number; inputTokens: number; outputTokens: number; usd: number; toolCalls: number; queries: number };
+  usage: {
+    modelCalls: number;
+    inputTokens: number;
+    outputTokens: number;
+    usd: number;
+    toolCalls: number;
+    queries: number;
+  };
   timings: { startedAt: string; durationMs: number; entitiesMs: number; checksMs: number };
   steps: InvestigationStep[];
 }

@@ -38,7 +38,12 @@ export async function createLogger(options: CreateLoggerOptions = {}): Promise<L
   if (pretty) {
     // Synchronous pretty stream: no worker thread, so nothing is lost when the CLI exits.
     const { default: pretty } = await import('pino-pretty');
-    const stream = pretty({ destination: 2, sync: true, colorize: Boolean(process.stderr.isTTY), ignore: 'pid,hostname' });
+    const stream = pretty({
+      destination: 2,
+      sync: true,
+      colorize: Boolean(process.stderr.isTTY),
+      ignore: 'pid,hostname',
+    });
     return pino(base, options.destination ?? stream);
   }
   return pino(base, options.destination ?? pino.destination({ fd: 2, sync: true }));

@@ -7,7 +7,9 @@ export function formatEvalMarkdown(report: EvalReport): string {
   for (const result of report.results) {
     const top3 = result.top3.join(', ') || '—';
     const pass = result.passed ? 'yes' : result.error ? 'error' : 'no';
-    lines.push(`| ${result.id} | ${result.class ?? '?'} | ${result.expected ?? '?'} | ${result.actual ?? '—'} | ${top3} | ${pass} | ${result.durationMs} ms |`);
+    lines.push(
+      `| ${result.id} | ${result.class ?? '?'} | ${result.expected ?? '?'} | ${result.actual ?? '—'} | ${top3} | ${pass} | ${result.durationMs} ms |`,
+    );
   }
   const classes = new Map<string, { total: number; passed: number; top3: number }>();
   for (const result of report.results) {
@@ -18,7 +20,8 @@ export function formatEvalMarkdown(report: EvalReport): string {
     classes.set(result.class ?? '?', entry);
   }
   lines.push('', '| class | scenarios | top-1 | top-3 |', '|---|---|---|---|');
-  for (const [name, entry] of [...classes].sort()) lines.push(`| ${name} | ${entry.total} | ${entry.passed}/${entry.total} | ${entry.top3}/${entry.total} |`);
+  for (const [name, entry] of [...classes].sort())
+    lines.push(`| ${name} | ${entry.total} | ${entry.passed}/${entry.total} | ${entry.top3}/${entry.total} |`);
   const top3 = report.results.filter((result) => result.expected && result.top3.includes(result.expected)).length;
   lines.push(`| **all** | ${report.total} | ${report.passed}/${report.total} | ${top3}/${report.total} |`);
   return `${lines.join('\n')}\n`;
@@ -26,12 +29,19 @@ export function formatEvalMarkdown(report: EvalReport): string {
 
 /** LLM mode: pass means cause id and every mention; tokens, USD and time per scenario and in total. */
 function formatLlmEval(report: EvalReport): string {
-  const lines = ['| scenario | expected | answered | missing mentions | pass | input tokens | output tokens | USD | time |', '|---|---|---|---|---|---|---|---|---|'];
+  const lines = [
+    '| scenario | expected | answered | missing mentions | pass | input tokens | output tokens | USD | time |',
+    '|---|---|---|---|---|---|---|---|---|',
+  ];
   for (const result of report.results) {
     const pass = result.passed ? 'yes' : result.error ? 'error' : 'no';
-    lines.push(`| ${result.id} | ${result.expected ?? '?'} | ${result.actual ?? '—'} | ${result.missing?.join(', ') || '—'} | ${pass} | ${result.inputTokens ?? 0} | ${result.outputTokens ?? 0} | ${(result.usd ?? 0).toFixed(4)} | ${result.durationMs} ms |`);
+    lines.push(
+      `| ${result.id} | ${result.expected ?? '?'} | ${result.actual ?? '—'} | ${result.missing?.join(', ') || '—'} | ${pass} | ${result.inputTokens ?? 0} | ${result.outputTokens ?? 0} | ${(result.usd ?? 0).toFixed(4)} | ${result.durationMs} ms |`,
+    );
   }
   const { totals } = report;
-  lines.push(`| **all** | | | | ${report.passed}/${report.total} | ${totals.inputTokens} | ${totals.outputTokens} | ${totals.usd.toFixed(4)} | ${totals.durationMs} ms |`);
+  lines.push(
+    `| **all** | | | | ${report.passed}/${report.total} | ${totals.inputTokens} | ${totals.outputTokens} | ${totals.usd.toFixed(4)} | ${totals.durationMs} ms |`,
+  );
   return `${lines.join('\n')}\n`;
 }

@@ -55,7 +55,9 @@ export async function listScenarioDirs(directory: string): Promise<string[]> {
     if (!(await stat(root)).isDirectory()) throw new Error('not a directory');
     names = await readdir(root);
   } catch {
-    throw new HolmesError('SCENARIO_NOT_FOUND', `Scenario directory ${root} does not exist or is not a directory.`, { fix: 'Pass --scenarios DIR, a folder with one sub-folder per scenario (like evals/scenarios).' });
+    throw new HolmesError('SCENARIO_NOT_FOUND', `Scenario directory ${root} does not exist or is not a directory.`, {
+      fix: 'Pass --scenarios DIR, a folder with one sub-folder per scenario (like evals/scenarios).',
+    });
   }
   const dirs: string[] = [];
   for (const name of names.sort()) {
@@ -68,7 +70,10 @@ export async function listScenarioDirs(directory: string): Promise<string[]> {
 
 /** LLM mode: the agent on the scenario's alert; passes when the cause matches and every mention is in the answer. */
 async function evaluateWithAgent(scenario: Scenario, config: HolmesConfig, options: AgentOptions): Promise<EvalResult> {
-  const [{ createAgent }, { answerText }] = await Promise.all([import('../agent/create-agent.js'), import('../agent/agent-result.js')]);
+  const [{ createAgent }, { answerText }] = await Promise.all([
+    import('../agent/create-agent.js'),
+    import('../agent/agent-result.js'),
+  ]);
   const agent = await createAgent(config, options);
   try {
     const result = await agent.investigate(scenario.alert, { requester: 'eval' });
@@ -127,8 +132,15 @@ async function evaluateOne(dir: string, config: HolmesConfig, options: RunEvalOp
   } catch (error) {
     // Without Prometheus no scenario can run: that stops the run (non-zero exit), it is not a result.
     if (HolmesError.isInstance(error) && error.code === 'DEPENDENCY_MISSING') throw error;
-    const unlisted = HolmesError.isInstance(error) ? error.issues.filter((issue) => !error.message.includes(issue.message)) : [];
-    const message = HolmesError.isInstance(error) ? [error.message, ...unlisted.map((issue) => `${issue.file ?? ''}:${issue.line ?? ''} ${issue.path}: ${issue.message}`)].join('\n') : String((error as Error).stack ?? error);
+    const unlisted = HolmesError.isInstance(error)
+      ? error.issues.filter((issue) => !error.message.includes(issue.message))
+      : [];
+    const message = HolmesError.isInstance(error)
+      ? [
+          error.message,
+          ...unlisted.map((issue) => `${issue.file ?? ''}:${issue.line ?? ''} ${issue.path}: ${issue.message}`),
+        ].join('\n')
+      : String((error as Error).stack ?? error);
     return {
       id: scenario?.id ?? dir.split('/').at(-1)!,
       expected: scenario?.expected.rootCause ?? null,
@@ -147,7 +159,12 @@ async function evaluateOne(dir: string, config: HolmesConfig, options: RunEvalOp
  * the agent with the configured models). A scenario that fails to load or crashes is a failed
  * result with its error; the run goes on.
  */
-export async function runEval(directory: string, config: HolmesConfig, onResult?: (result: EvalResult) => void, options: RunEvalOptions = {}): Promise<EvalReport> {
+export async function runEval(
+  directory: string,
+  config: HolmesConfig,
+  onResult?: (result: EvalResult) => void,
+  options: RunEvalOptions = {},
+): Promise<EvalReport> {
   const dirs = await listScenarioDirs(directory);
   const results: EvalResult[] = [];
   for (const dir of dirs) {
@@ -161,5 +178,11 @@ export async function runEval(directory: string, config: HolmesConfig, onResult?
     usd: results.reduce((sum, result) => sum + (result.usd ?? 0), 0),
     durationMs: results.reduce((sum, result) => sum + result.durationMs, 0),
   };
-  return { mode: options.mode ?? 'deterministic', total: results.length, passed: results.filter((result) => result.passed).length, results, totals };
+  return {
+    mode: options.mode ?? 'deterministic',
+    total: results.length,
+    passed: results.filter((result) => result.passed).length,
+    results,
+    totals,
+  };
 }

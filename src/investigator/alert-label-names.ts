@@ -18,13 +18,22 @@ export const ALERT_LABEL_NAMES = {
   gpu: ['gpu', 'gpu_index'],
   model: ['model_name', 'model', 'served_model_name'],
   team: ['team', 'team_alias', 'team_name', 'owner_team', 'cost_center'],
-  apiKey: ['api_key_alias', 'key_alias', 'user_api_key_alias', 'key_name', 'hashed_api_key', 'user_api_key_hash', 'api_key'],
+  apiKey: [
+    'api_key_alias',
+    'key_alias',
+    'user_api_key_alias',
+    'key_name',
+    'hashed_api_key',
+    'user_api_key_hash',
+    'api_key',
+  ],
 } as const;
 
 export type AlertEntityLabel = keyof typeof ALERT_LABEL_NAMES;
 
 /** Exporters whose own pod labels ride along on the series they export (scrape target labels). */
-const EXPORTER_POD = /^(kube-state-metrics|(prometheus-)?node-exporter|(nvidia-)?dcgm-exporter|blackbox-exporter|kube-prometheus-stack-kube-state-metrics)/;
+const EXPORTER_POD =
+  /^(kube-state-metrics|(prometheus-)?node-exporter|(nvidia-)?dcgm-exporter|blackbox-exporter|kube-prometheus-stack-kube-state-metrics)/;
 
 /**
  * The labels that describe the scrape target (the exporter's own pod, namespace, service) rather
@@ -42,6 +51,7 @@ export function labelValue(labels: Record<string, string>, entity: AlertEntityLa
     if (value) return value;
   }
   // `instance` is host:port for node_exporter; the host part names a node.
-  if (entity === 'node' && labels.instance && !/^\d+\.\d+\.\d+\.\d+(:\d+)?$/.test(labels.instance)) return labels.instance.replace(/:\d+$/, '');
+  if (entity === 'node' && labels.instance && !/^\d+\.\d+\.\d+\.\d+(:\d+)?$/.test(labels.instance))
+    return labels.instance.replace(/:\d+$/, '');
   return undefined;
 }

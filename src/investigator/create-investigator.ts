@@ -21,6 +21,7 @@ export async function createInvestigator(config: HolmesConfig): Promise<Investig
   return {
     toolbox,
     runbooks,
-    investigate: (alert, onStep) => investigate({ alert, toolbox, runbooks: runbooks.runbooks, ...(onStep ? { onStep } : {}) }),
+    investigate: (alert, onStep) =>
+      investigate({ alert, toolbox, runbooks: runbooks.runbooks, ...(onStep ? { onStep } : {}) }),
   };
 }

@@ -7,10 +7,11 @@ import type { CheckSpec } from '../runbooks/runbook-schema.js';
 import { missingEntities } from './entity-view.js';
 import { renderText } from './render-text.js';
 
-
 function renderParams(params: CheckSpec['params'], view: Record<string, string>): Record<string, unknown> {
   // Tool parameters are escaped by the tool itself where they enter PromQL, so render raw here.
-  return Object.fromEntries(Object.entries(params).map(([name, value]) => [name, typeof value === 'string' ? renderText(value, view) : value]));
+  return Object.fromEntries(
+    Object.entries(params).map(([name, value]) => [name, typeof value === 'string' ? renderText(value, view) : value]),
+  );
 }
 
 /** Facts as a template sees them: numbers compact, ratios also as `<name>_pct`. */
@@ -22,7 +23,9 @@ function displayFacts(facts: Record<string, unknown>): Record<string, unknown> {
       shown[`${name}_pct`] = `${formatCompactNumber(value * 100)}%`;
     } else if (Array.isArray(value)) {
       // Intermediate facts may be lists of records (JSONata objects have no prototype): shown as JSON.
-      shown[name] = value.map((item: unknown) => (typeof item === 'object' && item !== null ? JSON.stringify(item) : String(item))).join(', ');
+      shown[name] = value
+        .map((item: unknown) => (typeof item === 'object' && item !== null ? JSON.stringify(item) : String(item)))
+        .join(', ');
     } else if (typeof value === 'object' && value !== null) shown[name] = JSON.stringify(value);
     else shown[name] = value ?? '';
   }
@@ -50,14 +53,26 @@ export interface CheckScope {
   windowMs: number;
 }
 
-export async function evaluateCheck(runbookId: string, check: CheckSpec, scope: CheckScope, toolbox: Toolbox, cache: Map<string, Promise<ToolResult>>): Promise<CheckOutcome> {
+export async function evaluateCheck(
+  runbookId: string,
+  check: CheckSpec,
+  scope: CheckScope,
+  toolbox: Toolbox,
+  cache: Map<string, Promise<ToolResult>>,
+): Promise<CheckOutcome> {
   const { view } = scope;
   const base = { runbook: runbookId, check: check.id, weight: check.weight, required: check.required };
   const missing = missingEntities(check.needs, view);
   if (missing.length > 0) {
     return {
       result: undefined,
-      evidence: { ...base, verdict: 'unavailable', sentence: `${check.description}: not checked — could not resolve ${missing.join(', ')} from the alert.`, tool: { toolset: '', tool: check.tool, params: {}, status: 'error', text: '', requests: [] }, facts: {} },
+      evidence: {
+        ...base,
+        verdict: 'unavailable',
+        sentence: `${check.description}: not checked — could not resolve ${missing.join(', ')} from the alert.`,
+        tool: { toolset: '', tool: check.tool, params: {}, status: 'error', text: '', requests: [] },
+        facts: {},
+      },
     };
   }
   const params = renderParams(check.params, view);
@@ -69,22 +84,60 @@ export async function evaluateCheck(runbookId: string, check: CheckSpec, scope: 
     cache.set(key, pending);
   }
   const result = await pending;
-  const tool = { toolset: result.toolset, tool: result.tool, params: result.params, status: result.status, text: result.text, requests: result.requests, ...(result.error ? { error: result.error } : {}) };
+  const tool = {
+    toolset: result.toolset,
+    tool: result.tool,
+    params: result.params,
+    status: result.status,
+    text: result.text,
+    requests: result.requests,
+    ...(result.error ? { error: result.error } : {}),
+  };
   if (result.status === 'error') {
-    return { result, evidence: { ...base, verdict: 'unavailable', sentence: `${check.description}: not checked — ${result.error ?? result.text}`, tool, facts: {} } };
+    return {
+      result,
+      evidence: {
+        ...base,
+        verdict: 'unavailable',
+        sentence: `${check.description}: not checked — ${result.error ?? result.text}`,
+        tool,
+        facts: {},
+      },
+    };
   }
   // What expressions see: the tool's data, the resolved entities (structured), their string view, and now.
-  const input = { data: result.data, status: result.status, entities: scope.entities, view, nowMs: scope.now.getTime(), alertStartMs: scope.alertStartMs, windowMs: scope.windowMs };
+  const input = {
+    data: result.data,
+    status: result.status,
+    entities: scope.entities,
+    view,
+    nowMs: scope.now.getTime(),
+    alertStartMs: scope.alertStartMs,
+    windowMs: scope.windowMs,
+  };
   const facts: Record<string, unknown> = {};
   try {
-    for (const [name, expression] of Object.entries(check.facts)) facts[name] = await evaluate(expression, input, facts);
+    for (const [name, expression] of Object.entries(check.facts))
+      facts[name] = await evaluate(expression, input, facts);
     let verdict: Verdict = 'inconclusive';
     if ((await evaluate(check.supports, input, facts)) === true) verdict = 'supports';
     else if (check.contradicts && (await evaluate(check.contradicts, input, facts)) === true) verdict = 'contradicts';
-    const template = check.explain[verdict === 'supports' ? 'supports' : verdict === 'contradicts' ? 'contradicts' : 'inconclusive'];
-    const sentence = template ? renderText(template, { ...view, ...displayFacts(facts) }) : `${check.description}: ${verdict === 'contradicts' ? 'not seen' : 'inconclusive'}.`;
+    const template =
+      check.explain[verdict === 'supports' ? 'supports' : verdict === 'contradicts' ? 'contradicts' : 'inconclusive'];
+    const sentence = template
+      ? renderText(template, { ...view, ...displayFacts(facts) })
+      : `${check.description}: ${verdict === 'contradicts' ? 'not seen' : 'inconclusive'}.`;
     return { result, evidence: { ...base, verdict, sentence, tool, facts } };
   } catch (error) {
-    return { result, evidence: { ...base, verdict: 'unavailable', sentence: `${check.description}: the runbook's expression failed (${(error as Error).message}).`, tool, facts } };
+    return {
+      result,
+      evidence: {
+        ...base,
+        verdict: 'unavailable',
+        sentence: `${check.description}: the runbook's expression failed (${(error as Error).message}).`,
+        tool,
+        facts,
+      },
+    };
   }
 }

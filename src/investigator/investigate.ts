@@ -24,7 +24,11 @@ export interface InvestigateOptions {
 }
 
 function alertMatches(runbook: Runbook, alert: Alert): boolean {
-  const text = [alert.labels.alertname ?? '', alert.annotations.summary ?? '', alert.annotations.description ?? ''].join(' ');
+  const text = [
+    alert.labels.alertname ?? '',
+    alert.annotations.summary ?? '',
+    alert.annotations.description ?? '',
+  ].join(' ');
   return runbook.candidate.alerts.some((pattern) => new RegExp(pattern, 'i').test(text));
 }
 
@@ -46,7 +50,12 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
   const started = performance.now();
   const steps: InvestigationStep[] = [];
   const step = (kind: InvestigationStep['kind'], message: string, durationMs?: number) => {
-    const entry: InvestigationStep = { at: new Date().toISOString(), kind, message, ...(durationMs === undefined ? {} : { durationMs: Math.round(durationMs) }) };
+    const entry: InvestigationStep = {
+      at: new Date().toISOString(),
+      kind,
+      message,
+      ...(durationMs === undefined ? {} : { durationMs: Math.round(durationMs) }),
+    };
     steps.push(entry);
     options.onStep?.(entry);
   };
@@ -99,7 +108,9 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
 
   // Triage: the key check of every runbook, so candidates come from symptoms, not the alert name alone.
   const checksStarted = performance.now();
-  const triage = await Promise.all(runbooks.map(async (runbook) => ({ runbook, outcomes: await runChecks(runbook, keyChecks(runbook)) })));
+  const triage = await Promise.all(
+    runbooks.map(async (runbook) => ({ runbook, outcomes: await runChecks(runbook, keyChecks(runbook)) })),
+  );
   const symptoms: string[] = [];
   let candidates: ScoredRunbook[] = [];
   for (const { runbook, outcomes } of triage) {
@@ -112,13 +123,22 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
         symptoms.push(outcome.evidence.sentence);
       }
     }
-    candidates.push({ runbook, evidence: outcomes.map((outcome) => outcome.evidence), candidateBecause: because, alertMatched });
+    candidates.push({
+      runbook,
+      evidence: outcomes.map((outcome) => outcome.evidence),
+      candidateBecause: because,
+      alertMatched,
+    });
   }
   const considered = candidates.filter((candidate) => candidate.candidateBecause.length > 0);
   const ruledOut = candidates.filter((candidate) => candidate.candidateBecause.length === 0);
-  if (considered.length === 0) step('note', 'no runbook matched the alert or showed its key symptom; checking every runbook');
+  if (considered.length === 0)
+    step('note', 'no runbook matched the alert or showed its key symptom; checking every runbook');
   candidates = considered.length > 0 ? considered : candidates;
-  step('symptom', `${considered.length} candidate cause(s): ${candidates.map((candidate) => candidate.runbook.id).join(', ')}`);
+  step(
+    'symptom',
+    `${considered.length} candidate cause(s): ${candidates.map((candidate) => candidate.runbook.id).join(', ')}`,
+  );
 
   await Promise.all(
     candidates.map(async (candidate) => {
@@ -126,38 +146,61 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
       const rest = candidate.runbook.checks.filter((check) => !done.has(check.id));
       const outcomes = await runChecks(candidate.runbook, rest);
       const order = new Map(candidate.runbook.checks.map((check, index) => [check.id, index]));
-      candidate.evidence = [...candidate.evidence, ...outcomes.map((outcome) => outcome.evidence)].sort((left, right) => order.get(left.check)! - order.get(right.check)!);
+      candidate.evidence = [...candidate.evidence, ...outcomes.map((outcome) => outcome.evidence)].sort(
+        (left, right) => order.get(left.check)! - order.get(right.check)!,
+      );
     }),
   );
   const checksMs = performance.now() - checksStarted;
   const hypotheses = [...rankHypotheses(candidates), ...rankHypotheses(considered.length > 0 ? ruledOut : [])];
   const top = hypotheses[0];
   const rootCause = top && top.confidence > 0 ? top : undefined;
-  step('rank', rootCause ? `root cause ${rootCause.cause} (confidence ${rootCause.confidence})` : 'no cause is supported by the evidence');
+  step(
+    'rank',
+    rootCause
+      ? `root cause ${rootCause.cause} (confidence ${rootCause.confidence})`
+      : 'no cause is supported by the evidence',
+  );
 
   const supporting = (rootCause?.evidence ?? []).filter((evidence) => evidence.verdict === 'supports');
   const facts = Object.assign({}, ...supporting.map((evidence) => evidence.facts)) as Record<string, unknown>;
   const runbook = rootCause ? runbooks.find((candidate) => candidate.id === rootCause.cause) : undefined;
   // Lists of records (intermediate facts, prototype-less JSONata objects) are shown as JSON, not joined.
   const shown = (value: unknown) => (typeof value === 'object' && value !== null ? JSON.stringify(value) : value);
-  const remediationView = { ...view, ...Object.fromEntries(Object.entries(facts).map(([key, value]) => [key, Array.isArray(value) ? value.map((item) => String(shown(item))).join(', ') : shown(value)])) };
+  const remediationView = {
+    ...view,
+    ...Object.fromEntries(
+      Object.entries(facts).map(([key, value]) => [
+        key,
+        Array.isArray(value) ? value.map((item) => String(shown(item))).join(', ') : shown(value),
+      ]),
+    ),
+  };
   const remediation = runbook
     ? {
         runbook: runbook.id,
-        steps: runbook.remediation.map(
-          (entry): RemediationStep => ({
-            title: renderText(entry.title, remediationView),
-            ...(entry.command ? { command: renderText(entry.command, remediationView).trimEnd() } : {}),
-            ...(entry.details ? { details: renderText(entry.details, remediationView) } : {}),
-          }),
-        ),
+        steps: runbook.remediation.map((entry): RemediationStep => ({
+          title: renderText(entry.title, remediationView),
+          ...(entry.command ? { command: renderText(entry.command, remediationView).trimEnd() } : {}),
+          ...(entry.details ? { details: renderText(entry.details, remediationView) } : {}),
+        })),
       }
     : null;
 
   // What could not be checked matters for the causes still in play; a ruled-out cause's gaps do not.
   const candidateEvidence: Evidence[] = candidates.flatMap((candidate) => candidate.evidence);
-  const failedToolsets = toolbox.statuses.filter((status) => status.status === 'failed').map((status) => `toolset ${status.id} unavailable: ${status.reason}`);
-  const notChecked = [...new Set([...entities.unresolved, ...candidateEvidence.filter((evidence) => evidence.verdict === 'unavailable').map((evidence) => evidence.sentence), ...failedToolsets])];
+  const failedToolsets = toolbox.statuses
+    .filter((status) => status.status === 'failed')
+    .map((status) => `toolset ${status.id} unavailable: ${status.reason}`);
+  const notChecked = [
+    ...new Set([
+      ...entities.unresolved,
+      ...candidateEvidence
+        .filter((evidence) => evidence.verdict === 'unavailable')
+        .map((evidence) => evidence.sentence),
+      ...failedToolsets,
+    ]),
+  ];
   const summary = rootCause
     ? `${rootCause.title}${entities.workload ? ` (${entities.workload.name}${entities.namespace ? ` in ${entities.namespace}` : ''})` : ''}: ${supporting[0]?.sentence ?? ''}${supporting[1] ? ` ${supporting[1].sentence}` : ''}`.trim()
     : 'No runbook cause is supported by the evidence; see the hypotheses and what could not be checked.';
@@ -166,14 +209,21 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
     alert,
     mode: 'deterministic',
     status: sourceUnreachable ? 'degraded' : 'completed',
-    rootCause: rootCause ? { id: rootCause.cause, title: rootCause.title, confidence: rootCause.confidence, summary } : null,
+    rootCause: rootCause
+      ? { id: rootCause.cause, title: rootCause.title, confidence: rootCause.confidence, summary }
+      : null,
     hypotheses,
     remediation,
     entities,
     symptoms,
     notChecked,
     usage: { modelCalls: 0, inputTokens: 0, outputTokens: 0, usd: 0, toolCalls, queries },
-    timings: { startedAt: startedAt.toISOString(), durationMs: Math.round(performance.now() - started), entitiesMs: Math.round(entitiesMs), checksMs: Math.round(checksMs) },
+    timings: {
+      startedAt: startedAt.toISOString(),
+      durationMs: Math.round(performance.now() - started),
+      entitiesMs: Math.round(entitiesMs),
+      checksMs: Math.round(checksMs),
+    },
     steps,
   };
 }

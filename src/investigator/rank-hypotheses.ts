@@ -25,7 +25,8 @@ export function scoreRunbook(entry: ScoredRunbook): Hypothesis {
   const requiredMet = evidence.filter((item) => item.required).every((item) => item.verdict === 'supports');
   let score = support - CONTRADICTION_FACTOR * against + (entry.alertMatched ? ALERT_PRIOR : 0);
   if (!requiredMet || support === 0) score = Math.min(score, 0) - 10;
-  const confidence = requiredMet && support > 0 ? Math.max(0.05, Math.min(0.97, (support - CONTRADICTION_FACTOR * against) / total)) : 0;
+  const confidence =
+    requiredMet && support > 0 ? Math.max(0.05, Math.min(0.97, (support - CONTRADICTION_FACTOR * against) / total)) : 0;
   return {
     cause: runbook.id,
     title: runbook.title,

@@ -61,7 +61,12 @@ export async function resolveEntities(alert: Alert, toolbox: Toolbox): Promise<E
 
   const podsBySelector = async (ns: string | undefined, selector: string | undefined, why: string) => {
     if (!selector) return [];
-    const result = await toolbox.run('kubernetes_list', { kind: 'Pod', ...(ns ? { namespace: ns } : {}), label_selector: selector, top_k: 200 });
+    const result = await toolbox.run('kubernetes_list', {
+      kind: 'Pod',
+      ...(ns ? { namespace: ns } : {}),
+      label_selector: selector,
+      top_k: 200,
+    });
     if (!ok(result)) return [];
     entities.notes.push(`pods of ${why} by selector ${selector}`);
     return result.data as KubeObject[];
@@ -70,7 +75,11 @@ export async function resolveEntities(alert: Alert, toolbox: Toolbox): Promise<E
   let pods: KubeObject[] = [];
   if (podLabel && !namespace) {
     // An alert on a pod alone (no namespace label): the pod of that name, if only one namespace has it.
-    const result = await toolbox.run('kubernetes_list', { kind: 'Pod', field_selector: `metadata.name=${podLabel}`, top_k: 5 });
+    const result = await toolbox.run('kubernetes_list', {
+      kind: 'Pod',
+      field_selector: `metadata.name=${podLabel}`,
+      top_k: 5,
+    });
     const found = ok(result) ? (result.data as KubeObject[]) : [];
     if (found.length === 1 && found[0]!.metadata.namespace) {
       pods = found;
@@ -81,7 +90,10 @@ export async function resolveEntities(alert: Alert, toolbox: Toolbox): Promise<E
   if (podLabel && namespace) {
     const result = await toolbox.run('kubernetes_get', { kind: 'Pod', name: podLabel, namespace });
     if (ok(result)) pods = [result.data as KubeObject];
-    else entities.unresolved.push(`pod ${namespace}/${podLabel}: ${result.status === 'no_data' ? 'not found (deleted or rescheduled?)' : result.text}`);
+    else
+      entities.unresolved.push(
+        `pod ${namespace}/${podLabel}: ${result.status === 'no_data' ? 'not found (deleted or rescheduled?)' : result.text}`,
+      );
   }
   let workload = workloadLabel;
   if (pods.length === 0 && hpaLabel && namespace && !workload) {
@@ -92,15 +104,32 @@ export async function resolveEntities(alert: Alert, toolbox: Toolbox): Promise<E
   }
   if (pods.length === 0 && service && namespace) {
     const result = await toolbox.run('kubernetes_get', { kind: 'Service', name: service, namespace });
-    if (ok(result)) pods = await podsBySelector(namespace, selectorString((result.data as Json).spec?.selector), `service ${service}`);
+    if (ok(result))
+      pods = await podsBySelector(
+        namespace,
+        selectorString((result.data as Json).spec?.selector),
+        `service ${service}`,
+      );
     if (pods.length === 0 && !workload) workload = { kind: 'Deployment', name: service };
   }
   if (pods.length === 0 && workload && namespace) {
     const result = await toolbox.run('kubernetes_get', { kind: workload.kind, name: workload.name, namespace });
-    if (ok(result)) pods = await podsBySelector(namespace, selectorString((result.data as Json).spec?.selector?.matchLabels), `${workload.kind} ${workload.name}`);
+    if (ok(result))
+      pods = await podsBySelector(
+        namespace,
+        selectorString((result.data as Json).spec?.selector?.matchLabels),
+        `${workload.kind} ${workload.name}`,
+      );
     else if (!service) entities.unresolved.push(`${workload.kind} ${namespace}/${workload.name} not found`);
     // A Job without spec.selector (the API server fills it in), or a training operator's job: the labels their controllers put on pods.
-    const fallbacks = workload.kind === 'Job' ? [`batch.kubernetes.io/job-name=${workload.name}`, `job-name=${workload.name}`, `training.kubeflow.org/job-name=${workload.name}`] : [];
+    const fallbacks =
+      workload.kind === 'Job'
+        ? [
+            `batch.kubernetes.io/job-name=${workload.name}`,
+            `job-name=${workload.name}`,
+            `training.kubeflow.org/job-name=${workload.name}`,
+          ]
+        : [];
     for (const selector of fallbacks) {
       if (pods.length > 0) break;
       pods = await podsBySelector(namespace, selector, `${workload.kind} ${workload.name}`);
@@ -123,7 +152,9 @@ export async function resolveEntities(alert: Alert, toolbox: Toolbox): Promise<E
         .map((replicaSet) => replicaSet.metadata.name),
     );
     const candidates = ok(all) ? (all.data as KubeObject[]) : [];
-    pods = candidates.filter((pod) => pod.metadata.ownerReferences?.some((reference) => reference.name === owner || owned.has(reference.name)));
+    pods = candidates.filter((pod) =>
+      pod.metadata.ownerReferences?.some((reference) => reference.name === owner || owned.has(reference.name)),
+    );
     if (pods.length === 0) pods = candidates.filter((pod) => pod.metadata.name.startsWith(`${owner}-`));
     if (pods.length > 0) entities.notes.push(`pods of ${owner} by ownership or name`);
   }
@@ -133,14 +164,22 @@ export async function resolveEntities(alert: Alert, toolbox: Toolbox): Promise<E
     const found = ok(result) ? ((result.data as Json).result as Array<{ labels: Record<string, string> }>) : [];
     for (const series of found) {
       if (!series.labels.pod) continue;
-      const get = await toolbox.run('kubernetes_get', { kind: 'Pod', name: series.labels.pod, namespace: series.labels.namespace ?? namespace ?? 'default' });
+      const get = await toolbox.run('kubernetes_get', {
+        kind: 'Pod',
+        name: series.labels.pod,
+        namespace: series.labels.namespace ?? namespace ?? 'default',
+      });
       if (ok(get)) pods.push(get.data as KubeObject);
       else entities.pods.push({ namespace: series.labels.namespace ?? namespace ?? '', name: series.labels.pod });
     }
     if (found.length > 0) entities.notes.push(`pods serving model ${model} from vLLM metrics`);
   }
   if (pods.length === 0 && nodeLabel && !service && !workload) {
-    const result = await toolbox.run('kubernetes_list', { kind: 'Pod', field_selector: `spec.nodeName=${nodeLabel}`, top_k: 200 });
+    const result = await toolbox.run('kubernetes_list', {
+      kind: 'Pod',
+      field_selector: `spec.nodeName=${nodeLabel}`,
+      top_k: 200,
+    });
     if (ok(result)) pods = result.data as KubeObject[];
   }
   if (pods.length === 0 && namespace && !service && !workload && !model && !podLabel) {
@@ -152,22 +191,47 @@ export async function resolveEntities(alert: Alert, toolbox: Toolbox): Promise<E
   }
   for (const pod of pods) {
     const node = (pod.spec as Json | undefined)?.nodeName as string | undefined;
-    entities.pods.push({ namespace: pod.metadata.namespace ?? namespace ?? '', name: pod.metadata.name, ...(node ? { node } : {}) });
+    entities.pods.push({
+      namespace: pod.metadata.namespace ?? namespace ?? '',
+      name: pod.metadata.name,
+      ...(node ? { node } : {}),
+    });
   }
   if (!entities.namespace && entities.pods[0]?.namespace) entities.namespace = entities.pods[0].namespace;
   if (workload) entities.workload = workload;
   else if (pods[0]) {
-    const chain = await toolbox.run('owner_chain', { kind: 'Pod', name: pods[0].metadata.name, namespace: pods[0].metadata.namespace ?? '' });
-    const top = ok(chain) ? ((chain.data as { chain: KubeObject[] }).chain.at(-1) as KubeObject | undefined) : undefined;
+    const chain = await toolbox.run('owner_chain', {
+      kind: 'Pod',
+      name: pods[0].metadata.name,
+      namespace: pods[0].metadata.namespace ?? '',
+    });
+    const top = ok(chain)
+      ? ((chain.data as { chain: KubeObject[] }).chain.at(-1) as KubeObject | undefined)
+      : undefined;
     if (top && top.kind !== 'Pod') entities.workload = { kind: top.kind, name: top.metadata.name };
   }
   if ((service || workload || podLabel || model) && entities.pods.length === 0) {
-    entities.unresolved.push(`no pods found for ${[service && `service ${service}`, workload && `${workload.kind} ${workload.name}`, podLabel && `pod ${podLabel}`, model && `model ${model}`].filter(Boolean).join(', ')}`);
+    entities.unresolved.push(
+      `no pods found for ${[service && `service ${service}`, workload && `${workload.kind} ${workload.name}`, podLabel && `pod ${podLabel}`, model && `model ${model}`].filter(Boolean).join(', ')}`,
+    );
   }
-  entities.nodes = [...new Set([...(nodeLabel ? [nodeLabel] : []), ...entities.pods.map((pod) => pod.node).filter((node): node is string => Boolean(node))])];
+  entities.nodes = [
+    ...new Set([
+      ...(nodeLabel ? [nodeLabel] : []),
+      ...entities.pods.map((pod) => pod.node).filter((node): node is string => Boolean(node)),
+    ]),
+  ];
   if (entities.workload && entities.namespace && !entities.hpa) {
-    const hpas = await toolbox.run('kubernetes_list', { kind: 'HorizontalPodAutoscaler', namespace: entities.namespace, top_k: 100 });
-    const match = ok(hpas) ? (hpas.data as KubeObject[]).find((hpa) => (hpa.spec as Json | undefined)?.scaleTargetRef?.name === entities.workload!.name) : undefined;
+    const hpas = await toolbox.run('kubernetes_list', {
+      kind: 'HorizontalPodAutoscaler',
+      namespace: entities.namespace,
+      top_k: 100,
+    });
+    const match = ok(hpas)
+      ? (hpas.data as KubeObject[]).find(
+          (hpa) => (hpa.spec as Json | undefined)?.scaleTargetRef?.name === entities.workload!.name,
+        )
+      : undefined;
     if (match) entities.hpa = match.metadata.name;
   }
   if (!entities.model && entities.namespace && entities.pods.length > 0) {
@@ -175,7 +239,11 @@ export async function resolveEntities(alert: Alert, toolbox: Toolbox): Promise<E
     const pods = regexAlternation(entities.pods.map((pod) => pod.name));
     const query = `group by (model_name) ({__name__="vllm:num_requests_running", namespace="${escapePromqlString(entities.namespace)}", pod=~"${escapePromqlString(pods)}"})`;
     const result = await toolbox.run('prometheus_instant_query', { query, top_k: 5 });
-    const models = ok(result) ? ((result.data as Json).result as Array<{ labels: Record<string, string> }>).map((series) => series.labels.model_name).filter(Boolean) : [];
+    const models = ok(result)
+      ? ((result.data as Json).result as Array<{ labels: Record<string, string> }>)
+          .map((series) => series.labels.model_name)
+          .filter(Boolean)
+      : [];
     if (models.length === 1) {
       entities.model = models[0]!;
       entities.notes.push(`model ${entities.model} from the pods' vLLM metrics`);
@@ -184,10 +252,15 @@ export async function resolveEntities(alert: Alert, toolbox: Toolbox): Promise<E
   const inventory = await toolbox.run('gpu_inventory', entities.nodes.length === 1 ? { node: entities.nodes[0]! } : {});
   if (ok(inventory)) {
     const podNames = new Set(entities.pods.map((pod) => pod.name));
-    const gpus = (inventory.data as { gpus: Array<{ node: string; gpu: string; gpuKey: string; pod: string | null }> }).gpus;
+    const gpus = (inventory.data as { gpus: Array<{ node: string; gpu: string; gpuKey: string; pod: string | null }> })
+      .gpus;
     for (const gpu of gpus) {
-      if ((gpu.pod && podNames.has(gpu.pod)) || (labelValue(labels, 'gpu') === gpu.gpu && entities.nodes.includes(gpu.node))) {
-        if (!entities.gpus.some((known) => known.node === gpu.node && known.gpu === gpu.gpu)) entities.gpus.push({ node: gpu.node, gpu: gpu.gpu, uuid: gpu.gpuKey });
+      if (
+        (gpu.pod && podNames.has(gpu.pod)) ||
+        (labelValue(labels, 'gpu') === gpu.gpu && entities.nodes.includes(gpu.node))
+      ) {
+        if (!entities.gpus.some((known) => known.node === gpu.node && known.gpu === gpu.gpu))
+          entities.gpus.push({ node: gpu.node, gpu: gpu.gpu, uuid: gpu.gpuKey });
       }
     }
   }

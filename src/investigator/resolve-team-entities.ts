@@ -4,7 +4,8 @@ import type { Toolbox } from '../toolsets/create-toolbox.js';
 
 type Series = Array<{ labels: Record<string, string> }>;
 
-const GATEWAY_METRICS = '{__name__=~"litellm_spend_metric_total|litellm_proxy_total_requests_metric_total|litellm_total_tokens_total"';
+const GATEWAY_METRICS =
+  '{__name__=~"litellm_spend_metric_total|litellm_proxy_total_requests_metric_total|litellm_total_tokens_total"';
 /** Namespace label keys (last path segment, normalised) that name the owning team. */
 const OWNER_KEYS = new Set(['team', 'owner', 'teamname', 'ownerteam', 'costcenter', 'squad']);
 
@@ -15,7 +16,10 @@ export function normaliseName(value: string): string {
 
 /** A case-insensitive PromQL regex that also accepts another separator (or none) between words. */
 export function spellingRegex(value: string): string {
-  const parts = value.split(/[-_. /]+/).filter(Boolean).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const parts = value
+    .split(/[-_. /]+/)
+    .filter(Boolean)
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   return `(?i)${parts.join('[-_. /]?')}`.replace(/["\\]/g, '\\$&');
 }
 
@@ -26,7 +30,9 @@ async function series(toolbox: Toolbox, query: string): Promise<Series> {
 
 /** The one distinct value of `pick` among the series, or undefined when none or several. */
 function single(found: Series, pick: (labels: Record<string, string>) => string | undefined): string | undefined {
-  const values = [...new Set(found.map((entry) => pick(entry.labels)).filter((value): value is string => Boolean(value)))];
+  const values = [
+    ...new Set(found.map((entry) => pick(entry.labels)).filter((value): value is string => Boolean(value))),
+  ];
   return values.length === 1 ? values[0] : undefined;
 }
 
@@ -57,7 +63,10 @@ export async function resolveTeamEntities(entities: Entities, toolbox: Toolbox):
   let gatewayTeam = Boolean(entities.apiKey);
   if (entities.team) {
     const pattern = spellingRegex(entities.team);
-    const found = await series(toolbox, `group by (team) (${GATEWAY_METRICS}, team=~"${pattern}"}) or group by (team) (${GATEWAY_METRICS}, team_alias=~"${pattern}"})`);
+    const found = await series(
+      toolbox,
+      `group by (team) (${GATEWAY_METRICS}, team=~"${pattern}"}) or group by (team) (${GATEWAY_METRICS}, team_alias=~"${pattern}"})`,
+    );
     const known = found.some((entry) => entry.labels.team === entities.team);
     const team = single(found, (labels) => labels.team);
     if (!known && team) {
@@ -75,7 +84,9 @@ export async function resolveTeamEntities(entities: Entities, toolbox: Toolbox):
       entities.notes.push(`namespace ${namespace}: the one namespace labelled as owned by team ${entities.team}`);
     } else if (namespace) {
       // Checks take one namespace; naming the candidates says why namespace-scoped checks did not run.
-      entities.unresolved.push(`team ${entities.team} owns several namespaces (${namespace.several.join(', ')}); the alert names none`);
+      entities.unresolved.push(
+        `team ${entities.team} owns several namespaces (${namespace.several.join(', ')}); the alert names none`,
+      );
     }
   }
 }
@@ -86,11 +97,20 @@ async function teamNamespace(team: string, toolbox: Toolbox): Promise<string | {
   const listed = await toolbox.run('kubernetes_list', { kind: 'Namespace', top_k: 200 });
   if (listed.status === 'success') {
     const owned = (listed.data as KubeObject[]).filter((namespace) =>
-      Object.entries(namespace.metadata.labels ?? {}).some(([key, value]) => OWNER_KEYS.has(normaliseName(key.split('/').at(-1) ?? key)) && normaliseName(value) === wanted),
+      Object.entries(namespace.metadata.labels ?? {}).some(
+        ([key, value]) =>
+          OWNER_KEYS.has(normaliseName(key.split('/').at(-1) ?? key)) && normaliseName(value) === wanted,
+      ),
     );
-    if (owned.length > 0) return owned.length === 1 ? owned[0]!.metadata.name : { several: owned.map((namespace) => namespace.metadata.name) };
+    if (owned.length > 0)
+      return owned.length === 1
+        ? owned[0]!.metadata.name
+        : { several: owned.map((namespace) => namespace.metadata.name) };
   }
   const pattern = spellingRegex(team);
-  const found = await series(toolbox, `group by (namespace) (kube_namespace_labels{label_team=~"${pattern}"} or kube_namespace_labels{label_owner=~"${pattern}"})`);
+  const found = await series(
+    toolbox,
+    `group by (namespace) (kube_namespace_labels{label_team=~"${pattern}"} or kube_namespace_labels{label_owner=~"${pattern}"})`,
+  );
   return single(found, (labels) => labels.namespace);
 }

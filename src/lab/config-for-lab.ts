@@ -6,6 +6,12 @@ export function configForLab(config: HolmesConfig, lab: Pick<Lab, 'prometheusUrl
   return {
     ...config,
     prometheus: { ...config.prometheus, url: lab.prometheusUrl, bearerToken: undefined },
-    kubernetes: { ...config.kubernetes, server: lab.kubeApiUrl, kubeconfig: undefined, context: undefined, inCluster: false },
+    kubernetes: {
+      ...config.kubernetes,
+      server: lab.kubeApiUrl,
+      kubeconfig: undefined,
+      context: undefined,
+      inCluster: false,
+    },
   };
 }

@@ -71,26 +71,39 @@ export function createInvestigationStore(db: Db) {
       `INSERT OR IGNORE INTO alerts (fingerprint, starts_at, group_key, status, alertname, labels, payload, received_at)
        VALUES (@fingerprint, @startsAt, @groupKey, @status, @alertname, @labels, @payload, @receivedAt)`,
     ),
-    resolveAlert: db.prepare(`UPDATE alerts SET status = 'resolved', resolved_at = @at, payload = @payload WHERE fingerprint = @fingerprint AND starts_at = @startsAt AND status = 'firing'`),
-    openInvestigation: db.prepare(`SELECT id, alert_count AS alertCount FROM investigations WHERE group_key = ? AND resolved_at IS NULL ORDER BY created_at DESC LIMIT 1`),
-    attachAlert: db.prepare(`UPDATE alerts SET investigation_id = @investigationId WHERE fingerprint = @fingerprint AND starts_at = @startsAt AND investigation_id IS NULL`),
+    resolveAlert: db.prepare(
+      `UPDATE alerts SET status = 'resolved', resolved_at = @at, payload = @payload WHERE fingerprint = @fingerprint AND starts_at = @startsAt AND status = 'firing'`,
+    ),
+    openInvestigation: db.prepare(
+      `SELECT id, alert_count AS alertCount FROM investigations WHERE group_key = ? AND resolved_at IS NULL ORDER BY created_at DESC LIMIT 1`,
+    ),
+    attachAlert: db.prepare(
+      `UPDATE alerts SET investigation_id = @investigationId WHERE fingerprint = @fingerprint AND starts_at = @startsAt AND investigation_id IS NULL`,
+    ),
     queueDepth: db.prepare(`SELECT count(*) AS count FROM investigations WHERE state = 'queued'`),
     createInvestigation: db.prepare(
       `INSERT INTO investigations (id, group_key, source, alertname, namespace, team, state, created_at, alert_count)
        VALUES (@id, @groupKey, @source, @alertname, @namespace, @team, 'queued', @createdAt, @alertCount)`,
     ),
     updateAlertCount: db.prepare(`UPDATE investigations SET alert_count = ? WHERE id = ?`),
-    resolveGroup: db.prepare(`UPDATE investigations SET resolved_at = @at WHERE group_key = @groupKey AND resolved_at IS NULL`),
+    resolveGroup: db.prepare(
+      `UPDATE investigations SET resolved_at = @at WHERE group_key = @groupKey AND resolved_at IS NULL`,
+    ),
     claim: db.prepare(
       `UPDATE investigations SET state = 'running', started_at = @at, attempts = attempts + 1
        WHERE id = (SELECT id FROM investigations WHERE state = 'queued' ORDER BY created_at, rowid LIMIT 1) RETURNING id, attempts`,
     ),
     alertsOf: db.prepare(`SELECT payload FROM alerts WHERE investigation_id = ? ORDER BY starts_at, id`),
-    finish: db.prepare(`UPDATE investigations SET state = @state, mode = @mode, finished_at = @at, root_cause = @rootCause, result = @result, error = NULL WHERE id = @id AND state = 'running'`),
+    finish: db.prepare(
+      `UPDATE investigations SET state = @state, mode = @mode, finished_at = @at, root_cause = @rootCause, result = @result, error = NULL WHERE id = @id AND state = 'running'`,
+    ),
     fail: db.prepare(`UPDATE investigations SET state = 'failed', finished_at = @at, error = @error WHERE id = @id`),
     // A graceful requeue is not the job's fault: the attempt is given back, so only crashes count toward the limit.
-    requeue: db.prepare(`UPDATE investigations SET state = 'queued', attempts = max(attempts - 1, 0) WHERE id = ? AND state = 'running'`),
-    requeueRunning: db.prepare(`UPDATE investigations SET state = CASE WHEN attempts >= ${MAX_ATTEMPTS} THEN 'failed' ELSE 'queued' END,
+    requeue: db.prepare(
+      `UPDATE investigations SET state = 'queued', attempts = max(attempts - 1, 0) WHERE id = ? AND state = 'running'`,
+    ),
+    requeueRunning:
+      db.prepare(`UPDATE investigations SET state = CASE WHEN attempts >= ${MAX_ATTEMPTS} THEN 'failed' ELSE 'queued' END,
        error = CASE WHEN attempts >= ${MAX_ATTEMPTS} THEN 'interrupted ${MAX_ATTEMPTS} times; giving up' ELSE error END WHERE state = 'running'`),
     get: db.prepare(`SELECT ${COLUMNS}, result FROM investigations WHERE id = ?`),
     counts: db.prepare(`SELECT state, count(*) AS count FROM investigations GROUP BY state`),
@@ -98,13 +111,34 @@ export function createInvestigationStore(db: Db) {
 
   const accept = db.transaction((alerts: Alert[], options: AcceptOptions): AcceptOutcome => {
     const at = (options.now ?? new Date()).toISOString();
-    const outcome: AcceptOutcome = { accepted: 0, duplicates: 0, investigationId: undefined, created: false, resolvedUpdated: 0, queueFull: false };
+    const outcome: AcceptOutcome = {
+      accepted: 0,
+      duplicates: 0,
+      investigationId: undefined,
+      created: false,
+      resolvedUpdated: 0,
+      queueFull: false,
+    };
     const fresh: Alert[] = [];
     for (const alert of alerts) {
-      const row = { fingerprint: alert.fingerprint, startsAt: alert.startsAt, groupKey: options.groupKey, status: alert.status, alertname: alert.labels.alertname ?? null, labels: JSON.stringify(alert.labels), payload: JSON.stringify(alert), receivedAt: at };
+      const row = {
+        fingerprint: alert.fingerprint,
+        startsAt: alert.startsAt,
+        groupKey: options.groupKey,
+        status: alert.status,
+        alertname: alert.labels.alertname ?? null,
+        labels: JSON.stringify(alert.labels),
+        payload: JSON.stringify(alert),
+        receivedAt: at,
+      };
       if (alert.status === 'resolved') {
         // A resolution of an alert we never saw firing is still recorded, as resolved.
-        const updated = statements.resolveAlert.run({ fingerprint: alert.fingerprint, startsAt: alert.startsAt, at, payload: row.payload }).changes;
+        const updated = statements.resolveAlert.run({
+          fingerprint: alert.fingerprint,
+          startsAt: alert.startsAt,
+          at,
+          payload: row.payload,
+        }).changes;
         if (updated === 0 && statements.insertAlert.run(row).changes === 1) outcome.accepted += 1;
         else if (updated > 0) outcome.resolvedUpdated += updated;
         else outcome.duplicates += 1;
@@ -126,32 +160,47 @@ export function createInvestigationStore(db: Db) {
         }
         investigationId = randomUUID();
         const first = fresh[0]!;
-        statements.createInvestigation.run({ id: investigationId, groupKey: options.groupKey, source: options.source, alertname: first.labels.alertname ?? null, namespace: first.labels.namespace ?? null, team: first.labels.team ?? null, createdAt: at, alertCount: 0 });
+        statements.createInvestigation.run({
+          id: investigationId,
+          groupKey: options.groupKey,
+          source: options.source,
+          alertname: first.labels.alertname ?? null,
+          namespace: first.labels.namespace ?? null,
+          team: first.labels.team ?? null,
+          createdAt: at,
+          alertCount: 0,
+        });
         outcome.created = true;
       }
       // alert_count is the number attached; in a storm most alerts arrive with the group already full.
       const before = attached;
       for (const alert of fresh) {
         if (attached >= options.maxAlertsPerGroup) break;
-        attached += statements.attachAlert.run({ investigationId, fingerprint: alert.fingerprint, startsAt: alert.startsAt }).changes;
+        attached += statements.attachAlert.run({
+          investigationId,
+          fingerprint: alert.fingerprint,
+          startsAt: alert.startsAt,
+        }).changes;
       }
       if (attached !== before || outcome.created) statements.updateAlertCount.run(attached, investigationId);
       outcome.investigationId = investigationId;
     } else outcome.investigationId = open?.id;
-    if (options.groupStatus === 'resolved') outcome.resolvedUpdated += statements.resolveGroup.run({ at, groupKey: options.groupKey }).changes;
+    if (options.groupStatus === 'resolved')
+      outcome.resolvedUpdated += statements.resolveGroup.run({ at, groupKey: options.groupKey }).changes;
     return outcome;
   });
 
   // Nested in a transaction, better-sqlite3 runs `accept` in a savepoint.
-  const acceptMany = db.transaction((items: ReadonlyArray<{ alerts: Alert[]; options: AcceptOptions }>): Array<AcceptOutcome | Error> =>
-    items.map((item) => {
-      try {
-        return accept(item.alerts, item.options);
-      } catch (error) {
-        if (error instanceof QueueFullSignal) return { ...QUEUE_FULL };
-        return error instanceof Error ? error : new Error(String(error));
-      }
-    }),
+  const acceptMany = db.transaction(
+    (items: ReadonlyArray<{ alerts: Alert[]; options: AcceptOptions }>): Array<AcceptOutcome | Error> =>
+      items.map((item) => {
+        try {
+          return accept(item.alerts, item.options);
+        } catch (error) {
+          if (error instanceof QueueFullSignal) return { ...QUEUE_FULL };
+          return error instanceof Error ? error : new Error(String(error));
+        }
+      }),
   );
 
   return {
@@ -176,11 +225,22 @@ export function createInvestigationStore(db: Db) {
     claimNext(now = new Date()): { id: string; attempts: number; alerts: Alert[] } | undefined {
       const claimed = statements.claim.get({ at: now.toISOString() }) as { id: string; attempts: number } | undefined;
       if (!claimed) return undefined;
-      const alerts = (statements.alertsOf.all(claimed.id) as Array<{ payload: string }>).map((row) => JSON.parse(row.payload) as Alert);
+      const alerts = (statements.alertsOf.all(claimed.id) as Array<{ payload: string }>).map(
+        (row) => JSON.parse(row.payload) as Alert,
+      );
       return { ...claimed, alerts };
     },
     finish(id: string, result: InvestigationResult, now = new Date()): boolean {
-      return statements.finish.run({ id, state: result.status, mode: result.mode, at: now.toISOString(), rootCause: result.rootCause?.id ?? null, result: JSON.stringify(result) }).changes === 1;
+      return (
+        statements.finish.run({
+          id,
+          state: result.status,
+          mode: result.mode,
+          at: now.toISOString(),
+          rootCause: result.rootCause?.id ?? null,
+          result: JSON.stringify(result),
+        }).changes === 1
+      );
     },
     fail(id: string, error: string, now = new Date()): void {
       statements.fail.run({ id, error, at: now.toISOString() });
@@ -197,12 +257,16 @@ export function createInvestigationStore(db: Db) {
       return (statements.queueDepth.get() as { count: number }).count;
     },
     countsByState(): Record<string, number> {
-      return Object.fromEntries((statements.counts.all() as Array<{ state: string; count: number }>).map((row) => [row.state, row.count]));
+      return Object.fromEntries(
+        (statements.counts.all() as Array<{ state: string; count: number }>).map((row) => [row.state, row.count]),
+      );
     },
     get(id: string): (InvestigationRow & { result: InvestigationResult | null; alerts: Alert[] }) | undefined {
       const row = statements.get.get(id) as (InvestigationRow & { result: string | null }) | undefined;
       if (!row) return undefined;
-      const alerts = (statements.alertsOf.all(id) as Array<{ payload: string }>).map((entry) => JSON.parse(entry.payload) as Alert);
+      const alerts = (statements.alertsOf.all(id) as Array<{ payload: string }>).map(
+        (entry) => JSON.parse(entry.payload) as Alert,
+      );
       return { ...row, result: row.result ? (JSON.parse(row.result) as InvestigationResult) : null, alerts };
     },
     list(filter: InvestigationFilter = {}): InvestigationRow[] {
@@ -220,6 +284,13 @@ export function createInvestigationStore(db: Db) {
 
 class QueueFullSignal extends Error {}
 
-const QUEUE_FULL: AcceptOutcome = { accepted: 0, duplicates: 0, investigationId: undefined, created: false, resolvedUpdated: 0, queueFull: true };
+const QUEUE_FULL: AcceptOutcome = {
+  accepted: 0,
+  duplicates: 0,
+  investigationId: undefined,
+  created: false,
+  resolvedUpdated: 0,
+  queueFull: true,
+};
 
 export type InvestigationStore = ReturnType<typeof createInvestigationStore>;

@@ -81,11 +81,15 @@ export function createRecordStore(db: Db, options: { now?: () => Date } = {}) {
       `UPDATE agent_records SET state = @state, mode = @mode, finished_at = @at, root_cause = @rootCause, error = @error,
        input_tokens = @inputTokens, output_tokens = @outputTokens, usd = @usd, result = @result WHERE id = @id`,
     ),
-    fail: db.prepare(`UPDATE agent_records SET state = 'failed', finished_at = @at, error = @error WHERE id = @id AND state = 'running'`),
+    fail: db.prepare(
+      `UPDATE agent_records SET state = 'failed', finished_at = @at, error = @error WHERE id = @id AND state = 'running'`,
+    ),
     running: db.prepare(`SELECT id, pid, host FROM agent_records WHERE state = 'running'`),
     get: db.prepare(`SELECT ${COLUMNS}, result FROM agent_records WHERE id = ?`),
     byPrefix: db.prepare(`SELECT id FROM agent_records WHERE id LIKE ? || '%' ORDER BY started_at DESC LIMIT 2`),
-    steps: db.prepare(`SELECT seq, at, kind, duration_ms AS durationMs, data FROM agent_record_steps WHERE record_id = ? ORDER BY seq`),
+    steps: db.prepare(
+      `SELECT seq, at, kind, duration_ms AS durationMs, data FROM agent_record_steps WHERE record_id = ? ORDER BY seq`,
+    ),
   };
 
   /** Running records whose process is gone are failed: killed or crashed mid-investigation. */
@@ -94,7 +98,11 @@ export function createRecordStore(db: Db, options: { now?: () => Date } = {}) {
     for (const row of statements.running.all() as Array<{ id: string; pid: number; host: string }>) {
       if (row.pid === process.pid && row.host === host) continue;
       if (processAlive(row.pid, row.host)) continue;
-      reaped += statements.fail.run({ id: row.id, at: now().toISOString(), error: `process ${row.pid} on ${row.host} ended before the investigation finished (killed or crashed)` }).changes;
+      reaped += statements.fail.run({
+        id: row.id,
+        at: now().toISOString(),
+        error: `process ${row.pid} on ${row.host} ended before the investigation finished (killed or crashed)`,
+      }).changes;
     }
     return reaped;
   }
@@ -104,9 +112,13 @@ export function createRecordStore(db: Db, options: { now?: () => Date } = {}) {
     const matches = statements.byPrefix.all(idOrPrefix) as Array<{ id: string }>;
     if (matches.length === 1) return matches[0]!.id;
     if (matches.length > 1) {
-      throw new HolmesError('USAGE', `The id prefix ${idOrPrefix} matches several investigations.`, { fix: 'Give more characters of the id (`holmes investigations list` shows them).' });
+      throw new HolmesError('USAGE', `The id prefix ${idOrPrefix} matches several investigations.`, {
+        fix: 'Give more characters of the id (`holmes investigations list` shows them).',
+      });
     }
-    throw new HolmesError('USAGE', `No investigation record ${idOrPrefix}.`, { fix: 'Run `holmes investigations list` for the ids (records live in storage.path).' });
+    throw new HolmesError('USAGE', `No investigation record ${idOrPrefix}.`, {
+      fix: 'Run `holmes investigations list` for the ids (records live in storage.path).',
+    });
   }
 
   reapOrphans();
@@ -130,11 +142,28 @@ export function createRecordStore(db: Db, options: { now?: () => Date } = {}) {
     },
     /** Appends one step; returns its sequence number. */
     appendStep(id: string, kind: string, data: Record<string, unknown>, durationMs?: number): number {
-      const row = statements.step.get({ id, at: now().toISOString(), kind, durationMs: durationMs === undefined ? null : Math.round(durationMs), data: JSON.stringify(data) }) as { seq: number };
+      const row = statements.step.get({
+        id,
+        at: now().toISOString(),
+        kind,
+        durationMs: durationMs === undefined ? null : Math.round(durationMs),
+        data: JSON.stringify(data),
+      }) as { seq: number };
       return row.seq;
     },
     finish(id: string, outcome: FinishRecord): void {
-      statements.finish.run({ id, state: outcome.state, mode: outcome.mode, at: now().toISOString(), rootCause: outcome.rootCause, error: outcome.error ?? null, inputTokens: outcome.inputTokens, outputTokens: outcome.outputTokens, usd: outcome.usd, result: JSON.stringify(outcome.result) });
+      statements.finish.run({
+        id,
+        state: outcome.state,
+        mode: outcome.mode,
+        at: now().toISOString(),
+        rootCause: outcome.rootCause,
+        error: outcome.error ?? null,
+        inputTokens: outcome.inputTokens,
+        outputTokens: outcome.outputTokens,
+        usd: outcome.usd,
+        result: JSON.stringify(outcome.result),
+      });
     },
     fail(id: string, error: string): void {
       statements.fail.run({ id, at: now().toISOString(), error });
@@ -146,14 +175,21 @@ export function createRecordStore(db: Db, options: { now?: () => Date } = {}) {
       const params: Record<string, unknown> = { limit: Math.min(filter.limit ?? 50, 1000) };
       if (filter.state) (where.push('state = @state'), (params.state = filter.state));
       if (filter.team) (where.push('team = @team'), (params.team = filter.team));
-      return db.prepare(`SELECT ${COLUMNS} FROM agent_records ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, rowid DESC LIMIT @limit`).all(params) as RecordRow[];
+      return db
+        .prepare(
+          `SELECT ${COLUMNS} FROM agent_records ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, rowid DESC LIMIT @limit`,
+        )
+        .all(params) as RecordRow[];
     },
     /** A record with its steps, by id or unique id prefix. */
     get(idOrPrefix: string): RecordRow & { result: unknown; steps: RecordStep[] } {
       reapOrphans();
       const id = resolveId(idOrPrefix);
       const row = statements.get.get(id) as RecordRow & { result: string | null };
-      const steps = (statements.steps.all(id) as Array<Omit<RecordStep, 'data'> & { data: string }>).map((step) => ({ ...step, data: JSON.parse(step.data) as Record<string, unknown> }));
+      const steps = (statements.steps.all(id) as Array<Omit<RecordStep, 'data'> & { data: string }>).map((step) => ({
+        ...step,
+        data: JSON.parse(step.data) as Record<string, unknown>,
+      }));
       return { ...row, result: row.result ? (JSON.parse(row.result) as unknown) : null, steps };
     },
   };

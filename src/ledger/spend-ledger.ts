@@ -33,7 +33,14 @@ export interface TeamLimits {
 
 export type ReserveOutcome =
   | { ok: true; id: string }
-  | { ok: false; period: 'day' | 'month'; limitUsd: number; spentUsd: number; reservedUsd: number; requestedUsd: number };
+  | {
+      ok: false;
+      period: 'day' | 'month';
+      limitUsd: number;
+      spentUsd: number;
+      reservedUsd: number;
+      requestedUsd: number;
+    };
 
 export interface SpendRow {
   key: string;
@@ -67,13 +74,20 @@ export function createSpendLedger(db: Db, options: SpendLedgerOptions = {}) {
     spentSince: db.prepare(`SELECT coalesce(sum(usd), 0) AS usd FROM usage_events WHERE team = ? AND day >= ?`),
     reserved: db.prepare(`SELECT coalesce(sum(usd), 0) AS usd FROM budget_reservations WHERE team = ?`),
     reservations: db.prepare(`SELECT id, pid, host, created_at AS createdAt FROM budget_reservations`),
-    addReservation: db.prepare(`INSERT INTO budget_reservations (id, team, usd, created_at, pid, host) VALUES (?, ?, ?, ?, ?, ?)`),
+    addReservation: db.prepare(
+      `INSERT INTO budget_reservations (id, team, usd, created_at, pid, host) VALUES (?, ?, ?, ?, ?, ?)`,
+    ),
     removeReservation: db.prepare(`DELETE FROM budget_reservations WHERE id = ?`),
     ofRecord: db.prepare(`SELECT ${SUMS} FROM usage_events WHERE record_id = ? AND kind = 'model'`),
   };
 
   function dropStale(at: Date): void {
-    for (const row of statements.reservations.all() as Array<{ id: string; pid: number; host: string; createdAt: string }>) {
+    for (const row of statements.reservations.all() as Array<{
+      id: string;
+      pid: number;
+      host: string;
+      createdAt: string;
+    }>) {
       const old = at.getTime() - Date.parse(row.createdAt) > STALE_RESERVATION_MS;
       if (old || !processAlive(row.pid, row.host)) statements.removeReservation.run(row.id);
     }
@@ -120,7 +134,8 @@ export function createSpendLedger(db: Db, options: SpendLedgerOptions = {}) {
       ['month', limits.monthlyUsd, already.monthUsd],
     ];
     for (const [period, limitUsd, spentUsd] of periods) {
-      if (limitUsd !== undefined && spentUsd + reservedUsd + usd > limitUsd) return { ok: false, period, limitUsd, spentUsd, reservedUsd, requestedUsd: usd };
+      if (limitUsd !== undefined && spentUsd + reservedUsd + usd > limitUsd)
+        return { ok: false, period, limitUsd, spentUsd, reservedUsd, requestedUsd: usd };
     }
     const id = randomUUID();
     statements.addReservation.run(id, team, usd, at.toISOString(), process.pid, host);
@@ -135,7 +150,9 @@ export function createSpendLedger(db: Db, options: SpendLedgerOptions = {}) {
   function grouped(column: string, filter: { sinceDay: string; team?: string | undefined }): SpendRow[] {
     const where = ['day >= @sinceDay', "kind = 'model'", ...(filter.team ? ['team = @team'] : [])];
     return db
-      .prepare(`SELECT coalesce(${column}, '-') AS key, ${SUMS} FROM usage_events WHERE ${where.join(' AND ')} GROUP BY 1 ORDER BY 1`)
+      .prepare(
+        `SELECT coalesce(${column}, '-') AS key, ${SUMS} FROM usage_events WHERE ${where.join(' AND ')} GROUP BY 1 ORDER BY 1`,
+      )
       .all({ sinceDay: filter.sinceDay, ...(filter.team ? { team: filter.team } : {}) }) as SpendRow[];
   }
 
@@ -160,7 +177,10 @@ export function createSpendLedger(db: Db, options: SpendLedgerOptions = {}) {
     },
     spent,
     /** Model spend since a UTC day (YYYY-MM-DD), grouped by team, model, day, namespace, alert or tool. */
-    spendBy(by: 'team' | 'model' | 'day' | 'namespace' | 'alertname' | 'tool', filter: { sinceDay: string; team?: string | undefined }): SpendRow[] {
+    spendBy(
+      by: 'team' | 'model' | 'day' | 'namespace' | 'alertname' | 'tool',
+      filter: { sinceDay: string; team?: string | undefined },
+    ): SpendRow[] {
       return grouped(by, filter);
     },
     /** Metered model usage of one record: what the ledger says it cost. */

@@ -28,8 +28,13 @@ function compileIssues(runbook: Runbook): Array<{ path: Array<string | number>; 
   runbook.checks.forEach((check, index) => {
     const expressions: Array<[Array<string | number>, string]> = [
       [['checks', index, 'supports'], check.supports],
-      ...(check.contradicts ? [[['checks', index, 'contradicts'], check.contradicts] as [Array<string | number>, string]] : []),
-      ...Object.entries(check.facts).map(([name, expression]): [Array<string | number>, string] => [['checks', index, 'facts', name], expression]),
+      ...(check.contradicts
+        ? [[['checks', index, 'contradicts'], check.contradicts] as [Array<string | number>, string]]
+        : []),
+      ...Object.entries(check.facts).map(([name, expression]): [Array<string | number>, string] => [
+        ['checks', index, 'facts', name],
+        expression,
+      ]),
     ];
     for (const [path, expression] of expressions) {
       try {
@@ -42,7 +47,10 @@ function compileIssues(runbook: Runbook): Array<{ path: Array<string | number>; 
       try {
         Mustache.parse(template ?? '');
       } catch (error) {
-        problems.push({ path: ['checks', index, 'explain', name], message: `invalid template: ${(error as Error).message}` });
+        problems.push({
+          path: ['checks', index, 'explain', name],
+          message: `invalid template: ${(error as Error).message}`,
+        });
       }
     }
   });
@@ -53,7 +61,17 @@ async function loadRunbook(file: string): Promise<{ runbook?: Runbook; issues: I
   const text = await readFile(file, 'utf8');
   const parts = splitFrontMatter(text);
   if (!parts) {
-    return { issues: [{ file, line: 1, path: '(front matter)', message: 'the file does not start with a YAML front matter between --- lines', fix: FORMAT_FIX }] };
+    return {
+      issues: [
+        {
+          file,
+          line: 1,
+          path: '(front matter)',
+          message: 'the file does not start with a YAML front matter between --- lines',
+          fix: FORMAT_FIX,
+        },
+      ],
+    };
   }
   const { source, issues: syntax } = parseYamlSource(parts.front, file);
   // Lines inside the front matter are one below the opening `---`.
@@ -61,12 +79,22 @@ async function loadRunbook(file: string): Promise<{ runbook?: Runbook; issues: I
   if (syntax.length > 0) return { issues: syntax.map(shift) };
   const parsed = runbookFrontMatterSchema.safeParse(source.document.toJS());
   const located = (path: ReadonlyArray<PropertyKey>, message: string, key = false): Issue =>
-    shift({ file, path: formatPath(path) || '(front matter)', message, ...(lineAt(source, path, { key }) ? { line: lineAt(source, path, { key })! } : {}), fix: FORMAT_FIX });
+    shift({
+      file,
+      path: formatPath(path) || '(front matter)',
+      message,
+      ...(lineAt(source, path, { key }) ? { line: lineAt(source, path, { key })! } : {}),
+      fix: FORMAT_FIX,
+    });
   if (!parsed.success) {
     return {
       issues: parsed.error.issues.map((issue) => {
         const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
-        return located([...issue.path, ...keys.slice(0, 1)], keys.length > 0 ? `unknown key${keys.length > 1 ? 's' : ''} ${keys.join(', ')}` : issue.message, keys.length > 0);
+        return located(
+          [...issue.path, ...keys.slice(0, 1)],
+          keys.length > 0 ? `unknown key${keys.length > 1 ? 's' : ''} ${keys.join(', ')}` : issue.message,
+          keys.length > 0,
+        );
       }),
     };
   }
@@ -83,9 +111,21 @@ export async function loadRunbooks(directories: string[]): Promise<LoadRunbooksR
   for (const directory of directories) {
     let names: string[];
     try {
-      names = (await readdir(directory)).filter((name) => name.endsWith('.md') && name.toLowerCase() !== 'readme.md').sort();
+      names = (await readdir(directory))
+        .filter((name) => name.endsWith('.md') && name.toLowerCase() !== 'readme.md')
+        .sort();
     } catch (error) {
-      result.failures.push({ file: directory, issues: [{ file: directory, path: '', message: `cannot read the runbooks directory (${(error as NodeJS.ErrnoException).code ?? error})`, fix: 'Check runbooks.directories in the config.' }] });
+      result.failures.push({
+        file: directory,
+        issues: [
+          {
+            file: directory,
+            path: '',
+            message: `cannot read the runbooks directory (${(error as NodeJS.ErrnoException).code ?? error})`,
+            fix: 'Check runbooks.directories in the config.',
+          },
+        ],
+      });
       continue;
     }
     for (const name of names) {

@@ -2,7 +2,19 @@ import { z } from 'zod';
 import { CAUSE_CLASSES } from '../core/causes.js';
 
 /** Entity names a check may need; without them it is `unavailable`, not silently empty. */
-export const ENTITY_NAMES = ['namespace', 'workload', 'service', 'pods', 'nodes', 'gpus', 'model', 'team', 'api_key', 'hpa', 'containers'] as const;
+export const ENTITY_NAMES = [
+  'namespace',
+  'workload',
+  'service',
+  'pods',
+  'nodes',
+  'gpus',
+  'model',
+  'team',
+  'api_key',
+  'hpa',
+  'containers',
+] as const;
 export type EntityName = (typeof ENTITY_NAMES)[number];
 
 export const checkSchema = z.strictObject({

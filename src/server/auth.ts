@@ -21,9 +21,13 @@ function same(given: string, expected: string): boolean {
  */
 export function createAuth(options: AuthOptions): MiddlewareHandler {
   if (options.tokens.length === 0 && !options.basic && !options.allowUnauthenticated) {
-    throw new HolmesError('CONFIG_INVALID', 'holmes serve needs credentials: no server.tokens and no server.basicAuth are configured.', {
-      fix: 'Set server.tokens (e.g. [{ env: HOLMES_SERVER_TOKEN }]) or server.basicAuth, or set server.allowUnauthenticated: true for a trusted network only.',
-    });
+    throw new HolmesError(
+      'CONFIG_INVALID',
+      'holmes serve needs credentials: no server.tokens and no server.basicAuth are configured.',
+      {
+        fix: 'Set server.tokens (e.g. [{ env: HOLMES_SERVER_TOKEN }]) or server.basicAuth, or set server.allowUnauthenticated: true for a trusted network only.',
+      },
+    );
   }
   const expectedBasic = options.basic ? `${options.basic.username}:${options.basic.password}` : undefined;
   return async (context, next) => {
@@ -39,7 +43,14 @@ export function createAuth(options: AuthOptions): MiddlewareHandler {
     }
     if (!ok) {
       context.header('WWW-Authenticate', expectedBasic ? 'Basic realm="holmes", Bearer' : 'Bearer realm="holmes"');
-      return context.json({ error: 'unauthorized', message: 'Send Authorization: Bearer <token> (or basic auth) as configured in server.tokens / server.basicAuth.' }, 401);
+      return context.json(
+        {
+          error: 'unauthorized',
+          message:
+            'Send Authorization: Bearer <token> (or basic auth) as configured in server.tokens / server.basicAuth.',
+        },
+        401,
+      );
     }
     return next();
   };

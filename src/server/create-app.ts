@@ -44,18 +44,27 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 async function readJson(context: Context): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
   const type = (context.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== 'application/json' && !type.endsWith('+json')) {
-    return { ok: false, response: context.json({ error: 'unsupported_media_type', message: 'Send Content-Type: application/json.' }, 415) };
+    return {
+      ok: false,
+      response: context.json({ error: 'unsupported_media_type', message: 'Send Content-Type: application/json.' }, 415),
+    };
   }
   let text: string;
   try {
     text = utf8.decode(await context.req.arrayBuffer());
   } catch {
-    return { ok: false, response: context.json({ error: 'invalid_encoding', message: 'The body is not valid UTF-8.' }, 400) };
+    return {
+      ok: false,
+      response: context.json({ error: 'invalid_encoding', message: 'The body is not valid UTF-8.' }, 400),
+    };
   }
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch {
-    return { ok: false, response: context.json({ error: 'invalid_json', message: 'The body is not valid JSON.' }, 400) };
+    return {
+      ok: false,
+      response: context.json({ error: 'invalid_json', message: 'The body is not valid JSON.' }, 400),
+    };
   }
 }
 
@@ -75,7 +84,9 @@ export function createApp(options: AppOptions): Hono {
   const accept = createBatchAccept(store);
 
   app.get('/healthz', (context) => context.json({ status: 'ok' }));
-  app.get('/readyz', (context) => (options.isReady() ? context.json({ status: 'ready' }) : context.json({ status: 'not ready' }, 503)));
+  app.get('/readyz', (context) =>
+    options.isReady() ? context.json({ status: 'ready' }) : context.json({ status: 'not ready' }, 503),
+  );
   // Outside auth, so refused deliveries are counted too: a sender with a wrong token shows up in /metrics.
   app.use('/api/v1/alertmanager', async (context, next) => {
     await next();
@@ -85,7 +96,13 @@ export function createApp(options: AppOptions): Hono {
   app.use('/metrics', auth);
   const tooLarge = (context: Context) => {
     metrics.notificationsRejected.inc({ reason: 'too_large' });
-    return context.json({ error: 'payload_too_large', message: `The body is larger than ${options.bodyLimitBytes} bytes (server.bodyLimitBytes).` }, 413);
+    return context.json(
+      {
+        error: 'payload_too_large',
+        message: `The body is larger than ${options.bodyLimitBytes} bytes (server.bodyLimitBytes).`,
+      },
+      413,
+    );
   };
   const countedLimit = bodyLimit({ maxSize: options.bodyLimitBytes, onError: tooLarge });
   app.use('/api/*', async (context, next) => {
@@ -94,7 +111,8 @@ export function createApp(options: AppOptions): Hono {
     // body here would make @hono/node-server build a full web Request, the costliest part of a
     // webhook. A chunked body is counted as it streams in.
     const length = context.req.header('content-length');
-    if (length !== undefined && context.req.header('transfer-encoding') === undefined) return Number(length) > options.bodyLimitBytes ? tooLarge(context) : next();
+    if (length !== undefined && context.req.header('transfer-encoding') === undefined)
+      return Number(length) > options.bodyLimitBytes ? tooLarge(context) : next();
     return countedLimit(context, next);
   });
 
@@ -107,24 +125,53 @@ export function createApp(options: AppOptions): Hono {
     const parsed = webhookSchema.safeParse(body.value);
     if (!parsed.success) {
       metrics.notificationsRejected.inc({ reason: 'invalid' });
-      return context.json({ error: 'invalid_body', message: 'Not an Alertmanager webhook body (version 4).', issues: issuesOf(parsed.error) }, 400);
+      return context.json(
+        {
+          error: 'invalid_body',
+          message: 'Not an Alertmanager webhook body (version 4).',
+          issues: issuesOf(parsed.error),
+        },
+        400,
+      );
     }
     if (parsed.data.alerts.length === 0) {
       metrics.notificationsRejected.inc({ reason: 'invalid' });
       return context.json({ error: 'invalid_body', message: 'The webhook body has no alerts.' }, 400);
     }
     const alerts = parseAlertInput(parsed.data, { source: 'webhook' });
-    const groupKey = parsed.data.groupKey ?? `fingerprints:${alerts.map((alert) => alert.fingerprint).sort().join(',')}`;
-    const outcome = await accept(alerts, { groupKey, groupStatus: parsed.data.status ?? 'firing', source: 'webhook', maxQueue: options.maxQueue, maxAlertsPerGroup: options.maxAlertsPerGroup });
+    const groupKey =
+      parsed.data.groupKey ??
+      `fingerprints:${alerts
+        .map((alert) => alert.fingerprint)
+        .sort()
+        .join(',')}`;
+    const outcome = await accept(alerts, {
+      groupKey,
+      groupStatus: parsed.data.status ?? 'firing',
+      source: 'webhook',
+      maxQueue: options.maxQueue,
+      maxAlertsPerGroup: options.maxAlertsPerGroup,
+    });
     if (outcome.queueFull) {
       metrics.notificationsRejected.inc({ reason: 'queue_full' });
       context.header('Retry-After', String(RETRY_AFTER_SECONDS));
-      return context.json({ error: 'queue_full', message: `The investigation queue is full (server.maxQueue = ${options.maxQueue}); retry later.` }, 503);
+      return context.json(
+        {
+          error: 'queue_full',
+          message: `The investigation queue is full (server.maxQueue = ${options.maxQueue}); retry later.`,
+        },
+        503,
+      );
     }
     for (const alert of alerts) metrics.alertsReceived.inc({ status: alert.status });
     metrics.alertsDeduplicated.inc(outcome.duplicates);
     if (outcome.created) options.onQueued();
-    return context.json({ accepted: outcome.accepted, duplicates: outcome.duplicates, investigationId: outcome.investigationId ?? null, created: outcome.created });
+    return context.json({
+      accepted: outcome.accepted,
+      duplicates: outcome.duplicates,
+      investigationId: outcome.investigationId ?? null,
+      created: outcome.created,
+    });
   });
 
   app.post('/api/v1/investigations', async (context) => {
@@ -134,30 +181,62 @@ export function createApp(options: AppOptions): Hono {
     try {
       alerts = parseAlertInput(body.value, { source: 'api' });
     } catch (error) {
-      if (HolmesError.isInstance(error)) return context.json({ error: 'invalid_body', message: error.message, issues: error.issues, fix: error.fix }, 400);
+      if (HolmesError.isInstance(error))
+        return context.json(
+          { error: 'invalid_body', message: error.message, issues: error.issues, fix: error.fix },
+          400,
+        );
       throw error;
     }
-    const outcome = await accept(alerts, { groupKey: `api:${randomUUID()}`, groupStatus: 'firing', source: 'api', maxQueue: options.maxQueue, maxAlertsPerGroup: options.maxAlertsPerGroup });
+    const outcome = await accept(alerts, {
+      groupKey: `api:${randomUUID()}`,
+      groupStatus: 'firing',
+      source: 'api',
+      maxQueue: options.maxQueue,
+      maxAlertsPerGroup: options.maxAlertsPerGroup,
+    });
     if (outcome.queueFull) {
       context.header('Retry-After', String(RETRY_AFTER_SECONDS));
       return context.json({ error: 'queue_full', message: 'The investigation queue is full; retry later.' }, 503);
     }
-    if (!outcome.investigationId) return context.json({ error: 'duplicate', message: 'These alerts (fingerprint + startsAt) were already received; see GET /api/v1/investigations.' }, 409);
+    if (!outcome.investigationId)
+      return context.json(
+        {
+          error: 'duplicate',
+          message: 'These alerts (fingerprint + startsAt) were already received; see GET /api/v1/investigations.',
+        },
+        409,
+      );
     options.onQueued();
-    return context.json({ id: outcome.investigationId, state: 'queued', links: { self: `/api/v1/investigations/${outcome.investigationId}` } }, 202);
+    return context.json(
+      {
+        id: outcome.investigationId,
+        state: 'queued',
+        links: { self: `/api/v1/investigations/${outcome.investigationId}` },
+      },
+      202,
+    );
   });
 
   app.get('/api/v1/investigations', (context) => {
     const parsed = listQuery.safeParse(context.req.query());
-    if (!parsed.success) return context.json({ error: 'invalid_query', message: 'Bad filter.', issues: issuesOf(parsed.error) }, 400);
+    if (!parsed.success)
+      return context.json({ error: 'invalid_query', message: 'Bad filter.', issues: issuesOf(parsed.error) }, 400);
     const { status, since, ...rest } = parsed.data;
     // Stored times are UTC ISO strings; an offset in `since` would break their string order.
-    return context.json({ investigations: store.list({ ...rest, ...(status ? { state: status } : {}), ...(since ? { since: new Date(since).toISOString() } : {}) }) });
+    return context.json({
+      investigations: store.list({
+        ...rest,
+        ...(status ? { state: status } : {}),
+        ...(since ? { since: new Date(since).toISOString() } : {}),
+      }),
+    });
   });
 
   app.get('/api/v1/investigations/:id', (context) => {
     const found = store.get(context.req.param('id'));
-    if (!found) return context.json({ error: 'not_found', message: `No investigation ${context.req.param('id')}.` }, 404);
+    if (!found)
+      return context.json({ error: 'not_found', message: `No investigation ${context.req.param('id')}.` }, 404);
     return context.json(found);
   });
 
@@ -165,9 +244,20 @@ export function createApp(options: AppOptions): Hono {
     const body = await readJson(context);
     if (!body.ok) return body.response;
     const parsed = z.strictObject({ question: z.string().min(3).max(4000) }).safeParse(body.value);
-    if (!parsed.success) return context.json({ error: 'invalid_body', message: 'Send {"question": "…"}.', issues: issuesOf(parsed.error) }, 400);
+    if (!parsed.success)
+      return context.json(
+        { error: 'invalid_body', message: 'Send {"question": "…"}.', issues: issuesOf(parsed.error) },
+        400,
+      );
     if (!options.ask) {
-      return context.json({ error: 'no_model', message: 'No model is configured, so free-form questions cannot be answered. Add models to the config; meanwhile POST /api/v1/investigations runs the deterministic investigation.' }, 503);
+      return context.json(
+        {
+          error: 'no_model',
+          message:
+            'No model is configured, so free-form questions cannot be answered. Add models to the config; meanwhile POST /api/v1/investigations runs the deterministic investigation.',
+        },
+        503,
+      );
     }
     return context.json((await options.ask(parsed.data.question)) as object);
   });
@@ -177,12 +267,17 @@ export function createApp(options: AppOptions): Hono {
     return context.body(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType });
   });
 
-  app.notFound((context) => context.json({ error: 'not_found', message: `No route ${context.req.method} ${context.req.path}.` }, 404));
+  app.notFound((context) =>
+    context.json({ error: 'not_found', message: `No route ${context.req.method} ${context.req.path}.` }, 404),
+  );
   app.onError((error, context) => {
     // No stack or internals in responses; the log carries them with the reference.
     const reference = randomUUID();
     logger.error({ reference, error: error.message, stack: error.stack }, 'request failed');
-    return context.json({ error: 'internal', message: 'Internal error; the server log has the details.', reference }, 500);
+    return context.json(
+      { error: 'internal', message: 'Internal error; the server log has the details.', reference },
+      500,
+    );
   });
   return app;
 }

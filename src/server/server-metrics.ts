@@ -6,11 +6,34 @@ export function createServerMetrics() {
   collectDefaultMetrics({ register: registry, prefix: 'holmes_' });
   return {
     registry,
-    alertsReceived: new Counter({ name: 'holmes_alerts_received_total', help: 'Alerts received on the webhook, by status', labelNames: ['status'], registers: [registry] }),
-    alertsDeduplicated: new Counter({ name: 'holmes_alerts_deduplicated_total', help: 'Alerts already seen (same fingerprint and startsAt): repeats, retries, HA pairs', registers: [registry] }),
-    notificationsRejected: new Counter({ name: 'holmes_webhook_rejected_total', help: 'Webhook requests refused, by reason', labelNames: ['reason'], registers: [registry] }),
-    queueDepth: new Gauge({ name: 'holmes_queue_depth', help: 'Investigations waiting for a worker', registers: [registry] }),
-    investigations: new Counter({ name: 'holmes_investigations_total', help: 'Investigations finished, by mode and status', labelNames: ['mode', 'status'], registers: [registry] }),
+    alertsReceived: new Counter({
+      name: 'holmes_alerts_received_total',
+      help: 'Alerts received on the webhook, by status',
+      labelNames: ['status'],
+      registers: [registry],
+    }),
+    alertsDeduplicated: new Counter({
+      name: 'holmes_alerts_deduplicated_total',
+      help: 'Alerts already seen (same fingerprint and startsAt): repeats, retries, HA pairs',
+      registers: [registry],
+    }),
+    notificationsRejected: new Counter({
+      name: 'holmes_webhook_rejected_total',
+      help: 'Webhook requests refused, by reason',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    queueDepth: new Gauge({
+      name: 'holmes_queue_depth',
+      help: 'Investigations waiting for a worker',
+      registers: [registry],
+    }),
+    investigations: new Counter({
+      name: 'holmes_investigations_total',
+      help: 'Investigations finished, by mode and status',
+      labelNames: ['mode', 'status'],
+      registers: [registry],
+    }),
     investigationDuration: new Histogram({
       name: 'holmes_investigation_duration_seconds',
       help: 'Time from a worker taking an investigation to its result',
@@ -18,9 +41,24 @@ export function createServerMetrics() {
       buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300],
       registers: [registry],
     }),
-    llmTokens: new Counter({ name: 'holmes_llm_tokens_total', help: 'Model tokens used, by team, model and direction', labelNames: ['team', 'model', 'direction'], registers: [registry] }),
-    llmUsd: new Counter({ name: 'holmes_llm_usd_total', help: 'Model spend in USD, by team and model', labelNames: ['team', 'model'], registers: [registry] }),
-    budgetRemaining: new Gauge({ name: 'holmes_budget_remaining_usd', help: 'USD left in the team budget for the period', labelNames: ['team', 'period'], registers: [registry] }),
+    llmTokens: new Counter({
+      name: 'holmes_llm_tokens_total',
+      help: 'Model tokens used, by team, model and direction',
+      labelNames: ['team', 'model', 'direction'],
+      registers: [registry],
+    }),
+    llmUsd: new Counter({
+      name: 'holmes_llm_usd_total',
+      help: 'Model spend in USD, by team and model',
+      labelNames: ['team', 'model'],
+      registers: [registry],
+    }),
+    budgetRemaining: new Gauge({
+      name: 'holmes_budget_remaining_usd',
+      help: 'USD left in the team budget for the period',
+      labelNames: ['team', 'period'],
+      registers: [registry],
+    }),
   };
 }
 

@@ -28,7 +28,14 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const server = config.server;
   const auth = {
     tokens: server.tokens.map((token, index) => resolveSecret(token, `server.tokens[${index}]`)),
-    ...(server.basicAuth ? { basic: { username: server.basicAuth.username, password: resolveSecret(server.basicAuth.password, 'server.basicAuth.password') } } : {}),
+    ...(server.basicAuth
+      ? {
+          basic: {
+            username: server.basicAuth.username,
+            password: resolveSecret(server.basicAuth.password, 'server.basicAuth.password'),
+          },
+        }
+      : {}),
     allowUnauthenticated: server.allowUnauthenticated,
   };
   const db = openDatabase({ path: config.storage.path, synchronous: config.storage.synchronous });

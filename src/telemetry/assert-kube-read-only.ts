@@ -6,10 +6,14 @@ const REFUSED_SUBRESOURCES: ReadonlySet<string> = new Set(['exec', 'attach', 'po
 const REFUSED_ROOTS: ReadonlySet<string> = new Set(['watch', 'proxy']);
 
 function refuse(method: string, path: string, why: string): never {
-  throw new HolmesError('READ_ONLY_VIOLATION', `Refused ${method} ${path}: ${why} Holmes is read-only towards Kubernetes.`, {
-    fix: 'Read through the Kubernetes client (list, get, podLogs, events, version); Holmes sends only GET requests and never reads Secrets, execs, attaches, port-forwards, proxies or watches.',
-    details: { method, path },
-  });
+  throw new HolmesError(
+    'READ_ONLY_VIOLATION',
+    `Refused ${method} ${path}: ${why} Holmes is read-only towards Kubernetes.`,
+    {
+      fix: 'Read through the Kubernetes client (list, get, podLogs, events, version); Holmes sends only GET requests and never reads Secrets, execs, attaches, port-forwards, proxies or watches.',
+      details: { method, path },
+    },
+  );
 }
 
 /**
@@ -34,7 +38,8 @@ export function assertKubeReadOnly(method: string, url: string, basePath = ''): 
   const prefix = basePath.replace(/\/+$/, '').toLowerCase();
   if (prefix && path.startsWith(`${prefix}/`)) path = path.slice(prefix.length);
   const segments = path.split('/').filter((segment) => segment !== '');
-  if (segments.some((segment) => segment === '.' || segment === '..')) refuse(method, shown, 'dot segments are not allowed.');
+  if (segments.some((segment) => segment === '.' || segment === '..'))
+    refuse(method, shown, 'dot segments are not allowed.');
 
   const root = segments[0] === 'api' ? 2 : segments[0] === 'apis' ? 3 : -1;
   if (root < 0) return; // /version, /healthz and other non-resource paths

@@ -20,7 +20,9 @@ export function clientsFromConfig(config: HolmesConfig, onRequest?: TelemetryReq
         timeoutMs: config.prometheus.timeoutMs,
         headers: {
           ...config.prometheus.headers,
-          ...(config.prometheus.bearerToken ? { Authorization: `Bearer ${resolveSecret(config.prometheus.bearerToken, 'prometheus.bearerToken')}` } : {}),
+          ...(config.prometheus.bearerToken
+            ? { Authorization: `Bearer ${resolveSecret(config.prometheus.bearerToken, 'prometheus.bearerToken')}` }
+            : {}),
         },
         ...(onRequest ? { onRequest } : {}),
       })

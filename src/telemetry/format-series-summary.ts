@@ -12,7 +12,11 @@ export interface FormatSeriesSummaryOptions {
 }
 
 /** `pod=chat-api-x2 gpu=0: last 98 (min 44, mean 61, max 99, p95 98) rising; +53 at 06:12Z ▁▁▂▇██` */
-export function formatSeriesSummary(labels: Labels, summary: SeriesSummary, options: FormatSeriesSummaryOptions = {}): string {
+export function formatSeriesSummary(
+  labels: Labels,
+  summary: SeriesSummary,
+  options: FormatSeriesSummaryOptions = {},
+): string {
   const omit = new Set(options.omitLabels ?? ['__name__']);
   const names = Object.entries(labels)
     .filter(([name]) => !omit.has(name))

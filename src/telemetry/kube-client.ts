@@ -40,15 +40,24 @@ function parseJson(answer: KubeAnswer, what: string): Record<string, unknown> {
   } catch {
     // reported below
   }
-  throw new HolmesError('UPSTREAM_UNAVAILABLE', `The Kubernetes API answered ${answer.request} with something that is not a JSON object.`, {
-    fix: 'Check that the server setting points at a Kubernetes API server.',
-    details: { request: answer.request },
-  });
+  throw new HolmesError(
+    'UPSTREAM_UNAVAILABLE',
+    `The Kubernetes API answered ${answer.request} with something that is not a JSON object.`,
+    {
+      fix: 'Check that the server setting points at a Kubernetes API server.',
+      details: { request: answer.request },
+    },
+  );
 }
 
 function eventTime(event: KubeObject): number {
   const series = event.series as { lastObservedTime?: string } | undefined;
-  const seen = event.lastTimestamp ?? series?.lastObservedTime ?? event.eventTime ?? event.firstTimestamp ?? event.metadata.creationTimestamp;
+  const seen =
+    event.lastTimestamp ??
+    series?.lastObservedTime ??
+    event.eventTime ??
+    event.firstTimestamp ??
+    event.metadata.creationTimestamp;
   const time = typeof seen === 'string' ? Date.parse(seen) : Number.NaN;
   return Number.isNaN(time) ? 0 : time;
 }
@@ -93,7 +102,11 @@ export function createKubeClient(options: KubeClientOptions = {}): KubeClient {
       const answer = await request(resourcePath(kind, namespace, name));
       if (answer.status === 404) return { object: null, request: answer.request, raw: answer.raw };
       const body = parseJson(answer, kind.kind);
-      return { object: { apiVersion: kind.apiVersion, kind: kind.kind, ...body } as KubeObject, request: answer.request, raw: answer.raw };
+      return {
+        object: { apiVersion: kind.apiVersion, kind: kind.kind, ...body } as KubeObject,
+        request: answer.request,
+        raw: answer.raw,
+      };
     },
 
     async podLogs(logOptions) {
@@ -110,7 +123,8 @@ export function createKubeClient(options: KubeClientOptions = {}): KubeClient {
 
     async events(eventOptions = {}) {
       const selector: string[] = [];
-      if (eventOptions.kind) selector.push(`involvedObject.kind=${findKubeKind(eventOptions.kind)?.kind ?? eventOptions.kind}`);
+      if (eventOptions.kind)
+        selector.push(`involvedObject.kind=${findKubeKind(eventOptions.kind)?.kind ?? eventOptions.kind}`);
       if (eventOptions.name) selector.push(`involvedObject.name=${eventOptions.name}`);
       if (eventOptions.uid) selector.push(`involvedObject.uid=${eventOptions.uid}`);
       const result = await list(resolveKubeKind('Event'), {
@@ -124,7 +138,11 @@ export function createKubeClient(options: KubeClientOptions = {}): KubeClient {
 
     async version() {
       const answer = await request('/version');
-      return { version: parseJson(answer, 'version endpoint') as KubeVersionInfo, request: answer.request, raw: answer.raw };
+      return {
+        version: parseJson(answer, 'version endpoint') as KubeVersionInfo,
+        request: answer.request,
+        raw: answer.raw,
+      };
     },
 
     stats: () => stats.snapshot(),

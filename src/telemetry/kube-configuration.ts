@@ -36,7 +36,10 @@ const DEFAULT_TIMEOUT_MS = 15_000;
  * sits in two places: a middleware `pre` hook and the HTTP library itself, so a call made with
  * replaced middleware is still refused before anything is sent.
  */
-export function createKubeConfiguration(options: KubeConnectionOptions, stats?: TelemetryStatsRecorder): KubeConfiguration {
+export function createKubeConfiguration(
+  options: KubeConnectionOptions,
+  stats?: TelemetryStatsRecorder,
+): KubeConfiguration {
   const kubeConfig = loadKubeConfig(options);
   // Paths are appended to the server URL, so a trailing slash would double up.
   const server = (kubeConfig.getCurrentCluster()?.server ?? '').replace(/\/+$/, '');
@@ -49,7 +52,13 @@ export function createKubeConfiguration(options: KubeConnectionOptions, stats?: 
       return undefined;
     } catch (error) {
       const url = new URL(context.getUrl());
-      stats?.record({ target: 'kubernetes', method: context.getHttpMethod(), request: `${url.pathname}${url.search}`, outcome: 'refused', durationMs: 0 });
+      stats?.record({
+        target: 'kubernetes',
+        method: context.getHttpMethod(),
+        request: `${url.pathname}${url.search}`,
+        outcome: 'refused',
+        durationMs: 0,
+      });
       return error as HolmesError;
     }
   };
@@ -83,9 +92,13 @@ function loadKubeConfig(options: KubeConnectionOptions): KubeConfig {
   const kubeConfig = new KubeConfig();
   if (options.server !== undefined) {
     if (options.kubeconfigPath !== undefined || options.inCluster) {
-      throw new HolmesError('CONFIG_INVALID', 'Kubernetes server was given together with a kubeconfig or in-cluster mode.', {
-        fix: 'Set either server (a URL used without credentials) or kubeconfigPath/inCluster, not both.',
-      });
+      throw new HolmesError(
+        'CONFIG_INVALID',
+        'Kubernetes server was given together with a kubeconfig or in-cluster mode.',
+        {
+          fix: 'Set either server (a URL used without credentials) or kubeconfigPath/inCluster, not both.',
+        },
+      );
     }
     if (!/^https?:\/\//.test(options.server)) {
       throw new HolmesError('CONFIG_INVALID', `Kubernetes server '${options.server}' is not an http(s) URL.`, {
@@ -100,9 +113,13 @@ function loadKubeConfig(options: KubeConnectionOptions): KubeConfig {
     });
   } else if (options.inCluster) {
     if (!process.env.KUBERNETES_SERVICE_HOST) {
-      throw new HolmesError('CONFIG_INVALID', 'In-cluster Kubernetes access was asked for, but KUBERNETES_SERVICE_HOST is not set.', {
-        fix: 'Run Holmes inside a pod with a service account, or set kubeconfigPath or server instead.',
-      });
+      throw new HolmesError(
+        'CONFIG_INVALID',
+        'In-cluster Kubernetes access was asked for, but KUBERNETES_SERVICE_HOST is not set.',
+        {
+          fix: 'Run Holmes inside a pod with a service account, or set kubeconfigPath or server instead.',
+        },
+      );
     }
     kubeConfig.loadFromCluster();
   } else if (options.kubeconfigPath !== undefined) {
@@ -110,10 +127,14 @@ function loadKubeConfig(options: KubeConnectionOptions): KubeConfig {
       kubeConfig.loadFromFile(options.kubeconfigPath);
     } catch (error) {
       const missing = (error as { code?: string }).code === 'ENOENT';
-      throw new HolmesError(missing ? 'CONFIG_NOT_FOUND' : 'CONFIG_INVALID', `Cannot load kubeconfig ${options.kubeconfigPath}: ${(error as Error).message}`, {
-        cause: error,
-        fix: 'Point kubeconfigPath at a readable kubeconfig file (as kubectl uses), or set server or inCluster instead.',
-      });
+      throw new HolmesError(
+        missing ? 'CONFIG_NOT_FOUND' : 'CONFIG_INVALID',
+        `Cannot load kubeconfig ${options.kubeconfigPath}: ${(error as Error).message}`,
+        {
+          cause: error,
+          fix: 'Point kubeconfigPath at a readable kubeconfig file (as kubectl uses), or set server or inCluster instead.',
+        },
+      );
     }
   } else {
     kubeConfig.loadFromDefault();
@@ -141,7 +162,9 @@ function loadKubeConfig(options: KubeConnectionOptions): KubeConfig {
   }
   // client-node refuses plain-http servers unless skipTLSVerify is set, although there is no TLS to verify.
   if (cluster.server.startsWith('http:') && !cluster.skipTLSVerify) {
-    kubeConfig.clusters = kubeConfig.clusters.map((entry) => (entry === cluster ? { ...entry, skipTLSVerify: true } : entry));
+    kubeConfig.clusters = kubeConfig.clusters.map((entry) =>
+      entry === cluster ? { ...entry, skipTLSVerify: true } : entry,
+    );
   }
   return kubeConfig;
 }

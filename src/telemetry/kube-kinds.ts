@@ -19,14 +19,26 @@ export const KUBE_KINDS: readonly KubeKind[] = [
   { kind: 'Event', apiVersion: 'v1', plural: 'events', namespaced: true, shortNames: ['ev'] },
   { kind: 'ConfigMap', apiVersion: 'v1', plural: 'configmaps', namespaced: true, shortNames: ['cm'] },
   { kind: 'ResourceQuota', apiVersion: 'v1', plural: 'resourcequotas', namespaced: true, shortNames: ['quota'] },
-  { kind: 'PersistentVolumeClaim', apiVersion: 'v1', plural: 'persistentvolumeclaims', namespaced: true, shortNames: ['pvc'] },
+  {
+    kind: 'PersistentVolumeClaim',
+    apiVersion: 'v1',
+    plural: 'persistentvolumeclaims',
+    namespaced: true,
+    shortNames: ['pvc'],
+  },
   { kind: 'Deployment', apiVersion: 'apps/v1', plural: 'deployments', namespaced: true, shortNames: ['deploy'] },
   { kind: 'ReplicaSet', apiVersion: 'apps/v1', plural: 'replicasets', namespaced: true, shortNames: ['rs'] },
   { kind: 'StatefulSet', apiVersion: 'apps/v1', plural: 'statefulsets', namespaced: true, shortNames: ['sts'] },
   { kind: 'DaemonSet', apiVersion: 'apps/v1', plural: 'daemonsets', namespaced: true, shortNames: ['ds'] },
   { kind: 'Job', apiVersion: 'batch/v1', plural: 'jobs', namespaced: true, shortNames: [] },
   { kind: 'CronJob', apiVersion: 'batch/v1', plural: 'cronjobs', namespaced: true, shortNames: ['cj'] },
-  { kind: 'HorizontalPodAutoscaler', apiVersion: 'autoscaling/v2', plural: 'horizontalpodautoscalers', namespaced: true, shortNames: ['hpa'] },
+  {
+    kind: 'HorizontalPodAutoscaler',
+    apiVersion: 'autoscaling/v2',
+    plural: 'horizontalpodautoscalers',
+    namespaced: true,
+    shortNames: ['hpa'],
+  },
 ];
 
 const BY_NAME = new Map<string, KubeKind>(
@@ -44,7 +56,9 @@ export function findKubeKind(name: string): KubeKind | undefined {
   if (!entry) return undefined;
   const wantedGroup = group.join('.');
   if (wantedGroup === '') return entry;
-  return entry.apiVersion.startsWith(`${wantedGroup}/`) || (wantedGroup === 'core' && !entry.apiVersion.includes('/')) ? entry : undefined;
+  return entry.apiVersion.startsWith(`${wantedGroup}/`) || (wantedGroup === 'core' && !entry.apiVersion.includes('/'))
+    ? entry
+    : undefined;
 }
 
 /** Like `findKubeKind`, but refuses Secrets and unknown kinds before any request exists. */
@@ -58,10 +72,14 @@ export function resolveKubeKind(name: string): KubeKind {
   }
   const entry = findKubeKind(name);
   if (!entry) {
-    throw new HolmesError('READ_ONLY_VIOLATION', `Holmes does not read Kubernetes kind '${name}'; the request was not sent.`, {
-      fix: `Use one of: ${KUBE_KINDS.map((known) => known.kind).join(', ')}.`,
-      details: { kind: name },
-    });
+    throw new HolmesError(
+      'READ_ONLY_VIOLATION',
+      `Holmes does not read Kubernetes kind '${name}'; the request was not sent.`,
+      {
+        fix: `Use one of: ${KUBE_KINDS.map((known) => known.kind).join(', ')}.`,
+        details: { kind: name },
+      },
+    );
   }
   return entry;
 }

@@ -34,7 +34,14 @@ export function createKubeRequest(kube: KubeConfiguration, stats: TelemetryStats
       status = response.httpStatusCode;
       const raw = await response.body.text();
       if ((status >= 200 && status < 300) || status === 404) {
-        stats.record({ target: 'kubernetes', method: 'GET', request, outcome: 'success', status, durationMs: performance.now() - started });
+        stats.record({
+          target: 'kubernetes',
+          method: 'GET',
+          request,
+          outcome: 'success',
+          status,
+          durationMs: performance.now() - started,
+        });
         return { status, raw, request };
       }
       throw statusError(server, request, status, raw);
@@ -68,17 +75,25 @@ function statusError(server: string, request: string, status: number, raw: strin
   const message = statusMessage(raw);
   const details = { server, request, status };
   if (status === 401 || status === 403) {
-    return new HolmesError('UPSTREAM_UNAVAILABLE', `Kubernetes API at ${server} refused ${request} (HTTP ${status}): ${message}`, {
-      fix: "Check the kubeconfig credentials, or grant Holmes's identity get/list on this resource (read-only RBAC).",
-      details,
-    });
+    return new HolmesError(
+      'UPSTREAM_UNAVAILABLE',
+      `Kubernetes API at ${server} refused ${request} (HTTP ${status}): ${message}`,
+      {
+        fix: "Check the kubeconfig credentials, or grant Holmes's identity get/list on this resource (read-only RBAC).",
+        details,
+      },
+    );
   }
   if (status === 429 || status >= 500) {
-    return new HolmesError('UPSTREAM_UNAVAILABLE', `Kubernetes API at ${server} failed ${request} (HTTP ${status}): ${message}`, {
-      fix: 'The API server is overloaded or failing; retry shortly.',
-      isRetryable: true,
-      details,
-    });
+    return new HolmesError(
+      'UPSTREAM_UNAVAILABLE',
+      `Kubernetes API at ${server} failed ${request} (HTTP ${status}): ${message}`,
+      {
+        fix: 'The API server is overloaded or failing; retry shortly.',
+        isRetryable: true,
+        details,
+      },
+    );
   }
   return new HolmesError('TOOL_PARAMS_INVALID', `Kubernetes API rejected ${request} (HTTP ${status}): ${message}`, {
     fix: 'Correct the namespace, name, container or selector and try again.',
@@ -89,12 +104,16 @@ function statusError(server: string, request: string, status: number, raw: strin
 function connectionError(server: string, request: string, timeoutMs: number, error: unknown): HolmesError {
   const failure = error as { name?: string; code?: string; message?: string };
   if (failure.name === 'AbortError' || failure.name === 'TimeoutError') {
-    return new HolmesError('UPSTREAM_UNAVAILABLE', `Kubernetes API at ${server} did not answer ${request} within ${timeoutMs} ms.`, {
-      cause: error,
-      fix: 'Check that the API server is reachable from Holmes, narrow the request (namespace, selector, limit), or raise the Kubernetes timeout.',
-      isRetryable: true,
-      details: { server, request, reason: 'timeout', timeoutMs },
-    });
+    return new HolmesError(
+      'UPSTREAM_UNAVAILABLE',
+      `Kubernetes API at ${server} did not answer ${request} within ${timeoutMs} ms.`,
+      {
+        cause: error,
+        fix: 'Check that the API server is reachable from Holmes, narrow the request (namespace, selector, limit), or raise the Kubernetes timeout.',
+        isRetryable: true,
+        details: { server, request, reason: 'timeout', timeoutMs },
+      },
+    );
   }
   const reason = failure.code ?? failure.message ?? String(error);
   return new HolmesError('UPSTREAM_UNAVAILABLE', `Cannot reach the Kubernetes API at ${server} (${reason}).`, {

@@ -1,11 +1,5 @@
 import { HolmesError } from '../core/errors.js';
-import {
-  parseLabelSets,
-  parseObject,
-  parseQueryData,
-  parseSampleValue,
-  parseStringList,
-} from './parse-query-data.js';
+import { parseLabelSets, parseObject, parseQueryData, parseSampleValue, parseStringList } from './parse-query-data.js';
 import { createPrometheusRequest } from './prometheus-request.js';
 import type { QueryParams } from './prometheus-request.js';
 import type {
@@ -66,7 +60,10 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
 
     async rangeQuery(query, start, end, stepSeconds) {
       if (!(stepSeconds > 0)) {
-        throw invalid(`Range query step must be a positive number of seconds, got ${stepSeconds}.`, 'Pass a step such as 30 or 60.');
+        throw invalid(
+          `Range query step must be a positive number of seconds, got ${stepSeconds}.`,
+          'Pass a step such as 30 or 60.',
+        );
       }
       const { data, ...meta } = await request('GET', 'query_range', [
         ['query', query],
@@ -79,9 +76,15 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
 
     async series(matchers, start, end) {
       if (matchers.length === 0) {
-        throw invalid('A series lookup needs at least one matcher.', 'Pass a selector such as {namespace="llm"} or DCGM_FI_DEV_GPU_UTIL.');
+        throw invalid(
+          'A series lookup needs at least one matcher.',
+          'Pass a selector such as {namespace="llm"} or DCGM_FI_DEV_GPU_UTIL.',
+        );
       }
-      const { data, ...meta } = await request('GET', 'series', [...matchParams(matchers), ...rangeParams({ start, end })]);
+      const { data, ...meta } = await request('GET', 'series', [
+        ...matchParams(matchers),
+        ...rangeParams({ start, end }),
+      ]);
       return { series: parseLabelSets(data), ...meta };
     },
 
@@ -92,9 +95,15 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
 
     async labelValues(label, matchers, range) {
       if (!LABEL_NAME.test(label)) {
-        throw invalid(`'${label}' is not a Prometheus label name.`, 'Use a name made of letters, digits and underscores, e.g. pod or __name__.');
+        throw invalid(
+          `'${label}' is not a Prometheus label name.`,
+          'Use a name made of letters, digits and underscores, e.g. pod or __name__.',
+        );
       }
-      const { data, ...meta } = await request('GET', `label/${label}/values`, [...matchParams(matchers), ...rangeParams(range)]);
+      const { data, ...meta } = await request('GET', `label/${label}/values`, [
+        ...matchParams(matchers),
+        ...rangeParams(range),
+      ]);
       return { values: parseStringList(data, 'label value list'), ...meta };
     },
 

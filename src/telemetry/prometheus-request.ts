@@ -87,7 +87,14 @@ export function createPrometheusRequest(options: PrometheusRequestOptions): Prom
       const raw = await response.text();
       const body = parseBody(raw);
       if (response.ok && body?.status === 'success') {
-        stats.record({ target: 'prometheus', method: usePost ? 'POST' : 'GET', request, outcome: 'success', status, durationMs: performance.now() - started });
+        stats.record({
+          target: 'prometheus',
+          method: usePost ? 'POST' : 'GET',
+          request,
+          outcome: 'success',
+          status,
+          durationMs: performance.now() - started,
+        });
         return { data: body.data ?? null, request, raw, warnings: body.warnings ?? [] };
       }
       throw answerError(options.url, request, response, body);
@@ -139,31 +146,43 @@ function answerError(url: string, request: string, response: Response, body: Pro
     });
   }
   if (status >= 300 && status < 400) {
-    return new HolmesError('UPSTREAM_UNAVAILABLE', `Prometheus at ${url} redirected ${request} (HTTP ${status}) to ${response.headers.get('location') ?? 'an unknown location'}.`, {
-      fix: 'Set the Prometheus URL to the address it redirects to; Holmes does not follow redirects.',
-      details,
-    });
+    return new HolmesError(
+      'UPSTREAM_UNAVAILABLE',
+      `Prometheus at ${url} redirected ${request} (HTTP ${status}) to ${response.headers.get('location') ?? 'an unknown location'}.`,
+      {
+        fix: 'Set the Prometheus URL to the address it redirects to; Holmes does not follow redirects.',
+        details,
+      },
+    );
   }
   const reason = body?.error ?? (body === undefined ? 'the answer is not Prometheus API JSON' : 'unexpected answer');
   const retryable = status >= 500 || status === 429;
-  return new HolmesError('UPSTREAM_UNAVAILABLE', `Prometheus at ${url} failed ${request} with HTTP ${status}: ${reason}`, {
-    fix: retryable
-      ? 'Prometheus is overloaded or failing; retry shortly, narrow the query, or check its logs.'
-      : 'Check the Prometheus URL and any auth headers (Holmes expects the Prometheus HTTP API under /api/v1).',
-    isRetryable: retryable,
-    details,
-  });
+  return new HolmesError(
+    'UPSTREAM_UNAVAILABLE',
+    `Prometheus at ${url} failed ${request} with HTTP ${status}: ${reason}`,
+    {
+      fix: retryable
+        ? 'Prometheus is overloaded or failing; retry shortly, narrow the query, or check its logs.'
+        : 'Check the Prometheus URL and any auth headers (Holmes expects the Prometheus HTTP API under /api/v1).',
+      isRetryable: retryable,
+      details,
+    },
+  );
 }
 
 function connectionError(url: string, request: string, timeoutMs: number, error: unknown): HolmesError {
   const name = error instanceof Error ? error.name : '';
   if (name === 'TimeoutError' || name === 'AbortError') {
-    return new HolmesError('UPSTREAM_UNAVAILABLE', `Prometheus at ${url} did not answer ${request} within ${timeoutMs} ms.`, {
-      cause: error,
-      fix: 'Check that Prometheus is up and reachable from Holmes; narrow the query or raise the Prometheus timeout.',
-      isRetryable: true,
-      details: { url, request, reason: 'timeout', timeoutMs },
-    });
+    return new HolmesError(
+      'UPSTREAM_UNAVAILABLE',
+      `Prometheus at ${url} did not answer ${request} within ${timeoutMs} ms.`,
+      {
+        cause: error,
+        fix: 'Check that Prometheus is up and reachable from Holmes; narrow the query or raise the Prometheus timeout.',
+        isRetryable: true,
+        details: { url, request, reason: 'timeout', timeoutMs },
+      },
+    );
   }
   const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
   const reason = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));

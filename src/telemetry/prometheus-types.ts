@@ -101,9 +101,17 @@ export interface PrometheusClient {
   readonly url: string;
   instantQuery(query: string, time?: PrometheusTime): Promise<QueryResult>;
   rangeQuery(query: string, start: PrometheusTime, end: PrometheusTime, stepSeconds: number): Promise<QueryResult>;
-  series(matchers: string[], start?: PrometheusTime, end?: PrometheusTime): Promise<{ series: Labels[] } & PrometheusResponseMeta>;
+  series(
+    matchers: string[],
+    start?: PrometheusTime,
+    end?: PrometheusTime,
+  ): Promise<{ series: Labels[] } & PrometheusResponseMeta>;
   labelNames(matchers?: string[], range?: PrometheusTimeRange): Promise<{ names: string[] } & PrometheusResponseMeta>;
-  labelValues(label: string, matchers?: string[], range?: PrometheusTimeRange): Promise<{ values: string[] } & PrometheusResponseMeta>;
+  labelValues(
+    label: string,
+    matchers?: string[],
+    range?: PrometheusTimeRange,
+  ): Promise<{ values: string[] } & PrometheusResponseMeta>;
   metricMetadata(metric?: string): Promise<{ metadata: Record<string, MetricMetadata[]> } & PrometheusResponseMeta>;
   rules(): Promise<{ groups: PrometheusRuleGroup[] } & PrometheusResponseMeta>;
   alerts(): Promise<{ alerts: PrometheusAlert[] } & PrometheusResponseMeta>;

@@ -56,7 +56,10 @@ export function summarizeSeries(points: readonly Sample[], options: SummarizeSer
     mean: count ? values.reduce((sum, value) => sum + value, 0) / count : Number.NaN,
     max,
     last: values[count - 1] ?? Number.NaN,
-    p95: quantile([...values].sort((left, right) => left - right), 0.95),
+    p95: quantile(
+      [...values].sort((left, right) => left - right),
+      0.95,
+    ),
     trend: trendOf(slope, finite, min, max, options.flatThreshold ?? 0.25),
     slopePerMinute: slope * 60,
     biggestChange: biggestChange(finite),
@@ -75,7 +78,10 @@ function quantile(sorted: readonly number[], q: number): number {
 }
 
 function median(values: readonly number[]): number {
-  return quantile([...values].sort((left, right) => left - right), 0.5);
+  return quantile(
+    [...values].sort((left, right) => left - right),
+    0.5,
+  );
 }
 
 /** Per second; 0 when fewer than two distinct times. */
@@ -93,7 +99,13 @@ function leastSquaresSlope(points: readonly Sample[]): number {
   return variance === 0 ? 0 : covariance / variance;
 }
 
-function trendOf(slope: number, points: readonly Sample[], min: number, max: number, flatThreshold: number): SeriesSummary['trend'] {
+function trendOf(
+  slope: number,
+  points: readonly Sample[],
+  min: number,
+  max: number,
+  flatThreshold: number,
+): SeriesSummary['trend'] {
   const duration = (points[points.length - 1]?.[0] ?? 0) - (points[0]?.[0] ?? 0);
   const change = slope * duration;
   const range = max - min;
@@ -136,7 +148,8 @@ function biggestChange(points: readonly Sample[]): SeriesChange | null {
   };
   const stride = Math.max(1, Math.ceil((count - 2 * side) / MAX_SPLITS));
   let best = search(side, count - side, stride);
-  if (best && stride > 1) best = search(Math.max(side, best.split - stride), Math.min(count - side, best.split + stride), 1, best);
+  if (best && stride > 1)
+    best = search(Math.max(side, best.split - stride), Math.min(count - side, best.split + stride), 1, best);
   if (!best || best.to === best.from) return null;
   const time = points[best.split]?.[0] ?? 0;
   return { at: toRfc3339(time), from: best.from, to: best.to, delta: best.to - best.from };

@@ -12,9 +12,17 @@ export interface TopKOptions {
 }
 
 /** The `k` highest-scoring items (NaN scores last, ties keep input order), and a note on the rest. */
-export function topK<T>(items: readonly T[], k: number, score: (item: T) => number, options: TopKOptions = {}): TopKResult<T> {
+export function topK<T>(
+  items: readonly T[],
+  k: number,
+  score: (item: T) => number,
+  options: TopKOptions = {},
+): TopKResult<T> {
   const keyed = items.map((item) => ({ item, key: score(item) }));
-  keyed.sort((left, right) => (Number.isNaN(right.key) ? -Infinity : right.key) - (Number.isNaN(left.key) ? -Infinity : left.key) || 0);
+  keyed.sort(
+    (left, right) =>
+      (Number.isNaN(right.key) ? -Infinity : right.key) - (Number.isNaN(left.key) ? -Infinity : left.key) || 0,
+  );
   const limit = Math.max(0, Math.floor(k));
   const shown = keyed.slice(0, limit).map(({ item }) => item);
   const count = items.length - shown.length;

@@ -61,7 +61,10 @@ export function createPrerequisiteChecker(probe: PrerequisiteProbe) {
         const known = await names();
         if (typeof known === 'string') return { reason: known, unreachable: Boolean(probe.prometheus) };
         if (!prerequisite.metrics.some((metric) => known.has(metric))) {
-          return { reason: `none of these metrics exist in Prometheus: ${prerequisite.metrics.join(', ')} (is the exporter installed and scraped?)`, unreachable: false };
+          return {
+            reason: `none of these metrics exist in Prometheus: ${prerequisite.metrics.join(', ')} (is the exporter installed and scraped?)`,
+            unreachable: false,
+          };
         }
       }
     }

@@ -65,17 +65,32 @@ export interface Toolbox {
 function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new HolmesError('TIMEOUT', `${what} took longer than ${timeoutMs} ms.`, { isRetryable: true, fix: 'Narrow the call or raise toolsets.timeoutMs.' })), timeoutMs);
+    timer = setTimeout(
+      () =>
+        reject(
+          new HolmesError('TIMEOUT', `${what} took longer than ${timeoutMs} ms.`, {
+            isRetryable: true,
+            fix: 'Narrow the call or raise toolsets.timeoutMs.',
+          }),
+        ),
+      timeoutMs,
+    );
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-function implement(tool: ToolSpec, toolset: ToolsetSpec): (params: Record<string, unknown>, context: ToolContext) => Promise<ToolOutput> {
+function implement(
+  tool: ToolSpec,
+  toolset: ToolsetSpec,
+): (params: Record<string, unknown>, context: ToolContext) => Promise<ToolOutput> {
   if (tool.promql) return (params, context) => runPromqlTool(tool.promql!, params, context);
   if (tool.kubernetes) {
     const { verb, kind } = tool.kubernetes;
     return (params, context) => {
-      if (!context.kube) throw new HolmesError('UPSTREAM_UNAVAILABLE', 'No Kubernetes access is configured.', { fix: 'Set kubernetes.kubeconfig, kubernetes.inCluster or kubernetes.server.' });
+      if (!context.kube)
+        throw new HolmesError('UPSTREAM_UNAVAILABLE', 'No Kubernetes access is configured.', {
+          fix: 'Set kubernetes.kubeconfig, kubernetes.inCluster or kubernetes.server.',
+        });
       return VERBS[verb]!({ ...(kind ? { kind } : {}), ...params }, { kube: context.kube, now: context.now() });
     };
   }
@@ -86,15 +101,21 @@ function implement(tool: ToolSpec, toolset: ToolsetSpec): (params: Record<string
 
 /** Loads the toolsets, checks their prerequisites, and runs their tools with validation, timeouts and caps. */
 export async function createToolbox(options: ToolboxOptions = {}): Promise<Toolbox> {
-  const loaded = await loadToolsets({ directories: [BUILTIN_TOOLSETS_DIR, ...(options.directories ?? [])], builtins: new Set(Object.keys(BUILTINS)) });
+  const loaded = await loadToolsets({
+    directories: [BUILTIN_TOOLSETS_DIR, ...(options.directories ?? [])],
+    builtins: new Set(Object.keys(BUILTINS)),
+  });
   const check = createPrerequisiteChecker({ prometheus: options.prometheus, kube: options.kube });
   const disabled = new Set(options.disabled ?? []);
   const statuses: ToolsetStatus[] = await Promise.all(
     loaded.toolsets.map(async ({ spec, file }) => {
       const base = { id: spec.id, description: spec.description, file, tools: spec.tools.map((tool) => tool.name) };
-      if (disabled.has(spec.id)) return { ...base, status: 'disabled' as const, reason: 'disabled in the config (toolsets.disabled)' };
+      if (disabled.has(spec.id))
+        return { ...base, status: 'disabled' as const, reason: 'disabled in the config (toolsets.disabled)' };
       const problem = await check(spec.prerequisites);
-      return problem ? { ...base, status: 'failed' as const, reason: problem.reason, unreachable: problem.unreachable } : { ...base, status: 'enabled' as const };
+      return problem
+        ? { ...base, status: 'failed' as const, reason: problem.reason, unreachable: problem.unreachable }
+        : { ...base, status: 'enabled' as const };
     }),
   );
   const maxOutputTokens = options.maxOutputTokens ?? 2_000;
@@ -113,29 +134,59 @@ export async function createToolbox(options: ToolboxOptions = {}): Promise<Toolb
     const started = performance.now();
     const entry = byName.get(name);
     const identity = { toolset: entry?.toolset.id ?? '', tool: entry?.spec.name ?? name, params };
-    const failure = (message: string, unreachable = false): ToolResult => ({ ...identity, status: 'error', text: message, error: message, ...(unreachable ? { unreachable } : {}), data: null, requests: [], durationMs: performance.now() - started, rawBytes: 0 });
+    const failure = (message: string, unreachable = false): ToolResult => ({
+      ...identity,
+      status: 'error',
+      text: message,
+      error: message,
+      ...(unreachable ? { unreachable } : {}),
+      data: null,
+      requests: [],
+      durationMs: performance.now() - started,
+      rawBytes: 0,
+    });
     if (!entry) {
-      const available = statuses.filter((status) => status.status === 'enabled').flatMap((status) => status.tools.map((tool) => `${status.id}/${tool}`));
+      const available = statuses
+        .filter((status) => status.status === 'enabled')
+        .flatMap((status) => status.tools.map((tool) => `${status.id}/${tool}`));
       return failure(`Unknown tool '${name}'. Available: ${available.join(', ')}. Run \`holmes toolsets list\`.`);
     }
-    if (entry.status.status !== 'enabled') return failure(`Toolset ${entry.toolset.id} is ${entry.status.status}: ${entry.status.reason}.`, entry.status.unreachable);
+    if (entry.status.status !== 'enabled')
+      return failure(
+        `Toolset ${entry.toolset.id} is ${entry.status.status}: ${entry.status.reason}.`,
+        entry.status.unreachable,
+      );
     const parsed = toParameterSchema(entry.spec.parameters).safeParse(params);
     if (!parsed.success) {
       const problems = parsed.error.issues.map((issue) => {
         const keys = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : '';
         return `${issue.path.join('.') || 'parameters'}: ${issue.message}${keys}`;
       });
-      return failure(`Invalid parameters for ${entry.spec.name}: ${problems.join('; ')}. Allowed: ${describeParameters(entry.spec.parameters)}.`);
+      return failure(
+        `Invalid parameters for ${entry.spec.name}: ${problems.join('; ')}. Allowed: ${describeParameters(entry.spec.parameters)}.`,
+      );
     }
     const context: ToolContext = { prometheus: options.prometheus, kube: options.kube, now, toolset: entry.toolset };
     try {
-      const output = await withTimeout(implement(entry.spec, entry.toolset)(parsed.data, context), timeoutMs, `Tool ${entry.spec.name}`);
+      const output = await withTimeout(
+        implement(entry.spec, entry.toolset)(parsed.data, context),
+        timeoutMs,
+        `Tool ${entry.spec.name}`,
+      );
       // The tokenizer table is large: loaded at the first tool call, not when the toolbox is built.
-      const capped = capOutput(output.text, maxOutputTokens, await loadTokenCounter(), output.keep ? { keep: output.keep } : {});
+      const capped = capOutput(
+        output.text,
+        maxOutputTokens,
+        await loadTokenCounter(),
+        output.keep ? { keep: output.keep } : {},
+      );
       // Both can apply (a tool showed its top k, then the cap cut lines): report both.
       const omitted =
         capped.omitted && output.omitted
-          ? { what: `${output.omitted.what}; then ${capped.omitted.what}`, hint: `${output.omitted.hint} ${capped.omitted.hint}` }
+          ? {
+              what: `${output.omitted.what}; then ${capped.omitted.what}`,
+              hint: `${output.omitted.hint} ${capped.omitted.hint}`,
+            }
           : (capped.omitted ?? output.omitted);
       return {
         ...identity,
@@ -150,8 +201,11 @@ export async function createToolbox(options: ToolboxOptions = {}): Promise<Toolb
         ...(options.keepRaw ? { raw: output.raw } : {}),
       };
     } catch (error) {
-      const message = HolmesError.isInstance(error) ? `${error.message}${error.fix ? ` ${error.fix}` : ''}` : `Tool ${entry.spec.name} failed: ${(error as Error).message}`;
-      const unreachable = HolmesError.isInstance(error) && (error.code === 'UPSTREAM_UNAVAILABLE' || error.code === 'TIMEOUT');
+      const message = HolmesError.isInstance(error)
+        ? `${error.message}${error.fix ? ` ${error.fix}` : ''}`
+        : `Tool ${entry.spec.name} failed: ${(error as Error).message}`;
+      const unreachable =
+        HolmesError.isInstance(error) && (error.code === 'UPSTREAM_UNAVAILABLE' || error.code === 'TIMEOUT');
       return failure(message, unreachable);
     }
   }
@@ -159,7 +213,10 @@ export async function createToolbox(options: ToolboxOptions = {}): Promise<Toolb
   return {
     statuses,
     failures: loaded.failures,
-    tools: () => [...new Set(byName.values())].filter((entry) => entry.status.status === 'enabled').map((entry) => ({ toolset: entry.toolset.id, spec: entry.spec })),
+    tools: () =>
+      [...new Set(byName.values())]
+        .filter((entry) => entry.status.status === 'enabled')
+        .map((entry) => ({ toolset: entry.toolset.id, spec: entry.spec })),
     run,
   };
 }

@@ -13,7 +13,9 @@ export function formatValue(value: number, unit?: string): string {
     case 'percent':
       return `${formatCompactNumber(value)}%`;
     case 'seconds':
-      return Math.abs(value) < 1 && value !== 0 ? `${formatCompactNumber(value * 1000)}ms` : `${formatCompactNumber(value)}s`;
+      return Math.abs(value) < 1 && value !== 0
+        ? `${formatCompactNumber(value * 1000)}ms`
+        : `${formatCompactNumber(value)}s`;
     case 'usd':
       return `$${formatCompactNumber(value)}`;
     case 'bytes': {

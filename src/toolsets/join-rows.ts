@@ -33,7 +33,9 @@ export function joinRows(columns: JoinColumn[], join: string[], limit: number): 
       const row = rows.get(key) ?? { labels: {}, cells: columns.map(() => '—') };
       row.labels = { ...entry.labels, ...row.labels };
       // A key met twice in one query (extra labels differ) keeps the first, highest-ranked value.
-      if (row.cells[index] === '—') row.cells[index] = `${formatValue(entry.value ?? Number.NaN, column.output.unit)}${entry.decoded ? ` (${entry.decoded})` : ''}`;
+      if (row.cells[index] === '—')
+        row.cells[index] =
+          `${formatValue(entry.value ?? Number.NaN, column.output.unit)}${entry.decoded ? ` (${entry.decoded})` : ''}`;
       rows.set(key, row);
     }
   });

@@ -38,17 +38,28 @@ function templateNames(template: string): string[] {
   return names;
 }
 
-function crossCheck(spec: ToolsetSpec, builtins: ReadonlySet<string>): Array<{ path: Array<string | number>; message: string; fix: string }> {
+function crossCheck(
+  spec: ToolsetSpec,
+  builtins: ReadonlySet<string>,
+): Array<{ path: Array<string | number>; message: string; fix: string }> {
   const problems: Array<{ path: Array<string | number>; message: string; fix: string }> = [];
   const firstIndex = new Map<string, number>();
   spec.tools.forEach((tool: ToolSpec, index) => {
     const first = firstIndex.get(tool.name);
     if (first !== undefined) {
-      problems.push({ path: ['tools', index, 'name'], message: `tool name '${tool.name}' appears twice (first at tools[${first}])`, fix: 'Give each tool a unique name.' });
+      problems.push({
+        path: ['tools', index, 'name'],
+        message: `tool name '${tool.name}' appears twice (first at tools[${first}])`,
+        fix: 'Give each tool a unique name.',
+      });
     } else firstIndex.set(tool.name, index);
     const declared = new Set(Object.keys(tool.parameters));
     if (tool.builtin && !builtins.has(tool.builtin)) {
-      problems.push({ path: ['tools', index, 'builtin'], message: `unknown builtin '${tool.builtin}'`, fix: `Use one of: ${[...builtins].sort().join(', ')}.` });
+      problems.push({
+        path: ['tools', index, 'builtin'],
+        message: `unknown builtin '${tool.builtin}'`,
+        fix: `Use one of: ${[...builtins].sort().join(', ')}.`,
+      });
     }
     tool.promql?.queries.forEach((query, queryIndex) => {
       for (const name of templateNames(query.query)) {
@@ -68,13 +79,24 @@ function crossCheck(spec: ToolsetSpec, builtins: ReadonlySet<string>): Array<{ p
         });
       }
     });
-    for (const template of tool.promql ? [tool.promql.lookback, tool.promql.step ?? '', ...(tool.promql.join ?? [])] : []) {
+    for (const template of tool.promql
+      ? [tool.promql.lookback, tool.promql.step ?? '', ...(tool.promql.join ?? [])]
+      : []) {
       for (const name of templateNames(template)) {
-        if (!declared.has(name)) problems.push({ path: ['tools', index, 'promql'], message: `lookback/step/join use undeclared parameter '${name}'`, fix: `Declare '${name}'.` });
+        if (!declared.has(name))
+          problems.push({
+            path: ['tools', index, 'promql'],
+            message: `lookback/step/join use undeclared parameter '${name}'`,
+            fix: `Declare '${name}'.`,
+          });
       }
     }
     if (tool.promql?.join && tool.promql.type !== 'instant') {
-      problems.push({ path: ['tools', index, 'promql', 'join'], message: 'join applies to instant queries only', fix: 'Remove join, or make the tool type: instant.' });
+      problems.push({
+        path: ['tools', index, 'promql', 'join'],
+        message: 'join applies to instant queries only',
+        fix: 'Remove join, or make the tool type: instant.',
+      });
     }
   });
   return problems;
@@ -82,7 +104,10 @@ function crossCheck(spec: ToolsetSpec, builtins: ReadonlySet<string>): Array<{ p
 
 type Locate = (path: ReadonlyArray<PropertyKey>, key?: boolean) => { line?: number };
 
-async function loadFile(file: string, builtins: ReadonlySet<string>): Promise<{ spec?: ToolsetSpec; issues: Issue[]; locate?: Locate }> {
+async function loadFile(
+  file: string,
+  builtins: ReadonlySet<string>,
+): Promise<{ spec?: ToolsetSpec; issues: Issue[]; locate?: Locate }> {
   const { source, issues: syntax } = parseYamlSource(await readFile(file, 'utf8'), file);
   if (syntax.length > 0) return { issues: syntax };
   const parsed = toolsetFileSchema.safeParse(source.document.toJS());
@@ -107,7 +132,15 @@ async function loadFile(file: string, builtins: ReadonlySet<string>): Promise<{ 
   }
   const problems = crossCheck(parsed.data, builtins);
   if (problems.length > 0) {
-    return { issues: problems.map((problem) => ({ file, path: formatPath(problem.path), message: problem.message, fix: problem.fix, ...locate(problem.path) })) };
+    return {
+      issues: problems.map((problem) => ({
+        file,
+        path: formatPath(problem.path),
+        message: problem.message,
+        fix: problem.fix,
+        ...locate(problem.path),
+      })),
+    };
   }
   return { spec: parsed.data, issues: [], locate };
 }
@@ -122,7 +155,17 @@ export async function loadToolsets(options: LoadToolsetsOptions): Promise<LoadTo
     try {
       names = (await readdir(directory)).filter((name) => /\.ya?ml$/.test(name)).sort();
     } catch (error) {
-      result.failures.push({ file: directory, issues: [{ file: directory, path: '', message: `cannot read the toolsets directory (${(error as NodeJS.ErrnoException).code ?? error})`, fix: 'Check toolsets.directories in the config.' }] });
+      result.failures.push({
+        file: directory,
+        issues: [
+          {
+            file: directory,
+            path: '',
+            message: `cannot read the toolsets directory (${(error as NodeJS.ErrnoException).code ?? error})`,
+            fix: 'Check toolsets.directories in the config.',
+          },
+        ],
+      });
       continue;
     }
     for (const name of names) {
@@ -135,10 +178,24 @@ export async function loadToolsets(options: LoadToolsetsOptions): Promise<LoadTo
       // Tool names are global (a model calls them by name), so a clash with another file fails this one.
       const clashes: Issue[] = [];
       const idClash = seenIds.get(spec.id);
-      if (idClash) clashes.push({ file, path: 'id', message: `toolset id ${spec.id} is already defined in ${idClash}`, fix: 'Give the toolset a unique id.', ...locate?.(['id']) });
+      if (idClash)
+        clashes.push({
+          file,
+          path: 'id',
+          message: `toolset id ${spec.id} is already defined in ${idClash}`,
+          fix: 'Give the toolset a unique id.',
+          ...locate?.(['id']),
+        });
       spec.tools.forEach((tool, index) => {
         const other = seenTools.get(tool.name);
-        if (other) clashes.push({ file, path: `tools[${index}].name`, message: `tool name '${tool.name}' is already defined in ${other}`, fix: 'Give the tool a unique name.', ...locate?.(['tools', index, 'name']) });
+        if (other)
+          clashes.push({
+            file,
+            path: `tools[${index}].name`,
+            message: `tool name '${tool.name}' is already defined in ${other}`,
+            fix: 'Give the tool a unique name.',
+            ...locate?.(['tools', index, 'name']),
+          });
       });
       if (clashes.length > 0) {
         result.failures.push({ file, issues: clashes });

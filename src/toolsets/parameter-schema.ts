@@ -4,7 +4,13 @@ import type { ParameterSpec } from './toolset-schema.js';
 const DURATION = /^(\d+(ms|s|m|h|d|w|y))+$/;
 
 // Parameters arrive typed from a model and as strings from `--param k=v`: accept both.
-const numeric = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)]);
+const numeric = z.union([
+  z.number(),
+  z
+    .string()
+    .regex(/^-?\d+(\.\d+)?$/)
+    .transform(Number),
+]);
 const booleanish = z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]);
 
 function leaf(spec: ParameterSpec): ZodType {
@@ -41,7 +47,12 @@ export function toParameterSchema(parameters: Record<string, ParameterSpec>) {
   const shape: Record<string, ZodType> = {};
   for (const [name, spec] of Object.entries(parameters)) {
     const base = leaf(spec);
-    shape[name] = spec.default !== undefined ? base.optional().default(spec.default as never) : spec.required ? base : base.optional();
+    shape[name] =
+      spec.default !== undefined
+        ? base.optional().default(spec.default as never)
+        : spec.required
+          ? base
+          : base.optional();
   }
   return z.strictObject(shape);
 }
@@ -52,7 +63,10 @@ export function describeParameters(parameters: Record<string, ParameterSpec>): s
   if (entries.length === 0) return 'this tool takes no parameters';
   return entries
     .map(([name, spec]) => {
-      const range = spec.minimum !== undefined || spec.maximum !== undefined ? ` ${spec.minimum ?? '…'}-${spec.maximum ?? '…'}` : '';
+      const range =
+        spec.minimum !== undefined || spec.maximum !== undefined
+          ? ` ${spec.minimum ?? '…'}-${spec.maximum ?? '…'}`
+          : '';
       const type = spec.type === 'enum' ? `one of ${(spec.values ?? []).join('|')}` : `${spec.type}${range}`;
       return `${name} (${type}${spec.required ? ', required' : ''}${spec.default !== undefined ? `, default ${spec.default}` : ''})`;
     })

@@ -14,22 +14,38 @@ function durationParam(template: string, params: Record<string, unknown>, what: 
   try {
     return parseDuration(text);
   } catch {
-    throw new HolmesError('TOOL_PARAMS_INVALID', `${what} '${text}' is not a duration.`, { fix: 'Use a Prometheus duration such as 15m, 1h or 6h.' });
+    throw new HolmesError('TOOL_PARAMS_INVALID', `${what} '${text}' is not a duration.`, {
+      fix: 'Use a Prometheus duration such as 15m, 1h or 6h.',
+    });
   }
 }
 
 /** Runs a templated PromQL tool: every query of it, each shaped into lines and typed series. */
-export async function runPromqlTool(implementation: PromqlImplementation, params: Record<string, unknown>, context: ToolContext): Promise<ToolOutput> {
+export async function runPromqlTool(
+  implementation: PromqlImplementation,
+  params: Record<string, unknown>,
+  context: ToolContext,
+): Promise<ToolOutput> {
   const prometheus = context.prometheus;
   if (!prometheus) {
-    throw new HolmesError('UPSTREAM_UNAVAILABLE', 'No Prometheus is configured.', { fix: 'Set prometheus.url in the config or HOLMES_PROMETHEUS_URL.' });
+    throw new HolmesError('UPSTREAM_UNAVAILABLE', 'No Prometheus is configured.', {
+      fix: 'Set prometheus.url in the config or HOLMES_PROMETHEUS_URL.',
+    });
   }
   const now = context.now();
   const lookbackMs = durationParam(implementation.lookback, params, 'lookback');
-  const stepMs = implementation.step ? durationParam(implementation.step, params, 'step') : Math.max(15_000, Math.round(lookbackMs / RANGE_POINTS / 1000) * 1000);
+  const stepMs = implementation.step
+    ? durationParam(implementation.step, params, 'step')
+    : Math.max(15_000, Math.round(lookbackMs / RANGE_POINTS / 1000) * 1000);
   // A `top_k` parameter, where a tool declares one, overrides the toolset file's default.
   const topKParam = typeof params.top_k === 'number' ? params.top_k : undefined;
-  const join = implementation.type === 'instant' && implementation.join ? implementation.join.flatMap((template) => renderTemplate(template, params).split(',')).map((name) => name.trim()).filter(Boolean) : [];
+  const join =
+    implementation.type === 'instant' && implementation.join
+      ? implementation.join
+          .flatMap((template) => renderTemplate(template, params).split(','))
+          .map((name) => name.trim())
+          .filter(Boolean)
+      : [];
   const results = await Promise.all(
     implementation.queries.map(async (query) => {
       const promql = renderTemplate(query.query, params).trim();
@@ -40,7 +56,16 @@ export async function runPromqlTool(implementation: PromqlImplementation, params
       // Joined rows are limited as rows, not per query: every series is shaped.
       const topK = join.length > 0 ? Number.MAX_SAFE_INTEGER : (topKParam ?? query.output.topK);
       const decoder = query.output.decode ? context.toolset.decoders[query.output.decode] : undefined;
-      return { query, promql, result, shaped: shapePromqlResult(result, { output: { ...query.output, topK }, aliases: context.toolset.labelAliases, ...(decoder ? { decoder } : {}) }) };
+      return {
+        query,
+        promql,
+        result,
+        shaped: shapePromqlResult(result, {
+          output: { ...query.output, topK },
+          aliases: context.toolset.labelAliases,
+          ...(decoder ? { decoder } : {}),
+        }),
+      };
     }),
   );
   const data: Record<string, ShapedSeries[]> = {};
@@ -75,7 +100,8 @@ export async function runPromqlTool(implementation: PromqlImplementation, params
     if (table.omitted > 0) omissions.push(`${table.omitted} of ${table.total} ${join.join('/')} rows`);
   }
   // Queries that found nothing are said once, together: what is absent is a fact too.
-  if (empty.length > 0) sections.push(empty.length === 1 ? `${empty[0]}${scope}: no series` : `No series${scope} for: ${empty.join('; ')}`);
+  if (empty.length > 0)
+    sections.push(empty.length === 1 ? `${empty[0]}${scope}: no series` : `No series${scope} for: ${empty.join('; ')}`);
   return {
     status: empty.length === results.length ? 'no_data' : 'success',
     text: sections.join('\n'),
@@ -83,7 +109,12 @@ export async function runPromqlTool(implementation: PromqlImplementation, params
     requests: results.map(({ result }) => result.request),
     raw: results.map(({ result }) => result.raw),
     ...(omissions.length > 0
-      ? { omitted: { what: omissions.join('; '), hint: 'Narrow with a namespace/pod/node parameter, or raise top_k where the tool has one.' } }
+      ? {
+          omitted: {
+            what: omissions.join('; '),
+            hint: 'Narrow with a namespace/pod/node parameter, or raise top_k where the tool has one.',
+          },
+        }
       : {}),
   };
 }

@@ -26,7 +26,12 @@ export interface ShapeOptions {
   decoder?: DecoderSpec;
 }
 
-function sketchLine(summary: SeriesSummary, unit: string | undefined, decoder: DecoderSpec | undefined, labelDecoded: boolean): string {
+function sketchLine(
+  summary: SeriesSummary,
+  unit: string | undefined,
+  decoder: DecoderSpec | undefined,
+  labelDecoded: boolean,
+): string {
   const value = (number: number) => formatValue(number, unit);
   const decodedLast = decoder && !labelDecoded ? ` = ${decodeValue(summary.last, decoder)}` : '';
   const change = summary.biggestChange
@@ -40,7 +45,10 @@ export function shapePromqlResult(result: QueryResult, options: ShapeOptions): S
   const { output, aliases, decoder } = options;
   let series: ShapedSeries[] = [];
   if (result.resultType === 'vector') {
-    series = result.series.map((entry) => ({ labels: applyLabelAliases(entry.labels, aliases), value: entry.value[1] }));
+    series = result.series.map((entry) => ({
+      labels: applyLabelAliases(entry.labels, aliases),
+      value: entry.value[1],
+    }));
   } else if (result.resultType === 'matrix') {
     series = result.series.map((entry) => ({
       labels: applyLabelAliases(entry.labels, aliases),
@@ -56,12 +64,17 @@ export function shapePromqlResult(result: QueryResult, options: ShapeOptions): S
   }
   const score = (entry: ShapedSeries) => entry.value ?? entry.summary?.max ?? Number.NEGATIVE_INFINITY;
   const direction = output.sort === 'asc' ? 1 : -1;
-  series.sort((left, right) => direction * ((Number.isNaN(score(left)) ? -Infinity : score(left)) - (Number.isNaN(score(right)) ? -Infinity : score(right))));
+  series.sort(
+    (left, right) =>
+      direction *
+      ((Number.isNaN(score(left)) ? -Infinity : score(left)) - (Number.isNaN(score(right)) ? -Infinity : score(right))),
+  );
   const shown = series.slice(0, output.topK);
   const names = output.labels ?? varyingLabels(series.map((entry) => entry.labels));
   const lines = shown.map((entry) => {
     const label = formatLabels(entry.labels, names);
-    if (entry.summary) return `${label}${entry.decoded ? ` (${entry.decoded})` : ''}: ${sketchLine(entry.summary, output.unit, decoder, Boolean(output.decodeLabel))}`;
+    if (entry.summary)
+      return `${label}${entry.decoded ? ` (${entry.decoded})` : ''}: ${sketchLine(entry.summary, output.unit, decoder, Boolean(output.decodeLabel))}`;
     const decoded = entry.decoded ? ` (${entry.decoded})` : '';
     return `${label}: ${formatValue(entry.value ?? Number.NaN, output.unit)}${decoded}`;
   });

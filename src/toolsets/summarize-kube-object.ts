@@ -17,14 +17,21 @@ export function podState(pod: KubeObject): {
   const status = (pod.status ?? {}) as Json;
   const statuses: Json[] = status.containerStatuses ?? [];
   const containers: Json[] = spec.containers ?? [];
-  const waiting = statuses.filter((entry) => entry.state?.waiting).map((entry) => `${entry.name}: ${entry.state.waiting.reason ?? 'Waiting'}`);
+  const waiting = statuses
+    .filter((entry) => entry.state?.waiting)
+    .map((entry) => `${entry.name}: ${entry.state.waiting.reason ?? 'Waiting'}`);
   const lastTerminated = statuses
     .filter((entry) => entry.lastState?.terminated || entry.state?.terminated)
     .map((entry) => {
       const terminated = entry.state?.terminated ?? entry.lastState.terminated;
       return `${entry.name}: ${terminated.reason ?? 'Terminated'} exit ${terminated.exitCode ?? '?'}`;
     });
-  const gpus = containers.reduce((sum, container) => sum + Number(container.resources?.limits?.['nvidia.com/gpu'] ?? container.resources?.requests?.['nvidia.com/gpu'] ?? 0), 0);
+  const gpus = containers.reduce(
+    (sum, container) =>
+      sum +
+      Number(container.resources?.limits?.['nvidia.com/gpu'] ?? container.resources?.requests?.['nvidia.com/gpu'] ?? 0),
+    0,
+  );
   return {
     phase: status.reason ?? status.phase ?? 'Unknown',
     ready: `${statuses.filter((entry) => entry.ready).length}/${containers.length || statuses.length}`,
@@ -84,7 +91,9 @@ const SUMMARIES: Record<string, (object: KubeObject, now: Date) => string> = {
   },
   Service(service) {
     const spec = (service.spec ?? {}) as Json;
-    const selector = Object.entries(spec.selector ?? {}).map(([key, value]) => `${key}=${value}`).join(',');
+    const selector = Object.entries(spec.selector ?? {})
+      .map(([key, value]) => `${key}=${value}`)
+      .join(',');
     const ports = ((spec.ports ?? []) as Json[]).map((port) => `${port.port}/${port.protocol ?? 'TCP'}`).join(',');
     return `${spec.type ?? 'ClusterIP'} selector ${selector || '(none)'} ports ${ports}`;
   },
@@ -119,7 +128,9 @@ const SUMMARIES: Record<string, (object: KubeObject, now: Date) => string> = {
   ResourceQuota(quota) {
     const status = (quota.status ?? {}) as Json;
     const used = status.used ?? {};
-    return Object.entries(status.hard ?? {}).map(([name, hard]) => `${name} ${used[name] ?? 0}/${hard}`).join(', ');
+    return Object.entries(status.hard ?? {})
+      .map(([name, hard]) => `${name} ${used[name] ?? 0}/${hard}`)
+      .join(', ');
   },
   Namespace(namespace) {
     return `${(namespace.status as Json | undefined)?.phase ?? 'Active'}`;
@@ -128,7 +139,9 @@ const SUMMARIES: Record<string, (object: KubeObject, now: Date) => string> = {
 
 /** One line per object: what `kubectl get -o wide` would show that matters for an incident. */
 export function summarizeKubeObject(object: KubeObject, now: Date): string {
-  const name = object.metadata.namespace ? `${object.metadata.namespace}/${object.metadata.name}` : object.metadata.name;
+  const name = object.metadata.namespace
+    ? `${object.metadata.namespace}/${object.metadata.name}`
+    : object.metadata.name;
   const summary = SUMMARIES[object.kind]?.(object, now) ?? '';
   if (object.kind === 'Event') return summary;
   return `${object.kind} ${name} (age ${formatAge(object.metadata.creationTimestamp, now)})${summary ? `: ${summary}` : ''}`;

@@ -2,7 +2,18 @@ import { z } from 'zod';
 
 /** A parameter a tool accepts; becomes a zod schema at load time. */
 export const parameterSchema = z.strictObject({
-  type: z.enum(['string', 'integer', 'number', 'boolean', 'duration', 'enum', 'label_value', 'regex', 'promql', 'selector']),
+  type: z.enum([
+    'string',
+    'integer',
+    'number',
+    'boolean',
+    'duration',
+    'enum',
+    'label_value',
+    'regex',
+    'promql',
+    'selector',
+  ]),
   description: z.string().min(1),
   required: z.boolean().default(false),
   default: z.union([z.string(), z.number(), z.boolean()]).optional(),

@@ -16,9 +16,21 @@ export interface Harness {
 }
 
 /** An agent over the fake investigator, an in-memory store and one scripted model (priced $1/$2 per 1M). */
-export async function createHarness(turns: ScriptedTurn[], configInput: Record<string, unknown> = {}, options: { path?: string } = {}): Promise<Harness> {
+export async function createHarness(
+  turns: ScriptedTurn[],
+  configInput: Record<string, unknown> = {},
+  options: { path?: string } = {},
+): Promise<Harness> {
   const config = configSchema.parse({
-    models: [{ provider: 'openai', model: 'scripted-model', contextWindow: 100_000, maxOutputTokens: 1_000, price: { input: 1, output: 2 } }],
+    models: [
+      {
+        provider: 'openai',
+        model: 'scripted-model',
+        contextWindow: 100_000,
+        maxOutputTokens: 1_000,
+        price: { input: 1, output: 2 },
+      },
+    ],
     ...configInput,
   });
   const db = openDatabase({ path: options.path ?? ':memory:' });
@@ -31,7 +43,12 @@ export async function createHarness(turns: ScriptedTurn[], configInput: Record<s
     db,
     config,
     investigator,
-    ledgerTotals: () => db.prepare(`SELECT coalesce(sum(input_tokens), 0) AS input, coalesce(sum(output_tokens), 0) AS output, coalesce(sum(usd), 0) AS usd, count(*) AS calls FROM usage_events WHERE kind = 'model'`).get() as { input: number; output: number; usd: number; calls: number },
+    ledgerTotals: () =>
+      db
+        .prepare(
+          `SELECT coalesce(sum(input_tokens), 0) AS input, coalesce(sum(output_tokens), 0) AS output, coalesce(sum(usd), 0) AS usd, count(*) AS calls FROM usage_events WHERE kind = 'model'`,
+        )
+        .get() as { input: number; output: number; usd: number; calls: number },
     close: () => {
       agent.close();
       db.close();

@@ -9,7 +9,11 @@ afterEach(() => harness?.close());
 
 /** Each turn asks for another tool and reports 3000 input + 500 output tokens: $0.004 at $1/$2 per 1M. */
 function spendingTurns(count: number): ScriptedTurn[] {
-  return Array.from({ length: count }, (_, index) => ({ content: `Looking at namespace ${index}.`, toolCalls: [{ name: 'gpu_sharing', args: { namespace: `ns-${index}` } }], usage: { input: 3_000, output: 500 } }));
+  return Array.from({ length: count }, (_, index) => ({
+    content: `Looking at namespace ${index}.`,
+    toolCalls: [{ name: 'gpu_sharing', args: { namespace: `ns-${index}` } }],
+    usage: { input: 3_000, output: 500 },
+  }));
 }
 
 describe('budget enforcement', () => {
@@ -49,7 +53,14 @@ describe('budget enforcement', () => {
   });
 
   it("refuses the call that would cross the team's daily budget, counting what other investigations spent", async () => {
-    harness = await createHarness([...spendingTurns(2), { toolCalls: [finalAnswer(['E1'])], usage: { input: 1_000, output: 100 } }, ...spendingTurns(6)], { budget: { teams: { chat: { dailyUsd: 0.02 } } } });
+    harness = await createHarness(
+      [
+        ...spendingTurns(2),
+        { toolCalls: [finalAnswer(['E1'])], usage: { input: 1_000, output: 100 } },
+        ...spendingTurns(6),
+      ],
+      { budget: { teams: { chat: { dailyUsd: 0.02 } } } },
+    );
     const first = await harness.agent.investigate(ALERT);
     expect(first.status).toBe('completed');
     const second = await harness.agent.investigate(ALERT);
@@ -61,19 +72,33 @@ describe('budget enforcement', () => {
   });
 
   it('admits a team that is over budget in deterministic mode only, and says so', async () => {
-    harness = await createHarness([...spendingTurns(3), { toolCalls: [finalAnswer(['E1'])], usage: { input: 100, output: 100 } }], { budget: { teams: { chat: { dailyUsd: 0.012 } } } });
+    harness = await createHarness(
+      [...spendingTurns(3), { toolCalls: [finalAnswer(['E1'])], usage: { input: 100, output: 100 } }],
+      { budget: { teams: { chat: { dailyUsd: 0.012 } } } },
+    );
     await harness.agent.investigate(ALERT);
     const calls = harness.model.calls.length;
     const result = await harness.agent.investigate(ALERT);
     expect(harness.model.calls).toHaveLength(calls);
-    expect(result).toMatchObject({ mode: 'deterministic', status: 'completed', rootCause: { id: 'gpu-noisy-neighbor' } });
-    expect(result.admission.reason).toMatch(/^team chat is over budget \(spent \$0\.0120 of its daily \$0\.0120\): deterministic investigation only/);
+    expect(result).toMatchObject({
+      mode: 'deterministic',
+      status: 'completed',
+      rootCause: { id: 'gpu-noisy-neighbor' },
+    });
+    expect(result.admission.reason).toMatch(
+      /^team chat is over budget \(spent \$0\.0120 of its daily \$0\.0120\): deterministic investigation only/,
+    );
     expect(result.stopReason).toBe(result.admission.reason);
   });
 
   it('charges the team mapped from the user when the alert has no team label', async () => {
-    harness = await createHarness([{ toolCalls: [finalAnswer(['E1'])], usage: { input: 500, output: 100 } }], { budget: { users: { 'cli:alice': 'search' } } });
-    const result = await harness.agent.investigate({ ...ALERT, labels: { alertname: 'InferenceP99High', namespace: 'llm' } }, { requester: 'cli:alice' });
+    harness = await createHarness([{ toolCalls: [finalAnswer(['E1'])], usage: { input: 500, output: 100 } }], {
+      budget: { users: { 'cli:alice': 'search' } },
+    });
+    const result = await harness.agent.investigate(
+      { ...ALERT, labels: { alertname: 'InferenceP99High', namespace: 'llm' } },
+      { requester: 'cli:alice' },
+    );
     expect(result.admission).toMatchObject({ team: 'search', teamSource: 'user cli:alice' });
     expect(harness.agent.ledger.spendBy('team', { sinceDay: '2000-01-01' }).map((row) => row.key)).toEqual(['search']);
   });
@@ -82,12 +107,30 @@ describe('budget enforcement', () => {
     const padding = 'x '.repeat(900);
     harness = await createHarness(
       [
-        { content: padding, toolCalls: [{ id: 'c1', name: 'gpu_sharing', args: { namespace: 'a' } }], usage: { input: 1_000, output: 900 } },
-        { content: padding, toolCalls: [{ id: 'c2', name: 'gpu_sharing', args: { namespace: 'b' } }], usage: { input: 2_000, output: 900 } },
+        {
+          content: padding,
+          toolCalls: [{ id: 'c1', name: 'gpu_sharing', args: { namespace: 'a' } }],
+          usage: { input: 1_000, output: 900 },
+        },
+        {
+          content: padding,
+          toolCalls: [{ id: 'c2', name: 'gpu_sharing', args: { namespace: 'b' } }],
+          usage: { input: 2_000, output: 900 },
+        },
         { content: 'c1: GPU 3 shared by embed-batch and chat-api.', usage: { input: 1_900, output: 30 } },
         { toolCalls: [finalAnswer(['c1'])], usage: { input: 1_200, output: 200 } },
       ],
-      { models: [{ provider: 'openai', model: 'small', contextWindow: 4_500, maxOutputTokens: 500, price: { input: 1, output: 2 } }] },
+      {
+        models: [
+          {
+            provider: 'openai',
+            model: 'small',
+            contextWindow: 4_500,
+            maxOutputTokens: 500,
+            price: { input: 1, output: 2 },
+          },
+        ],
+      },
     );
     const result = await harness.agent.investigate(ALERT);
     expect(result.status).toBe('completed');
@@ -95,10 +138,19 @@ describe('budget enforcement', () => {
     expect(summaryRequest.tools).toEqual([]);
     const afterSummary = harness.model.calls[3]!.messages;
     expect(afterSummary.filter((message) => AIMessage.isInstance(message))).toHaveLength(1);
-    expect(String(afterSummary[1]!.content)).toContain('Summary of earlier turns (their ids can still be cited):\nc1: GPU 3 shared');
+    expect(String(afterSummary[1]!.content)).toContain(
+      'Summary of earlier turns (their ids can still be cited):\nc1: GPU 3 shared',
+    );
     expect(HumanMessage.isInstance(afterSummary[1]!)).toBe(true);
-    const purposes = harness.db.prepare(`SELECT purpose, input_tokens AS input FROM usage_events WHERE kind = 'model' ORDER BY id`).all();
-    expect(purposes).toEqual([{ purpose: 'turn', input: 1_000 }, { purpose: 'turn', input: 2_000 }, { purpose: 'summary', input: 1_900 }, { purpose: 'turn', input: 1_200 }]);
+    const purposes = harness.db
+      .prepare(`SELECT purpose, input_tokens AS input FROM usage_events WHERE kind = 'model' ORDER BY id`)
+      .all();
+    expect(purposes).toEqual([
+      { purpose: 'turn', input: 1_000 },
+      { purpose: 'turn', input: 2_000 },
+      { purpose: 'summary', input: 1_900 },
+      { purpose: 'turn', input: 1_200 },
+    ]);
     expect(harness.ledgerTotals().input).toBe(harness.model.reported.input);
   });
 });

@@ -14,12 +14,33 @@ import { replay, type SeenRequest } from './provider-fixtures.js';
 const OPENAI = 'http://127.0.0.1:9';
 const ANTHROPIC = 'http://127.0.0.1:7';
 const ENV = { KEY_A1: 'sk-a1', KEY_A2: 'sk-a2', KEY_B1: 'sk-ant-b1' };
-const TOOLS = [{ type: 'function', function: { name: 'gpu_sharing', description: 'Who shares a GPU', parameters: { type: 'object', properties: { node: { type: 'string' } }, required: ['node'] } } }];
+const TOOLS = [
+  {
+    type: 'function',
+    function: {
+      name: 'gpu_sharing',
+      description: 'Who shares a GPU',
+      parameters: { type: 'object', properties: { node: { type: 'string' } }, required: ['node'] },
+    },
+  },
+];
 const MESSAGES = [new HumanMessage('Why is chat-api slow?')];
 
 type ModelInput = Record<string, unknown>;
-const openaiModel = (keys: string[], extra: ModelInput = {}): ModelInput => ({ provider: 'openai', model: 'gpt-4o-mini', baseUrl: `${OPENAI}/v1`, apiKeys: keys.map((env) => ({ env })), ...extra });
-const anthropicModel = (extra: ModelInput = {}): ModelInput => ({ provider: 'anthropic', model: 'claude-sonnet-4-5', baseUrl: ANTHROPIC, apiKeys: [{ env: 'KEY_B1' }], ...extra });
+const openaiModel = (keys: string[], extra: ModelInput = {}): ModelInput => ({
+  provider: 'openai',
+  model: 'gpt-4o-mini',
+  baseUrl: `${OPENAI}/v1`,
+  apiKeys: keys.map((env) => ({ env })),
+  ...extra,
+});
+const anthropicModel = (extra: ModelInput = {}): ModelInput => ({
+  provider: 'anthropic',
+  model: 'claude-sonnet-4-5',
+  baseUrl: ANTHROPIC,
+  apiKeys: [{ env: 'KEY_B1' }],
+  ...extra,
+});
 
 let db: Db;
 
@@ -27,17 +48,32 @@ function setup(models: ModelInput[], waits: number[] = []) {
   const config = configSchema.parse({ models });
   const registry = createModelRegistry(config, ENV);
   const ledger = createSpendLedger(db);
-  const guard = createBudgetGuard({ caps: config.budget.perInvestigation, limits: {}, ledger, attribution: { recordId: 'r1', team: 'chat', namespace: 'llm', alertname: 'InferenceP99High' } });
-  const caller = createFailoverCaller({ entries: registry.entries, rounds: 2, backoffMs: 100, sleep: async (ms) => void waits.push(ms) });
+  const guard = createBudgetGuard({
+    caps: config.budget.perInvestigation,
+    limits: {},
+    ledger,
+    attribution: { recordId: 'r1', team: 'chat', namespace: 'llm', alertname: 'InferenceP99High' },
+  });
+  const caller = createFailoverCaller({
+    entries: registry.entries,
+    rounds: 2,
+    backoffMs: 100,
+    sleep: async (ms) => void waits.push(ms),
+  });
   const hooks = {
-    reserve: (entry: (typeof registry.entries)[number]) => guard.reserve({ entry, inputTokens: 100, purpose: 'turn', newStep: true }),
+    reserve: (entry: (typeof registry.entries)[number]) =>
+      guard.reserve({ entry, inputTokens: 100, purpose: 'turn', newStep: true }),
     settle: guard.settle,
   };
   return { registry, ledger, guard, call: () => caller.call({ messages: MESSAGES, tools: TOOLS }, hooks) };
 }
 
 function events() {
-  return db.prepare(`SELECT model, outcome, input_tokens AS input, cached_tokens AS cached, output_tokens AS output, usd FROM usage_events ORDER BY id`).all() as Array<{ model: string; outcome: string; input: number; cached: number; output: number; usd: number }>;
+  return db
+    .prepare(
+      `SELECT model, outcome, input_tokens AS input, cached_tokens AS cached, output_tokens AS output, usd FROM usage_events ORDER BY id`,
+    )
+    .all() as Array<{ model: string; outcome: string; input: number; cached: number; output: number; usd: number }>;
 }
 
 describe('createFailoverCaller', () => {
@@ -66,7 +102,16 @@ describe('createFailoverCaller', () => {
     expect(seen[0]!.body.tools).toEqual(TOOLS);
     expect(seen[0]!.body.max_tokens).toBe(4096);
     const price = registry.entries[0]!.price;
-    expect(events()).toEqual([{ model: 'openai/gpt-4o-mini', outcome: 'ok', input: 1873, cached: 1024, output: 52, usd: priceUsage(price, { inputTokens: 1873, cachedTokens: 1024, outputTokens: 52 }) }]);
+    expect(events()).toEqual([
+      {
+        model: 'openai/gpt-4o-mini',
+        outcome: 'ok',
+        input: 1873,
+        cached: 1024,
+        output: 52,
+        usd: priceUsage(price, { inputTokens: 1873, cachedTokens: 1024, outputTokens: 52 }),
+      },
+    ]);
   });
 
   it('parses an Anthropic reply with a tool_use block and counts cache reads as input', async () => {
@@ -76,10 +121,17 @@ describe('createFailoverCaller', () => {
     const result = await call();
     expect(result.status).toBe('ok');
     if (result.status !== 'ok') return;
-    expect(result.message.tool_calls?.map((toolCall) => [toolCall.name, toolCall.args])).toEqual([['gpu_sharing', { node: 'gpu-a100-07' }]]);
+    expect(result.message.tool_calls?.map((toolCall) => [toolCall.name, toolCall.args])).toEqual([
+      ['gpu_sharing', { node: 'gpu-a100-07' }],
+    ]);
     expect(seen[0]!.headers['x-api-key']).toBe('sk-ant-b1');
-    expect((seen[0]!.body.tools as Array<{ name: string; input_schema: unknown }>)[0]).toMatchObject({ name: 'gpu_sharing', input_schema: TOOLS[0]!.function.parameters });
-    expect(events()).toMatchObject([{ model: 'anthropic/claude-sonnet-4-5', outcome: 'ok', input: 2095 + 1500, cached: 1500, output: 71 }]);
+    expect((seen[0]!.body.tools as Array<{ name: string; input_schema: unknown }>)[0]).toMatchObject({
+      name: 'gpu_sharing',
+      input_schema: TOOLS[0]!.function.parameters,
+    });
+    expect(events()).toMatchObject([
+      { model: 'anthropic/claude-sonnet-4-5', outcome: 'ok', input: 2095 + 1500, cached: 1500, output: 71 },
+    ]);
   });
 
   it('fails over to the next model when the first answers 429 and it has no other key', async () => {
@@ -93,7 +145,10 @@ describe('createFailoverCaller', () => {
       ['anthropic/claude-sonnet-4-5', 'ok', undefined],
     ]);
     // The failed attempt is in the ledger too, with the zero usage nobody charged for.
-    expect(events().map((event) => [event.outcome, event.input, event.output])).toEqual([['rate-limit', 0, 0], ['ok', 3595, 71]]);
+    expect(events().map((event) => [event.outcome, event.input, event.output])).toEqual([
+      ['rate-limit', 0, 0],
+      ['ok', 3595, 71],
+    ]);
   });
 
   it('rotates to the next key of the same model on 429 before leaving the model', async () => {
@@ -113,16 +168,33 @@ describe('createFailoverCaller', () => {
     replay(OPENAI, '/v1/chat/completions', 'openai-chat-text', seen);
     const { call } = setup([openaiModel(['KEY_A1', 'KEY_A2'])]);
     const first = await call();
-    expect(first.attempts.map((attempt) => [attempt.keyIndex, attempt.outcome])).toEqual([[0, 'auth'], [1, 'ok']]);
+    expect(first.attempts.map((attempt) => [attempt.keyIndex, attempt.outcome])).toEqual([
+      [0, 'auth'],
+      [1, 'ok'],
+    ]);
     const second = await call();
     expect(second.status).toBe('ok');
-    expect(seen.map((request) => request.headers.authorization)).toEqual(['Bearer sk-a1', 'Bearer sk-a2', 'Bearer sk-a2']);
+    expect(seen.map((request) => request.headers.authorization)).toEqual([
+      'Bearer sk-a1',
+      'Bearer sk-a2',
+      'Bearer sk-a2',
+    ]);
   });
 
   it.each([
     ['a 5xx (Anthropic 529 overloaded)', 'anthropic', 'anthropic-529-overloaded', 'server'],
-    ['a context-length error (Anthropic prompt is too long)', 'anthropic', 'anthropic-400-prompt-too-long', 'context-length'],
-    ['a context-length error (OpenAI context_length_exceeded)', 'openai', 'openai-400-context-length', 'context-length'],
+    [
+      'a context-length error (Anthropic prompt is too long)',
+      'anthropic',
+      'anthropic-400-prompt-too-long',
+      'context-length',
+    ],
+    [
+      'a context-length error (OpenAI context_length_exceeded)',
+      'openai',
+      'openai-400-context-length',
+      'context-length',
+    ],
     ['a 503 (OpenAI overloaded)', 'openai', 'openai-503-unavailable', 'server'],
   ])('fails over to the next model on %s', async (_name, failing, fixture, kind) => {
     if (failing === 'anthropic') {
@@ -132,7 +204,10 @@ describe('createFailoverCaller', () => {
       replay(OPENAI, '/v1/chat/completions', fixture);
       replay(ANTHROPIC, '/v1/messages', 'anthropic-messages-tool-use');
     }
-    const models = failing === 'anthropic' ? [anthropicModel(), openaiModel(['KEY_A1'])] : [openaiModel(['KEY_A1']), anthropicModel()];
+    const models =
+      failing === 'anthropic'
+        ? [anthropicModel(), openaiModel(['KEY_A1'])]
+        : [openaiModel(['KEY_A1']), anthropicModel()];
     const result = await setup(models).call();
     expect(result.status).toBe('ok');
     expect(result.attempts.map((attempt) => attempt.outcome)).toEqual([kind, 'ok']);

@@ -3,7 +3,14 @@ import { answerFromText, finalAnswerDefinition, readableQuery, validateAnswer } 
 
 const context = {
   sources: new Map([
-    ['E1', { tool: 'gpu_sharing', params: {}, requests: ['/api/v1/query?query=max+by+%28gpu%29+%28DCGM_FI_PROF_GR_ENGINE_ACTIVE%29&time=1'] }],
+    [
+      'E1',
+      {
+        tool: 'gpu_sharing',
+        params: {},
+        requests: ['/api/v1/query?query=max+by+%28gpu%29+%28DCGM_FI_PROF_GR_ENGINE_ACTIVE%29&time=1'],
+      },
+    ],
     ['call_1', { tool: 'kubernetes_events', params: {}, requests: ['/api/v1/namespaces/llm/events'] }],
   ]),
   runbooks: new Set(['gpu-noisy-neighbor', 'oom-killed']),
@@ -22,15 +29,38 @@ describe('validateAnswer', () => {
     const checked = validateAnswer(answer, context);
     expect(checked).toEqual({
       ok: true,
-      answer: { ...answer, openQuestions: [], evidence: [{ finding: 'GPU 3 is time-sliced', sources: ['E1', 'call_1'], tools: ['gpu_sharing', 'kubernetes_events'], queries: ['max by (gpu) (DCGM_FI_PROF_GR_ENGINE_ACTIVE)', '/api/v1/namespaces/llm/events'] }] },
+      answer: {
+        ...answer,
+        openQuestions: [],
+        evidence: [
+          {
+            finding: 'GPU 3 is time-sliced',
+            sources: ['E1', 'call_1'],
+            tools: ['gpu_sharing', 'kubernetes_events'],
+            queries: ['max by (gpu) (DCGM_FI_PROF_GR_ENGINE_ACTIVE)', '/api/v1/namespaces/llm/events'],
+          },
+        ],
+      },
     });
   });
 
   it.each([
     ['a cause outside the vocabulary', { cause: 'gpu-noisy-neighbour' }, /^cause: Invalid option/],
-    ['an unknown source id', { evidence: [{ finding: 'made up', sources: ['call_9'] }] }, /evidence\.0\.sources: unknown id\(s\) call_9/],
-    ['an unknown runbook', { remediation: [{ step: 'Do it', runbook: 'gpu-magic' }] }, /remediation\.0\.runbook: no runbook 'gpu-magic'/],
-    ['a known cause whose runbook is not cited', { remediation: [{ step: 'Do it', runbook: null }] }, /remediation: cite the runbook gpu-noisy-neighbor/],
+    [
+      'an unknown source id',
+      { evidence: [{ finding: 'made up', sources: ['call_9'] }] },
+      /evidence\.0\.sources: unknown id\(s\) call_9/,
+    ],
+    [
+      'an unknown runbook',
+      { remediation: [{ step: 'Do it', runbook: 'gpu-magic' }] },
+      /remediation\.0\.runbook: no runbook 'gpu-magic'/,
+    ],
+    [
+      'a known cause whose runbook is not cited',
+      { remediation: [{ step: 'Do it', runbook: null }] },
+      /remediation: cite the runbook gpu-noisy-neighbor/,
+    ],
     ['no evidence', { evidence: [] }, /^evidence: /],
   ])('refuses %s with a sentence the model can act on', (_name, change, issue) => {
     const checked = validateAnswer({ ...answer, ...change }, context);
@@ -52,11 +82,20 @@ describe('final answer helpers', () => {
   it('offers a JSON Schema without the $schema key, requiring what the answer needs', () => {
     const definition = finalAnswerDefinition();
     expect(definition.function.parameters).not.toHaveProperty('$schema');
-    expect(definition.function.parameters.required).toEqual(['cause', 'title', 'summary', 'evidence', 'remediation', 'confidence']);
+    expect(definition.function.parameters.required).toEqual([
+      'cause',
+      'title',
+      'summary',
+      'evidence',
+      'remediation',
+      'confidence',
+    ]);
   });
 
   it('shows the PromQL of a Prometheus request and other requests as they are', () => {
     expect(readableQuery('/api/v1/series?match%5B%5D=up&start=1')).toBe('up');
-    expect(readableQuery('/apis/apps/v1/namespaces/llm/deployments/chat-api')).toBe('/apis/apps/v1/namespaces/llm/deployments/chat-api');
+    expect(readableQuery('/apis/apps/v1/namespaces/llm/deployments/chat-api')).toBe(
+      '/apis/apps/v1/namespaces/llm/deployments/chat-api',
+    );
   });
 });

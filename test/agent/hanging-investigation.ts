@@ -17,8 +17,13 @@ class HangingModel extends ScriptedChatModel {
 }
 
 const path = process.argv[2]!;
-const config = configSchema.parse({ storage: { path }, models: [{ provider: 'openai', model: 'scripted', contextWindow: 100_000, price: { input: 1, output: 2 } }] });
-const model = new HangingModel([{ toolCalls: [{ name: 'gpu_sharing', args: { namespace: 'llm' } }], usage: { input: 900, output: 25 } }]);
+const config = configSchema.parse({
+  storage: { path },
+  models: [{ provider: 'openai', model: 'scripted', contextWindow: 100_000, price: { input: 1, output: 2 } }],
+});
+const model = new HangingModel([
+  { toolCalls: [{ name: 'gpu_sharing', args: { namespace: 'llm' } }], usage: { input: 900, output: 25 } },
+]);
 const agent = await createAgent(config, { createModel: () => model, investigator: await createFakeInvestigator() });
 // The hanging call holds no timer; this one keeps the process alive until it is killed.
 setInterval(() => undefined, 60_000);

@@ -27,7 +27,9 @@ describe('an investigation whose process is killed', () => {
     child = worker;
     let stderr = '';
     worker.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => worker.once('exit', (_code, signal) => resolve(signal)));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      worker.once('exit', (_code, signal) => resolve(signal)),
+    );
     await new Promise<void>((resolve, reject) => {
       worker.stdout.setEncoding('utf8').on('data', (chunk: string) => chunk.includes('ready') && resolve());
       worker.once('exit', (code) => reject(new Error(`exited (${code}) before it was ready: ${stderr}`)));
@@ -41,8 +43,18 @@ describe('an investigation whose process is killed', () => {
       const [row] = records.list();
       expect(row).toMatchObject({ state: 'failed', error: expect.stringContaining(`process ${worker.pid}`) });
       const record = records.get(row!.id);
-      expect(record.steps.map((step) => step.kind)).toEqual(['admission', 'deterministic', 'prompt', 'model-call', 'tool-call']);
-      expect(record.steps[4]!.data).toMatchObject({ name: 'gpu_sharing', status: 'success', output: expect.stringContaining('embed-batch') });
+      expect(record.steps.map((step) => step.kind)).toEqual([
+        'admission',
+        'deterministic',
+        'prompt',
+        'model-call',
+        'tool-call',
+      ]);
+      expect(record.steps[4]!.data).toMatchObject({
+        name: 'gpu_sharing',
+        status: 'success',
+        output: expect.stringContaining('embed-batch'),
+      });
     } finally {
       db.close();
     }

@@ -13,7 +13,10 @@ export interface LoopbackModelServer {
  * An OpenAI-compatible server on loopback that plays recorded replies in turn; `repeatLast` keeps
  * answering with the last one once the script is used up (otherwise it answers 500).
  */
-export async function startLoopbackModelServer(fixtures: string[], options: { repeatLast?: boolean } = {}): Promise<LoopbackModelServer> {
+export async function startLoopbackModelServer(
+  fixtures: string[],
+  options: { repeatLast?: boolean } = {},
+): Promise<LoopbackModelServer> {
   const replies = fixtures.map(providerFixture);
   const last = replies.at(-1);
   const bodies: LoopbackModelServer['bodies'] = [];

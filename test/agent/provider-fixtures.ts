@@ -9,7 +9,9 @@ export interface ProviderFixture {
 }
 
 export function providerFixture(name: string): ProviderFixture {
-  return JSON.parse(readFileSync(new URL(`../fixtures/providers/${name}.json`, import.meta.url), 'utf8')) as ProviderFixture;
+  return JSON.parse(
+    readFileSync(new URL(`../fixtures/providers/${name}.json`, import.meta.url), 'utf8'),
+  ) as ProviderFixture;
 }
 
 export interface SeenRequest {
@@ -21,7 +23,13 @@ export interface SeenRequest {
  * Replays a recorded payload for one POST to `origin + path`, recording what was sent.
  * `seen` receives each request's headers and JSON body.
  */
-export function replay(origin: string, path: string, name: string, seen: SeenRequest[] = [], options: { delayMs?: number } = {}): nock.Scope {
+export function replay(
+  origin: string,
+  path: string,
+  name: string,
+  seen: SeenRequest[] = [],
+  options: { delayMs?: number } = {},
+): nock.Scope {
   const fixture = providerFixture(name);
   const interceptor = nock(origin).post(path);
   const withDelay = options.delayMs ? interceptor.delay(options.delayMs) : interceptor;

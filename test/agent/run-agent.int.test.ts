@@ -18,7 +18,9 @@ let config: HolmesConfig;
 let db: Db;
 
 function toolOutput(request: ScriptedRequest, id: string): string {
-  const message = request.messages.find((candidate: BaseMessage) => ToolMessage.isInstance(candidate) && candidate.tool_call_id === id);
+  const message = request.messages.find(
+    (candidate: BaseMessage) => ToolMessage.isInstance(candidate) && candidate.tool_call_id === id,
+  );
   if (!message) throw new Error(`no result for ${id}`);
   return String(message.content);
 }
@@ -50,7 +52,13 @@ describe('the agent graph against the lab (scripted model)', () => {
 
   it('investigates an alert: deterministic evidence first, tool calls on live data, a structured answer with its queries', async () => {
     const model = new ScriptedChatModel([
-      { toolCalls: [{ id: 'call_share', name: 'gpu_sharing', args: { namespace: 'llm' } }, { id: 'call_rb', name: 'fetch_runbook', args: { id: 'gpu-noisy-neighbor' } }], usage: { input: 4_100, output: 60, cached: 2_048 } },
+      {
+        toolCalls: [
+          { id: 'call_share', name: 'gpu_sharing', args: { namespace: 'llm' } },
+          { id: 'call_rb', name: 'fetch_runbook', args: { id: 'gpu-noisy-neighbor' } },
+        ],
+        usage: { input: 4_100, output: 60, cached: 2_048 },
+      },
       (request) => {
         const found = sharing(toolOutput(request, 'call_share'));
         return {
@@ -73,7 +81,10 @@ describe('the agent graph against the lab (scripted model)', () => {
                 title: 'A batch job time-slices the GPU of one chat-api replica',
                 summary: `${found.namespace}/${found.neighbour} shares GPU 3 on ${found.node} with ${found.victim}, which alone got slower.`,
                 evidence: [
-                  { finding: `GPU 3 on ${found.node} is time-sliced between ${found.neighbour} and ${found.victim}`, sources: ['call_share', 'E1'] },
+                  {
+                    finding: `GPU 3 on ${found.node} is time-sliced between ${found.neighbour} and ${found.victim}`,
+                    sources: ['call_share', 'E1'],
+                  },
                   { finding: 'The runbook checks support the cause', sources: ['call_checks'] },
                 ],
                 remediation: [{ step: `Move ${found.neighbour} off ${found.node}`, runbook: 'gpu-noisy-neighbor' }],
@@ -97,17 +108,41 @@ describe('the agent graph against the lab (scripted model)', () => {
     expect(toolOutput(third, 'call_checks')).toMatch(/^gpu-noisy-neighbor: score [\d.]+, confidence [\d.]+\n\+ /);
     for (const mention of scenario.expected.mentions) expect(answerText(result)).toContain(mention);
     expect(result.answer!.evidence[0]!.queries.some((query) => /DCGM/.test(query))).toBe(true);
-    expect(result.usage).toMatchObject({ modelCalls: 3, inputTokens: 4_100 + 6_300 + 9_800, outputTokens: 60 + 95 + 240 });
+    expect(result.usage).toMatchObject({
+      modelCalls: 3,
+      inputTokens: 4_100 + 6_300 + 9_800,
+      outputTokens: 60 + 95 + 240,
+    });
     const record = agent.records.get(result.id);
     expect(record.state).toBe('completed');
-    expect(record.steps.map((step) => step.kind)).toEqual(expect.arrayContaining(['admission', 'deterministic', 'prompt', 'model-call', 'tool-call', 'tool-refused', 'answer', 'finish']));
-    expect(agent.ledger.ofRecord(result.id)).toMatchObject({ inputTokens: model.reported.input, outputTokens: model.reported.output });
+    expect(record.steps.map((step) => step.kind)).toEqual(
+      expect.arrayContaining([
+        'admission',
+        'deterministic',
+        'prompt',
+        'model-call',
+        'tool-call',
+        'tool-refused',
+        'answer',
+        'finish',
+      ]),
+    );
+    expect(agent.ledger.ofRecord(result.id)).toMatchObject({
+      inputTokens: model.reported.input,
+      outputTokens: model.reported.output,
+    });
     agent.close();
   });
 
   it('answers a question: the toolsets it calls for first, then tool calls, then a structured answer', async () => {
     const model = new ScriptedChatModel([
-      (request) => ({ toolCalls: [{ id: 'q_share', name: 'gpu_sharing', args: { namespace: 'llm' } }], content: String(request.messages[1]!.content).includes('[E1] vllm_overview') ? 'The first look shows one pod degrading.' : 'No first look.', usage: { input: 3_000, output: 40 } }),
+      (request) => ({
+        toolCalls: [{ id: 'q_share', name: 'gpu_sharing', args: { namespace: 'llm' } }],
+        content: String(request.messages[1]!.content).includes('[E1] vllm_overview')
+          ? 'The first look shows one pod degrading.'
+          : 'No first look.',
+        usage: { input: 3_000, output: 40 },
+      }),
       (request) => {
         const found = sharing(toolOutput(request, 'q_share'));
         return {
@@ -118,7 +153,10 @@ describe('the agent graph against the lab (scripted model)', () => {
                 cause: 'gpu-noisy-neighbor',
                 title: 'GPU shared with a batch job',
                 summary: `${found.victim} shares its GPU on ${found.node} with ${found.neighbour}.`,
-                evidence: [{ finding: 'KV-cache and running requests rose on one pod only', sources: ['E1'] }, { finding: `${found.neighbour} time-slices the same GPU`, sources: ['q_share'] }],
+                evidence: [
+                  { finding: 'KV-cache and running requests rose on one pod only', sources: ['E1'] },
+                  { finding: `${found.neighbour} time-slices the same GPU`, sources: ['q_share'] },
+                ],
                 remediation: [{ step: `Isolate ${found.neighbour}`, runbook: 'gpu-noisy-neighbor' }],
                 confidence: 0.7,
               },
@@ -129,16 +167,42 @@ describe('the agent graph against the lab (scripted model)', () => {
       },
     ]);
     const agent = await createAgent(config, { createModel: () => model, db });
-    const result = await agent.ask('Why is p99 TTFT of chat-api worse than an hour ago in namespace llm?', { requester: 'cli:test' });
-    expect(result).toMatchObject({ kind: 'question', mode: 'llm', status: 'completed', alert: null, rootCause: { id: 'gpu-noisy-neighbor' } });
-    expect(result.firstLook.map((look) => [look.tool, look.params, look.status])).toEqual([['vllm_overview', { namespace: 'llm', lookback: '1h', top_k: 5 }, 'success']]);
+    const result = await agent.ask('Why is p99 TTFT of chat-api worse than an hour ago in namespace llm?', {
+      requester: 'cli:test',
+    });
+    expect(result).toMatchObject({
+      kind: 'question',
+      mode: 'llm',
+      status: 'completed',
+      alert: null,
+      rootCause: { id: 'gpu-noisy-neighbor' },
+    });
+    expect(result.firstLook.map((look) => [look.tool, look.params, look.status])).toEqual([
+      ['vllm_overview', { namespace: 'llm', lookback: '1h', top_k: 5 }, 'success'],
+    ]);
     expect(model.replies[0]!.content).toBe('The first look shows one pod degrading.');
     const offered = (model.calls[0]!.tools as Array<{ function: { name: string } }>).map((tool) => tool.function.name);
-    expect(offered).toEqual(expect.arrayContaining(['vllm_overview', 'prometheus_instant_query', 'kubernetes_list', 'list_runbooks', 'run_runbook_checks', 'final_answer']));
+    expect(offered).toEqual(
+      expect.arrayContaining([
+        'vllm_overview',
+        'prometheus_instant_query',
+        'kubernetes_list',
+        'list_runbooks',
+        'run_runbook_checks',
+        'final_answer',
+      ]),
+    );
     expect(offered).not.toContain('idle_gpu_cost');
-    expect(result.answer!.evidence[0]!.queries.some((query) => query.includes('vllm:')), JSON.stringify(result.answer!.evidence[0])).toBe(true);
+    expect(
+      result.answer!.evidence[0]!.queries.some((query) => query.includes('vllm:')),
+      JSON.stringify(result.answer!.evidence[0]),
+    ).toBe(true);
     expect(result.admission).toMatchObject({ team: 'unassigned', teamSource: 'default' });
-    expect(agent.ledger.spendBy('namespace', { sinceDay: '2000-01-01', team: 'unassigned' }).map((row) => [row.key, row.inputTokens])).toEqual([['llm', 7_000]]);
+    expect(
+      agent.ledger
+        .spendBy('namespace', { sinceDay: '2000-01-01', team: 'unassigned' })
+        .map((row) => [row.key, row.inputTokens]),
+    ).toEqual([['llm', 7_000]]);
     agent.close();
   });
 });

@@ -6,20 +6,38 @@ import { ALERT, finalAnswer } from './fake-investigator.js';
 let harness: Harness | undefined;
 afterEach(() => harness?.close());
 
-const toolMessages = (harness: Harness, call: number) => harness.model.calls[call]!.messages.filter((message) => ToolMessage.isInstance(message)) as ToolMessage[];
+const toolMessages = (harness: Harness, call: number) =>
+  harness.model.calls[call]!.messages.filter((message) => ToolMessage.isInstance(message)) as ToolMessage[];
 
 describe('runAgent (scripted model, fake toolbox)', () => {
   it('starts from the deterministic evidence, runs tool calls and ends with a validated answer whose findings carry their queries', async () => {
     harness = await createHarness([
-      { toolCalls: [{ id: 'call_share', name: 'gpu_sharing', args: { namespace: 'llm' } }, { id: 'call_rb', name: 'fetch_runbook', args: { id: 'gpu-noisy-neighbor' } }], usage: { input: 1200, output: 40 } },
+      {
+        toolCalls: [
+          { id: 'call_share', name: 'gpu_sharing', args: { namespace: 'llm' } },
+          { id: 'call_rb', name: 'fetch_runbook', args: { id: 'gpu-noisy-neighbor' } },
+        ],
+        usage: { input: 1200, output: 40 },
+      },
       { toolCalls: [finalAnswer(['E1', 'call_share'])], usage: { input: 2600, output: 210 } },
     ]);
     const result = await harness.agent.investigate(ALERT, { requester: 'cli:alice' });
-    expect(result).toMatchObject({ mode: 'llm', status: 'completed', kind: 'alert', rootCause: { id: 'gpu-noisy-neighbor', confidence: 0.85 } });
+    expect(result).toMatchObject({
+      mode: 'llm',
+      status: 'completed',
+      kind: 'alert',
+      rootCause: { id: 'gpu-noisy-neighbor', confidence: 0.85 },
+    });
     const first = harness.model.calls[0]!.messages.map((message) => String(message.content)).join('\n');
     expect(first).toContain('[E1] + gpu-shared: ml-batch/embed-batch-r4812 time-slices gpu 3');
-    expect(toolMessages(harness, 1).map((message) => message.content)).toEqual([expect.stringContaining('ml-batch/embed-batch-r4812 busy 99%'), expect.stringContaining('# gpu-noisy-neighbor')]);
-    expect(result.answer!.evidence[0]!.queries).toEqual(['max by (gpu) (DCGM_FI_PROF_GR_ENGINE_ACTIVE{namespace="llm"})', 'max by (gpu, Hostname, pod) (DCGM_FI_PROF_GR_ENGINE_ACTIVE)']);
+    expect(toolMessages(harness, 1).map((message) => message.content)).toEqual([
+      expect.stringContaining('ml-batch/embed-batch-r4812 busy 99%'),
+      expect.stringContaining('# gpu-noisy-neighbor'),
+    ]);
+    expect(result.answer!.evidence[0]!.queries).toEqual([
+      'max by (gpu) (DCGM_FI_PROF_GR_ENGINE_ACTIVE{namespace="llm"})',
+      'max by (gpu, Hostname, pod) (DCGM_FI_PROF_GR_ENGINE_ACTIVE)',
+    ]);
     expect(result.remediation?.runbook).toBe('gpu-noisy-neighbor');
     expect(result.usage).toMatchObject({ modelCalls: 2, inputTokens: 3800, outputTokens: 250 });
     expect(result.admission).toMatchObject({ team: 'chat', teamSource: 'label team', mode: 'llm' });
@@ -27,8 +45,17 @@ describe('runAgent (scripted model, fake toolbox)', () => {
 
   it('refuses an identical repeated call and hands a tool error back to the model instead of stopping', async () => {
     harness = await createHarness([
-      { toolCalls: [{ id: 'call_a', name: 'gpu_sharing', args: { namespace: 'llm' } }, { id: 'call_ev', name: 'kubernetes_events', args: { namespace: 'llm' } }], usage: { input: 1000, output: 30 } },
-      { toolCalls: [{ id: 'call_b', name: 'gpu_sharing', args: { namespace: 'llm' } }], usage: { input: 1500, output: 20 } },
+      {
+        toolCalls: [
+          { id: 'call_a', name: 'gpu_sharing', args: { namespace: 'llm' } },
+          { id: 'call_ev', name: 'kubernetes_events', args: { namespace: 'llm' } },
+        ],
+        usage: { input: 1000, output: 30 },
+      },
+      {
+        toolCalls: [{ id: 'call_b', name: 'gpu_sharing', args: { namespace: 'llm' } }],
+        usage: { input: 1500, output: 20 },
+      },
       { toolCalls: [finalAnswer(['call_a'])], usage: { input: 1800, output: 200 } },
     ]);
     const result = await harness.agent.investigate(ALERT);
@@ -43,7 +70,10 @@ describe('runAgent (scripted model, fake toolbox)', () => {
 
   it('returns the validation problems of an invalid answer to the model and accepts the corrected one', async () => {
     harness = await createHarness([
-      { toolCalls: [finalAnswer(['call_nowhere'], { cause: 'gpu-noisy-neighbour' })], usage: { input: 900, output: 150 } },
+      {
+        toolCalls: [finalAnswer(['call_nowhere'], { cause: 'gpu-noisy-neighbour' })],
+        usage: { input: 900, output: 150 },
+      },
       { toolCalls: [finalAnswer(['E1'])], usage: { input: 1300, output: 150 } },
     ]);
     const result = await harness.agent.investigate(ALERT);
@@ -58,15 +88,25 @@ describe('runAgent (scripted model, fake toolbox)', () => {
   it('offers only final_answer on the last step and after the tool-call cap is reached', async () => {
     harness = await createHarness(
       [
-        { toolCalls: [{ id: 'c1', name: 'gpu_sharing', args: { namespace: 'llm' } }, { id: 'c2', name: 'vllm_overview', args: {} }], usage: { input: 800, output: 20 } },
+        {
+          toolCalls: [
+            { id: 'c1', name: 'gpu_sharing', args: { namespace: 'llm' } },
+            { id: 'c2', name: 'vllm_overview', args: {} },
+          ],
+          usage: { input: 800, output: 20 },
+        },
         { toolCalls: [finalAnswer(['c1'])], usage: { input: 1000, output: 150 } },
       ],
       { budget: { perInvestigation: { maxToolCalls: 1 } } },
     );
     const result = await harness.agent.investigate(ALERT);
     expect(result.status).toBe('completed');
-    expect(String(toolMessages(harness, 1).find((message) => message.tool_call_id === 'c2')?.content)).toContain('Refused: tool call vllm_overview would pass the cap of 1');
-    const offered = (harness.model.calls[1]!.tools as Array<{ function: { name: string } }>).map((tool) => tool.function.name);
+    expect(String(toolMessages(harness, 1).find((message) => message.tool_call_id === 'c2')?.content)).toContain(
+      'Refused: tool call vllm_overview would pass the cap of 1',
+    );
+    const offered = (harness.model.calls[1]!.tools as Array<{ function: { name: string } }>).map(
+      (tool) => tool.function.name,
+    );
     expect(offered).toEqual(['final_answer']);
   });
 
@@ -83,14 +123,19 @@ describe('runAgent (scripted model, fake toolbox)', () => {
   });
 
   it('accepts an answer given as JSON text by a model without tool calling', async () => {
-    harness = await createHarness([{ content: `Here it is: ${JSON.stringify(finalAnswer(['E1']).args)}`, usage: { input: 700, output: 190 } }]);
+    harness = await createHarness([
+      { content: `Here it is: ${JSON.stringify(finalAnswer(['E1']).args)}`, usage: { input: 700, output: 190 } },
+    ]);
     const result = await harness.agent.investigate(ALERT);
     expect(result.status).toBe('completed');
     expect(result.answer?.cause).toBe('gpu-noisy-neighbor');
   });
 
   it('ends degraded with the deterministic result when every model fails', async () => {
-    harness = await createHarness([Object.assign(new Error('Service Unavailable'), { status: 503 }), Object.assign(new Error('Service Unavailable'), { status: 503 })]);
+    harness = await createHarness([
+      Object.assign(new Error('Service Unavailable'), { status: 503 }),
+      Object.assign(new Error('Service Unavailable'), { status: 503 }),
+    ]);
     const result = await harness.agent.investigate(ALERT);
     expect(result.status).toBe('degraded');
     expect(result.stopReason).toContain('No model answered');

@@ -41,7 +41,13 @@ export class ScriptedChatModel extends BaseChatModel {
 
   /** Usage reported so far, summed over the replies the script gave. */
   get reported(): { input: number; output: number } {
-    return this.replies.reduce((sum, reply) => ({ input: sum.input + (reply.usage?.input ?? 0), output: sum.output + (reply.usage?.output ?? 0) }), { input: 0, output: 0 });
+    return this.replies.reduce(
+      (sum, reply) => ({
+        input: sum.input + (reply.usage?.input ?? 0),
+        output: sum.output + (reply.usage?.output ?? 0),
+      }),
+      { input: 0, output: 0 },
+    );
   }
 
   readonly replies: ScriptedReply[] = [];
@@ -67,9 +73,21 @@ export class ScriptedChatModel extends BaseChatModel {
     this.replies.push(reply);
     const message = new AIMessage({
       content: reply.content ?? '',
-      tool_calls: (reply.toolCalls ?? []).map((call) => ({ name: call.name, args: call.args, id: call.id ?? `call_${nextCallId++}`, type: 'tool_call' as const })),
+      tool_calls: (reply.toolCalls ?? []).map((call) => ({
+        name: call.name,
+        args: call.args,
+        id: call.id ?? `call_${nextCallId++}`,
+        type: 'tool_call' as const,
+      })),
       ...(reply.usage
-        ? { usage_metadata: { input_tokens: reply.usage.input, output_tokens: reply.usage.output, total_tokens: reply.usage.input + reply.usage.output, input_token_details: { cache_read: reply.usage.cached ?? 0 } } }
+        ? {
+            usage_metadata: {
+              input_tokens: reply.usage.input,
+              output_tokens: reply.usage.output,
+              total_tokens: reply.usage.input + reply.usage.output,
+              input_token_details: { cache_read: reply.usage.cached ?? 0 },
+            },
+          }
         : {}),
     });
     return { generations: [{ text: typeof message.content === 'string' ? message.content : '', message }] };

@@ -56,7 +56,11 @@ describe('holmes (src/cli/main.ts)', () => {
 
   it.each([
     ['an unknown global flag', ['--no-such-flag'], "unknown option '--no-such-flag'"],
-    ['an unknown flag of a subcommand', ['lab', 'up', join(FIXTURES, 'lab-shared-gpu'), '--bogus'], "unknown option '--bogus'"],
+    [
+      'an unknown flag of a subcommand',
+      ['lab', 'up', join(FIXTURES, 'lab-shared-gpu'), '--bogus'],
+      "unknown option '--bogus'",
+    ],
     ['a missing argument', ['lab', 'check'], "missing required argument 'dir'"],
     ['a value outside the choices', ['--log-level', 'loud', 'config', 'show'], "argument 'loud' is invalid"],
     ['an unknown command', ['lab', 'down'], "unknown command 'down'"],
@@ -73,7 +77,9 @@ describe('holmes (src/cli/main.ts)', () => {
   it('exits 2 naming the key path, file and line when the config file has an unknown key', async () => {
     const file = await sandbox.write(
       'unknown-key.yaml',
-      ['prometheus:', '  url: http://127.0.0.1:9090', 'kubernetes:', '  context: prod', '  contxt: prod-eu', ''].join('\n'),
+      ['prometheus:', '  url: http://127.0.0.1:9090', 'kubernetes:', '  context: prod', '  contxt: prod-eu', ''].join(
+        '\n',
+      ),
     );
     const result = await runCli(sandbox, ['--config', file, 'config', 'show']);
     expect(result.code).toBe(2);
@@ -84,7 +90,9 @@ describe('holmes (src/cli/main.ts)', () => {
   });
 
   it('exits 2 naming the path when the config file given does not exist', async () => {
-    const result = await runCli(sandbox, ['config', 'show'], { env: { HOLMES_CONFIG: join(sandbox.dir, 'missing.yaml') } });
+    const result = await runCli(sandbox, ['config', 'show'], {
+      env: { HOLMES_CONFIG: join(sandbox.dir, 'missing.yaml') },
+    });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`Config file ${join(sandbox.dir, 'missing.yaml')} does not exist.`);
     expect(hasStack(result.stderr)).toBe(false);
@@ -97,7 +105,10 @@ describe('holmes (src/cli/main.ts)', () => {
     const lines = result.stderr.trim().split('\n');
     const records = lines.map((line) => JSON.parse(line) as { level: number; msg: string; time: number });
     expect(records).toEqual([
-      expect.objectContaining({ level: 40, msg: expect.stringContaining('Ignoring environment variable HOLMES_NO_SUCH_SETTING') }),
+      expect.objectContaining({
+        level: 40,
+        msg: expect.stringContaining('Ignoring environment variable HOLMES_NO_SUCH_SETTING'),
+      }),
     ]);
     expect(records[0]?.time).toEqual(expect.any(Number));
   });
@@ -114,12 +125,17 @@ describe('holmes (src/cli/main.ts)', () => {
     });
     const exited = collect(child);
     try {
-      const first = await Promise.race([connection.then(() => 'connected'), exited.then((result) => `exited: ${JSON.stringify(result)}`)]);
+      const first = await Promise.race([
+        connection.then(() => 'connected'),
+        exited.then((result) => `exited: ${JSON.stringify(result)}`),
+      ]);
       expect(first).toBe('connected');
       child.kill('SIGINT');
       // Before the fix a listener for every command swallowed the signal until the request timed out.
       const result = await exited;
-      expect(result.signal === 'SIGINT' || result.code === 128 + constants.signals.SIGINT, JSON.stringify(result)).toBe(true);
+      expect(result.signal === 'SIGINT' || result.code === 128 + constants.signals.SIGINT, JSON.stringify(result)).toBe(
+        true,
+      );
     } finally {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       server.close();
@@ -127,7 +143,9 @@ describe('holmes (src/cli/main.ts)', () => {
   });
 
   it('drops log lines below the chosen level when --log-level is given', async () => {
-    const result = await runCli(sandbox, ['--log-level', 'error', 'config', 'show'], { env: { HOLMES_NO_SUCH_SETTING: '1' } });
+    const result = await runCli(sandbox, ['--log-level', 'error', 'config', 'show'], {
+      env: { HOLMES_NO_SUCH_SETTING: '1' },
+    });
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
   });

@@ -12,8 +12,17 @@ const HEAVY = ['pino', 'pino-pretty', 'yaml', 'zod', '@kubernetes/client-node', 
  * into; what they import themselves is their own affair.
  */
 async function staticImports(entry: string): Promise<{ files: string[]; packages: string[] }> {
-  const tree = await parseDependencyTree([entry], { context: ROOT, cwd: ROOT, transform: true, skipDynamicImports: true });
-  const ids = new Set(Object.values(tree).flatMap((dependencies) => (dependencies ?? []).map((dependency) => dependency.id ?? dependency.request)));
+  const tree = await parseDependencyTree([entry], {
+    context: ROOT,
+    cwd: ROOT,
+    transform: true,
+    skipDynamicImports: true,
+  });
+  const ids = new Set(
+    Object.values(tree).flatMap((dependencies) =>
+      (dependencies ?? []).map((dependency) => dependency.id ?? dependency.request),
+    ),
+  );
   const packages = [...ids]
     .map((id) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(id)?.[1])
     .filter((name): name is string => name !== undefined);

@@ -96,7 +96,9 @@ export function firstJson<T>(child: ChildProcess): Promise<T> {
         // Not complete yet.
       }
     });
-    child.once('exit', (code, signal) => reject(new Error(`exited (${code ?? signal}) before printing JSON: ${stderr}`)));
+    child.once('exit', (code, signal) =>
+      reject(new Error(`exited (${code ?? signal}) before printing JSON: ${stderr}`)),
+    );
   });
 }
 

@@ -59,7 +59,11 @@ describe('loadConfig', () => {
 
   it('applies HOLMES_* environment variables over the file, and flags over both', () => {
     const file = configFile('prometheus:\n  url: http://from-file:9090\n  timeoutMs: 1000\n');
-    const env = { HOLMES_PROMETHEUS_URL: 'http://from-env:9090', HOLMES_TOOLSETS_MAX_OUTPUT_TOKENS: '4000', HOLMES_KUBERNETES_IN_CLUSTER: 'true' };
+    const env = {
+      HOLMES_PROMETHEUS_URL: 'http://from-env:9090',
+      HOLMES_TOOLSETS_MAX_OUTPUT_TOKENS: '4000',
+      HOLMES_KUBERNETES_IN_CLUSTER: 'true',
+    };
     const { config } = loadConfig({ file, env, cwd, overrides: { prometheus: { timeoutMs: 2500 } } });
     expect(config.prometheus.url).toBe('http://from-env:9090');
     expect(config.prometheus.timeoutMs).toBe(2500);
@@ -87,7 +91,9 @@ describe('loadConfig', () => {
 
 describe('redactConfig', () => {
   it('never shows a literal secret or an Authorization header', () => {
-    const file = configFile('prometheus:\n  bearerToken: s3cr3t-value\n  headers:\n    Authorization: Bearer abc\n    X-Scope-OrgID: team-a\n');
+    const file = configFile(
+      'prometheus:\n  bearerToken: s3cr3t-value\n  headers:\n    Authorization: Bearer abc\n    X-Scope-OrgID: team-a\n',
+    );
     const shown = JSON.stringify(redactConfig(loadConfig({ file, env: {}, cwd }).config));
     expect(shown).not.toContain('s3cr3t-value');
     expect(shown).not.toContain('Bearer abc');

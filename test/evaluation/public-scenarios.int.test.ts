@@ -10,7 +10,12 @@ describe('runEval on the public scenarios', () => {
     const { config } = loadConfig({ env: {} });
     const report = await runEval(SCENARIOS, config);
     expect(report.total).toBeGreaterThanOrEqual(25);
-    const failures = report.results.filter((result) => !result.passed).map((result) => `${result.id}: expected ${result.expected}, got ${result.actual} [${result.top3.join(', ')}]${result.error ? ` error ${result.error}` : ''}`);
+    const failures = report.results
+      .filter((result) => !result.passed)
+      .map(
+        (result) =>
+          `${result.id}: expected ${result.expected}, got ${result.actual} [${result.top3.join(', ')}]${result.error ? ` error ${result.error}` : ''}`,
+      );
     expect(failures).toEqual([]);
     // Every cause of the vocabulary is exercised by at least one public scenario.
     expect(new Set(report.results.map((result) => result.expected)).size).toBe(17);

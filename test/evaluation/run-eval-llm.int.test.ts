@@ -43,11 +43,22 @@ describe('runEval --mode llm (scripted model, lab)', () => {
   it('passes a scenario whose answer has the expected cause and every mention, with tokens, USD and time', async () => {
     const model = answering('gpu-noisy-neighbor');
     const config = configSchema.parse({ models: [{ provider: 'openai', model: 'gpt-4o-mini' }] });
-    const report = await runEval(SCENARIOS, config, undefined, { mode: 'llm', agent: { createModel: () => model, db } });
+    const report = await runEval(SCENARIOS, config, undefined, {
+      mode: 'llm',
+      agent: { createModel: () => model, db },
+    });
     expect(report.mode).toBe('llm');
     expect(report.results).toHaveLength(1);
     const [result] = report.results;
-    expect(result, result!.error ?? undefined).toMatchObject({ id: 'gpu-noisy-neighbor-chat', expected: 'gpu-noisy-neighbor', actual: 'gpu-noisy-neighbor', passed: true, missing: [], inputTokens: 5_000, outputTokens: 180 });
+    expect(result, result!.error ?? undefined).toMatchObject({
+      id: 'gpu-noisy-neighbor-chat',
+      expected: 'gpu-noisy-neighbor',
+      actual: 'gpu-noisy-neighbor',
+      passed: true,
+      missing: [],
+      inputTokens: 5_000,
+      outputTokens: 180,
+    });
     expect(result!.usd).toBeCloseTo((5_000 * 0.15 + 180 * 0.6) / 1e6, 12);
     expect(report.totals).toMatchObject({ inputTokens: 5_000, outputTokens: 180 });
     expect(formatEvalMarkdown(report)).toContain('| **all** | | | | 1/1 | 5000 | 180 |');
@@ -56,7 +67,10 @@ describe('runEval --mode llm (scripted model, lab)', () => {
   it('fails a scenario whose answer names another cause', async () => {
     const model = answering('cpu-throttling');
     const config = configSchema.parse({ models: [{ provider: 'openai', model: 'gpt-4o-mini' }] });
-    const report = await runEval(SCENARIOS, config, undefined, { mode: 'llm', agent: { createModel: () => model, db } });
+    const report = await runEval(SCENARIOS, config, undefined, {
+      mode: 'llm',
+      agent: { createModel: () => model, db },
+    });
     expect(report.results[0]).toMatchObject({ actual: 'cpu-throttling', passed: false });
     expect(report.passed).toBe(0);
   });

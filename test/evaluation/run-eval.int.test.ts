@@ -23,6 +23,8 @@ describe('runEval', () => {
   });
 
   it('stops with SCENARIO_NOT_FOUND for a folder that does not exist', async () => {
-    await expect(runEval('/nonexistent/scenarios', loadConfig({ env: {} }).config)).rejects.toMatchObject({ code: 'SCENARIO_NOT_FOUND' });
+    await expect(runEval('/nonexistent/scenarios', loadConfig({ env: {} }).config)).rejects.toMatchObject({
+      code: 'SCENARIO_NOT_FOUND',
+    });
   });
 });

@@ -9,13 +9,25 @@ describe('labelValue', () => {
   });
 
   it('prefers exported_* labels: the plain ones then belong to the scrape target', () => {
-    const labels = { namespace: 'gpu-operator', pod: 'nvidia-dcgm-exporter-x1', exported_namespace: 'llm', exported_pod: 'chat-0' };
+    const labels = {
+      namespace: 'gpu-operator',
+      pod: 'nvidia-dcgm-exporter-x1',
+      exported_namespace: 'llm',
+      exported_pod: 'chat-0',
+    };
     expect(labelValue(labels, 'namespace')).toBe('llm');
     expect(labelValue(labels, 'pod')).toBe('chat-0');
   });
 
   it("ignores an exporter's own pod, namespace and service on an alert about a node", () => {
-    const labels = { alertname: 'KubeNodeNotReady', node: 'n1', namespace: 'monitoring', pod: 'kube-state-metrics-6f9c7b8d5-xq2lp', service: 'kube-state-metrics', job: 'kube-state-metrics' };
+    const labels = {
+      alertname: 'KubeNodeNotReady',
+      node: 'n1',
+      namespace: 'monitoring',
+      pod: 'kube-state-metrics-6f9c7b8d5-xq2lp',
+      service: 'kube-state-metrics',
+      job: 'kube-state-metrics',
+    };
     expect(labelValue(labels, 'pod')).toBeUndefined();
     expect(labelValue(labels, 'namespace')).toBeUndefined();
     expect(labelValue(labels, 'service')).toBeUndefined();

@@ -14,14 +14,43 @@ function scriptedToolbox(answer: (name: string, params: Record<string, unknown>)
     tools: () => [],
     run: async (name, params = {}) => {
       calls.push({ name, params });
-      return { toolset: 'test/set', tool: name, params, status: 'success', text: '', data: null, requests: [`/q?${name}`], durationMs: 1, rawBytes: 0, ...answer(name, params) };
+      return {
+        toolset: 'test/set',
+        tool: name,
+        params,
+        status: 'success',
+        text: '',
+        data: null,
+        requests: [`/q?${name}`],
+        durationMs: 1,
+        rawBytes: 0,
+        ...answer(name, params),
+      };
     },
   };
   return { toolbox, calls };
 }
 
-const entities: Entities = { alertname: 'Slow', namespace: 'web', pods: [{ namespace: 'web', name: 'api-1' }, { namespace: 'web', name: 'api.2' }], containers: [], nodes: ['n1'], gpus: [], notes: [], unresolved: [] };
-const scope: CheckScope = { view: { namespace: 'web', pods: 'api-1|api\\.2', pod_list: 'api-1, api.2' }, entities, now: new Date('2026-11-26T07:00:00Z'), alertStartMs: 0, windowMs: 1_800_000 };
+const entities: Entities = {
+  alertname: 'Slow',
+  namespace: 'web',
+  pods: [
+    { namespace: 'web', name: 'api-1' },
+    { namespace: 'web', name: 'api.2' },
+  ],
+  containers: [],
+  nodes: ['n1'],
+  gpus: [],
+  notes: [],
+  unresolved: [],
+};
+const scope: CheckScope = {
+  view: { namespace: 'web', pods: 'api-1|api\\.2', pod_list: 'api-1, api.2' },
+  entities,
+  now: new Date('2026-11-26T07:00:00Z'),
+  alertStartMs: 0,
+  windowMs: 1_800_000,
+};
 
 const check: CheckSpec = checkSchema.parse({
   id: 'throttled',
@@ -33,7 +62,10 @@ const check: CheckSpec = checkSchema.parse({
   supports: '$worst > 0.25',
   contradicts: '$worst < 0.05',
   weight: 4,
-  explain: { supports: '{{where}} throttled {{worst_pct}}', contradicts: 'throttling of {{pod_list}} is {{worst_pct}}' },
+  explain: {
+    supports: '{{where}} throttled {{worst_pct}}',
+    contradicts: 'throttling of {{pod_list}} is {{worst_pct}}',
+  },
 });
 
 function series(values: Array<[string, number]>) {
@@ -42,7 +74,12 @@ function series(values: Array<[string, number]>) {
 
 describe('evaluateCheck', () => {
   it('renders the parameters from the entities and supports with a concrete sentence', async () => {
-    const { toolbox, calls } = scriptedToolbox(() => ({ data: series([['api-1', 0.42], ['api.2', 0.1]]) }));
+    const { toolbox, calls } = scriptedToolbox(() => ({
+      data: series([
+        ['api-1', 0.42],
+        ['api.2', 0.1],
+      ]),
+    }));
     const { evidence } = await evaluateCheck('cpu-throttling', check, scope, toolbox, new Map());
     expect(calls[0]!.params.query).toBe('x{namespace="web",pod=~"api-1|api\\.2"}');
     expect(evidence.verdict).toBe('supports');
@@ -59,19 +96,31 @@ describe('evaluateCheck', () => {
 
   it('is inconclusive between the two thresholds', async () => {
     const { toolbox } = scriptedToolbox(() => ({ data: series([['api-1', 0.1]]) }));
-    expect((await evaluateCheck('cpu-throttling', check, scope, toolbox, new Map())).evidence.verdict).toBe('inconclusive');
+    expect((await evaluateCheck('cpu-throttling', check, scope, toolbox, new Map())).evidence.verdict).toBe(
+      'inconclusive',
+    );
   });
 
   it('is unavailable, without calling the tool, when a needed entity is missing', async () => {
     const { toolbox, calls } = scriptedToolbox(() => ({}));
-    const { evidence } = await evaluateCheck('cpu-throttling', check, { ...scope, view: { namespace: 'web' } }, toolbox, new Map());
+    const { evidence } = await evaluateCheck(
+      'cpu-throttling',
+      check,
+      { ...scope, view: { namespace: 'web' } },
+      toolbox,
+      new Map(),
+    );
     expect(evidence.verdict).toBe('unavailable');
     expect(evidence.sentence).toContain('could not resolve pods');
     expect(calls).toHaveLength(0);
   });
 
   it('is unavailable with the tool error when the tool fails', async () => {
-    const { toolbox } = scriptedToolbox(() => ({ status: 'error', error: 'Prometheus at http://p is not reachable', text: 'x' }));
+    const { toolbox } = scriptedToolbox(() => ({
+      status: 'error',
+      error: 'Prometheus at http://p is not reachable',
+      text: 'x',
+    }));
     const { evidence } = await evaluateCheck('cpu-throttling', check, scope, toolbox, new Map());
     expect(evidence.verdict).toBe('unavailable');
     expect(evidence.sentence).toContain('not reachable');
@@ -80,15 +129,27 @@ describe('evaluateCheck', () => {
   it('makes an identical tool call once across checks', async () => {
     const { toolbox, calls } = scriptedToolbox(() => ({ data: series([['api-1', 0.5]]) }));
     const cache = new Map();
-    await Promise.all([evaluateCheck('a', check, scope, toolbox, cache), evaluateCheck('b', { ...check, id: 'other' }, scope, toolbox, cache)]);
+    await Promise.all([
+      evaluateCheck('a', check, scope, toolbox, cache),
+      evaluateCheck('b', { ...check, id: 'other' }, scope, toolbox, cache),
+    ]);
     expect(calls).toHaveLength(1);
   });
 
   it('renders a sentence when an intermediate fact is a list of records', async () => {
-    const { toolbox } = scriptedToolbox(() => ({ data: series([['api-1', 0.42], ['api.2', 0.1]]) }));
+    const { toolbox } = scriptedToolbox(() => ({
+      data: series([
+        ['api-1', 0.42],
+        ['api.2', 0.1],
+      ]),
+    }));
     const records = checkSchema.parse({
       ...check,
-      facts: { rows: 'data.result.{ "pod": labels.pod, "share": value }', worst: '$max($rows.share)', where: '$join($rows[share > 0.25].pod, ", ")' },
+      facts: {
+        rows: 'data.result.{ "pod": labels.pod, "share": value }',
+        worst: '$max($rows.share)',
+        where: '$join($rows[share > 0.25].pod, ", ")',
+      },
     });
     const { evidence } = await evaluateCheck('cpu-throttling', records, scope, toolbox, new Map());
     expect(evidence.verdict).toBe('supports');

@@ -39,7 +39,8 @@ describe('investigate (deterministic, in the lab)', () => {
     expect(result.hypotheses.length).toBeGreaterThan(0);
     expect(result.usage.queries).toBeGreaterThan(0);
     expect(result.usage.inputTokens).toBe(0);
-    for (const hypothesis of result.hypotheses) for (const evidence of hypothesis.evidence) expect(evidence.sentence.length).toBeGreaterThan(0);
+    for (const hypothesis of result.hypotheses)
+      for (const evidence of hypothesis.evidence) expect(evidence.sentence.length).toBeGreaterThan(0);
     expect(result.entities.pods.length).toBeGreaterThan(0);
   });
 
@@ -51,13 +52,20 @@ describe('investigate (deterministic, in the lab)', () => {
   });
 
   it('names a pod from the labels that does not exist as unresolved', async () => {
-    const result = await investigator.investigate({ ...alert, labels: { alertname: 'PodDown', namespace: 'llm', pod: 'no-such-pod-0' } });
+    const result = await investigator.investigate({
+      ...alert,
+      labels: { alertname: 'PodDown', namespace: 'llm', pod: 'no-such-pod-0' },
+    });
     expect(result.entities.unresolved.join(' ')).toContain('no-such-pod-0');
   });
 
   it('is degraded, not failed, when Prometheus is unreachable', async () => {
     const { config } = loadConfig({ env: {} });
-    const offline = await createInvestigator({ ...config, prometheus: { ...config.prometheus, url: `http://127.0.0.1:${await closedPort()}`, timeoutMs: 2000 }, kubernetes: { ...config.kubernetes, server: lab.kubeApiUrl } });
+    const offline = await createInvestigator({
+      ...config,
+      prometheus: { ...config.prometheus, url: `http://127.0.0.1:${await closedPort()}`, timeoutMs: 2000 },
+      kubernetes: { ...config.kubernetes, server: lab.kubeApiUrl },
+    });
     const result = await offline.investigate(alert);
     expect(result.status).toBe('degraded');
     expect(result.entities.pods.length).toBeGreaterThan(0);

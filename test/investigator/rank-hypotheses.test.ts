@@ -4,11 +4,29 @@ import { rankHypotheses, type ScoredRunbook } from '../../src/investigator/rank-
 import type { Runbook } from '../../src/runbooks/runbook-schema.js';
 
 function evidence(check: string, verdict: Verdict, weight: number, required = false): Evidence {
-  return { runbook: 'x', check, verdict, weight, required, sentence: check, tool: { toolset: 't', tool: 't', params: {}, status: 'success', text: '', requests: [] }, facts: {} };
+  return {
+    runbook: 'x',
+    check,
+    verdict,
+    weight,
+    required,
+    sentence: check,
+    tool: { toolset: 't', tool: 't', params: {}, status: 'success', text: '', requests: [] },
+    facts: {},
+  };
 }
 
 function entry(id: string, items: Evidence[], alertMatched = false): ScoredRunbook {
-  const runbook = { id, title: id, class: 'kubernetes', candidate: { alerts: [], symptoms: [] }, checks: [], remediation: [], file: '', body: '' } as unknown as Runbook;
+  const runbook = {
+    id,
+    title: id,
+    class: 'kubernetes',
+    candidate: { alerts: [], symptoms: [] },
+    checks: [],
+    remediation: [],
+    file: '',
+    body: '',
+  } as unknown as Runbook;
   return { runbook, evidence: items, candidateBecause: [], alertMatched };
 }
 
@@ -24,7 +42,11 @@ describe('rankHypotheses', () => {
 
   it('keeps a cause whose required check did not support it below every cause whose did', () => {
     const ranked = rankHypotheses([
-      entry('many-side-signals', [evidence('key', 'inconclusive', 5, true), evidence('b', 'supports', 4), evidence('c', 'supports', 4)]),
+      entry('many-side-signals', [
+        evidence('key', 'inconclusive', 5, true),
+        evidence('b', 'supports', 4),
+        evidence('c', 'supports', 4),
+      ]),
       entry('key-only', [evidence('key', 'supports', 3, true)]),
     ]);
     expect(ranked[0]!.cause).toBe('key-only');
@@ -32,9 +54,15 @@ describe('rankHypotheses', () => {
   });
 
   it('lets the alert name tip a tie but not outweigh evidence', () => {
-    const tie = rankHypotheses([entry('a', [evidence('k', 'supports', 3, true)]), entry('b', [evidence('k', 'supports', 3, true)], true)]);
+    const tie = rankHypotheses([
+      entry('a', [evidence('k', 'supports', 3, true)]),
+      entry('b', [evidence('k', 'supports', 3, true)], true),
+    ]);
     expect(tie[0]!.cause).toBe('b');
-    const evidenceWins = rankHypotheses([entry('a', [evidence('k', 'supports', 4, true)]), entry('b', [evidence('k', 'supports', 3, true)], true)]);
+    const evidenceWins = rankHypotheses([
+      entry('a', [evidence('k', 'supports', 4, true)]),
+      entry('b', [evidence('k', 'supports', 3, true)], true),
+    ]);
     expect(evidenceWins[0]!.cause).toBe('a');
   });
 

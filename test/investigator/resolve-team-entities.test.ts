@@ -16,20 +16,41 @@ function promRegex(quoted: string): RegExp {
  * Answers instant queries from a list of gateway label sets: a series is returned when any
  * `label=~"…"` matcher of the query matches it (the branches of the query's `or`), as in Prometheus.
  */
-function fakeToolbox(gateway: Array<Record<string, string>>, namespaces: KubeObject[], namespaceLabels: Array<Record<string, string>> = []) {
+function fakeToolbox(
+  gateway: Array<Record<string, string>>,
+  namespaces: KubeObject[],
+  namespaceLabels: Array<Record<string, string>> = [],
+) {
   const queries: string[] = [];
   const toolbox: Toolbox = {
     statuses: [],
     failures: [],
     tools: () => [],
     run: async (name, params = {}) => {
-      const base: ToolResult = { toolset: 'test', tool: name, params, status: 'success', text: '', data: null, requests: [], durationMs: 1, rawBytes: 0 };
+      const base: ToolResult = {
+        toolset: 'test',
+        tool: name,
+        params,
+        status: 'success',
+        text: '',
+        data: null,
+        requests: [],
+        durationMs: 1,
+        rawBytes: 0,
+      };
       if (name === 'kubernetes_list') return { ...base, data: namespaces };
       const query = String(params.query);
       queries.push(query);
-      const matchers = [...query.matchAll(/(\w+)=~"((?:[^"\\]|\\.)*)"/g)].map((match) => ({ label: match[1]!, regex: promRegex(match[2]!) }));
+      const matchers = [...query.matchAll(/(\w+)=~"((?:[^"\\]|\\.)*)"/g)].map((match) => ({
+        label: match[1]!,
+        regex: promRegex(match[2]!),
+      }));
       const pool = query.includes('kube_namespace_labels') ? namespaceLabels : gateway;
-      const result = pool.filter((labels) => matchers.some(({ label, regex }) => labels[label] !== undefined && regex.test(labels[label]!))).map((labels) => ({ labels }));
+      const result = pool
+        .filter((labels) =>
+          matchers.some(({ label, regex }) => labels[label] !== undefined && regex.test(labels[label]!)),
+        )
+        .map((labels) => ({ labels }));
       return { ...base, status: result.length > 0 ? 'success' : 'no_data', data: { result } };
     },
   };
@@ -86,14 +107,21 @@ describe('resolveTeamEntities', () => {
   });
 
   it('gives a team-only alert the one namespace its team owns when the team is not a gateway team', async () => {
-    const namespaces = [namespace('promo-inference', { team: 'Ads' }), namespace('search', { owner: 'search' }), namespace('kube-system', {})];
+    const namespaces = [
+      namespace('promo-inference', { team: 'Ads' }),
+      namespace('search', { owner: 'search' }),
+      namespace('kube-system', {}),
+    ];
     const found = entities({ team: 'ads' });
     await resolveTeamEntities(found, fakeToolbox(gateway, namespaces).toolbox);
     expect(found.namespace).toBe('promo-inference');
   });
 
   it('leaves the namespace unset when the team owns several namespaces', async () => {
-    const namespaces = [namespace('ads-serving', { team: 'ads' }), namespace('ads-training', { 'example.com/team': 'ads' })];
+    const namespaces = [
+      namespace('ads-serving', { team: 'ads' }),
+      namespace('ads-training', { 'example.com/team': 'ads' }),
+    ];
     const found = entities({ team: 'ads' });
     await resolveTeamEntities(found, fakeToolbox(gateway, namespaces).toolbox);
     expect(found.namespace).toBeUndefined();
@@ -107,7 +135,10 @@ describe('resolveTeamEntities', () => {
 
   it('falls back to kube_namespace_labels when no Namespace object carries the team', async () => {
     const found = entities({ team: 'research' });
-    await resolveTeamEntities(found, fakeToolbox(gateway, [], [{ namespace: 'ml-lab', label_team: 'research' }]).toolbox);
+    await resolveTeamEntities(
+      found,
+      fakeToolbox(gateway, [], [{ namespace: 'ml-lab', label_team: 'research' }]).toolbox,
+    );
     expect(found.namespace).toBe('ml-lab');
   });
 

@@ -34,7 +34,9 @@ let labTemp: string;
 const savedTmpdir = process.env.TMPDIR;
 
 async function prometheus(path: string, parameters: Record<string, string | number>): Promise<Sample[]> {
-  const search = new URLSearchParams(Object.entries(parameters).map(([key, value]): [string, string] => [key, String(value)]));
+  const search = new URLSearchParams(
+    Object.entries(parameters).map(([key, value]): [string, string] => [key, String(value)]),
+  );
   const response = await fetch(`${lab.prometheusUrl}${path}?${search}`);
   const body = (await response.json()) as { status: string; error?: string; data: { result: Sample[] } };
   expect(body.status, body.error).toBe('success');
@@ -168,13 +170,27 @@ describe('startLab', () => {
 
   it('reads the last lines of a log, with now-<duration> turned into times, when tailLines is given', async () => {
     const api = coreApi();
-    const log = await api.readNamespacedPodLog({ name: 'chat-api-7d9f-x2', namespace: 'llm', container: 'server', tailLines: 2 });
-    expect(log).toBe(`${timeAgo(3)} WARN p99 2.4s above the SLO of 2s\n${timeAgo(1)} WARN p99 3.1s above the SLO of 2s\n`);
-    const previous = await api.readNamespacedPodLog({ name: 'chat-api-7d9f-x2', namespace: 'llm', container: 'server', previous: true });
+    const log = await api.readNamespacedPodLog({
+      name: 'chat-api-7d9f-x2',
+      namespace: 'llm',
+      container: 'server',
+      tailLines: 2,
+    });
+    expect(log).toBe(
+      `${timeAgo(3)} WARN p99 2.4s above the SLO of 2s\n${timeAgo(1)} WARN p99 3.1s above the SLO of 2s\n`,
+    );
+    const previous = await api.readNamespacedPodLog({
+      name: 'chat-api-7d9f-x2',
+      namespace: 'llm',
+      container: 'server',
+      previous: true,
+    });
     expect(previous).toBe(`${timeAgo(120)} ERROR CUDA out of memory\n`);
     // An inline `text:` block: the single container is chosen when none is named, as the API server does.
     const batch = await api.readNamespacedPodLog({ name: 'batch-embed-5c4b-q7', namespace: 'batch' });
-    expect(batch).toBe(`${timeAgo(4)} starting embed batch (GPU 0 of gpu-node-1, time-sliced)\n${timeAgo(1)} batch 2 of 40\n`);
+    expect(batch).toBe(
+      `${timeAgo(4)} starting embed batch (GPU 0 of gpu-node-1, time-sliced)\n${timeAgo(1)} batch 2 of 40\n`,
+    );
   });
 
   it('rejects with a 404 NotFound Status when the pod does not exist', async () => {
@@ -187,11 +203,16 @@ describe('startLab', () => {
 
   it('refuses a create and stores nothing when a client tries to write', async () => {
     const api = coreApi();
-    const body = { metadata: { name: 'intruder', namespace: 'llm' }, spec: { containers: [{ name: 'main', image: 'busybox' }] } };
+    const body = {
+      metadata: { name: 'intruder', namespace: 'llm' },
+      spec: { containers: [{ name: 'main', image: 'busybox' }] },
+    };
     const error = await apiError(api.createNamespacedPod({ namespace: 'llm', body }));
     expect(error.code).toBe(405);
     expect(String(error.body)).toContain('MethodNotAllowed');
-    expect(lab.kubeApi.requests).toContainEqual(expect.objectContaining({ method: 'POST', path: '/api/v1/namespaces/llm/pods' }));
+    expect(lab.kubeApi.requests).toContainEqual(
+      expect.objectContaining({ method: 'POST', path: '/api/v1/namespaces/llm/pods' }),
+    );
     const pods = await api.listNamespacedPod({ namespace: 'llm' });
     expect(pods.items.map((pod) => pod.metadata?.name)).not.toContain('intruder');
   });
@@ -202,17 +223,23 @@ describe('startLab', () => {
   it.skipIf(!kubectl)(kubectlTitle, async () => {
     const home = await mkdtemp(join(labTemp, 'kubectl-home-'));
     try {
-      const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-        execFile(
-          kubectl ?? 'kubectl',
-          ['--kubeconfig', lab.kubeconfigPath, '--cache-dir', join(home, 'cache'), 'get', 'pods', '-A'],
-          { env: { PATH: process.env.PATH, HOME: home }, timeout: 30_000 },
-          (error, out, err) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout: out, stderr: err }),
-        );
-      });
+      const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>(
+        (resolve) => {
+          execFile(
+            kubectl ?? 'kubectl',
+            ['--kubeconfig', lab.kubeconfigPath, '--cache-dir', join(home, 'cache'), 'get', 'pods', '-A'],
+            { env: { PATH: process.env.PATH, HOME: home }, timeout: 30_000 },
+            (error, out, err) =>
+              resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout: out, stderr: err }),
+          );
+        },
+      );
       expect(stderr).toBe('');
       expect(code).toBe(0);
-      const rows = stdout.trim().split('\n').map((line) => line.split(/\s{2,}/));
+      const rows = stdout
+        .trim()
+        .split('\n')
+        .map((line) => line.split(/\s{2,}/));
       expect(rows[0]).toEqual(['NAMESPACE', 'NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE']);
       expect(rows.slice(1).map((row) => row.slice(0, 4))).toEqual([
         ['batch', 'batch-embed-5c4b-q7', '1/1', 'Running'],

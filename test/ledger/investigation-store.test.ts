@@ -2,11 +2,21 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createInvestigationStore, type AcceptOptions, type InvestigationStore } from '../../src/ledger/investigation-store.js';
+import {
+  createInvestigationStore,
+  type AcceptOptions,
+  type InvestigationStore,
+} from '../../src/ledger/investigation-store.js';
 import { openDatabase, type Db } from '../../src/ledger/open-database.js';
 import { group, makeAlert, resultFor } from '../server/fixtures/webhook.js';
 
-const OPTIONS: AcceptOptions = { groupKey: 'g', groupStatus: 'firing', source: 'webhook', maxQueue: 100, maxAlertsPerGroup: 20 };
+const OPTIONS: AcceptOptions = {
+  groupKey: 'g',
+  groupStatus: 'firing',
+  source: 'webhook',
+  maxQueue: 100,
+  maxAlertsPerGroup: 20,
+};
 
 let dir: string;
 let db: Db;
@@ -33,8 +43,21 @@ describe('createInvestigationStore', () => {
     expect(outcome).toMatchObject({ accepted: 3, duplicates: 0, created: true, queueFull: false });
     expect(count('alerts')).toBe(3);
     const row = store.get(outcome.investigationId!);
-    expect(row).toMatchObject({ state: 'queued', groupKey, source: 'webhook', alertname: 'KubePodCrashLooping', namespace: 'search', team: 'search', alertCount: 3, attempts: 0 });
-    expect(row!.alerts.map((alert) => alert.labels.pod)).toEqual(['kubepodcrashlooping-0', 'kubepodcrashlooping-1', 'kubepodcrashlooping-2']);
+    expect(row).toMatchObject({
+      state: 'queued',
+      groupKey,
+      source: 'webhook',
+      alertname: 'KubePodCrashLooping',
+      namespace: 'search',
+      team: 'search',
+      alertCount: 3,
+      attempts: 0,
+    });
+    expect(row!.alerts.map((alert) => alert.labels.pod)).toEqual([
+      'kubepodcrashlooping-0',
+      'kubepodcrashlooping-1',
+      'kubepodcrashlooping-2',
+    ]);
   });
 
   it('counts duplicates and starts nothing when the same alerts arrive again (repeat, retry or HA peer)', () => {
@@ -42,7 +65,10 @@ describe('createInvestigationStore', () => {
     const first = store.accept(alerts, { ...OPTIONS, groupKey });
     const again = store.accept(alerts, { ...OPTIONS, groupKey });
     // An HA peer's notification carries the same alerts (fingerprint + startsAt) under the same group.
-    const peer = store.accept(alerts.map((alert) => ({ ...alert, annotations: { summary: 'from the peer' } })), { ...OPTIONS, groupKey });
+    const peer = store.accept(
+      alerts.map((alert) => ({ ...alert, annotations: { summary: 'from the peer' } })),
+      { ...OPTIONS, groupKey },
+    );
     expect(again).toMatchObject({ accepted: 0, duplicates: 2, created: false, investigationId: first.investigationId });
     expect(peer).toMatchObject({ accepted: 0, duplicates: 2, created: false, investigationId: first.investigationId });
     expect(count('alerts')).toBe(2);
@@ -78,12 +104,24 @@ describe('createInvestigationStore', () => {
     const { groupKey, alerts } = group('KubePodCrashLooping', 2);
     const fired = store.accept(alerts, { ...OPTIONS, groupKey });
     const resolved = alerts.map((alert) => ({ ...alert, status: 'resolved' as const, endsAt: '2026-11-26T07:00:00Z' }));
-    const outcome = store.accept(resolved, { ...OPTIONS, groupKey, groupStatus: 'resolved', now: new Date('2026-11-26T07:00:05Z') });
+    const outcome = store.accept(resolved, {
+      ...OPTIONS,
+      groupKey,
+      groupStatus: 'resolved',
+      now: new Date('2026-11-26T07:00:05Z'),
+    });
     expect(outcome).toMatchObject({ created: false, investigationId: fired.investigationId, resolvedUpdated: 3 });
-    expect(store.get(fired.investigationId!)).toMatchObject({ resolvedAt: '2026-11-26T07:00:05.000Z', state: 'queued' });
+    expect(store.get(fired.investigationId!)).toMatchObject({
+      resolvedAt: '2026-11-26T07:00:05.000Z',
+      state: 'queued',
+    });
     expect(store.get(fired.investigationId!)!.alerts.every((alert) => alert.status === 'resolved')).toBe(true);
     // The resolution repeated (retry, HA peer) changes nothing more.
-    expect(store.accept(resolved, { ...OPTIONS, groupKey, groupStatus: 'resolved' })).toMatchObject({ duplicates: 2, resolvedUpdated: 0, created: false });
+    expect(store.accept(resolved, { ...OPTIONS, groupKey, groupStatus: 'resolved' })).toMatchObject({
+      duplicates: 2,
+      resolvedUpdated: 0,
+      created: false,
+    });
     expect(count('investigations')).toBe(1);
   });
 
@@ -97,7 +135,10 @@ describe('createInvestigationStore', () => {
   });
 
   it('records a resolution it never saw firing without starting an investigation', () => {
-    const outcome = store.accept([makeAlert({ alertname: 'X' }, { status: 'resolved' })], { ...OPTIONS, groupStatus: 'resolved' });
+    const outcome = store.accept([makeAlert({ alertname: 'X' }, { status: 'resolved' })], {
+      ...OPTIONS,
+      groupStatus: 'resolved',
+    });
     expect(outcome).toMatchObject({ accepted: 1, created: false, investigationId: undefined });
     expect(count('investigations')).toBe(0);
   });
@@ -106,23 +147,40 @@ describe('createInvestigationStore', () => {
     store.accept(group('A', 1).alerts, { ...OPTIONS, groupKey: 'a', maxQueue: 2 });
     store.accept(group('B', 1).alerts, { ...OPTIONS, groupKey: 'b', maxQueue: 2 });
     const full = store.accept(group('C', 4).alerts, { ...OPTIONS, groupKey: 'c', maxQueue: 2 });
-    expect(full).toEqual({ accepted: 0, duplicates: 0, investigationId: undefined, created: false, resolvedUpdated: 0, queueFull: true });
+    expect(full).toEqual({
+      accepted: 0,
+      duplicates: 0,
+      investigationId: undefined,
+      created: false,
+      resolvedUpdated: 0,
+      queueFull: true,
+    });
     expect(count('alerts')).toBe(2);
     expect(count('investigations')).toBe(2);
     // The same notification is accepted in full once a worker has taken a job.
     store.claimNext();
-    expect(store.accept(group('C', 4).alerts, { ...OPTIONS, groupKey: 'c', maxQueue: 2 })).toMatchObject({ accepted: 4, created: true });
+    expect(store.accept(group('C', 4).alerts, { ...OPTIONS, groupKey: 'c', maxQueue: 2 })).toMatchObject({
+      accepted: 4,
+      created: true,
+    });
   });
 
   it('still accepts new alerts of an open group when the queue is full, since they start no investigation', () => {
     const { groupKey, alerts } = group('A', 3);
     store.accept(alerts.slice(0, 1), { ...OPTIONS, groupKey, maxQueue: 1 });
-    expect(store.accept(alerts, { ...OPTIONS, groupKey, maxQueue: 1 })).toMatchObject({ accepted: 2, queueFull: false, created: false });
+    expect(store.accept(alerts, { ...OPTIONS, groupKey, maxQueue: 1 })).toMatchObject({
+      accepted: 2,
+      queueFull: false,
+      created: false,
+    });
   });
 
   it('commits several notifications at once, each all or nothing, when accepted together', () => {
     store.accept(group('A', 1).alerts, { ...OPTIONS, groupKey: 'a', maxQueue: 2 });
-    const broken = [makeAlert({ alertname: 'Broken', pod: 'ok' }), { ...makeAlert({ alertname: 'Broken' }), labels: undefined as unknown as Record<string, string> }];
+    const broken = [
+      makeAlert({ alertname: 'Broken', pod: 'ok' }),
+      { ...makeAlert({ alertname: 'Broken' }), labels: undefined as unknown as Record<string, string> },
+    ];
     const outcomes = store.acceptMany([
       { alerts: group('B', 2).alerts, options: { ...OPTIONS, groupKey: 'b', maxQueue: 2 } },
       { alerts: group('C', 1).alerts, options: { ...OPTIONS, groupKey: 'c', maxQueue: 2 } },
@@ -134,14 +192,28 @@ describe('createInvestigationStore', () => {
     expect(outcomes[1]).toMatchObject({ queueFull: true, accepted: 0 });
     expect(outcomes[2]).toBeInstanceOf(Error);
     expect(outcomes[3]).toMatchObject({ accepted: 2, duplicates: 1, created: false });
-    const alertnames = (db.prepare('SELECT alertname FROM alerts ORDER BY id').all() as Array<{ alertname: string }>).map((row) => row.alertname);
+    const alertnames = (
+      db.prepare('SELECT alertname FROM alerts ORDER BY id').all() as Array<{ alertname: string }>
+    ).map((row) => row.alertname);
     // Nothing of the broken notification stayed, not even its valid first alert.
     expect(alertnames).toEqual(['A', 'B', 'B', 'A', 'A']);
-    expect(store.list().map((row) => row.groupKey).sort()).toEqual(['a', 'b']);
+    expect(
+      store
+        .list()
+        .map((row) => row.groupKey)
+        .sort(),
+    ).toEqual(['a', 'b']);
   });
 
   it('hands out queued investigations oldest first, each once, with their alerts', () => {
-    const ids = ['A', 'B', 'C'].map((name, index) => store.accept(group(name, 1).alerts, { ...OPTIONS, groupKey: name, now: new Date(Date.UTC(2026, 10, 26, 6, index)) }).investigationId);
+    const ids = ['A', 'B', 'C'].map(
+      (name, index) =>
+        store.accept(group(name, 1).alerts, {
+          ...OPTIONS,
+          groupKey: name,
+          now: new Date(Date.UTC(2026, 10, 26, 6, index)),
+        }).investigationId,
+    );
     const claimed = [store.claimNext(), store.claimNext(), store.claimNext()];
     expect(claimed.map((job) => job?.id)).toEqual(ids);
     expect(claimed.map((job) => job?.attempts)).toEqual([1, 1, 1]);
@@ -158,7 +230,12 @@ describe('createInvestigationStore', () => {
     expect(store.finish(job.id, { ...resultFor(alerts), id: job.id })).toBe(true);
     expect(store.finish(job.id, resultFor(alerts, 'degraded'))).toBe(false);
     const row = store.get(investigationId!)!;
-    expect(row).toMatchObject({ state: 'completed', mode: 'deterministic', rootCause: 'crashloop-bad-config', error: null });
+    expect(row).toMatchObject({
+      state: 'completed',
+      mode: 'deterministic',
+      rootCause: 'crashloop-bad-config',
+      error: null,
+    });
     expect(row.result!.rootCause!.summary).toBe('about A (1 alerts)');
   });
 
@@ -209,7 +286,8 @@ describe('createInvestigationStore', () => {
     store.accept(group('A', 1, { team: 'chat', pod: 'other' }).alerts, { ...OPTIONS, groupKey: 'a2', now: at(2) });
     const first = store.claimNext()!;
     store.finish(first.id, resultFor(first.alerts));
-    const names = (filter: Parameters<InvestigationStore['list']>[0]) => store.list(filter).map((row) => `${row.alertname}/${row.team}`);
+    const names = (filter: Parameters<InvestigationStore['list']>[0]) =>
+      store.list(filter).map((row) => `${row.alertname}/${row.team}`);
     expect(names({})).toEqual(['A/chat', 'B/chat', 'A/search']);
     expect(names({ state: 'completed' })).toEqual(['A/search']);
     expect(names({ state: 'queued' })).toEqual(['A/chat', 'B/chat']);

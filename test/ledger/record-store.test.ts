@@ -23,9 +23,23 @@ describe('createRecordStore', () => {
     expect(records.appendStep(id, 'admission', { mode: 'llm' })).toBe(1);
     expect(records.appendStep(id, 'tool-call', { name: 'gpu_sharing', output: 'GPU 3 shared' }, 12.6)).toBe(2);
     expect(records.get(id).state).toBe('running');
-    records.finish(id, { state: 'completed', mode: 'llm', rootCause: 'gpu-noisy-neighbor', inputTokens: 10, outputTokens: 2, usd: 0.001, result: { ok: true } });
+    records.finish(id, {
+      state: 'completed',
+      mode: 'llm',
+      rootCause: 'gpu-noisy-neighbor',
+      inputTokens: 10,
+      outputTokens: 2,
+      usd: 0.001,
+      result: { ok: true },
+    });
     const record = records.get(id);
-    expect(record).toMatchObject({ state: 'completed', rootCause: 'gpu-noisy-neighbor', inputTokens: 10, result: { ok: true }, askedBy: 'cli:alice' });
+    expect(record).toMatchObject({
+      state: 'completed',
+      rootCause: 'gpu-noisy-neighbor',
+      inputTokens: 10,
+      result: { ok: true },
+      askedBy: 'cli:alice',
+    });
     expect(record.steps).toMatchObject([
       { seq: 1, kind: 'admission', data: { mode: 'llm' }, durationMs: null },
       { seq: 2, kind: 'tool-call', data: { name: 'gpu_sharing', output: 'GPU 3 shared' }, durationMs: 13 },
@@ -38,7 +52,10 @@ describe('createRecordStore', () => {
     const orphan = records.begin({ kind: 'alert', subject: 'GpuXid' });
     const pid = deadPid();
     db.prepare('UPDATE agent_records SET pid = ? WHERE id = ?').run(pid, orphan);
-    expect(records.list().find((row) => row.id === orphan)).toMatchObject({ state: 'failed', error: expect.stringContaining(`process ${pid}`) });
+    expect(records.list().find((row) => row.id === orphan)).toMatchObject({
+      state: 'failed',
+      error: expect.stringContaining(`process ${pid}`),
+    });
     // This process's own running record is left alone.
     expect(records.get(mine).state).toBe('running');
     const again = records.begin({ kind: 'alert', subject: 'other' });
@@ -52,6 +69,8 @@ describe('createRecordStore', () => {
     records.begin({ id: 'abd456', kind: 'question', subject: 'q' });
     expect(records.get('abc').id).toBe(id);
     expect(() => records.get('ab')).toThrow(/matches several/);
-    expect(() => records.get('zzz')).toThrow(expect.objectContaining({ code: 'USAGE', fix: expect.stringContaining('holmes investigations list') }));
+    expect(() => records.get('zzz')).toThrow(
+      expect.objectContaining({ code: 'USAGE', fix: expect.stringContaining('holmes investigations list') }),
+    );
   });
 });

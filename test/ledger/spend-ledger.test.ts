@@ -5,7 +5,17 @@ import { createSpendLedger, type UsageEvent } from '../../src/ledger/spend-ledge
 let db: Db;
 let clock: Date;
 
-const event = (overrides: Partial<UsageEvent> = {}): UsageEvent => ({ team: 'chat', kind: 'model', model: 'openai/gpt-4o-mini', outcome: 'ok', inputTokens: 1000, cachedTokens: 0, outputTokens: 100, usd: 0.5, ...overrides });
+const event = (overrides: Partial<UsageEvent> = {}): UsageEvent => ({
+  team: 'chat',
+  kind: 'model',
+  model: 'openai/gpt-4o-mini',
+  outcome: 'ok',
+  inputTokens: 1000,
+  cachedTokens: 0,
+  outputTokens: 100,
+  usd: 0.5,
+  ...overrides,
+});
 
 describe('createSpendLedger', () => {
   beforeEach(() => {
@@ -30,7 +40,14 @@ describe('createSpendLedger', () => {
     ledger.record(event({ usd: 6 }));
     const held = ledger.reserve('chat', 3, { dailyUsd: 10 });
     expect(held.ok).toBe(true);
-    expect(ledger.reserve('chat', 2, { dailyUsd: 10 })).toEqual({ ok: false, period: 'day', limitUsd: 10, spentUsd: 6, reservedUsd: 3, requestedUsd: 2 });
+    expect(ledger.reserve('chat', 2, { dailyUsd: 10 })).toEqual({
+      ok: false,
+      period: 'day',
+      limitUsd: 10,
+      spentUsd: 6,
+      reservedUsd: 3,
+      requestedUsd: 2,
+    });
     expect(ledger.reserve('chat', 2, { monthlyUsd: 100 }).ok).toBe(true);
     // Another team's budget is its own.
     expect(ledger.reserve('search', 9, { dailyUsd: 10 }).ok).toBe(true);
@@ -63,7 +80,10 @@ describe('createSpendLedger', () => {
       ['anthropic/claude-sonnet-4-5', 2, 1],
       ['openai/gpt-4o-mini', 1, 1],
     ]);
-    expect(ledger.spendBy('alertname', { sinceDay: '2025-11-01', team: 'chat' }).map((row) => row.key)).toEqual(['A', 'B']);
+    expect(ledger.spendBy('alertname', { sinceDay: '2025-11-01', team: 'chat' }).map((row) => row.key)).toEqual([
+      'A',
+      'B',
+    ]);
     expect(ledger.spendBy('tool', { sinceDay: '2025-11-01' }).map((row) => row.key)).toEqual(['-', 'gpu_sharing']);
     expect(ledger.spendBy('day', { sinceDay: '2025-11-21' })).toEqual([]);
   });

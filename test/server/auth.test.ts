@@ -42,7 +42,16 @@ describe('createAuth', () => {
 
   it('answers 401 with WWW-Authenticate and without echoing the token when the token is wrong or missing', async () => {
     const app = appWith({ tokens: ['alpha-token'], allowUnauthenticated: false });
-    for (const header of [undefined, '', 'Bearer', 'Bearer ', 'Bearer alpha-tokeN', 'Bearer alpha-token-and-more', 'Token alpha-token', 'alpha-token']) {
+    for (const header of [
+      undefined,
+      '',
+      'Bearer',
+      'Bearer ',
+      'Bearer alpha-tokeN',
+      'Bearer alpha-token-and-more',
+      'Token alpha-token',
+      'alpha-token',
+    ]) {
       const response = await app.request('/secret', header === undefined ? {} : { headers: { authorization: header } });
       expect(response.status, String(header)).toBe(401);
       expect(response.headers.get('www-authenticate')).toContain('Bearer');
@@ -60,7 +69,11 @@ describe('createAuth', () => {
   });
 
   it('accepts basic auth with the configured user and password only', async () => {
-    const app = appWith({ tokens: [], basic: { username: 'alertmanager', password: 'p:ss w0rd' }, allowUnauthenticated: false });
+    const app = appWith({
+      tokens: [],
+      basic: { username: 'alertmanager', password: 'p:ss w0rd' },
+      allowUnauthenticated: false,
+    });
     expect(await status(app, basic('alertmanager', 'p:ss w0rd'))).toBe(200);
     expect(await status(app, basic('alertmanager', 'wrong'))).toBe(401);
     expect(await status(app, basic('someone', 'p:ss w0rd'))).toBe(401);
@@ -72,12 +85,20 @@ describe('createAuth', () => {
   it('does not take a bearer token as basic credentials or the reverse', async () => {
     const tokens = appWith({ tokens: ['user:pass'], allowUnauthenticated: false });
     expect(await status(tokens, basic('user', 'pass'))).toBe(401);
-    const basicOnly = appWith({ tokens: [], basic: { username: 'user', password: 'pass' }, allowUnauthenticated: false });
+    const basicOnly = appWith({
+      tokens: [],
+      basic: { username: 'user', password: 'pass' },
+      allowUnauthenticated: false,
+    });
     expect(await status(basicOnly, 'Bearer user:pass')).toBe(401);
   });
 
   it('accepts either a token or basic auth when both are configured', async () => {
-    const app = appWith({ tokens: ['alpha-token'], basic: { username: 'user', password: 'pass' }, allowUnauthenticated: false });
+    const app = appWith({
+      tokens: ['alpha-token'],
+      basic: { username: 'user', password: 'pass' },
+      allowUnauthenticated: false,
+    });
     expect(await status(app, 'Bearer alpha-token')).toBe(200);
     expect(await status(app, basic('user', 'pass'))).toBe(200);
   });

@@ -1,10 +1,20 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createInvestigationStore, type AcceptOptions, type InvestigationStore } from '../../src/ledger/investigation-store.js';
+import {
+  createInvestigationStore,
+  type AcceptOptions,
+  type InvestigationStore,
+} from '../../src/ledger/investigation-store.js';
 import { openDatabase, type Db } from '../../src/ledger/open-database.js';
 import { createBatchAccept } from '../../src/server/batch-accept.js';
 import { group } from './fixtures/webhook.js';
 
-const OPTIONS: AcceptOptions = { groupKey: 'g', groupStatus: 'firing', source: 'webhook', maxQueue: 100, maxAlertsPerGroup: 20 };
+const OPTIONS: AcceptOptions = {
+  groupKey: 'g',
+  groupStatus: 'firing',
+  source: 'webhook',
+  maxQueue: 100,
+  maxAlertsPerGroup: 20,
+};
 
 let db: Db;
 let store: InvestigationStore;
@@ -21,11 +31,18 @@ describe('createBatchAccept', () => {
   });
 
   // The real store, counting its commits.
-  const counted = () => ({ acceptMany: (items: Parameters<InvestigationStore['acceptMany']>[0]) => (commits.push(items.length), store.acceptMany(items)) });
+  const counted = () => ({
+    acceptMany: (items: Parameters<InvestigationStore['acceptMany']>[0]) => (
+      commits.push(items.length),
+      store.acceptMany(items)
+    ),
+  });
 
   it('writes the notifications of one event-loop turn in one commit and answers each with its own outcome', async () => {
     const accept = createBatchAccept(counted());
-    const outcomes = await Promise.all(['A', 'B', 'C'].map((name) => accept(group(name, 2).alerts, { ...OPTIONS, groupKey: name })));
+    const outcomes = await Promise.all(
+      ['A', 'B', 'C'].map((name) => accept(group(name, 2).alerts, { ...OPTIONS, groupKey: name })),
+    );
     expect(commits).toEqual([3]);
     expect(outcomes.map((outcome) => outcome.accepted)).toEqual([2, 2, 2]);
     expect(new Set(outcomes.map((outcome) => outcome.investigationId)).size).toBe(3);
@@ -45,7 +62,10 @@ describe('createBatchAccept', () => {
   it('rejects every notification of the batch when the commit itself fails', async () => {
     const accept = createBatchAccept(counted());
     db.close();
-    const results = await Promise.allSettled([accept(group('A', 1).alerts, OPTIONS), accept(group('B', 1).alerts, { ...OPTIONS, groupKey: 'b' })]);
+    const results = await Promise.allSettled([
+      accept(group('A', 1).alerts, OPTIONS),
+      accept(group('B', 1).alerts, { ...OPTIONS, groupKey: 'b' }),
+    ]);
     expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
   });
 });

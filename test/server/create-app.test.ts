@@ -38,7 +38,10 @@ function post(path: string, body: unknown, headers: Record<string, string> = JSO
 }
 
 async function metric(name: string): Promise<string> {
-  return (await metrics.registry.getSingleMetricAsString(name)).split('\n').filter((line) => !line.startsWith('#')).join('\n');
+  return (await metrics.registry.getSingleMetricAsString(name))
+    .split('\n')
+    .filter((line) => !line.startsWith('#'))
+    .join('\n');
 }
 
 describe('createApp', () => {
@@ -60,7 +63,13 @@ describe('createApp', () => {
   });
 
   it('requires credentials on the API and /metrics when a token is configured', async () => {
-    for (const [method, path] of [['GET', '/api/v1/investigations'], ['GET', '/metrics'], ['POST', '/api/v1/alertmanager'], ['POST', '/api/v1/ask'], ['GET', '/api/v1/investigations/x']]) {
+    for (const [method, path] of [
+      ['GET', '/api/v1/investigations'],
+      ['GET', '/metrics'],
+      ['POST', '/api/v1/alertmanager'],
+      ['POST', '/api/v1/ask'],
+      ['GET', '/api/v1/investigations/x'],
+    ]) {
       expect((await app.request(path!, { method: method! })).status, path).toBe(401);
     }
     expect((await app.request('/metrics', { headers: AUTH })).status).toBe(200);
@@ -81,7 +90,10 @@ describe('createApp', () => {
   it('acknowledges a repeated delivery as duplicates without queueing anything', async () => {
     const { groupKey, alerts } = group('KubePodCrashLooping', 2);
     await post('/api/v1/alertmanager', webhookBody(groupKey, alerts));
-    const again = await post('/api/v1/alertmanager', webhookBody(groupKey, alerts, { externalURL: 'http://alertmanager-1:9093' }));
+    const again = await post(
+      '/api/v1/alertmanager',
+      webhookBody(groupKey, alerts, { externalURL: 'http://alertmanager-1:9093' }),
+    );
     expect(await again.json()).toMatchObject({ accepted: 0, duplicates: 2, created: false });
     expect(queued).toBe(1);
     expect(await metric('holmes_alerts_deduplicated_total')).toContain('holmes_alerts_deduplicated_total 2');
@@ -97,11 +109,23 @@ describe('createApp', () => {
   });
 
   it.each([
-    ['a wrong content type', 'text/plain', JSON.stringify(webhookBody('g', [makeAlert({ alertname: 'X' })])), 415, 'unsupported_media_type'],
+    [
+      'a wrong content type',
+      'text/plain',
+      JSON.stringify(webhookBody('g', [makeAlert({ alertname: 'X' })])),
+      415,
+      'unsupported_media_type',
+    ],
     ['a body that is not JSON', 'application/json', '{"alerts": [', 400, 'invalid_json'],
     ['an empty body', 'application/json', '', 400, 'invalid_json'],
     ['a body without alerts', 'application/json', JSON.stringify({ version: '4', alerts: [] }), 400, 'invalid_body'],
-    ['a label that is not a string', 'application/json', JSON.stringify({ alerts: [{ labels: { alertname: 'X', gpu: 0 } }] }), 400, 'invalid_body'],
+    [
+      'a label that is not a string',
+      'application/json',
+      JSON.stringify({ alerts: [{ labels: { alertname: 'X', gpu: 0 } }] }),
+      400,
+      'invalid_body',
+    ],
   ])('refuses %s with %i, a reason and no stack', async (_case, type, body, status, error) => {
     const response = await post('/api/v1/alertmanager', body, { ...AUTH, 'content-type': type });
     expect(response.status).toBe(status);
@@ -111,7 +135,10 @@ describe('createApp', () => {
   });
 
   it('names the path of each invalid field in a 400', async () => {
-    const response = await post('/api/v1/alertmanager', { alerts: [{ labels: { alertname: 'X' } }, { labels: { pod: 7 } }], status: 'burning' });
+    const response = await post('/api/v1/alertmanager', {
+      alerts: [{ labels: { alertname: 'X' } }, { labels: { pod: 7 } }],
+      status: 'burning',
+    });
     const body = (await response.json()) as { issues: Array<{ path: string }> };
     expect(body.issues.map((issue) => issue.path).sort()).toEqual(['alerts.1.labels.pod', 'status']);
   });
@@ -141,8 +168,13 @@ describe('createApp', () => {
   });
 
   it('counts refused deliveries with a wrong token', async () => {
-    await post('/api/v1/alertmanager', webhookBody('g', group('A', 1).alerts), { authorization: 'Bearer wrong', 'content-type': 'application/json' });
-    expect(await metric('holmes_webhook_rejected_total')).toContain('holmes_webhook_rejected_total{reason="unauthorized"} 1');
+    await post('/api/v1/alertmanager', webhookBody('g', group('A', 1).alerts), {
+      authorization: 'Bearer wrong',
+      'content-type': 'application/json',
+    });
+    expect(await metric('holmes_webhook_rejected_total')).toContain(
+      'holmes_webhook_rejected_total{reason="unauthorized"} 1',
+    );
   });
 
   it('queues an alert posted by hand and answers 409 when the same alert is posted again', async () => {
@@ -160,7 +192,12 @@ describe('createApp', () => {
     await post('/api/v1/alertmanager', webhookBody('b', group('B', 1, { team: 'chat' }).alerts));
     const job = store.claimNext()!;
     store.finish(job.id, resultFor(job.alerts));
-    const list = async (query: string) => ((await (await app.request(`/api/v1/investigations${query}`, { headers: AUTH })).json()) as { investigations: Array<{ alertname: string }> }).investigations.map((row) => row.alertname);
+    const list = async (query: string) =>
+      (
+        (await (await app.request(`/api/v1/investigations${query}`, { headers: AUTH })).json()) as {
+          investigations: Array<{ alertname: string }>;
+        }
+      ).investigations.map((row) => row.alertname);
     expect(await list('')).toEqual(['B', 'A']);
     expect(await list('?status=completed')).toEqual(['A']);
     expect(await list('?alertname=B')).toEqual(['B']);
@@ -168,7 +205,10 @@ describe('createApp', () => {
     // An offset is converted: the stored times are UTC.
     expect(await list(`?since=${encodeURIComponent('2000-01-01T02:00:00+02:00')}`)).toEqual(['B', 'A']);
     expect(await list(`?since=${encodeURIComponent('2999-01-01T00:00:00Z')}`)).toEqual([]);
-    const detail = (await (await app.request(`/api/v1/investigations/${job.id}`, { headers: AUTH })).json()) as { result: { rootCause: { id: string } }; alerts: unknown[] };
+    const detail = (await (await app.request(`/api/v1/investigations/${job.id}`, { headers: AUTH })).json()) as {
+      result: { rootCause: { id: string } };
+      alerts: unknown[];
+    };
     expect(detail.result.rootCause.id).toBe('crashloop-bad-config');
     expect(detail.alerts).toHaveLength(1);
   });
@@ -187,7 +227,9 @@ describe('createApp', () => {
     expect(noModel.status).toBe(503);
     expect(await noModel.json()).toMatchObject({ error: 'no_model' });
     await build({ ask: async (question) => ({ answer: `asked: ${question}` }) });
-    expect(await (await post('/api/v1/ask', { question: 'why is chat slow?' })).json()).toEqual({ answer: 'asked: why is chat slow?' });
+    expect(await (await post('/api/v1/ask', { question: 'why is chat slow?' })).json()).toEqual({
+      answer: 'asked: why is chat slow?',
+    });
     expect((await post('/api/v1/ask', { question: 'x', extra: true })).status).toBe(400);
   });
 

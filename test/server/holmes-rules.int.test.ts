@@ -13,7 +13,15 @@ const RULES = join(CHART, 'rules/holmes.rules.yaml');
 const PROMTOOL = process.env.HOLMES_PROMTOOL_BIN || 'promtool';
 
 interface RuleFile {
-  groups: Array<{ name: string; rules: Array<{ alert: string; expr: string; labels: { severity: string }; annotations: { summary: string; description: string } }> }>;
+  groups: Array<{
+    name: string;
+    rules: Array<{
+      alert: string;
+      expr: string;
+      labels: { severity: string };
+      annotations: { summary: string; description: string };
+    }>;
+  }>;
 }
 
 describe('charts/holmes/rules/holmes.rules.yaml', () => {
@@ -30,7 +38,14 @@ describe('charts/holmes/rules/holmes.rules.yaml', () => {
   it('covers budget burn, failing investigations, queue backlog and webhook rejections, each with a severity and a summary', async () => {
     const rules = (parse(await readFile(RULES, 'utf8')) as RuleFile).groups.flatMap((group) => group.rules);
     const alerts = rules.map((rule) => rule.alert);
-    expect(alerts).toEqual(['HolmesBudgetExhausted', 'HolmesBudgetBurnHigh', 'HolmesInvestigationsFailing', 'HolmesQueueBacklog', 'HolmesWebhookQueueFull', 'HolmesWebhookRejections']);
+    expect(alerts).toEqual([
+      'HolmesBudgetExhausted',
+      'HolmesBudgetBurnHigh',
+      'HolmesInvestigationsFailing',
+      'HolmesQueueBacklog',
+      'HolmesWebhookQueueFull',
+      'HolmesWebhookRejections',
+    ]);
     for (const rule of rules) {
       expect(['warning', 'critical'], rule.alert).toContain(rule.labels.severity);
       expect(rule.annotations.summary.length, rule.alert).toBeGreaterThan(10);
@@ -39,9 +54,18 @@ describe('charts/holmes/rules/holmes.rules.yaml', () => {
 
   it('uses only metric names the server exposes', async () => {
     const text = await readFile(RULES, 'utf8');
-    const used = new Set((parse(text) as RuleFile).groups.flatMap((group) => group.rules.flatMap((rule) => rule.expr.match(/\bholmes_[a-z_]+/g) ?? [])));
+    const used = new Set(
+      (parse(text) as RuleFile).groups.flatMap((group) =>
+        group.rules.flatMap((rule) => rule.expr.match(/\bholmes_[a-z_]+/g) ?? []),
+      ),
+    );
     const exposed = new Set((await createServerMetrics().registry.getMetricsAsJSON()).map((metric) => metric.name));
-    expect([...used].sort()).toEqual(['holmes_budget_remaining_usd', 'holmes_investigations_total', 'holmes_queue_depth', 'holmes_webhook_rejected_total']);
+    expect([...used].sort()).toEqual([
+      'holmes_budget_remaining_usd',
+      'holmes_investigations_total',
+      'holmes_queue_depth',
+      'holmes_webhook_rejected_total',
+    ]);
     for (const name of used) expect(exposed.has(name), name).toBe(true);
   });
 
@@ -50,7 +74,9 @@ describe('charts/holmes/rules/holmes.rules.yaml', () => {
     expect(template).toContain('.Files.Get "rules/holmes.rules.yaml"');
     const chart = parse(await readFile(join(CHART, 'Chart.yaml'), 'utf8')) as { name: string; apiVersion: string };
     expect(chart).toMatchObject({ name: 'holmes', apiVersion: 'v2' });
-    const values = parse(await readFile(join(CHART, 'values.yaml'), 'utf8')) as { prometheusRule: { enabled: boolean } };
+    const values = parse(await readFile(join(CHART, 'values.yaml'), 'utf8')) as {
+      prometheusRule: { enabled: boolean };
+    };
     expect(values.prometheusRule.enabled).toBe(false);
   });
 });
@@ -58,12 +84,18 @@ describe('charts/holmes/rules/holmes.rules.yaml', () => {
 describe('charts/holmes ClusterRole', () => {
   it('grants get and list only, and never on Secrets', async () => {
     const template = await readFile(join(CHART, 'templates/clusterrole.yaml'), 'utf8');
-    const role = template.split('\n---\n')[0]!.split('\n').filter((line) => !line.includes('{{')).join('\n');
+    const role = template
+      .split('\n---\n')[0]!
+      .split('\n')
+      .filter((line) => !line.includes('{{'))
+      .join('\n');
     const { rules } = parse(role) as { rules: Array<{ resources: string[]; verbs: string[] }> };
     for (const rule of rules) {
       expect(rule.verbs).toEqual(['get', 'list']);
       expect(rule.resources).not.toContain('secrets');
     }
-    expect(rules.flatMap((rule) => rule.resources)).toEqual(expect.arrayContaining(['pods', 'pods/log', 'deployments', 'events', 'nodes']));
+    expect(rules.flatMap((rule) => rule.resources)).toEqual(
+      expect.arrayContaining(['pods', 'pods/log', 'deployments', 'events', 'nodes']),
+    );
   });
 });

@@ -4,7 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasExited } from '../../src/lab/prometheus/stop-process.js';
 import { createSandbox, hasStack, type Sandbox } from '../cli/run-cli.js';
 import { createRandom, hostileRequest, type HostileRequest } from './fixtures/hostile-bodies.js';
-import { createClient, sampleValue, serveConfig, spawnServe, TOKEN, type ServeProcess } from './fixtures/spawn-serve.js';
+import {
+  createClient,
+  sampleValue,
+  serveConfig,
+  spawnServe,
+  TOKEN,
+  type ServeProcess,
+} from './fixtures/spawn-serve.js';
 import { group, webhookBody } from './fixtures/webhook.js';
 
 const SEED = 20_261_126;
@@ -21,7 +28,11 @@ function send(url: string, hostile: HostileRequest): Promise<{ status: number; t
     let answered = false;
     const outgoing = request(
       target,
-      { method: 'POST', agent: false, headers: { ...hostile.headers, ...(hostile.chunked ? {} : { 'content-length': String(hostile.body.length) }) } },
+      {
+        method: 'POST',
+        agent: false,
+        headers: { ...hostile.headers, ...(hostile.chunked ? {} : { 'content-length': String(hostile.body.length) }) },
+      },
       (response) => {
         answered = true;
         let text = '';
@@ -36,7 +47,8 @@ function send(url: string, hostile: HostileRequest): Promise<{ status: number; t
       if (!answered) reject(error);
     });
     if (hostile.chunked) {
-      for (let offset = 0; offset < hostile.body.length; offset += 16_384) outgoing.write(hostile.body.subarray(offset, offset + 16_384));
+      for (let offset = 0; offset < hostile.body.length; offset += 16_384)
+        outgoing.write(hostile.body.subarray(offset, offset + 16_384));
       outgoing.end();
     } else outgoing.end(hostile.body);
   });
@@ -45,7 +57,10 @@ function send(url: string, hostile: HostileRequest): Promise<{ status: number; t
 describe('holmes serve under hostile input', () => {
   beforeAll(async () => {
     sandbox = await createSandbox();
-    const config = await sandbox.write('holmes.yaml', serveConfig({ storagePath: join(sandbox.dir, 'store', 'holmes.db'), bodyLimitBytes: BODY_LIMIT }));
+    const config = await sandbox.write(
+      'holmes.yaml',
+      serveConfig({ storagePath: join(sandbox.dir, 'store', 'holmes.db'), bodyLimitBytes: BODY_LIMIT }),
+    );
     server = await spawnServe(sandbox, config);
   });
   afterAll(async () => {
@@ -67,7 +82,20 @@ describe('holmes serve under hostile input', () => {
       expect(() => JSON.parse(text) as unknown, where).not.toThrow();
     }
     // The generator covered every kind of bad input.
-    expect([...kinds.keys()].sort()).toEqual(['deep nesting', 'empty', 'garbage', 'huge key', 'invalid UTF-8', 'no alerts', 'oversized', 'random shape', 'truncated JSON', 'unauthenticated', 'wrong content type', 'wrong type']);
+    expect([...kinds.keys()].sort()).toEqual([
+      'deep nesting',
+      'empty',
+      'garbage',
+      'huge key',
+      'invalid UTF-8',
+      'no alerts',
+      'oversized',
+      'random shape',
+      'truncated JSON',
+      'unauthenticated',
+      'wrong content type',
+      'wrong type',
+    ]);
     expect(hasExited(server.child)).toBe(false);
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
 
@@ -81,7 +109,9 @@ describe('holmes serve under hostile input', () => {
     const metrics = await client.metrics();
     expect(sampleValue(metrics, 'holmes_webhook_rejected_total')).toBeGreaterThan(COUNT / 2);
     expect(sampleValue(metrics, 'holmes_webhook_rejected_total', 'reason="too_large"')).toBe(kinds.get('oversized'));
-    expect(sampleValue(metrics, 'holmes_webhook_rejected_total', 'reason="unauthorized"')).toBe(kinds.get('unauthenticated'));
+    expect(sampleValue(metrics, 'holmes_webhook_rejected_total', 'reason="unauthorized"')).toBe(
+      kinds.get('unauthenticated'),
+    );
     expect(server.stderr()).not.toContain('request failed');
   });
 });

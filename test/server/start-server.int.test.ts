@@ -16,7 +16,10 @@ let server: RunningServer | undefined;
 let runs: Alert[][];
 let hold: Promise<void> | undefined;
 
-async function start(overrides: Record<string, unknown> = {}, ask?: (question: string) => Promise<unknown>): Promise<RunningServer> {
+async function start(
+  overrides: Record<string, unknown> = {},
+  ask?: (question: string) => Promise<unknown>,
+): Promise<RunningServer> {
   const config = configSchema.parse({
     storage: { path: join(dir, 'holmes.db') },
     server: { port: 0, tokens: [TOKEN], concurrency: 1, shutdownGraceMs: 200, ...overrides },
@@ -60,7 +63,11 @@ describe('startServer (HTTP on loopback)', () => {
     }, 'the investigation to complete');
     expect((await client.list()).length).toBe(1);
     expect(runs).toHaveLength(1);
-    expect(runs[0]!.map((alert) => alert.labels.pod)).toEqual(['kubepodcrashlooping-0', 'kubepodcrashlooping-1', 'kubepodcrashlooping-2']);
+    expect(runs[0]!.map((alert) => alert.labels.pod)).toEqual([
+      'kubepodcrashlooping-0',
+      'kubepodcrashlooping-1',
+      'kubepodcrashlooping-2',
+    ]);
     const detail = await client.get(row!.id);
     expect(detail.result!.rootCause!.id).toBe('crashloop-bad-config');
   });
@@ -69,9 +76,18 @@ describe('startServer (HTTP on loopback)', () => {
     const { url } = await start();
     const client = createClient(url);
     const { groupKey, alerts } = group('HighLatency', 2);
-    const firing = (await (await client.postWebhook(webhookBody(groupKey, alerts))).json()) as { investigationId: string };
-    await waitFor(async () => ((await client.get(firing.investigationId)).state === 'completed' ? true : undefined), 'completed');
-    const resolvedAlerts = alerts.map((alert) => ({ ...alert, status: 'resolved' as const, endsAt: new Date().toISOString() }));
+    const firing = (await (await client.postWebhook(webhookBody(groupKey, alerts))).json()) as {
+      investigationId: string;
+    };
+    await waitFor(
+      async () => ((await client.get(firing.investigationId)).state === 'completed' ? true : undefined),
+      'completed',
+    );
+    const resolvedAlerts = alerts.map((alert) => ({
+      ...alert,
+      status: 'resolved' as const,
+      endsAt: new Date().toISOString(),
+    }));
     const resolved = await client.postWebhook(webhookBody(groupKey, resolvedAlerts));
     expect(await resolved.json()).toMatchObject({ created: false, investigationId: firing.investigationId });
     // Both Alertmanagers of the pair send the resolution.
@@ -79,7 +95,10 @@ describe('startServer (HTTP on loopback)', () => {
     const rows = await client.list();
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ id: firing.investigationId, state: 'completed', resolvedAt: expect.any(String) });
-    expect((await client.get(firing.investigationId)).alerts.map((alert) => alert.status)).toEqual(['resolved', 'resolved']);
+    expect((await client.get(firing.investigationId)).alerts.map((alert) => alert.status)).toEqual([
+      'resolved',
+      'resolved',
+    ]);
     expect(runs).toHaveLength(1);
   });
 
@@ -96,15 +115,25 @@ describe('startServer (HTTP on loopback)', () => {
     expect(full.status).toBe(503);
     expect(full.headers.get('retry-after')).toBe('30');
     release();
-    await waitFor(async () => ((await client.list('?status=queued')).length === 0 ? true : undefined), 'the queue to drain');
+    await waitFor(
+      async () => ((await client.list('?status=queued')).length === 0 ? true : undefined),
+      'the queue to drain',
+    );
     const retried = await client.postWebhook(webhookBody('d', group('D', 1).alerts));
     expect(retried.status).toBe(200);
-    await waitFor(async () => ((await client.list('?status=completed')).length === 4 ? true : undefined), 'all four completed');
+    await waitFor(
+      async () => ((await client.list('?status=completed')).length === 4 ? true : undefined),
+      'all four completed',
+    );
   });
 
   it('answers POST /api/v1/ask with the agent it was given', async () => {
     const { url } = await start({}, async (question) => ({ answer: `looked into: ${question}` }));
-    const response = await fetch(`${url}/api/v1/ask`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ question: 'why is chat slow?' }) });
+    const response = await fetch(`${url}/api/v1/ask`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ question: 'why is chat slow?' }),
+    });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ answer: 'looked into: why is chat slow?' });
   });
@@ -113,7 +142,9 @@ describe('startServer (HTTP on loopback)', () => {
     hold = new Promise(() => undefined); // Never finishes: the shutdown grace runs out.
     const { url } = await start();
     const client = createClient(url);
-    const body = (await (await client.postWebhook(webhookBody('a', group('A', 1).alerts))).json()) as { investigationId: string };
+    const body = (await (await client.postWebhook(webhookBody('a', group('A', 1).alerts))).json()) as {
+      investigationId: string;
+    };
     await waitFor(() => (runs.length === 1 ? true : undefined), 'the job to run');
     await server!.close();
     server = undefined;
@@ -121,7 +152,10 @@ describe('startServer (HTTP on loopback)', () => {
     hold = undefined;
     const next = await start();
     const nextClient = createClient(next.url);
-    await waitFor(async () => ((await nextClient.get(body.investigationId)).state === 'completed' ? true : undefined), 'the requeued job to complete');
+    await waitFor(
+      async () => ((await nextClient.get(body.investigationId)).state === 'completed' ? true : undefined),
+      'the requeued job to complete',
+    );
     expect(runs).toHaveLength(2);
     expect((await nextClient.get(body.investigationId)).attempts).toBe(1);
   });

@@ -2,18 +2,29 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Alert } from '../../src/core/alert.js';
 import type { InvestigationResult } from '../../src/core/investigation.js';
 import { createLogger } from '../../src/core/logger.js';
-import { createInvestigationStore, type AcceptOptions, type InvestigationStore } from '../../src/ledger/investigation-store.js';
+import {
+  createInvestigationStore,
+  type AcceptOptions,
+  type InvestigationStore,
+} from '../../src/ledger/investigation-store.js';
 import { openDatabase, type Db } from '../../src/ledger/open-database.js';
 import { createServerMetrics, type ServerMetrics } from '../../src/server/server-metrics.js';
 import { createWorkerPool, type WorkerPool } from '../../src/server/worker-pool.js';
 import { waitFor } from '../integrations/alertmanager/fixtures/start-alertmanager.js';
 import { group, resultFor } from './fixtures/webhook.js';
 
-const OPTIONS: AcceptOptions = { groupKey: 'g', groupStatus: 'firing', source: 'webhook', maxQueue: 100, maxAlertsPerGroup: 20 };
+const OPTIONS: AcceptOptions = {
+  groupKey: 'g',
+  groupStatus: 'firing',
+  source: 'webhook',
+  maxQueue: 100,
+  maxAlertsPerGroup: 20,
+};
 
 /** An investigator whose runs end when the test says so; it records what it was given. */
 function createScriptedInvestigator() {
-  const runs: Array<{ alerts: Alert[]; finish: (result?: InvestigationResult) => void; fail: (error: Error) => void }> = [];
+  const runs: Array<{ alerts: Alert[]; finish: (result?: InvestigationResult) => void; fail: (error: Error) => void }> =
+    [];
   let running = 0;
   let maxRunning = 0;
   return {
@@ -24,7 +35,11 @@ function createScriptedInvestigator() {
         running += 1;
         maxRunning = Math.max(maxRunning, running);
         const done = () => (running -= 1);
-        runs.push({ alerts, finish: (result) => (done(), resolve(result ?? resultFor(alerts))), fail: (error) => (done(), reject(error)) });
+        runs.push({
+          alerts,
+          finish: (result) => (done(), resolve(result ?? resultFor(alerts))),
+          fail: (error) => (done(), reject(error)),
+        });
       }),
   };
 }
@@ -34,8 +49,18 @@ let store: InvestigationStore;
 let metrics: ServerMetrics;
 let pool: WorkerPool | undefined;
 
-async function startPool(investigator: ReturnType<typeof createScriptedInvestigator>, concurrency: number): Promise<WorkerPool> {
-  pool = createWorkerPool({ store, run: investigator.run, concurrency, logger: await createLogger({ level: 'silent' }), metrics, pollMs: 20 });
+async function startPool(
+  investigator: ReturnType<typeof createScriptedInvestigator>,
+  concurrency: number,
+): Promise<WorkerPool> {
+  pool = createWorkerPool({
+    store,
+    run: investigator.run,
+    concurrency,
+    logger: await createLogger({ level: 'silent' }),
+    metrics,
+    pollMs: 20,
+  });
   pool.start();
   return pool;
 }
@@ -66,7 +91,9 @@ describe('createWorkerPool', () => {
     await waitFor(() => (store.countsByState().completed === 4 ? true : undefined), 'all completed');
     expect(investigator.maxRunning()).toBe(2);
     expect(investigator.runs.map((run) => run.alerts.length)).toEqual([2, 2, 2, 2]);
-    expect(await metrics.registry.getSingleMetricAsString('holmes_investigations_total')).toContain('holmes_investigations_total{mode="deterministic",status="completed"} 4');
+    expect(await metrics.registry.getSingleMetricAsString('holmes_investigations_total')).toContain(
+      'holmes_investigations_total{mode="deterministic",status="completed"} 4',
+    );
   });
 
   it('records a failed investigation with its error and keeps working when a run throws', async () => {

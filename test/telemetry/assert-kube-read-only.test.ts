@@ -52,13 +52,18 @@ describe('assertKubeReadOnly', () => {
   });
 
   it('parses paths below the server prefix when the server URL has one', () => {
-    expect(verdict('GET', '/k8s/clusters/c-1/api/v1/namespaces/llm/secrets', '/k8s/clusters/c-1')).toBe('READ_ONLY_VIOLATION');
+    expect(verdict('GET', '/k8s/clusters/c-1/api/v1/namespaces/llm/secrets', '/k8s/clusters/c-1')).toBe(
+      'READ_ONLY_VIOLATION',
+    );
     expect(verdict('GET', '/k8s/clusters/c-1/api/v1/namespaces/llm/pods', '/k8s/clusters/c-1')).toBe('allowed');
   });
 
   it('says what was refused and how to read instead', () => {
     expect(() => assertKubeReadOnly('DELETE', `${SERVER}/api/v1/namespaces/llm/pods/x`)).toThrow(
-      expect.objectContaining({ message: expect.stringContaining('Refused DELETE /api/v1/namespaces/llm/pods/x'), fix: expect.stringContaining('GET') }),
+      expect.objectContaining({
+        message: expect.stringContaining('Refused DELETE /api/v1/namespaces/llm/pods/x'),
+        fix: expect.stringContaining('GET'),
+      }),
     );
   });
 });

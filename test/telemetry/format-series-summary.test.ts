@@ -15,7 +15,9 @@ describe('formatSeriesSummary', () => {
 
     const line = formatSeriesSummary({ __name__: 'DCGM_FI_DEV_GPU_UTIL', pod: 'chat-api-x2', gpu: '0' }, summary);
 
-    expect(line).toBe('pod=chat-api-x2 gpu=0: last 99 (min 44, mean 71.1, max 99, p95 98.7) rising; +54 at 22:15Z ▁▁▁▁████');
+    expect(line).toBe(
+      'pod=chat-api-x2 gpu=0: last 99 (min 44, mean 71.1, max 99, p95 98.7) rising; +54 at 22:15Z ▁▁▁▁████',
+    );
   });
 
   it('leaves the change out when it is small against the range, as on a ramp', () => {
@@ -29,7 +31,9 @@ describe('formatSeriesSummary', () => {
   it('uses compact numbers and marks a falling step with its sign', () => {
     const summary = summarizeSeries(series([2.5e9, 2.5e9, 2.5e9, 1.2e9, 1.2e9, 1.2e9]));
 
-    expect(formatSeriesSummary({}, summary)).toBe('{}: last 1.2G (min 1.2G, mean 1.85G, max 2.5G, p95 2.5G) falling; -1.3G at 22:14Z ███▁▁▁');
+    expect(formatSeriesSummary({}, summary)).toBe(
+      '{}: last 1.2G (min 1.2G, mean 1.85G, max 2.5G, p95 2.5G) falling; -1.3G at 22:14Z ███▁▁▁',
+    );
   });
 
   it('says no data and how many samples were not finite when none is', () => {

@@ -4,7 +4,12 @@ import { closedPort, startRecordingServer } from './recording-server.js';
 import type { RecordingServer, Responder } from './recording-server.js';
 
 const POD = {
-  metadata: { name: 'chat-api-7d9f-x2', namespace: 'llm', creationTimestamp: '2024-01-01T06:00:00Z', labels: { app: 'chat-api' } },
+  metadata: {
+    name: 'chat-api-7d9f-x2',
+    namespace: 'llm',
+    creationTimestamp: '2024-01-01T06:00:00Z',
+    labels: { app: 'chat-api' },
+  },
   spec: { nodeName: 'gpu-node-1' },
   status: { phase: 'Running', startTime: '2024-01-01T06:00:05Z' },
 };
@@ -23,10 +28,17 @@ describe('createKubeClient', () => {
   });
 
   it('sends selectors and limit in the query string and returns plain JSON items with apiVersion and kind when listing', async () => {
-    const server = await serve(() => ({ body: { kind: 'PodList', apiVersion: 'v1', metadata: { continue: 'next-page' }, items: [POD] } }));
+    const server = await serve(() => ({
+      body: { kind: 'PodList', apiVersion: 'v1', metadata: { continue: 'next-page' }, items: [POD] },
+    }));
     const kube = createKubeClient({ server: server.url });
 
-    const result = await kube.list('po', { namespace: 'llm', labelSelector: 'app=chat-api,tier in (gpu)', fieldSelector: 'spec.nodeName=gpu-node-1', limit: 50 });
+    const result = await kube.list('po', {
+      namespace: 'llm',
+      labelSelector: 'app=chat-api,tier in (gpu)',
+      fieldSelector: 'spec.nodeName=gpu-node-1',
+      limit: 50,
+    });
 
     expect(server.requests.map((request) => `${request.method} ${request.url}`)).toEqual([
       'GET /api/v1/namespaces/llm/pods?labelSelector=app%3Dchat-api%2Ctier+in+%28gpu%29&fieldSelector=spec.nodeName%3Dgpu-node-1&limit=50',
@@ -59,7 +71,16 @@ describe('createKubeClient', () => {
     const server = await serve((request) =>
       request.url.endsWith('/chat-api-7d9f-x2')
         ? { body: POD }
-        : { status: 404, body: { kind: 'Status', status: 'Failure', reason: 'NotFound', message: 'pods "gone" not found', code: 404 } },
+        : {
+            status: 404,
+            body: {
+              kind: 'Status',
+              status: 'Failure',
+              reason: 'NotFound',
+              message: 'pods "gone" not found',
+              code: 404,
+            },
+          },
     );
     const kube = createKubeClient({ server: server.url });
 
@@ -84,27 +105,47 @@ describe('createKubeClient', () => {
     const server = await serve(() => ({ body: 'CUDA error: out of memory\nrestarting\n' }));
     const kube = createKubeClient({ server: server.url });
 
-    const logs = await kube.podLogs({ namespace: 'llm', pod: 'chat-api-7d9f-x2', container: 'server', tailLines: 200, sinceSeconds: 600, previous: true });
+    const logs = await kube.podLogs({
+      namespace: 'llm',
+      pod: 'chat-api-7d9f-x2',
+      container: 'server',
+      tailLines: 200,
+      sinceSeconds: 600,
+      previous: true,
+    });
 
-    expect(server.requests[0]?.url).toBe('/api/v1/namespaces/llm/pods/chat-api-7d9f-x2/log?container=server&tailLines=200&sinceSeconds=600&previous=true');
+    expect(server.requests[0]?.url).toBe(
+      '/api/v1/namespaces/llm/pods/chat-api-7d9f-x2/log?container=server&tailLines=200&sinceSeconds=600&previous=true',
+    );
     expect(logs.text).toBe('CUDA error: out of memory\nrestarting\n');
     expect(logs.request).toBe(server.requests[0]?.url);
   });
 
   it('selects events by involved object and returns them oldest first', async () => {
-    const event = (name: string, lastTimestamp: string) => ({ metadata: { name, namespace: 'llm' }, reason: 'BackOff', lastTimestamp, involvedObject: { kind: 'Pod', name: 'chat-api-7d9f-x2' } });
-    const server = await serve(() => ({ body: { items: [event('late', '2024-01-01T06:10:00Z'), event('early', '2024-01-01T06:01:00Z')] } }));
+    const event = (name: string, lastTimestamp: string) => ({
+      metadata: { name, namespace: 'llm' },
+      reason: 'BackOff',
+      lastTimestamp,
+      involvedObject: { kind: 'Pod', name: 'chat-api-7d9f-x2' },
+    });
+    const server = await serve(() => ({
+      body: { items: [event('late', '2024-01-01T06:10:00Z'), event('early', '2024-01-01T06:01:00Z')] },
+    }));
     const kube = createKubeClient({ server: server.url });
 
     const result = await kube.events({ namespace: 'llm', kind: 'po', name: 'chat-api-7d9f-x2', uid: 'u-1' });
 
-    expect(server.requests[0]?.url).toBe('/api/v1/namespaces/llm/events?fieldSelector=involvedObject.kind%3DPod%2CinvolvedObject.name%3Dchat-api-7d9f-x2%2CinvolvedObject.uid%3Du-1');
+    expect(server.requests[0]?.url).toBe(
+      '/api/v1/namespaces/llm/events?fieldSelector=involvedObject.kind%3DPod%2CinvolvedObject.name%3Dchat-api-7d9f-x2%2CinvolvedObject.uid%3Du-1',
+    );
     expect(result.items.map((item) => item.metadata.name)).toEqual(['early', 'late']);
     expect(result.items[0]).toMatchObject({ apiVersion: 'v1', kind: 'Event' });
   });
 
   it('reads the server version', async () => {
-    const server = await serve(() => ({ body: { major: '1', minor: '32', gitVersion: 'v1.32.0', platform: 'linux/amd64' } }));
+    const server = await serve(() => ({
+      body: { major: '1', minor: '32', gitVersion: 'v1.32.0', platform: 'linux/amd64' },
+    }));
     const kube = createKubeClient({ server: server.url });
 
     const result = await kube.version();
@@ -117,8 +158,15 @@ describe('createKubeClient', () => {
     const server = await serve(() => ({ body: { items: [] } }));
     const kube = createKubeClient({ server: server.url });
 
-    for (const attempt of [kube.list('secrets', { namespace: 'llm' }), kube.get('Secret', 'db-password', 'llm'), kube.list('SECRET.v1')]) {
-      await expect(attempt).rejects.toMatchObject({ code: 'READ_ONLY_VIOLATION', message: expect.stringContaining('never reads Secrets') });
+    for (const attempt of [
+      kube.list('secrets', { namespace: 'llm' }),
+      kube.get('Secret', 'db-password', 'llm'),
+      kube.list('SECRET.v1'),
+    ]) {
+      await expect(attempt).rejects.toMatchObject({
+        code: 'READ_ONLY_VIOLATION',
+        message: expect.stringContaining('never reads Secrets'),
+      });
     }
     await expect(kube.list('ingresses')).rejects.toMatchObject({ code: 'READ_ONLY_VIOLATION' });
     expect(server.requests).toEqual([]);
@@ -131,7 +179,11 @@ describe('createKubeClient', () => {
 
     const error = await kube.list('Pod').catch((caught: unknown) => caught);
 
-    expect(error).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', isRetryable: true, message: expect.stringContaining(server) });
+    expect(error).toMatchObject({
+      code: 'UPSTREAM_UNAVAILABLE',
+      isRetryable: true,
+      message: expect.stringContaining(server),
+    });
     expect((error as Error).message).toContain('ECONNREFUSED');
     expect(kube.stats()).toEqual({ requests: 1, errors: 1, refused: 0 });
   });
@@ -148,12 +200,25 @@ describe('createKubeClient', () => {
   it('maps a forbidden answer to a non-retryable error that names RBAC, and a bad selector to TOOL_PARAMS_INVALID', async () => {
     const server = await serve((request) =>
       request.url.includes('nodes')
-        ? { status: 403, body: { kind: 'Status', message: 'nodes is forbidden: User "holmes" cannot list resource "nodes"' } }
-        : { status: 400, body: { kind: 'Status', message: 'unable to parse requirement: found "=", expected: identifier' } },
+        ? {
+            status: 403,
+            body: { kind: 'Status', message: 'nodes is forbidden: User "holmes" cannot list resource "nodes"' },
+          }
+        : {
+            status: 400,
+            body: { kind: 'Status', message: 'unable to parse requirement: found "=", expected: identifier' },
+          },
     );
     const kube = createKubeClient({ server: server.url });
 
-    await expect(kube.list('Node')).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', isRetryable: false, fix: expect.stringContaining('RBAC') });
-    await expect(kube.list('Pod', { labelSelector: '=x' })).rejects.toMatchObject({ code: 'TOOL_PARAMS_INVALID', message: expect.stringContaining('unable to parse requirement') });
+    await expect(kube.list('Node')).rejects.toMatchObject({
+      code: 'UPSTREAM_UNAVAILABLE',
+      isRetryable: false,
+      fix: expect.stringContaining('RBAC'),
+    });
+    await expect(kube.list('Pod', { labelSelector: '=x' })).rejects.toMatchObject({
+      code: 'TOOL_PARAMS_INVALID',
+      message: expect.stringContaining('unable to parse requirement'),
+    });
   });
 });

@@ -14,7 +14,13 @@ const cleanups: Array<() => Promise<void>> = [];
 async function serve(): Promise<RecordingServer> {
   const server = await startRecordingServer((request) =>
     request.url === '/api/v1'
-      ? { body: { kind: 'APIResourceList', groupVersion: 'v1', resources: [{ name: 'pods', kind: 'Pod', namespaced: true, singularName: 'pod', verbs: ['get', 'list'] }] } }
+      ? {
+          body: {
+            kind: 'APIResourceList',
+            groupVersion: 'v1',
+            resources: [{ name: 'pods', kind: 'Pod', namespaced: true, singularName: 'pod', verbs: ['get', 'list'] }],
+          },
+        }
       : { body: { kind: 'PodList', apiVersion: 'v1', metadata: {}, items: [] } },
   );
   cleanups.push(() => server.close());
@@ -42,7 +48,10 @@ describe('createKubeConfiguration', () => {
       core.connectGetNamespacedPodProxy({ name: 'chat-api-7d9f-x2', namespace: 'llm' }),
       core.connectPostNamespacedPodExec({ name: 'chat-api-7d9f-x2', namespace: 'llm', command: 'sh' }),
       // Replacing the middleware for one call still meets the guard in the HTTP library.
-      core.deleteNamespacedPod({ name: 'chat-api-7d9f-x2', namespace: 'llm' }, { middleware: [], middlewareMergeStrategy: 'replace' }),
+      core.deleteNamespacedPod(
+        { name: 'chat-api-7d9f-x2', namespace: 'llm' },
+        { middleware: [], middlewareMergeStrategy: 'replace' },
+      ),
       objects.delete({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'chat-api-7d9f-x2', namespace: 'llm' } }),
     ];
     for (const attempt of attempts) {
@@ -86,8 +95,12 @@ describe('createKubeConfiguration', () => {
   });
 
   it('rejects contradictory or missing settings with a fix when built', () => {
-    expect(() => createKubeConfiguration({ server: 'http://127.0.0.1:1', inCluster: true })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
-    expect(() => createKubeConfiguration({ server: '127.0.0.1:6443' })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+    expect(() => createKubeConfiguration({ server: 'http://127.0.0.1:1', inCluster: true })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID' }),
+    );
+    expect(() => createKubeConfiguration({ server: '127.0.0.1:6443' })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID' }),
+    );
     expect(() => createKubeConfiguration({ kubeconfigPath: join(tmpdir(), 'holmes-no-such-kubeconfig') })).toThrow(
       expect.objectContaining({ code: 'CONFIG_NOT_FOUND', fix: expect.stringContaining('kubeconfigPath') }),
     );
@@ -97,7 +110,9 @@ describe('createKubeConfiguration', () => {
     const saved = process.env.KUBERNETES_SERVICE_HOST;
     delete process.env.KUBERNETES_SERVICE_HOST;
     try {
-      expect(() => createKubeConfiguration({ inCluster: true })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', fix: expect.stringContaining('service account') }));
+      expect(() => createKubeConfiguration({ inCluster: true })).toThrow(
+        expect.objectContaining({ code: 'CONFIG_INVALID', fix: expect.stringContaining('service account') }),
+      );
     } finally {
       if (saved !== undefined) process.env.KUBERNETES_SERVICE_HOST = saved;
     }
@@ -107,7 +122,10 @@ describe('createKubeConfiguration', () => {
     const directory = await mkdtemp(join(tmpdir(), 'holmes-kubeconfig-'));
     cleanups.push(() => rm(directory, { recursive: true, force: true }));
     const path = join(directory, 'config');
-    await writeFile(path, 'clusters: [{name: c, cluster: {server: "http://127.0.0.1:1"}}]\nusers: [{name: u, user: {}}]\ncontexts: [{name: lab, context: {cluster: c, user: u}}]\ncurrent-context: lab\n');
+    await writeFile(
+      path,
+      'clusters: [{name: c, cluster: {server: "http://127.0.0.1:1"}}]\nusers: [{name: u, user: {}}]\ncontexts: [{name: lab, context: {cluster: c, user: u}}]\ncurrent-context: lab\n',
+    );
 
     expect(() => createKubeConfiguration({ kubeconfigPath: path, context: 'prod' })).toThrow(
       expect.objectContaining({ code: 'CONFIG_INVALID', fix: 'Use one of: lab.' }),

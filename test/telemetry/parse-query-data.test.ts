@@ -19,13 +19,20 @@ describe('parseSampleValue', () => {
 
 describe('parseQueryData', () => {
   it('keeps native-histogram series with no float samples as empty value lists', () => {
-    const data = parseQueryData({ resultType: 'matrix', result: [{ metric: { le: 'x' }, histograms: [[1, { count: '1' }]] }] });
+    const data = parseQueryData({
+      resultType: 'matrix',
+      result: [{ metric: { le: 'x' }, histograms: [[1, { count: '1' }]] }],
+    });
 
     expect(data).toEqual({ resultType: 'matrix', series: [{ labels: { le: 'x' }, values: [] }] });
   });
 
   it('reports an unexpected answer with a fix when the shape is not a query result', () => {
-    expect(() => parseQueryData({ resultType: 'table', result: [] })).toThrow(expect.objectContaining({ code: 'UPSTREAM_UNAVAILABLE', fix: expect.stringContaining('/api/v1') }));
-    expect(() => parseQueryData({ resultType: 'vector', result: [{ metric: {}, value: ['x', '1'] }] })).toThrow(expect.objectContaining({ code: 'UPSTREAM_UNAVAILABLE' }));
+    expect(() => parseQueryData({ resultType: 'table', result: [] })).toThrow(
+      expect.objectContaining({ code: 'UPSTREAM_UNAVAILABLE', fix: expect.stringContaining('/api/v1') }),
+    );
+    expect(() => parseQueryData({ resultType: 'vector', result: [{ metric: {}, value: ['x', '1'] }] })).toThrow(
+      expect.objectContaining({ code: 'UPSTREAM_UNAVAILABLE' }),
+    );
   });
 });

@@ -40,11 +40,18 @@ describe('createPrometheusClient against Prometheus', () => {
         '    expr: vector(1)',
       ].join('\n'),
     );
-    await writeFile(join(directory, 'prometheus.yml'), 'global: {evaluation_interval: 1s}\nrule_files: [rules.yml]\nscrape_configs: []\n');
+    await writeFile(
+      join(directory, 'prometheus.yml'),
+      'global: {evaluation_interval: 1s}\nrule_files: [rules.yml]\nscrape_configs: []\n',
+    );
     const port = await closedPort();
     child = spawn(
       'prometheus',
-      [`--config.file=${join(directory, 'prometheus.yml')}`, `--storage.tsdb.path=${join(directory, 'data')}`, `--web.listen-address=127.0.0.1:${port}`],
+      [
+        `--config.file=${join(directory, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(directory, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+      ],
       { stdio: 'ignore' },
     );
     const url = `http://127.0.0.1:${port}`;
@@ -74,7 +81,9 @@ describe('createPrometheusClient against Prometheus', () => {
 
     const result = await client.rangeQuery('vector(3)', end - 60, end, 15);
 
-    expect(result.resultType === 'matrix' && result.series[0]?.values.map(([time, value]) => [time - end, value])).toEqual([
+    expect(
+      result.resultType === 'matrix' && result.series[0]?.values.map(([time, value]) => [time - end, value]),
+    ).toEqual([
       [-60, 3],
       [-45, 3],
       [-30, 3],
@@ -84,7 +93,10 @@ describe('createPrometheusClient against Prometheus', () => {
   });
 
   it("carries Prometheus's parse error when the PromQL is bad", async () => {
-    await expect(client.instantQuery('sum(')).rejects.toMatchObject({ code: 'TOOL_PARAMS_INVALID', message: expect.stringContaining('parse error') });
+    await expect(client.instantQuery('sum(')).rejects.toMatchObject({
+      code: 'TOOL_PARAMS_INVALID',
+      message: expect.stringContaining('parse error'),
+    });
   });
 
   it('reads build info, rules, alerts, labels, series and metadata', async () => {

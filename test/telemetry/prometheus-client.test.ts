@@ -39,7 +39,10 @@ describe('createPrometheusClient', () => {
 
     expect(result.resultType).toBe('vector');
     if (result.resultType !== 'vector') return;
-    expect(result.series[0]).toEqual({ labels: { __name__: 'DCGM_FI_DEV_GPU_UTIL', gpu: '0', pod: 'chat-api-x2' }, value: [1700000000, 98] });
+    expect(result.series[0]).toEqual({
+      labels: { __name__: 'DCGM_FI_DEV_GPU_UTIL', gpu: '0', pod: 'chat-api-x2' },
+      value: [1700000000, 98],
+    });
     expect(Number.isNaN(result.series[1]?.value[1])).toBe(true);
     expect(result.series[2]?.value[1]).toBe(Number.POSITIVE_INFINITY);
     expect(result.series[3]?.value).toEqual([1700000000.5, Number.NEGATIVE_INFINITY]);
@@ -52,22 +55,62 @@ describe('createPrometheusClient', () => {
     nock(URL)
       .get('/api/v1/query_range')
       .query({ query: 'rate(vllm:request_success_total[5m])', start: '1700000000', end: '1700000060', step: '30' })
-      .reply(200, success({ resultType: 'matrix', result: [{ metric: { model: 'llama' }, values: [[1700000000, '1.5'], [1700000030, '2'], [1700000060, '2.5']] }] }, ['partial data']));
+      .reply(
+        200,
+        success(
+          {
+            resultType: 'matrix',
+            result: [
+              {
+                metric: { model: 'llama' },
+                values: [
+                  [1700000000, '1.5'],
+                  [1700000030, '2'],
+                  [1700000060, '2.5'],
+                ],
+              },
+            ],
+          },
+          ['partial data'],
+        ),
+      );
     const client = createPrometheusClient({ url: URL });
 
-    const result = await client.rangeQuery('rate(vllm:request_success_total[5m])', new Date(1_700_000_000_000), '1700000060', 30);
+    const result = await client.rangeQuery(
+      'rate(vllm:request_success_total[5m])',
+      new Date(1_700_000_000_000),
+      '1700000060',
+      30,
+    );
 
     expect(result).toMatchObject({
       resultType: 'matrix',
-      series: [{ labels: { model: 'llama' }, values: [[1700000000, 1.5], [1700000030, 2], [1700000060, 2.5]] }],
+      series: [
+        {
+          labels: { model: 'llama' },
+          values: [
+            [1700000000, 1.5],
+            [1700000030, 2],
+            [1700000060, 2.5],
+          ],
+        },
+      ],
       warnings: ['partial data'],
     });
-    expect(result.request).toBe('/api/v1/query_range?query=rate%28vllm%3Arequest_success_total%5B5m%5D%29&start=1700000000&end=1700000060&step=30');
+    expect(result.request).toBe(
+      '/api/v1/query_range?query=rate%28vllm%3Arequest_success_total%5B5m%5D%29&start=1700000000&end=1700000060&step=30',
+    );
   });
 
   it('parses scalar and string results when the query yields them', async () => {
-    nock(URL).get('/api/v1/query').query({ query: 'scalar(1)' }).reply(200, success({ resultType: 'scalar', result: [1700000000, '1'] }));
-    nock(URL).get('/api/v1/query').query({ query: '"x"' }).reply(200, success({ resultType: 'string', result: [1700000000, 'x'] }));
+    nock(URL)
+      .get('/api/v1/query')
+      .query({ query: 'scalar(1)' })
+      .reply(200, success({ resultType: 'scalar', result: [1700000000, '1'] }));
+    nock(URL)
+      .get('/api/v1/query')
+      .query({ query: '"x"' })
+      .reply(200, success({ resultType: 'string', result: [1700000000, 'x'] }));
     const client = createPrometheusClient({ url: URL });
 
     const scalar = await client.instantQuery('scalar(1)');
@@ -82,8 +125,14 @@ describe('createPrometheusClient', () => {
       .get('/api/v1/series')
       .query({ 'match[]': ['up', 'DCGM_FI_DEV_GPU_UTIL{namespace="llm"}'], start: '100', end: '200' })
       .reply(200, success([{ __name__: 'up', job: 'dcgm' }]));
-    nock(URL).get('/api/v1/labels').query({ 'match[]': 'up' }).reply(200, success(['__name__', 'job']));
-    nock(URL).get('/api/v1/label/pod/values').query({ 'match[]': 'up', start: '100' }).reply(200, success(['chat-api-x2', 'batch-embed-1']));
+    nock(URL)
+      .get('/api/v1/labels')
+      .query({ 'match[]': 'up' })
+      .reply(200, success(['__name__', 'job']));
+    nock(URL)
+      .get('/api/v1/label/pod/values')
+      .query({ 'match[]': 'up', start: '100' })
+      .reply(200, success(['chat-api-x2', 'batch-embed-1']));
     const client = createPrometheusClient({ url: URL });
 
     const series = await client.series(['up', 'DCGM_FI_DEV_GPU_UTIL{namespace="llm"}'], 100, 200);
@@ -91,20 +140,50 @@ describe('createPrometheusClient', () => {
     const values = await client.labelValues('pod', ['up'], { start: 100 });
 
     expect(series.series).toEqual([{ __name__: 'up', job: 'dcgm' }]);
-    expect(series.request).toBe('/api/v1/series?match%5B%5D=up&match%5B%5D=DCGM_FI_DEV_GPU_UTIL%7Bnamespace%3D%22llm%22%7D&start=100&end=200');
+    expect(series.request).toBe(
+      '/api/v1/series?match%5B%5D=up&match%5B%5D=DCGM_FI_DEV_GPU_UTIL%7Bnamespace%3D%22llm%22%7D&start=100&end=200',
+    );
     expect(labels.names).toEqual(['__name__', 'job']);
     expect(values.values).toEqual(['chat-api-x2', 'batch-embed-1']);
     expect(values.request).toBe('/api/v1/label/pod/values?match%5B%5D=up&start=100');
   });
 
   it('reads metadata, rules, alerts and build info with alert values as numbers', async () => {
-    const alert = { labels: { alertname: 'InferenceP99High' }, annotations: { summary: 'p99 high' }, state: 'firing', activeAt: '2024-01-01T06:00:00Z', value: '2.5e+00' };
-    nock(URL).get('/api/v1/metadata').query({ metric: 'DCGM_FI_DEV_GPU_UTIL' }).reply(200, success({ DCGM_FI_DEV_GPU_UTIL: [{ type: 'gauge', help: 'GPU utilization (in %).', unit: '' }] }));
+    const alert = {
+      labels: { alertname: 'InferenceP99High' },
+      annotations: { summary: 'p99 high' },
+      state: 'firing',
+      activeAt: '2024-01-01T06:00:00Z',
+      value: '2.5e+00',
+    };
+    nock(URL)
+      .get('/api/v1/metadata')
+      .query({ metric: 'DCGM_FI_DEV_GPU_UTIL' })
+      .reply(200, success({ DCGM_FI_DEV_GPU_UTIL: [{ type: 'gauge', help: 'GPU utilization (in %).', unit: '' }] }));
     nock(URL)
       .get('/api/v1/rules')
-      .reply(200, success({ groups: [{ name: 'inference', file: 'rules.yml', interval: 30, rules: [{ name: 'InferenceP99High', query: 'x > 2', type: 'alerting', duration: 60, alerts: [alert] }, { name: 'job:rate', query: 'rate(x[5m])', type: 'recording' }] }] }));
-    nock(URL).get('/api/v1/alerts').reply(200, success({ alerts: [alert] }));
-    nock(URL).get('/api/v1/status/buildinfo').reply(200, success({ version: '2.42.0', revision: 'abc', goVersion: 'go1.19' }));
+      .reply(
+        200,
+        success({
+          groups: [
+            {
+              name: 'inference',
+              file: 'rules.yml',
+              interval: 30,
+              rules: [
+                { name: 'InferenceP99High', query: 'x > 2', type: 'alerting', duration: 60, alerts: [alert] },
+                { name: 'job:rate', query: 'rate(x[5m])', type: 'recording' },
+              ],
+            },
+          ],
+        }),
+      );
+    nock(URL)
+      .get('/api/v1/alerts')
+      .reply(200, success({ alerts: [alert] }));
+    nock(URL)
+      .get('/api/v1/status/buildinfo')
+      .reply(200, success({ version: '2.42.0', revision: 'abc', goVersion: 'go1.19' }));
     const client = createPrometheusClient({ url: URL });
 
     const metadata = await client.metricMetadata('DCGM_FI_DEV_GPU_UTIL');

@@ -69,10 +69,11 @@ describe('createPrometheusRequest', () => {
   });
 
   it("carries Prometheus's own message as TOOL_PARAMS_INVALID when the PromQL is bad", async () => {
-    nock(URL)
-      .get('/api/v1/query')
-      .query(true)
-      .reply(400, { status: 'error', errorType: 'bad_data', error: 'invalid parameter "query": 1:5: parse error: unexpected "}"' });
+    nock(URL).get('/api/v1/query').query(true).reply(400, {
+      status: 'error',
+      errorType: 'bad_data',
+      error: 'invalid parameter "query": 1:5: parse error: unexpected "}"',
+    });
     const { request } = requestFor();
 
     const error = await failure(request('GET', 'query', [['query', 'sum(}']]));
@@ -109,7 +110,9 @@ describe('createPrometheusRequest', () => {
 
   it('does not follow a redirect when Prometheus answers with one', async () => {
     const admin = nock(URL).post('/api/v1/admin/tsdb/delete_series').reply(204);
-    nock(URL).get('/api/v1/labels').reply(307, '', { location: `${URL}/api/v1/admin/tsdb/delete_series` });
+    nock(URL)
+      .get('/api/v1/labels')
+      .reply(307, '', { location: `${URL}/api/v1/admin/tsdb/delete_series` });
     const { request } = requestFor();
 
     const error = await failure(request('GET', 'labels'));
@@ -120,7 +123,11 @@ describe('createPrometheusRequest', () => {
   });
 
   it('times out with a retryable error when Prometheus does not answer in time', async () => {
-    nock(URL).get('/api/v1/query').query(true).delay(2_000).reply(200, { status: 'success', data: { resultType: 'vector', result: [] } });
+    nock(URL)
+      .get('/api/v1/query')
+      .query(true)
+      .delay(2_000)
+      .reply(200, { status: 'success', data: { resultType: 'vector', result: [] } });
     const { request } = requestFor(URL, 50);
 
     const error = await failure(request('GET', 'query', [['query', 'up']]));

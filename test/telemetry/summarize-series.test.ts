@@ -31,7 +31,17 @@ describe('summarizeSeries', () => {
   it('finds the step and its time when the value jumps half-way', () => {
     const summary = summarizeSeries(series([44, 44, 44, 44, 98, 98, 98, 98]));
 
-    expect(summary).toMatchObject({ count: 8, first: 44, min: 44, mean: 71, max: 98, last: 98, p95: 98, trend: 'rising', sketch: '▁▁▁▁████' });
+    expect(summary).toMatchObject({
+      count: 8,
+      first: 44,
+      min: 44,
+      mean: 71,
+      max: 98,
+      last: 98,
+      p95: 98,
+      trend: 'rising',
+      sketch: '▁▁▁▁████',
+    });
     // Least squares over index: slope 432/42 per 30 s.
     expect(summary.slopePerMinute).toBeCloseTo((432 / 42) * 2, 10);
     expect(summary.biggestChange).toEqual({ at: '2023-11-14T22:15:20Z', from: 44, to: 98, delta: 54 });
@@ -41,7 +51,12 @@ describe('summarizeSeries', () => {
     // promtool notation '45+0x200 98x40': 201 samples of 45, then 41 of 98.
     const summary = summarizeSeries(series([...Array(201).fill(45), ...Array(41).fill(98)]));
 
-    expect(summary.biggestChange).toEqual({ at: new Date((START + 201 * 30) * 1000).toISOString().replace('.000Z', 'Z'), from: 45, to: 98, delta: 53 });
+    expect(summary.biggestChange).toEqual({
+      at: new Date((START + 201 * 30) * 1000).toISOString().replace('.000Z', 'Z'),
+      from: 45,
+      to: 98,
+      delta: 53,
+    });
     expect(summary.trend).toBe('rising');
     expect(summary.sketch).toHaveLength(24);
     expect(summary.sketch.endsWith('████')).toBe(true);
@@ -60,7 +75,15 @@ describe('summarizeSeries', () => {
   it('measures slope per minute and quantiles on a ramp', () => {
     const summary = summarizeSeries(series([0, 10, 20, 30, 40, 50, 60, 70, 80, 90], 60));
 
-    expect(summary).toMatchObject({ first: 0, min: 0, mean: 45, max: 90, last: 90, trend: 'rising', sketch: '▁▂▃▃▄▅▆▆▇█' });
+    expect(summary).toMatchObject({
+      first: 0,
+      min: 0,
+      mean: 45,
+      max: 90,
+      last: 90,
+      trend: 'rising',
+      sketch: '▁▂▃▃▄▅▆▆▇█',
+    });
     expect(summary.slopePerMinute).toBeCloseTo(10, 10);
     expect(summary.p95).toBeCloseTo(85.5, 10);
   });
@@ -88,7 +111,16 @@ describe('summarizeSeries', () => {
   it('leaves NaN and infinite samples out of the statistics and shows them as gaps', () => {
     const summary = summarizeSeries(series([1, Number.NaN, 3, Number.POSITIVE_INFINITY, 5]));
 
-    expect(summary).toMatchObject({ count: 3, skipped: 2, first: 1, min: 1, mean: 3, max: 5, last: 5, sketch: '▁·▅·█' });
+    expect(summary).toMatchObject({
+      count: 3,
+      skipped: 2,
+      first: 1,
+      min: 1,
+      mean: 3,
+      max: 5,
+      last: 5,
+      sketch: '▁·▅·█',
+    });
   });
 
   it('returns NaN statistics and no change when no sample is finite', () => {
@@ -96,7 +128,9 @@ describe('summarizeSeries', () => {
 
     expect(summary.count).toBe(0);
     expect(summary.skipped).toBe(3);
-    expect([summary.first, summary.min, summary.mean, summary.max, summary.last, summary.p95].every(Number.isNaN)).toBe(true);
+    expect([summary.first, summary.min, summary.mean, summary.max, summary.last, summary.p95].every(Number.isNaN)).toBe(
+      true,
+    );
     expect(summary).toMatchObject({ trend: 'flat', slopePerMinute: 0, biggestChange: null, sketch: '···' });
     expect(summarizeSeries([]).sketch).toBe('');
   });

@@ -3,7 +3,8 @@ import { capOutput } from '../../src/toolsets/cap-output.js';
 
 // One token per word keeps the arithmetic visible; the real counter is tested by the toolbox.
 const words = (text: string) => text.split(/\s+/).filter(Boolean).length;
-const lines = (count: number) => Array.from({ length: count }, (_, index) => `line ${index + 1} with five words`).join('\n');
+const lines = (count: number) =>
+  Array.from({ length: count }, (_, index) => `line ${index + 1} with five words`).join('\n');
 
 describe('capOutput', () => {
   it('returns text within the budget unchanged and omits nothing', () => {
@@ -44,6 +45,8 @@ describe('capOutput', () => {
     expect(kept).toMatch(/^name0, name1, .*…$/);
     expect(words(result.text)).toBeLessThanOrEqual(50);
     expect(notice).toBe('… output cut at 50 tokens: the rest of line 1 and 1 more lines not shown');
-    expect(result.omitted?.what).toMatch(/^\d+ of \d+ characters of line 1 and 1 more lines \(over the 50-token cap\)$/);
+    expect(result.omitted?.what).toMatch(
+      /^\d+ of \d+ characters of line 1 and 1 more lines \(over the 50-token cap\)$/,
+    );
   });
 });

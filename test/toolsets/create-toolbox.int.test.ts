@@ -21,7 +21,8 @@ import { loadableScenarios, startScenarioToolbox, type ScenarioToolbox } from '.
 import { scenarioFocus, toolCallsForScenario } from './tool-params-for-scenario.js';
 
 const MAX_OUTPUT_TOKENS = 2_000;
-const PROMETHEUS_READ = /^\/api\/v1\/(query|query_range|series|labels|label\/[A-Za-z_][A-Za-z0-9_]*\/values|metadata|rules|alerts|status\/buildinfo)$/;
+const PROMETHEUS_READ =
+  /^\/api\/v1\/(query|query_range|series|labels|label\/[A-Za-z_][A-Za-z0-9_]*\/values|metadata|rules|alerts|status\/buildinfo)$/;
 const PROMETHEUS_POST = /^\/api\/v1\/(query|query_range|series|labels)$/;
 const KUBE_FORBIDDEN = /\/(secrets|exec|attach|portforward|proxy|watch)(\/|$)/;
 
@@ -39,7 +40,8 @@ for (const { scenario } of scenarios) {
   const shared = sharedGpus(scenario);
   const latency = vllmLatencyAlert(scenario);
   const focusPod = focus.pod;
-  const focusPodObject = focusPod && objectsOf(scenario, 'Pod', focusPod.namespace).find((pod) => pod.metadata.name === focusPod.name);
+  const focusPodObject =
+    focusPod && objectsOf(scenario, 'Pod', focusPod.namespace).find((pod) => pod.metadata.name === focusPod.name);
   const chain = focusPodObject ? ownerChainOf(scenario, focusPodObject) : [];
   const currentLog = focusPod && logLines(scenario, focusPod.namespace, focusPod.name, focusPod.container, false);
   const previousLog = focusPod && logLines(scenario, focusPod.namespace, focusPod.name, focusPod.container, true);
@@ -47,12 +49,19 @@ for (const { scenario } of scenarios) {
   const troubled = troubledPods(scenario, listNamespace);
   const warnings = warningEvents(scenario, listNamespace);
   const spendAlert = /spend|budget|cost/i.test(scenario.alert.labels.alertname ?? '');
-  const spendTeam = spendAlert && scenario.series.some((series) => series.metric === 'litellm_spend_metric_total' && series.labels.team === focus.team) ? focus.team : undefined;
+  const spendTeam =
+    spendAlert &&
+    scenario.series.some(
+      (series) => series.metric === 'litellm_spend_metric_total' && series.labels.team === focus.team,
+    )
+      ? focus.team
+      : undefined;
 
   describe(`createToolbox on ${scenario.id}`, () => {
     let live: ScenarioToolbox;
     const run = (tool: string, params: Record<string, unknown>) => live.toolbox.run(tool, params);
-    const enabled = (toolset: string) => live.toolbox.statuses.some((status) => status.id === toolset && status.status === 'enabled');
+    const enabled = (toolset: string) =>
+      live.toolbox.statuses.some((status) => status.id === toolset && status.status === 'enabled');
 
     beforeAll(async () => {
       live = await startScenarioToolbox(scenario, { maxOutputTokens: MAX_OUTPUT_TOKENS });
@@ -64,7 +73,12 @@ for (const { scenario } of scenarios) {
 
     it('enables the Kubernetes and generic Prometheus toolsets the lab always serves', () => {
       // The reason rides along so a failure says why the toolset is off.
-      const byId = Object.fromEntries(live.toolbox.statuses.map((status) => [status.id, status.status === 'enabled' ? 'enabled' : `${status.status}: ${status.reason}`]));
+      const byId = Object.fromEntries(
+        live.toolbox.statuses.map((status) => [
+          status.id,
+          status.status === 'enabled' ? 'enabled' : `${status.status}: ${status.reason}`,
+        ]),
+      );
       expect(byId['kubernetes/core']).toBe('enabled');
       expect(byId['prometheus/metrics']).toBe('enabled');
       expect(live.toolbox.failures).toEqual([]);
@@ -81,7 +95,8 @@ for (const { scenario } of scenarios) {
         const where = `${call.tool} ${JSON.stringify(call.params)}`;
         if (result.status === 'error') failures.push(`${where}: ${result.error ?? result.text}`);
         else if (result.requests.length === 0) failures.push(`${where}: no requests recorded`);
-        else if (countTokens(result.text) > MAX_OUTPUT_TOKENS) failures.push(`${where}: ${countTokens(result.text)} tokens of text`);
+        else if (countTokens(result.text) > MAX_OUTPUT_TOKENS)
+          failures.push(`${where}: ${countTokens(result.text)} tokens of text`);
         else if (result.text.trim().length === 0) failures.push(`${where}: empty text`);
       }
       expect(failures).toEqual([]);
@@ -89,7 +104,11 @@ for (const { scenario } of scenarios) {
 
     it('lists the pods of the namespace in question, troubled ones first with their reasons', async () => {
       const pods = objectsOf(scenario, 'Pod', listNamespace);
-      const result = await run('kubernetes_list', { kind: 'Pod', ...(listNamespace ? { namespace: listNamespace } : {}), top_k: 200 });
+      const result = await run('kubernetes_list', {
+        kind: 'Pod',
+        ...(listNamespace ? { namespace: listNamespace } : {}),
+        top_k: 200,
+      });
 
       expect(result.status).toBe(pods.length > 0 ? 'success' : 'no_data');
       if (pods.length > 0) expect(result.text.split('\n')[0]).toBe(`${pods.length} Pod:`);
@@ -101,8 +120,13 @@ for (const { scenario } of scenarios) {
         const line = lines.find((entry) => entry.includes(`/${pod.metadata.name} `));
         for (const reason of reasons) expect(line).toContain(reason);
       }
-      const firstHealthy = lines.findIndex((line) => / ready (\d+)\/\1, restarts 0, /.test(line) && !line.includes('waiting ['));
-      const lastTroubled = Math.max(-1, ...troubled.map(({ pod }) => lines.findIndex((line) => line.includes(`/${pod.metadata.name} `))));
+      const firstHealthy = lines.findIndex(
+        (line) => / ready (\d+)\/\1, restarts 0, /.test(line) && !line.includes('waiting ['),
+      );
+      const lastTroubled = Math.max(
+        -1,
+        ...troubled.map(({ pod }) => lines.findIndex((line) => line.includes(`/${pod.metadata.name} `))),
+      );
       if (firstHealthy >= 0) expect(lastTroubled).toBeLessThan(firstHealthy);
     });
 
@@ -111,40 +135,62 @@ for (const { scenario } of scenarios) {
         const result = await run('owner_chain', { kind: 'Pod', name: focusPod!.name, namespace: focusPod!.namespace });
 
         const walked = (result.data as { chain: Array<{ kind: string; metadata: { name: string } }> }).chain;
-        expect(walked.map((object) => `${object.kind}/${object.metadata.name}`)).toEqual(chain.map((object) => `${object.kind}/${object.metadata.name}`));
+        expect(walked.map((object) => `${object.kind}/${object.metadata.name}`)).toEqual(
+          chain.map((object) => `${object.kind}/${object.metadata.name}`),
+        );
         const lines = result.text.split('\n');
         chain.forEach((object, index) => {
-          expect(lines[index]).toContain(`${index > 0 ? '↑ ' : ''}${object.kind} ${object.metadata.namespace}/${object.metadata.name}`);
+          expect(lines[index]).toContain(
+            `${index > 0 ? '↑ ' : ''}${object.kind} ${object.metadata.namespace}/${object.metadata.name}`,
+          );
         });
       });
     }
 
     it('finds exactly the rollouts of the last 6h that the ReplicaSets imply', async () => {
       const expected = rolloutsWithin(scenario, '6h', focus.alertNamespace);
-      const result = await run('recent_rollouts', { ...(focus.alertNamespace ? { namespace: focus.alertNamespace } : {}), within: '6h' });
+      const result = await run('recent_rollouts', {
+        ...(focus.alertNamespace ? { namespace: focus.alertNamespace } : {}),
+        within: '6h',
+      });
 
       expect(result.status).toBe(expected.length > 0 ? 'success' : 'no_data');
-      expect((result.data as Array<{ replicaSet: string }>).map((rollout) => rollout.replicaSet).sort()).toEqual(expected.map((set) => set.metadata.name).sort());
+      expect((result.data as Array<{ replicaSet: string }>).map((rollout) => rollout.replicaSet).sort()).toEqual(
+        expected.map((set) => set.metadata.name).sort(),
+      );
     });
 
     if (warnings.length > 0) {
       it('lists the Warning events of the namespace and no Normal ones when asked for warnings', async () => {
-        const result = await run('kubernetes_events', { ...(listNamespace ? { namespace: listNamespace } : {}), type: 'Warning', top_k: 200 });
+        const result = await run('kubernetes_events', {
+          ...(listNamespace ? { namespace: listNamespace } : {}),
+          type: 'Warning',
+          top_k: 200,
+        });
 
         expect(result.status).toBe('success');
-        for (const event of warnings) expect(result.text).toContain(` Warning ${String((event as { reason?: string }).reason)} `);
+        for (const event of warnings)
+          expect(result.text).toContain(` Warning ${String((event as { reason?: string }).reason)} `);
         expect(result.text).not.toMatch(/ Normal /);
       });
     }
 
     if (currentLog && currentLog.length > 0) {
       it('reads only the last tail_lines of the focus pod log, newest last', async () => {
-        const result = await run('pod_logs', { namespace: focusPod!.namespace, pod: focusPod!.name, container: focusPod!.container, tail_lines: 3 });
+        const result = await run('pod_logs', {
+          namespace: focusPod!.namespace,
+          pod: focusPod!.name,
+          container: focusPod!.container,
+          tail_lines: 3,
+        });
 
         const data = result.data as { total: number; lines: string[] };
         expect(data.total).toBe(Math.min(3, currentLog.length));
         // Shown lines lose only a date said once in the header, a fold count, or a cut past 400 characters.
-        const shown = result.text.split('\n').slice(1).map((line) => line.replace(/ \(repeated \d+x\)$/, '').replace(/…$/, ''));
+        const shown = result.text
+          .split('\n')
+          .slice(1)
+          .map((line) => line.replace(/ \(repeated \d+x\)$/, '').replace(/…$/, ''));
         expect(shown.length).toBeGreaterThan(0);
         expect(shown.length).toBeLessThanOrEqual(3);
         for (const line of shown) expect(currentLog.slice(-3).some((logged) => logged.includes(line))).toBe(true);
@@ -153,7 +199,14 @@ for (const { scenario } of scenarios) {
       const word = discriminatingWord(currentLog);
       if (word) {
         it('keeps exactly the log lines a filter matches', async () => {
-          const result = await run('pod_logs', { namespace: focusPod!.namespace, pod: focusPod!.name, container: focusPod!.container, tail_lines: 5000, filter: word, top_k: 500 });
+          const result = await run('pod_logs', {
+            namespace: focusPod!.namespace,
+            pod: focusPod!.name,
+            container: focusPod!.container,
+            tail_lines: 5000,
+            filter: word,
+            top_k: 500,
+          });
 
           const data = result.data as { matched: number; lines: string[] };
           expect(data.matched).toBe(currentLog.filter((line) => line.toLowerCase().includes(word)).length);
@@ -164,7 +217,13 @@ for (const { scenario } of scenarios) {
 
     if (previousLog && previousLog.length > 0) {
       it("reads the previous instance's log when asked for it", async () => {
-        const result = await run('pod_logs', { namespace: focusPod!.namespace, pod: focusPod!.name, container: focusPod!.container, previous: true, tail_lines: 5000 });
+        const result = await run('pod_logs', {
+          namespace: focusPod!.namespace,
+          pod: focusPod!.name,
+          container: focusPod!.container,
+          previous: true,
+          tail_lines: 5000,
+        });
 
         expect(result.status).toBe('success');
         expect((result.data as { total: number }).total).toBe(previousLog.length);
@@ -177,11 +236,22 @@ for (const { scenario } of scenarios) {
         if (!enabled('gpu/dcgm')) throw new Error('gpu/dcgm is not enabled although the scenario has DCGM series');
         const result = await run('gpu_sharing', {});
 
-        const found = (result.data as { sharedGpus: Array<{ node: string; gpu: string; mode: string; workloads: Array<{ namespace: string; pod: string }> }> }).sharedGpus;
+        const found = (
+          result.data as {
+            sharedGpus: Array<{
+              node: string;
+              gpu: string;
+              mode: string;
+              workloads: Array<{ namespace: string; pod: string }>;
+            }>;
+          }
+        ).sharedGpus;
         for (const fact of shared) {
           const gpu = found.find((entry) => entry.node === fact.node && entry.gpu === fact.gpu);
           expect(gpu, `GPU ${fact.gpu} on ${fact.node}`).toBeDefined();
-          expect([...new Set(gpu!.workloads.map((entry) => `${entry.namespace}/${entry.pod}`))].sort()).toEqual(fact.pods);
+          expect([...new Set(gpu!.workloads.map((entry) => `${entry.namespace}/${entry.pod}`))].sort()).toEqual(
+            fact.pods,
+          );
           expect(gpu!.mode).toBe(fact.mig ? 'mig' : 'time-slicing');
           for (const pod of fact.pods) expect(result.text).toContain(pod);
         }
@@ -199,8 +269,12 @@ for (const { scenario } of scenarios) {
 
     if (latency) {
       it(`shows the alerting vLLM latency (${latency.query}) rising past the alert's threshold`, async () => {
-        if (!enabled('llm/serving')) throw new Error('llm/serving is not enabled although the alert is about vLLM latency');
-        const result = await run('vllm_overview', { ...(focus.alertNamespace ? { namespace: focus.alertNamespace } : {}), ...(focus.model ? { model: focus.model } : {}) });
+        if (!enabled('llm/serving'))
+          throw new Error('llm/serving is not enabled although the alert is about vLLM latency');
+        const result = await run('vllm_overview', {
+          ...(focus.alertNamespace ? { namespace: focus.alertNamespace } : {}),
+          ...(focus.model ? { model: focus.model } : {}),
+        });
 
         const series = (result.data as Record<string, Array<{ summary?: SeriesSummary }>>)[latency.query] ?? [];
         const worst = series.map((entry) => entry.summary!).sort((a, b) => b.last - a.last)[0];
@@ -215,7 +289,8 @@ for (const { scenario } of scenarios) {
 
     if (spendTeam) {
       it("shows the alerting team's LLM spend above its baseline window", async () => {
-        if (!enabled('cost/llm-spend')) throw new Error('cost/llm-spend is not enabled although the scenario has LiteLLM spend series');
+        if (!enabled('cost/llm-spend'))
+          throw new Error('cost/llm-spend is not enabled although the scenario has LiteLLM spend series');
         const result = await run('llm_spend_breakdown', { by: 'team', team: spendTeam });
 
         const data = result.data as Record<string, Array<{ labels: Record<string, string>; value?: number }>>;
@@ -229,7 +304,9 @@ for (const { scenario } of scenarios) {
     it('sent Prometheus only reads, on its read endpoints', () => {
       expect(live.prometheusRequests.length).toBeGreaterThan(0);
       const refused = live.prometheusRequests.filter((request) =>
-        request.method === 'GET' ? !PROMETHEUS_READ.test(request.path) : !(request.method === 'POST' && PROMETHEUS_POST.test(request.path)),
+        request.method === 'GET'
+          ? !PROMETHEUS_READ.test(request.path)
+          : !(request.method === 'POST' && PROMETHEUS_POST.test(request.path)),
       );
       expect(refused).toEqual([]);
     });
@@ -238,8 +315,11 @@ for (const { scenario } of scenarios) {
       const requests = live.lab.kubeApi.requests;
       expect(requests.length).toBeGreaterThan(0);
       expect(requests.filter((request) => request.method !== 'GET')).toEqual([]);
-      expect(requests.filter((request) => KUBE_FORBIDDEN.test(request.path) || ['true', '1'].includes(request.query.watch ?? ''))).toEqual([]);
+      expect(
+        requests.filter(
+          (request) => KUBE_FORBIDDEN.test(request.path) || ['true', '1'].includes(request.query.watch ?? ''),
+        ),
+      ).toEqual([]);
     });
   });
 }
-

@@ -17,8 +17,16 @@ describe('createToolbox', () => {
     const unknown = await toolbox.run('prometheus_instant_query', { query: 'up', namespcae: 'llm' });
     const missing = await toolbox.run('prometheus_instant_query', {});
 
-    expect(tooSmall).toMatchObject({ status: 'error', toolset: 'prometheus/metrics', tool: 'prometheus_instant_query', requests: [], data: null });
-    expect(tooSmall.error).toMatch(/^Invalid parameters for prometheus_instant_query: top_k: .*>=\s*1.*Allowed: query \(promql, required\), top_k \(integer 1-100, default 10\)\.$/);
+    expect(tooSmall).toMatchObject({
+      status: 'error',
+      toolset: 'prometheus/metrics',
+      tool: 'prometheus_instant_query',
+      requests: [],
+      data: null,
+    });
+    expect(tooSmall.error).toMatch(
+      /^Invalid parameters for prometheus_instant_query: top_k: .*>=\s*1.*Allowed: query \(promql, required\), top_k \(integer 1-100, default 10\)\.$/,
+    );
     expect(unknown.error).toMatch(/Unrecognized key.*\(namespcae\).*Allowed: query/);
     expect(missing.error).toMatch(/query: .*Allowed: query \(promql, required\)/);
   });
@@ -29,7 +37,9 @@ describe('createToolbox', () => {
     const result = await toolbox.run('prometheus_quary', {});
 
     expect(result.status).toBe('error');
-    expect(result.error).toMatch(/Unknown tool 'prometheus_quary'\. Available: .*prometheus\/metrics\/prometheus_instant_query/);
+    expect(result.error).toMatch(
+      /Unknown tool 'prometheus_quary'\. Available: .*prometheus\/metrics\/prometheus_instant_query/,
+    );
   });
 
   it('marks toolsets failed with the reason when their backend or metrics are missing, and refuses their tools', async () => {
@@ -37,18 +47,33 @@ describe('createToolbox', () => {
 
     const status = (id: string) => toolbox.statuses.find((entry) => entry.id === id);
     expect(status('prometheus/metrics')?.status).toBe('enabled');
-    expect(status('gpu/dcgm')).toMatchObject({ status: 'failed', reason: expect.stringContaining('DCGM_FI_DEV_GPU_UTIL') });
-    expect(status('kubernetes/core')).toMatchObject({ status: 'failed', reason: expect.stringContaining('no Kubernetes access is configured') });
+    expect(status('gpu/dcgm')).toMatchObject({
+      status: 'failed',
+      reason: expect.stringContaining('DCGM_FI_DEV_GPU_UTIL'),
+    });
+    expect(status('kubernetes/core')).toMatchObject({
+      status: 'failed',
+      reason: expect.stringContaining('no Kubernetes access is configured'),
+    });
     expect(toolbox.tools().every((tool) => tool.toolset === 'prometheus/metrics')).toBe(true);
     const refused = await toolbox.run('gpu_health', {});
-    expect(refused).toMatchObject({ status: 'error', error: expect.stringMatching(/^Toolset gpu\/dcgm is failed: none of these metrics exist/) });
+    expect(refused).toMatchObject({
+      status: 'error',
+      error: expect.stringMatching(/^Toolset gpu\/dcgm is failed: none of these metrics exist/),
+    });
   });
 
   it('refuses the tools of a toolset disabled in the config', async () => {
-    const toolbox = await createToolbox({ prometheus: fakePrometheus(), disabled: ['prometheus/metrics'], now: () => NOW });
+    const toolbox = await createToolbox({
+      prometheus: fakePrometheus(),
+      disabled: ['prometheus/metrics'],
+      now: () => NOW,
+    });
 
     expect(toolbox.statuses.find((entry) => entry.id === 'prometheus/metrics')?.status).toBe('disabled');
-    expect((await toolbox.run('prometheus/metrics/prometheus_instant_query', { query: 'up' })).error).toMatch(/disabled in the config \(toolsets\.disabled\)/);
+    expect((await toolbox.run('prometheus/metrics/prometheus_instant_query', { query: 'up' })).error).toMatch(
+      /disabled in the config \(toolsets\.disabled\)/,
+    );
   });
 
   it('turns an upstream failure into status error with the message, never a throw', async () => {
@@ -61,7 +86,10 @@ describe('createToolbox', () => {
 
     const result = await toolbox.run('prometheus_instant_query', { query: 'up' });
 
-    expect(result).toMatchObject({ status: 'error', error: 'Tool prometheus_instant_query failed: connection reset by peer' });
+    expect(result).toMatchObject({
+      status: 'error',
+      error: 'Tool prometheus_instant_query failed: connection reset by peer',
+    });
   });
 
   it('stops a call that outlives its timeout and says how to raise it', async () => {
@@ -78,8 +106,10 @@ describe('createToolbox', () => {
     const prometheus = fakePrometheus({
       metricNames: DCGM,
       instant: (query) => {
-        if (query.includes('DCGM_EXP_XID_ERRORS_COUNT')) return [sample({ Hostname: 'gpu-node-1', gpu: '2', UUID: 'GPU-a', xid: '79' }, 1)];
-        if (query.includes('CLOCKS_EVENT_REASONS')) return [sample({ hostname: 'gpu-node-1', gpu: '5', UUID: 'GPU-b' }, 0x4 | 0x40)];
+        if (query.includes('DCGM_EXP_XID_ERRORS_COUNT'))
+          return [sample({ Hostname: 'gpu-node-1', gpu: '2', UUID: 'GPU-a', xid: '79' }, 1)];
+        if (query.includes('CLOCKS_EVENT_REASONS'))
+          return [sample({ hostname: 'gpu-node-1', gpu: '5', UUID: 'GPU-b' }, 0x4 | 0x40)];
         return [];
       },
     });
@@ -88,9 +118,15 @@ describe('createToolbox', () => {
     const result = await toolbox.run('gpu_health', { node: 'gpu-node-1"} or vector(1) #' });
 
     expect(result.status).toBe('success');
-    expect(prometheus.queries.every((query) => query.includes('Hostname=~"gpu-node-1\\"} or vector(1) #|"'))).toBe(true);
-    expect(result.text).toContain('XID errors in the window: UUID=GPU-a gpu=2 node=gpu-node-1 xid=79: 1 errors (GPU has fallen off the bus');
-    expect(result.text).toContain('Clock-event reasons now (bitmask): UUID=GPU-b gpu=5 node=gpu-node-1: 68 (software power cap, hardware thermal slowdown)');
+    expect(prometheus.queries.every((query) => query.includes('Hostname=~"gpu-node-1\\"} or vector(1) #|"'))).toBe(
+      true,
+    );
+    expect(result.text).toContain(
+      'XID errors in the window: UUID=GPU-a gpu=2 node=gpu-node-1 xid=79: 1 errors (GPU has fallen off the bus',
+    );
+    expect(result.text).toContain(
+      'Clock-event reasons now (bitmask): UUID=GPU-b gpu=5 node=gpu-node-1: 68 (software power cap, hardware thermal slowdown)',
+    );
     expect(result.text).toMatch(/^No series for: Last XID reported in the window; Hottest GPUs/m);
     expect(result.data).toMatchObject({ xid_errors: [{ decoded: expect.stringContaining('fallen off the bus') }] });
     expect(result.requests).toHaveLength(6);
@@ -101,8 +137,10 @@ describe('createToolbox', () => {
       metricNames: ['litellm_spend_metric_total'],
       instant: (query) => {
         const offset = query.includes('offset');
-        if (query.includes('litellm_spend_metric_total')) return [sample({ model: 'gpt-4o' }, offset ? 1.13 : 34.9), sample({ model: 'mini' }, offset ? 0.2 : 0.3)];
-        if (query.startsWith('sum by (model) (increase(litellm_total_tokens_total')) return [sample({ model: 'gpt-4o' }, offset ? 1460 : 1990)];
+        if (query.includes('litellm_spend_metric_total'))
+          return [sample({ model: 'gpt-4o' }, offset ? 1.13 : 34.9), sample({ model: 'mini' }, offset ? 0.2 : 0.3)];
+        if (query.startsWith('sum by (model) (increase(litellm_total_tokens_total'))
+          return [sample({ model: 'gpt-4o' }, offset ? 1460 : 1990)];
         return [];
       },
     });
@@ -110,13 +148,24 @@ describe('createToolbox', () => {
 
     const result = await toolbox.run('llm_spend_breakdown', { by: 'model', team: 'care' });
 
-    expect(prometheus.queries.every((query) => query.includes('sum by (model)') && query.includes('team="care"'))).toBe(true);
+    expect(prometheus.queries.every((query) => query.includes('sum by (model)') && query.includes('team="care"'))).toBe(
+      true,
+    );
     const lines = result.text.split('\n');
-    expect(lines[0]).toBe('model (2): Spend in the recent window | Spend in the baseline window | Tokens per request, recent | Tokens per request, baseline');
+    expect(lines[0]).toBe(
+      'model (2): Spend in the recent window | Spend in the baseline window | Tokens per request, recent | Tokens per request, baseline',
+    );
     expect(lines[1]).toBe('  gpt-4o: $34.9 | $1.13 | 1.99k tokens | 1.46k tokens');
     expect(lines[2]).toBe('  mini: $0.3 | $0.2 | — | —');
-    expect(lines[3]).toMatch(/^No series for: Requests in the recent window; Requests in the baseline window; Failed requests/);
-    expect(result.data).toMatchObject({ spend_recent: [{ labels: { model: 'gpt-4o' }, value: 34.9 }, { labels: { model: 'mini' }, value: 0.3 }] });
+    expect(lines[3]).toMatch(
+      /^No series for: Requests in the recent window; Requests in the baseline window; Failed requests/,
+    );
+    expect(result.data).toMatchObject({
+      spend_recent: [
+        { labels: { model: 'gpt-4o' }, value: 34.9 },
+        { labels: { model: 'mini' }, value: 0.3 },
+      ],
+    });
   });
 
   it('shows the top k series by value and says how many it left out and how to narrow', async () => {
@@ -126,24 +175,38 @@ describe('createToolbox', () => {
     const result = await toolbox.run('prometheus_instant_query', { query: 'x', top_k: '3' });
 
     expect(result.params).toEqual({ query: 'x', top_k: 3 });
-    expect(result.text).toBe('Result (30 series):\n  pod=pod-29: 29\n  pod=pod-28: 28\n  pod=pod-27: 27\n  … 27 more series not shown');
+    expect(result.text).toBe(
+      'Result (30 series):\n  pod=pod-29: 29\n  pod=pod-28: 28\n  pod=pod-27: 27\n  … 27 more series not shown',
+    );
     expect(result.omitted).toEqual({ what: '27 of 30 series of result', hint: expect.stringContaining('raise top_k') });
   });
 
   it('caps the text at maxOutputTokens and reports both the top-k cut and the cap', async () => {
-    const series = Array.from({ length: 100 }, (_, index) => sample({ pod: `a-rather-long-pod-name-${index}`, container: `container-${index}` }, index));
-    const toolbox = await createToolbox({ prometheus: fakePrometheus({ instant: () => series }), maxOutputTokens: 120, now: () => NOW });
+    const series = Array.from({ length: 100 }, (_, index) =>
+      sample({ pod: `a-rather-long-pod-name-${index}`, container: `container-${index}` }, index),
+    );
+    const toolbox = await createToolbox({
+      prometheus: fakePrometheus({ instant: () => series }),
+      maxOutputTokens: 120,
+      now: () => NOW,
+    });
 
     const result = await toolbox.run('prometheus_instant_query', { query: 'x', top_k: 50 });
 
     expect(result.text).toMatch(/… output cut at 120 tokens: \d+ more lines not shown$/);
-    expect(result.omitted?.what).toMatch(/^50 of 100 series of result; then \d+ of 52 lines \(over the 120-token cap\)$/);
+    expect(result.omitted?.what).toMatch(
+      /^50 of 100 series of result; then \d+ of 52 lines \(over the 120-token cap\)$/,
+    );
   });
 
   it('keeps the raw upstream bodies only when asked, and always counts their bytes', async () => {
     const prometheus = fakePrometheus({ instant: () => [sample({ pod: 'a' }, 1)] });
-    const plain = await (await createToolbox({ prometheus, now: () => NOW })).run('prometheus_instant_query', { query: 'x' });
-    const kept = await (await createToolbox({ prometheus, keepRaw: true, now: () => NOW })).run('prometheus_instant_query', { query: 'x' });
+    const plain = await (
+      await createToolbox({ prometheus, now: () => NOW })
+    ).run('prometheus_instant_query', { query: 'x' });
+    const kept = await (
+      await createToolbox({ prometheus, keepRaw: true, now: () => NOW })
+    ).run('prometheus_instant_query', { query: 'x' });
 
     expect(plain.raw).toBeUndefined();
     expect(kept.raw).toEqual([JSON.stringify([sample({ pod: 'a' }, 1)])]);
@@ -155,7 +218,12 @@ describe('createToolbox', () => {
     const kube = fakeKube({ logs: { 'llm/chat-api-1/vllm': '2026-01-10T11:59:00Z ready\n' } });
     const toolbox = await createToolbox({ kube, now: () => NOW });
 
-    const result = await toolbox.run('kubernetes/core/pod_logs', { namespace: 'llm', pod: 'chat-api-1', container: 'vllm', tail_lines: '50' });
+    const result = await toolbox.run('kubernetes/core/pod_logs', {
+      namespace: 'llm',
+      pod: 'chat-api-1',
+      container: 'vllm',
+      tail_lines: '50',
+    });
 
     expect(result).toMatchObject({ status: 'success', toolset: 'kubernetes/core', tool: 'pod_logs' });
     expect(kube.logRequests).toEqual([{ namespace: 'llm', pod: 'chat-api-1', container: 'vllm', tailLines: 50 }]);

@@ -4,7 +4,12 @@
  */
 import type { KubeObject } from '../../src/core/kube-object.js';
 import type { KubeClient, KubeListResult, PodLogsOptions } from '../../src/telemetry/kube-types.js';
-import type { InstantSeries, PrometheusClient, QueryResult, RangeSeries } from '../../src/telemetry/prometheus-types.js';
+import type {
+  InstantSeries,
+  PrometheusClient,
+  QueryResult,
+  RangeSeries,
+} from '../../src/telemetry/prometheus-types.js';
 
 export interface FakePrometheusOptions {
   /** Metric names the catalog lists (prerequisites look here). */
@@ -34,12 +39,20 @@ export function fakePrometheus(options: FakePrometheusOptions = {}): FakePrometh
     async instantQuery(query) {
       queries.push(query);
       const series = (await options.instant?.(query)) ?? [];
-      return { resultType: 'vector', series, ...meta(`/api/v1/query?query=${encodeURIComponent(query)}`, series) } satisfies QueryResult;
+      return {
+        resultType: 'vector',
+        series,
+        ...meta(`/api/v1/query?query=${encodeURIComponent(query)}`, series),
+      } satisfies QueryResult;
     },
     async rangeQuery(query) {
       queries.push(query);
       const series = options.range?.(query) ?? [];
-      return { resultType: 'matrix', series, ...meta(`/api/v1/query_range?query=${encodeURIComponent(query)}`, series) } satisfies QueryResult;
+      return {
+        resultType: 'matrix',
+        series,
+        ...meta(`/api/v1/query_range?query=${encodeURIComponent(query)}`, series),
+      } satisfies QueryResult;
     },
     async labelValues(label) {
       if (label !== '__name__') notGiven(`label values of ${label}`);
@@ -69,7 +82,9 @@ export function fakeKube(options: FakeKubeOptions = {}): KubeClient & { logReque
   const objects = options.objects ?? [];
   const logRequests: PodLogsOptions[] = [];
   const list = (kind: string, namespace?: string): KubeListResult => {
-    const items = objects.filter((object) => object.kind === kind && (!namespace || object.metadata.namespace === namespace));
+    const items = objects.filter(
+      (object) => object.kind === kind && (!namespace || object.metadata.namespace === namespace),
+    );
     return { items, request: `/fake/${kind}`, raw: JSON.stringify({ items }) };
   };
   return {
@@ -77,7 +92,11 @@ export function fakeKube(options: FakeKubeOptions = {}): KubeClient & { logReque
     logRequests,
     list: async (kind, listOptions) => list(kind, listOptions?.namespace),
     async get(kind, name, namespace) {
-      const object = objects.find((item) => item.kind === kind && item.metadata.name === name && (!namespace || item.metadata.namespace === namespace)) ?? null;
+      const object =
+        objects.find(
+          (item) =>
+            item.kind === kind && item.metadata.name === name && (!namespace || item.metadata.namespace === namespace),
+        ) ?? null;
       return { object, request: `/fake/${kind}/${name}`, raw: JSON.stringify(object ?? {}) };
     },
     async podLogs(logOptions) {
@@ -91,7 +110,11 @@ export function fakeKube(options: FakeKubeOptions = {}): KubeClient & { logReque
       return { text: body, request: `/fake/log/${key}`, raw: body };
     },
     events: async (eventOptions) => list('Event', eventOptions?.namespace),
-    version: async () => ({ version: { major: '1', minor: '30', gitVersion: 'v1.30.0' }, request: '/version', raw: '{}' }),
+    version: async () => ({
+      version: { major: '1', minor: '30', gitVersion: 'v1.30.0' },
+      request: '/version',
+      raw: '{}',
+    }),
     stats: STATS,
   };
 }

@@ -5,7 +5,10 @@ import { BUILTIN_TOOLSETS_DIR, loadToolsets } from '../../src/toolsets/load-tool
 import type { DecoderSpec } from '../../src/toolsets/toolset-schema.js';
 
 // The decoders as shipped in toolsets/gpu-dcgm.yaml: the words a model reads come from there.
-const { toolsets } = await loadToolsets({ directories: [BUILTIN_TOOLSETS_DIR], builtins: new Set(Object.keys(BUILTINS)) });
+const { toolsets } = await loadToolsets({
+  directories: [BUILTIN_TOOLSETS_DIR],
+  builtins: new Set(Object.keys(BUILTINS)),
+});
 const decoders = toolsets.find((entry) => entry.spec.id === 'gpu/dcgm')!.spec.decoders;
 const xid = decoders.xid!;
 const clockEvents = decoders.clock_events!;

@@ -17,11 +17,20 @@ describe('groupByStem', () => {
   });
 
   it('groups histogram series and metric families and loses no name', () => {
-    const names = ['vllm:e2e_request_latency_seconds_bucket', 'vllm:e2e_request_latency_seconds_count', 'vllm:e2e_request_latency_seconds_sum', 'vllm:num_requests_running', 'vllm:num_requests_waiting'];
+    const names = [
+      'vllm:e2e_request_latency_seconds_bucket',
+      'vllm:e2e_request_latency_seconds_count',
+      'vllm:e2e_request_latency_seconds_sum',
+      'vllm:num_requests_running',
+      'vllm:num_requests_waiting',
+    ];
 
     const grouped = groupByStem(names);
 
-    expect(grouped).toEqual(['vllm:e2e_request_latency_seconds_{bucket,count,sum}', 'vllm:num_requests_{running,waiting}']);
+    expect(grouped).toEqual([
+      'vllm:e2e_request_latency_seconds_{bucket,count,sum}',
+      'vllm:num_requests_{running,waiting}',
+    ]);
     expect(expand(grouped)).toEqual(names);
   });
 

@@ -48,9 +48,15 @@ describe('loadToolsets', () => {
     const result = await loadToolsets({ directories: [BUILTIN_TOOLSETS_DIR], builtins: BUILTIN_NAMES });
 
     expect(result.failures).toEqual([]);
-    expect(result.toolsets.map((entry) => entry.spec.id).sort()).toEqual(
-      ['cost/gpu', 'cost/llm-spend', 'fabric/network', 'gpu/dcgm', 'kubernetes/core', 'llm/serving', 'prometheus/metrics'],
-    );
+    expect(result.toolsets.map((entry) => entry.spec.id).sort()).toEqual([
+      'cost/gpu',
+      'cost/llm-spend',
+      'fabric/network',
+      'gpu/dcgm',
+      'kubernetes/core',
+      'llm/serving',
+      'prometheus/metrics',
+    ]);
   });
 
   it('names file, path, line and fix of a malformed file while the other files still load', async () => {
@@ -71,7 +77,13 @@ tools:
     const issues = result.failures[0]!.issues;
     expect(result.failures[0]!.file).toBe(join(directory, 'b-broken.yaml'));
     expect(issues).toContainEqual(
-      expect.objectContaining({ file: join(directory, 'b-broken.yaml'), path: 'tools[0].promql.querys', message: expect.stringContaining('unknown key querys'), line: 8, fix: expect.stringContaining('toolsets/README.md') }),
+      expect.objectContaining({
+        file: join(directory, 'b-broken.yaml'),
+        path: 'tools[0].promql.querys',
+        message: expect.stringContaining('unknown key querys'),
+        line: 8,
+        fix: expect.stringContaining('toolsets/README.md'),
+      }),
     );
   });
 
@@ -79,16 +91,29 @@ tools:
     const result = await load({ 'bad.yaml': 'id: test/bad\ndescription: "unclosed\ntools: []\n' });
 
     expect(result.toolsets).toEqual([]);
-    expect(result.failures[0]!.issues[0]).toMatchObject({ file: join(directory, 'bad.yaml'), message: expect.stringContaining('YAML'), line: expect.any(Number), fix: expect.any(String) });
+    expect(result.failures[0]!.issues[0]).toMatchObject({
+      file: join(directory, 'bad.yaml'),
+      message: expect.stringContaining('YAML'),
+      line: expect.any(Number),
+      fix: expect.any(String),
+    });
   });
 
   it('refuses an unknown builtin and lists the builtins that exist', async () => {
     const result = await load({
-      'x.yaml': toolset('test/x', '  - name: x_tool\n    description: Calls a builtin that does not exist.\n    builtin: gpu_teleport\n'),
+      'x.yaml': toolset(
+        'test/x',
+        '  - name: x_tool\n    description: Calls a builtin that does not exist.\n    builtin: gpu_teleport\n',
+      ),
     });
 
     expect(result.failures[0]!.issues).toEqual([
-      expect.objectContaining({ path: 'tools[0].builtin', message: "unknown builtin 'gpu_teleport'", line: 6, fix: expect.stringContaining('gpu_sharing') }),
+      expect.objectContaining({
+        path: 'tools[0].builtin',
+        message: "unknown builtin 'gpu_teleport'",
+        line: 6,
+        fix: expect.stringContaining('gpu_sharing'),
+      }),
     ]);
   });
 
@@ -106,7 +131,12 @@ tools:
     const result = await load({ 'x.yaml': toolset('test/x', tool) });
 
     expect(result.failures[0]!.issues).toEqual([
-      expect.objectContaining({ path: 'tools[0].promql.queries[0].query', message: expect.stringContaining("no parameter 'pod'"), line: 12, fix: expect.stringContaining("Declare 'pod'") }),
+      expect.objectContaining({
+        path: 'tools[0].promql.queries[0].query',
+        message: expect.stringContaining("no parameter 'pod'"),
+        line: 12,
+        fix: expect.stringContaining("Declare 'pod'"),
+      }),
     ]);
   });
 
@@ -126,7 +156,12 @@ tools:
     const result = await load({ 'x.yaml': file });
 
     expect(result.failures[0]!.issues).toEqual([
-      expect.objectContaining({ path: 'tools[0].promql.queries[0].output.decode', message: "unknown decoder 'xids'", line: 11, fix: expect.stringContaining('have: xid') }),
+      expect.objectContaining({
+        path: 'tools[0].promql.queries[0].output.decode',
+        message: "unknown decoder 'xids'",
+        line: 11,
+        fix: expect.stringContaining('have: xid'),
+      }),
     ]);
   });
 
@@ -141,35 +176,80 @@ tools:
 `;
     const result = await load({ 'x.yaml': toolset('test/x', tool) });
 
-    expect(result.failures[0]!.issues).toEqual([expect.objectContaining({ path: 'tools[0].promql.join', message: 'join applies to instant queries only', line: 8 })]);
+    expect(result.failures[0]!.issues).toEqual([
+      expect.objectContaining({
+        path: 'tools[0].promql.join',
+        message: 'join applies to instant queries only',
+        line: 8,
+      }),
+    ]);
   });
 
   it('refuses a tool name already defined by another file, with the line, and keeps the first', async () => {
-    const clash = toolset('test/other', '  - name: good_tool\n    description: Same name as in the good file.\n    builtin: prometheus_rules\n');
+    const clash = toolset(
+      'test/other',
+      '  - name: good_tool\n    description: Same name as in the good file.\n    builtin: prometheus_rules\n',
+    );
     const result = await load({ 'a-good.yaml': GOOD, 'b-clash.yaml': clash });
 
     expect(result.toolsets.map((entry) => entry.spec.id)).toEqual(['test/good']);
     expect(result.failures[0]!.issues).toEqual([
-      expect.objectContaining({ file: join(directory, 'b-clash.yaml'), path: 'tools[0].name', message: expect.stringContaining(`'good_tool' is already defined in ${join(directory, 'a-good.yaml')}`), line: 4, fix: expect.any(String) }),
+      expect.objectContaining({
+        file: join(directory, 'b-clash.yaml'),
+        path: 'tools[0].name',
+        message: expect.stringContaining(`'good_tool' is already defined in ${join(directory, 'a-good.yaml')}`),
+        line: 4,
+        fix: expect.any(String),
+      }),
     ]);
   });
 
   it('refuses a tool name used twice in one file and a toolset id used twice', async () => {
-    const twice = toolset('test/twice', '  - name: same\n    description: The first of two.\n    builtin: prometheus_rules\n  - name: same\n    description: The second of two.\n    builtin: prometheus_rules\n');
+    const twice = toolset(
+      'test/twice',
+      '  - name: same\n    description: The first of two.\n    builtin: prometheus_rules\n  - name: same\n    description: The second of two.\n    builtin: prometheus_rules\n',
+    );
     const sameId = GOOD.replace('good_tool', 'another_tool');
     const result = await load({ 'a-good.yaml': GOOD, 'b-same-id.yaml': sameId, 'c-twice.yaml': twice });
 
     expect(result.toolsets.map((entry) => entry.spec.id)).toEqual(['test/good']);
-    const byFile = Object.fromEntries(result.failures.map((failure) => [failure.file.slice(directory.length + 1), failure.issues]));
-    expect(byFile['b-same-id.yaml']).toEqual([expect.objectContaining({ path: 'id', message: expect.stringContaining('test/good is already defined'), line: 1 })]);
-    expect(byFile['c-twice.yaml']).toEqual([expect.objectContaining({ path: 'tools[1].name', message: expect.stringContaining('appears twice (first at tools[0])'), line: 7 })]);
+    const byFile = Object.fromEntries(
+      result.failures.map((failure) => [failure.file.slice(directory.length + 1), failure.issues]),
+    );
+    expect(byFile['b-same-id.yaml']).toEqual([
+      expect.objectContaining({
+        path: 'id',
+        message: expect.stringContaining('test/good is already defined'),
+        line: 1,
+      }),
+    ]);
+    expect(byFile['c-twice.yaml']).toEqual([
+      expect.objectContaining({
+        path: 'tools[1].name',
+        message: expect.stringContaining('appears twice (first at tools[0])'),
+        line: 7,
+      }),
+    ]);
   });
 
   it('reports a directory it cannot read and still loads the others', async () => {
     await writeFile(join(directory, 'good.yaml'), GOOD);
-    const result = await loadToolsets({ directories: [join(directory, 'missing'), directory], builtins: BUILTIN_NAMES });
+    const result = await loadToolsets({
+      directories: [join(directory, 'missing'), directory],
+      builtins: BUILTIN_NAMES,
+    });
 
     expect(result.toolsets).toHaveLength(1);
-    expect(result.failures).toEqual([{ file: join(directory, 'missing'), issues: [expect.objectContaining({ message: expect.stringContaining('ENOENT'), fix: expect.stringContaining('toolsets.directories') })] }]);
+    expect(result.failures).toEqual([
+      {
+        file: join(directory, 'missing'),
+        issues: [
+          expect.objectContaining({
+            message: expect.stringContaining('ENOENT'),
+            fix: expect.stringContaining('toolsets.directories'),
+          }),
+        ],
+      },
+    ]);
   });
 });

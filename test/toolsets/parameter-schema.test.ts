@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { describeParameters, toParameterSchema } from '../../src/toolsets/parameter-schema.js';
 import type { ParameterSpec } from '../../src/toolsets/toolset-schema.js';
 
-const spec = (fields: Partial<ParameterSpec> & Pick<ParameterSpec, 'type'>): ParameterSpec => ({ description: 'a parameter', required: false, ...fields });
+const spec = (fields: Partial<ParameterSpec> & Pick<ParameterSpec, 'type'>): ParameterSpec => ({
+  description: 'a parameter',
+  required: false,
+  ...fields,
+});
 
 const PARAMETERS: Record<string, ParameterSpec> = {
   namespace: spec({ type: 'label_value', required: true }),
@@ -16,7 +20,9 @@ const PARAMETERS: Record<string, ParameterSpec> = {
 
 function issuesOf(input: Record<string, unknown>): Array<{ path: string; message: string }> {
   const parsed = toParameterSchema(PARAMETERS).safeParse(input);
-  return parsed.success ? [] : parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+  return parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
 }
 
 describe('toParameterSchema', () => {
@@ -27,28 +33,45 @@ describe('toParameterSchema', () => {
   });
 
   it('coerces strings from `--param k=v` into numbers and booleans', () => {
-    const parsed = toParameterSchema(PARAMETERS).parse({ namespace: 'llm', top_k: '25', threshold: '0.5', previous: 'true' });
+    const parsed = toParameterSchema(PARAMETERS).parse({
+      namespace: 'llm',
+      top_k: '25',
+      threshold: '0.5',
+      previous: 'true',
+    });
 
     expect(parsed).toMatchObject({ top_k: 25, threshold: 0.5, previous: true });
   });
 
   it('refuses a non-integer, a value outside minimum/maximum, and a non-numeric string', () => {
     expect(issuesOf({ namespace: 'llm', top_k: 2.5 }).map((issue) => issue.path)).toEqual(['top_k']);
-    expect(issuesOf({ namespace: 'llm', top_k: 0 })).toEqual([{ path: 'top_k', message: expect.stringMatching(/>=\s*1/) }]);
-    expect(issuesOf({ namespace: 'llm', top_k: '51' })).toEqual([{ path: 'top_k', message: expect.stringMatching(/<=\s*50/) }]);
+    expect(issuesOf({ namespace: 'llm', top_k: 0 })).toEqual([
+      { path: 'top_k', message: expect.stringMatching(/>=\s*1/) },
+    ]);
+    expect(issuesOf({ namespace: 'llm', top_k: '51' })).toEqual([
+      { path: 'top_k', message: expect.stringMatching(/<=\s*50/) },
+    ]);
     expect(issuesOf({ namespace: 'llm', threshold: 'high' }).map((issue) => issue.path)).toEqual(['threshold']);
   });
 
   it('accepts only the listed values of an enum and the words true/false for a boolean', () => {
     expect(toParameterSchema(PARAMETERS).parse({ namespace: 'llm', by: 'model' }).by).toBe('model');
-    expect(issuesOf({ namespace: 'llm', by: 'pod' })).toEqual([{ path: 'by', message: expect.stringContaining('"team"') }]);
+    expect(issuesOf({ namespace: 'llm', by: 'pod' })).toEqual([
+      { path: 'by', message: expect.stringContaining('"team"') },
+    ]);
     expect(issuesOf({ namespace: 'llm', previous: 'yes' }).map((issue) => issue.path)).toEqual(['previous']);
   });
 
   it('accepts Prometheus durations and valid regular expressions only', () => {
-    expect(toParameterSchema(PARAMETERS).parse({ namespace: 'llm', window: '1h30m', filter: 'error|oom' })).toMatchObject({ window: '1h30m', filter: 'error|oom' });
-    expect(issuesOf({ namespace: 'llm', window: '90 minutes' })).toEqual([{ path: 'window', message: expect.stringContaining('Prometheus duration') }]);
-    expect(issuesOf({ namespace: 'llm', filter: '(unclosed' })).toEqual([{ path: 'filter', message: 'a valid regular expression' }]);
+    expect(
+      toParameterSchema(PARAMETERS).parse({ namespace: 'llm', window: '1h30m', filter: 'error|oom' }),
+    ).toMatchObject({ window: '1h30m', filter: 'error|oom' });
+    expect(issuesOf({ namespace: 'llm', window: '90 minutes' })).toEqual([
+      { path: 'window', message: expect.stringContaining('Prometheus duration') },
+    ]);
+    expect(issuesOf({ namespace: 'llm', filter: '(unclosed' })).toEqual([
+      { path: 'filter', message: 'a valid regular expression' },
+    ]);
   });
 
   it('refuses a missing required parameter, an empty string and an unknown parameter', () => {

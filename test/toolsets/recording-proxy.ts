@@ -21,7 +21,8 @@ export interface RecordingProxy {
  */
 export async function startRecordingProxy(upstream: string): Promise<RecordingProxy> {
   const target = new URL(upstream);
-  if (!['127.0.0.1', 'localhost', '[::1]'].includes(target.hostname)) throw new Error(`the recording proxy only forwards to loopback, not ${upstream}`);
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(target.hostname))
+    throw new Error(`the recording proxy only forwards to loopback, not ${upstream}`);
   const requests: ProxiedRequest[] = [];
   const server = createServer((incoming, response) => {
     const chunks: Buffer[] = [];
@@ -35,7 +36,13 @@ export async function startRecordingProxy(upstream: string): Promise<RecordingPr
       }
       requests.push({ method: incoming.method ?? '', path: url.pathname, params });
       const forwarded = httpRequest(
-        { host: target.hostname.replace(/^\[|\]$/g, ''), port: target.port, method: incoming.method, path: incoming.url, headers: { ...incoming.headers, host: target.host } },
+        {
+          host: target.hostname.replace(/^\[|\]$/g, ''),
+          port: target.port,
+          method: incoming.method,
+          path: incoming.url,
+          headers: { ...incoming.headers, host: target.host },
+        },
         (upstreamResponse) => {
           response.writeHead(upstreamResponse.statusCode ?? 502, upstreamResponse.headers);
           upstreamResponse.pipe(response);

@@ -52,7 +52,10 @@ export interface ScenarioToolboxOptions {
 }
 
 /** Starts the lab for a loaded scenario and a toolbox on it; close() stops everything. */
-export async function startScenarioToolbox(scenario: Scenario, options: ScenarioToolboxOptions = {}): Promise<ScenarioToolbox> {
+export async function startScenarioToolbox(
+  scenario: Scenario,
+  options: ScenarioToolboxOptions = {},
+): Promise<ScenarioToolbox> {
   const lab = await startLab(scenario);
   let proxy: RecordingProxy | undefined;
   try {

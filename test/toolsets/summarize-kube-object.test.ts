@@ -57,7 +57,12 @@ describe('summarizeKubeObject', () => {
       kind: 'Deployment',
       metadata: { name: 'chat-api', namespace: 'llm', creationTimestamp: '2025-12-01T12:00:00Z' },
       spec: { replicas: 3, template: { spec: { containers: [{ name: 'vllm', image: 'vllm/vllm-openai:v0.11.0' }] } } },
-      status: { readyReplicas: 2, updatedReplicas: 3, availableReplicas: 2, conditions: [{ type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable' }] },
+      status: {
+        readyReplicas: 2,
+        updatedReplicas: 3,
+        availableReplicas: 2,
+        conditions: [{ type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable' }],
+      },
     };
 
     expect(summarizeKubeObject(deployment, NOW)).toBe(
@@ -69,12 +74,24 @@ describe('summarizeKubeObject', () => {
     const node: KubeObject = {
       apiVersion: 'v1',
       kind: 'Node',
-      metadata: { name: 'gpu-a100-07', creationTimestamp: '2025-12-01T12:00:00Z', labels: { 'nvidia.com/gpu.product': 'NVIDIA-A100-SXM4-80GB' } },
+      metadata: {
+        name: 'gpu-a100-07',
+        creationTimestamp: '2025-12-01T12:00:00Z',
+        labels: { 'nvidia.com/gpu.product': 'NVIDIA-A100-SXM4-80GB' },
+      },
       spec: { unschedulable: true },
-      status: { allocatable: { 'nvidia.com/gpu': '8' }, conditions: [{ type: 'MemoryPressure', status: 'False' }, { type: 'Ready', status: 'True', reason: 'KubeletReady' }] },
+      status: {
+        allocatable: { 'nvidia.com/gpu': '8' },
+        conditions: [
+          { type: 'MemoryPressure', status: 'False' },
+          { type: 'Ready', status: 'True', reason: 'KubeletReady' },
+        ],
+      },
     };
 
-    expect(summarizeKubeObject(node, NOW)).toBe('Node gpu-a100-07 (age 40d): Ready=True(KubeletReady), gpus 8 (NVIDIA-A100-SXM4-80GB), unschedulable');
+    expect(summarizeKubeObject(node, NOW)).toBe(
+      'Node gpu-a100-07 (age 40d): Ready=True(KubeletReady), gpus 8 (NVIDIA-A100-SXM4-80GB), unschedulable',
+    );
   });
 
   it('summarises an Event with its age, count, type, reason, object and message', () => {
@@ -90,11 +107,17 @@ describe('summarizeKubeObject', () => {
       message: 'Back-off restarting failed container indexer ',
     };
 
-    expect(summarizeKubeObject(event, NOW)).toBe('3m ago (x31) Warning BackOff Pod/indexer-7c9-x7kqp: Back-off restarting failed container indexer');
+    expect(summarizeKubeObject(event, NOW)).toBe(
+      '3m ago (x31) Warning BackOff Pod/indexer-7c9-x7kqp: Back-off restarting failed container indexer',
+    );
   });
 
   it('names an object of a kind it has no summary for', () => {
-    const lease: KubeObject = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'leader', namespace: 'kube-system', creationTimestamp: '2026-01-10T11:00:00Z' } };
+    const lease: KubeObject = {
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { name: 'leader', namespace: 'kube-system', creationTimestamp: '2026-01-10T11:00:00Z' },
+    };
 
     expect(summarizeKubeObject(lease, NOW)).toBe('Lease kube-system/leader (age 1h)');
   });

@@ -63,7 +63,10 @@ function alertMetric(scenario: Scenario): string | undefined {
   }
   const known = new Set(scenario.series.map((series) => series.metric));
   const names = expression?.match(/[a-zA-Z_:][a-zA-Z0-9_:]*/g) ?? [];
-  return names.find((name) => known.has(name) || known.has(`${name}_bucket`)) ?? names.find((name) => known.has(name.replace(/_bucket$/, '')));
+  return (
+    names.find((name) => known.has(name) || known.has(`${name}_bucket`)) ??
+    names.find((name) => known.has(name.replace(/_bucket$/, '')))
+  );
 }
 
 /** The metric family prefix (`vllm:`, `DCGM_`, `litellm_`) of the alert's metric or the first series. */
@@ -80,14 +83,22 @@ function podScore(pod: KubeObject, scenario: Scenario, services: KubeObject[]): 
   let score = 0;
   if (labels.namespace && namespace === labels.namespace) score += 8;
   if (!labels.namespace && labels.team) {
-    const namespaceObject = scenario.objects.find((object) => object.kind === 'Namespace' && object.metadata.name === namespace);
+    const namespaceObject = scenario.objects.find(
+      (object) => object.kind === 'Namespace' && object.metadata.name === namespace,
+    );
     if (podLabels.team === labels.team || namespaceObject?.metadata.labels?.team === labels.team) score += 8;
   }
   if (scenario.logs.some((log) => log.namespace === namespace && log.pod === pod.metadata.name)) score += 4;
-  const service = labels.service ? services.find((entry) => entry.metadata.name === labels.service && entry.metadata.namespace === namespace) : undefined;
+  const service = labels.service
+    ? services.find((entry) => entry.metadata.name === labels.service && entry.metadata.namespace === namespace)
+    : undefined;
   const selector = ((service?.spec as Json | undefined)?.selector ?? {}) as Record<string, string>;
   if (service && Object.entries(selector).every(([key, value]) => podLabels[key] === value)) score += 2;
-  if (labels.job_name && (podLabels['job-name'] === labels.job_name || podLabels['batch.kubernetes.io/job-name'] === labels.job_name)) score += 2;
+  if (
+    labels.job_name &&
+    (podLabels['job-name'] === labels.job_name || podLabels['batch.kubernetes.io/job-name'] === labels.job_name)
+  )
+    score += 2;
   if (pod.metadata.ownerReferences?.some((owner) => owner.kind === 'ReplicaSet')) score += 1;
   return score;
 }
@@ -111,7 +122,8 @@ export function scenarioFocus(scenario: Scenario): ScenarioFocus {
     const containers = (spec.containers ?? []) as Json[];
     const logs = scenario.logs.filter((entry) => entry.namespace === namespace && entry.pod === chosen.metadata.name);
     const alertContainer = chosen === named && labels.container ? labels.container : undefined;
-    const container = alertContainer ?? logs.find((entry) => !entry.previous)?.container ?? logs[0]?.container ?? containers[0]?.name;
+    const container =
+      alertContainer ?? logs.find((entry) => !entry.previous)?.container ?? logs[0]?.container ?? containers[0]?.name;
     pod = {
       namespace,
       name: chosen.metadata.name,
@@ -185,7 +197,9 @@ function variants(tool: string, base: Record<string, unknown>, focus: ScenarioFo
         { tool, params: { kind: 'Node' }, purpose: 'nodes' },
       ];
     case 'kubernetes_describe':
-      return pod?.nodeName ? [{ tool, params: { kind: 'Node', name: pod.nodeName }, purpose: 'describe the node' }] : [];
+      return pod?.nodeName
+        ? [{ tool, params: { kind: 'Node', name: pod.nodeName }, purpose: 'describe the node' }]
+        : [];
     case 'kubernetes_events':
       return [{ tool, params: { ...base, type: 'Warning' }, purpose: 'warnings only' }];
     case 'pod_logs':
@@ -221,9 +235,16 @@ export function toolCallsForScenario(scenario: Scenario, tools: ToolDescriptor[]
       else if (parameter.required && parameter.default === undefined) missing.push(name);
     }
     // A name or pod taken from the focus pod is only found in that pod's namespace.
-    if (focus.pod && 'namespace' in spec.parameters && (params.name === focus.pod.name || params.pod === focus.pod.name)) params.namespace = focus.pod.namespace;
+    if (
+      focus.pod &&
+      'namespace' in spec.parameters &&
+      (params.name === focus.pod.name || params.pod === focus.pod.name)
+    )
+      params.namespace = focus.pod.namespace;
     if (missing.length > 0) {
-      problems.push(`${spec.name}: cannot derive required parameter(s) ${missing.join(', ')} from the scenario; teach test/toolsets/tool-params-for-scenario.ts`);
+      problems.push(
+        `${spec.name}: cannot derive required parameter(s) ${missing.join(', ')} from the scenario; teach test/toolsets/tool-params-for-scenario.ts`,
+      );
       continue;
     }
     calls.push({ tool: spec.name, params, purpose: 'base' });

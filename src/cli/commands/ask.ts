@@ -25,11 +25,16 @@ export function agentProgress(context: CommandContext): ((event: AgentEvent) => 
   return (event) => {
     const data = event.data as Record<string, unknown>;
     const took = event.durationMs !== undefined ? ` (${Math.round(event.durationMs)} ms)` : '';
-    if (event.kind === 'tool-call') context.err.write(`  → ${String(data.name)} ${JSON.stringify(data.args)} ${String(data.status)}${took}\n`);
-    else if (event.kind === 'tool-refused') context.err.write(`  ✗ ${String(data.name)} refused (${String(data.reason)})\n`);
-    else if (event.kind === 'model-call') context.err.write(`  · ${String(data.model)} ${String(data.purpose)}${took}\n`);
-    else if (event.kind === 'budget') context.err.write(`  $ ${String((data.decision as { reason?: string }).reason)}\n`);
-    else if (event.kind === 'first-look' || event.kind === 'prompt') context.err.write(`  · evidence gathered${took}\n`);
+    if (event.kind === 'tool-call')
+      context.err.write(`  → ${String(data.name)} ${JSON.stringify(data.args)} ${String(data.status)}${took}\n`);
+    else if (event.kind === 'tool-refused')
+      context.err.write(`  ✗ ${String(data.name)} refused (${String(data.reason)})\n`);
+    else if (event.kind === 'model-call')
+      context.err.write(`  · ${String(data.model)} ${String(data.purpose)}${took}\n`);
+    else if (event.kind === 'budget')
+      context.err.write(`  $ ${String((data.decision as { reason?: string }).reason)}\n`);
+    else if (event.kind === 'first-look' || event.kind === 'prompt')
+      context.err.write(`  · evidence gathered${took}\n`);
   };
 }
 
@@ -37,12 +42,19 @@ export function agentProgress(context: CommandContext): ((event: AgentEvent) => 
  * `holmes ask "QUESTION"`: one answer by default; `--interactive` keeps a thread (follow-ups see
  * the earlier questions and answers). Needs a model; without one it says how to add one.
  */
-export async function askCommand(context: CommandContext, question: string | undefined, options: AskOptions): Promise<void> {
+export async function askCommand(
+  context: CommandContext,
+  question: string | undefined,
+  options: AskOptions,
+): Promise<void> {
   const { noModelError } = await import('../../agent/no-model-error.js');
   if (context.config.models.length === 0) throw noModelError();
   let first = question?.trim();
   if (!first && !options.interactive && !process.stdin.isTTY) first = await readStdin();
-  if (!first && !options.interactive) throw new HolmesError('USAGE', 'No question given.', { fix: 'Run `holmes ask "why is p99 of chat-api worse than yesterday?"`, pipe the question on stdin, or use --interactive.' });
+  if (!first && !options.interactive)
+    throw new HolmesError('USAGE', 'No question given.', {
+      fix: 'Run `holmes ask "why is p99 of chat-api worse than yesterday?"`, pipe the question on stdin, or use --interactive.',
+    });
   const [{ createAgent }, { answerText }, { renderAgentResult }, { randomUUID }] = await Promise.all([
     import('../../agent/create-agent.js'),
     import('../../agent/agent-result.js'),
@@ -62,17 +74,31 @@ export async function askCommand(context: CommandContext, question: string | und
         const result = await agent.ask(first!, { requester, onEvent: agentProgress(context) });
         if (context.json) writeJson(context, result);
         else show(result);
-        if (result.status === 'failed') throw new HolmesError('UPSTREAM_UNAVAILABLE', `The question could not be answered: ${result.stopReason ?? 'the loop failed'}.`, { fix: 'Check the models list (base URLs, keys) or try again; `holmes replay` shows what happened.' });
+        if (result.status === 'failed')
+          throw new HolmesError(
+            'UPSTREAM_UNAVAILABLE',
+            `The question could not be answered: ${result.stopReason ?? 'the loop failed'}.`,
+            { fix: 'Check the models list (base URLs, keys) or try again; `holmes replay` shows what happened.' },
+          );
         return;
       }
       const threadId = randomUUID();
       const history: Array<{ question: string; answer: string }> = [];
       const followUp = async (next: string) => {
-        const result = await agent.ask(next, { requester, threadId, history: [...history], onEvent: agentProgress(context) });
+        const result = await agent.ask(next, {
+          requester,
+          threadId,
+          history: [...history],
+          onEvent: agentProgress(context),
+        });
         show(result);
         history.push({ question: next, answer: answerText(result).slice(0, 2_000) });
       };
-      const lines = createInterface({ input: process.stdin, output: context.err as NodeJS.WritableStream, terminal: Boolean(process.stdin.isTTY) });
+      const lines = createInterface({
+        input: process.stdin,
+        output: context.err as NodeJS.WritableStream,
+        terminal: Boolean(process.stdin.isTTY),
+      });
       // Taken now: lines that arrive while the first answer is worked on are buffered, not lost.
       const incoming = lines[Symbol.asyncIterator]();
       // Ctrl-C ends the thread like Ctrl-D: the iterator finishes.

@@ -19,43 +19,106 @@ interface TeamRow {
 
 const table = (rows: string[][]) => {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => `  ${row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ')}`.trimEnd()).join('\n');
+  return rows
+    .map((row) => `  ${row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ')}`.trimEnd())
+    .join('\n');
 };
 
 /** `holmes budget`: spend per team (today and this month, against the budgets), per model and per day. */
 export async function budgetCommand(context: CommandContext, options: BudgetOptions): Promise<void> {
-  const [{ openDatabase }, { createSpendLedger }, { HolmesError }, { money }] = await Promise.all([import('../../ledger/open-database.js'), import('../../ledger/spend-ledger.js'), import('../../core/errors.js'), import('../../agent/admission.js')]);
+  const [{ openDatabase }, { createSpendLedger }, { HolmesError }, { money }] = await Promise.all([
+    import('../../ledger/open-database.js'),
+    import('../../ledger/spend-ledger.js'),
+    import('../../core/errors.js'),
+    import('../../agent/admission.js'),
+  ]);
   const days = Number(options.days ?? 7);
-  if (!Number.isInteger(days) || days < 1 || days > 366) throw new HolmesError('USAGE', `--days ${options.days} is not a number of days.`, { fix: 'Give --days N with N from 1 to 366.' });
+  if (!Number.isInteger(days) || days < 1 || days > 366)
+    throw new HolmesError('USAGE', `--days ${options.days} is not a number of days.`, {
+      fix: 'Give --days N with N from 1 to 366.',
+    });
   const { budget, storage } = context.config;
   const db = openDatabase({ path: storage.path, synchronous: storage.synchronous });
   try {
     const ledger = createSpendLedger(db);
     const sinceDay = new Date(Date.now() - (days - 1) * 86_400_000).toISOString().slice(0, 10);
     const monthStart = `${new Date().toISOString().slice(0, 7)}-01`;
-    const seen = ledger.spendBy('team', { sinceDay: monthStart < sinceDay ? monthStart : sinceDay }).map((row) => row.key);
-    const names = [...new Set([...Object.keys(budget.teams), ...seen])].filter((team) => !options.team || team === options.team).sort();
+    const seen = ledger
+      .spendBy('team', { sinceDay: monthStart < sinceDay ? monthStart : sinceDay })
+      .map((row) => row.key);
+    const names = [...new Set([...Object.keys(budget.teams), ...seen])]
+      .filter((team) => !options.team || team === options.team)
+      .sort();
     const teams: TeamRow[] = names.map((team) => {
       const limits = budget.teams[team] ?? budget.otherTeams;
       const spent = ledger.spent(team);
-      const over = (limits.dailyUsd !== undefined && spent.dayUsd >= limits.dailyUsd) || (limits.monthlyUsd !== undefined && spent.monthUsd >= limits.monthlyUsd);
-      return { team, dayUsd: spent.dayUsd, dailyUsd: limits.dailyUsd ?? null, monthUsd: spent.monthUsd, monthlyUsd: limits.monthlyUsd ?? null, overBudget: over };
+      const over =
+        (limits.dailyUsd !== undefined && spent.dayUsd >= limits.dailyUsd) ||
+        (limits.monthlyUsd !== undefined && spent.monthUsd >= limits.monthlyUsd);
+      return {
+        team,
+        dayUsd: spent.dayUsd,
+        dailyUsd: limits.dailyUsd ?? null,
+        monthUsd: spent.monthUsd,
+        monthlyUsd: limits.monthlyUsd ?? null,
+        overBudget: over,
+      };
     });
     const filter = { sinceDay, team: options.team };
     const byModel = ledger.spendBy('model', filter);
     const byDay = ledger.spendBy('day', filter);
     const extra = options.by ? ledger.spendBy(options.by, filter) : undefined;
     if (context.json) {
-      writeJson(context, { since: sinceDay, teams, byModel, byDay, ...(options.by ? { [`by${options.by[0]!.toUpperCase()}${options.by.slice(1)}`]: extra } : {}), otherTeams: budget.otherTeams, perInvestigation: budget.perInvestigation });
+      writeJson(context, {
+        since: sinceDay,
+        teams,
+        byModel,
+        byDay,
+        ...(options.by ? { [`by${options.by[0]!.toUpperCase()}${options.by.slice(1)}`]: extra } : {}),
+        otherTeams: budget.otherTeams,
+        perInvestigation: budget.perInvestigation,
+      });
       return;
     }
-    const out: string[] = [`Spend from the ledger (${storage.path}); UTC days. Budgets for unlisted teams: ${budget.otherTeams.dailyUsd !== undefined ? money(budget.otherTeams.dailyUsd) : 'none'}/day, ${budget.otherTeams.monthlyUsd !== undefined ? money(budget.otherTeams.monthlyUsd) : 'none'}/month.`, ''];
+    const out: string[] = [
+      `Spend from the ledger (${storage.path}); UTC days. Budgets for unlisted teams: ${budget.otherTeams.dailyUsd !== undefined ? money(budget.otherTeams.dailyUsd) : 'none'}/day, ${budget.otherTeams.monthlyUsd !== undefined ? money(budget.otherTeams.monthlyUsd) : 'none'}/month.`,
+      '',
+    ];
     if (teams.length === 0) out.push('No spend recorded and no team budgets configured (budget.teams).');
-    else out.push('TEAMS', table([['team', 'today', 'daily budget', 'this month', 'monthly budget', 'status'], ...teams.map((row) => [row.team, money(row.dayUsd), row.dailyUsd === null ? '-' : money(row.dailyUsd), money(row.monthUsd), row.monthlyUsd === null ? '-' : money(row.monthlyUsd), row.overBudget ? 'OVER: deterministic only' : 'ok'])]));
-    const spendRows = (rows: typeof byModel) => table([['', 'calls', 'input tokens', 'output tokens', 'USD'], ...rows.map((row) => [row.key, String(row.calls), String(row.inputTokens), String(row.outputTokens), money(row.usd)])]);
+    else
+      out.push(
+        'TEAMS',
+        table([
+          ['team', 'today', 'daily budget', 'this month', 'monthly budget', 'status'],
+          ...teams.map((row) => [
+            row.team,
+            money(row.dayUsd),
+            row.dailyUsd === null ? '-' : money(row.dailyUsd),
+            money(row.monthUsd),
+            row.monthlyUsd === null ? '-' : money(row.monthlyUsd),
+            row.overBudget ? 'OVER: deterministic only' : 'ok',
+          ]),
+        ]),
+      );
+    const spendRows = (rows: typeof byModel) =>
+      table([
+        ['', 'calls', 'input tokens', 'output tokens', 'USD'],
+        ...rows.map((row) => [
+          row.key,
+          String(row.calls),
+          String(row.inputTokens),
+          String(row.outputTokens),
+          money(row.usd),
+        ]),
+      ]);
     out.push('', `BY MODEL (since ${sinceDay})`, byModel.length > 0 ? spendRows(byModel) : '  none');
     out.push('', `BY DAY (since ${sinceDay})`, byDay.length > 0 ? spendRows(byDay) : '  none');
-    if (options.by && extra) out.push('', `BY ${options.by.toUpperCase()} (since ${sinceDay})`, extra.length > 0 ? spendRows(extra) : '  none');
+    if (options.by && extra)
+      out.push(
+        '',
+        `BY ${options.by.toUpperCase()} (since ${sinceDay})`,
+        extra.length > 0 ? spendRows(extra) : '  none',
+      );
     context.out.write(`${out.join('\n')}\n`);
   } finally {
     db.close();

@@ -20,7 +20,10 @@ function parseLabels(values: string[]): Record<string, string> {
   const labels: Record<string, string> = {};
   for (const value of values) {
     const index = value.indexOf('=');
-    if (index <= 0) throw new HolmesError('USAGE', `--label ${value} is not name=value.`, { fix: 'Write --label namespace=search (repeat the flag for more labels).' });
+    if (index <= 0)
+      throw new HolmesError('USAGE', `--label ${value} is not name=value.`, {
+        fix: 'Write --label namespace=search (repeat the flag for more labels).',
+      });
     labels[value.slice(0, index)] = value.slice(index + 1);
   }
   return labels;
@@ -29,7 +32,10 @@ function parseLabels(values: string[]): Record<string, string> {
 function parseLimit(value: string | undefined): number {
   if (value === undefined) return DEFAULT_LIMIT;
   const limit = Number(value);
-  if (!Number.isInteger(limit) || limit < 1) throw new HolmesError('USAGE', `--limit ${value} is not a positive whole number.`, { fix: 'Write e.g. --limit 5.' });
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new HolmesError('USAGE', `--limit ${value} is not a positive whole number.`, {
+      fix: 'Write e.g. --limit 5.',
+    });
   return limit;
 }
 
@@ -37,28 +43,43 @@ function parseLimit(value: string | undefined): number {
  * `holmes investigate alertmanager`: pull mode. Reads the alerts firing now from Alertmanager
  * (GET only: neither silenced nor inhibited, filtered by name and labels) and investigates each.
  */
-export async function investigateAlertmanagerCommand(context: CommandContext, options: InvestigateAlertmanagerOptions): Promise<void> {
+export async function investigateAlertmanagerCommand(
+  context: CommandContext,
+  options: InvestigateAlertmanagerOptions,
+): Promise<void> {
   const labels = parseLabels(options.label ?? []);
   const limit = parseLimit(options.limit);
   const { fetchActiveAlerts } = await import('../../integrations/alertmanager/fetch-active-alerts.js');
   // Alertmanager is asked first: no lab is started for nothing, and a wrong --url fails fast.
-  const firing = await fetchActiveAlerts({ url: options.url, ...(options.alertname !== undefined ? { alertname: options.alertname } : {}), labels });
+  const firing = await fetchActiveAlerts({
+    url: options.url,
+    ...(options.alertname !== undefined ? { alertname: options.alertname } : {}),
+    labels,
+  });
   const alerts: Alert[] = firing.slice(0, limit);
-  if (firing.length > limit) context.err.write(`${firing.length} alerts match; investigating the ${limit} oldest (raise --limit for more).\n`);
+  if (firing.length > limit)
+    context.err.write(`${firing.length} alerts match; investigating the ${limit} oldest (raise --limit for more).\n`);
   if (alerts.length === 0) {
     context.err.write('No firing alerts match (silenced and inhibited alerts are left out).\n');
     if (context.json) writeJson(context, []);
     return;
   }
-  const [{ createInvestigator }, { renderInvestigation }] = await Promise.all([import('../../investigator/create-investigator.js'), import('../render-investigation.js')]);
+  const [{ createInvestigator }, { renderInvestigation }] = await Promise.all([
+    import('../../investigator/create-investigator.js'),
+    import('../render-investigation.js'),
+  ]);
   const results = await withSources(context, options, async (config) => {
     const investigator = await createInvestigator(config);
-    for (const failure of investigator.runbooks.failures) context.logger.warn({ file: failure.file, issues: failure.issues }, 'runbook skipped: invalid');
+    for (const failure of investigator.runbooks.failures)
+      context.logger.warn({ file: failure.file, issues: failure.issues }, 'runbook skipped: invalid');
     const out: InvestigationResult[] = [];
     for (const [index, alert] of alerts.entries()) {
       const result = await investigator.investigate(alert);
       out.push(result);
-      if (!context.json) context.out.write(`${index > 0 ? '\n' : ''}── ${index + 1}/${alerts.length} · fingerprint ${alert.fingerprint} · firing since ${alert.startsAt}\n${renderInvestigation(result)}\n`);
+      if (!context.json)
+        context.out.write(
+          `${index > 0 ? '\n' : ''}── ${index + 1}/${alerts.length} · fingerprint ${alert.fingerprint} · firing since ${alert.startsAt}\n${renderInvestigation(result)}\n`,
+        );
     }
     return out;
   });

@@ -12,18 +12,27 @@ export interface InvestigateCommandOptions extends SourceOptions {
 }
 
 async function readAlerts(file: string): Promise<Alert[]> {
-  const [{ parse }, { parseAlertInput }] = await Promise.all([import('yaml'), import('../../integrations/alertmanager/parse-alert-input.js')]);
+  const [{ parse }, { parseAlertInput }] = await Promise.all([
+    import('yaml'),
+    import('../../integrations/alertmanager/parse-alert-input.js'),
+  ]);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch {
-    throw new HolmesError('USAGE', `Cannot read the alert file ${file}.`, { fix: 'Give the path of a JSON or YAML file holding one alert or an Alertmanager webhook body.' });
+    throw new HolmesError('USAGE', `Cannot read the alert file ${file}.`, {
+      fix: 'Give the path of a JSON or YAML file holding one alert or an Alertmanager webhook body.',
+    });
   }
   let value: unknown;
   try {
     value = parse(text); // YAML is a superset of JSON: both work.
   } catch (error) {
-    throw new HolmesError('ALERT_INVALID', `The alert file ${file} is neither JSON nor YAML: ${(error as Error).message.split('\n')[0]}`, { fix: 'Check the syntax of the file.' });
+    throw new HolmesError(
+      'ALERT_INVALID',
+      `The alert file ${file} is neither JSON nor YAML: ${(error as Error).message.split('\n')[0]}`,
+      { fix: 'Check the syntax of the file.' },
+    );
   }
   return parseAlertInput(value, { source: 'file' });
 }
@@ -31,14 +40,20 @@ async function readAlerts(file: string): Promise<Alert[]> {
 /** `holmes investigate`: the deterministic investigation of an alert (file) or of a scenario in the lab. */
 export async function investigateCommand(context: CommandContext, options: InvestigateCommandOptions): Promise<void> {
   if (!options.alertFile && !options.scenario) {
-    throw new HolmesError('USAGE', 'Nothing to investigate.', { fix: 'Pass --alert-file FILE (an alert or webhook body) or --scenario DIR (a frozen incident, run in the lab).' });
+    throw new HolmesError('USAGE', 'Nothing to investigate.', {
+      fix: 'Pass --alert-file FILE (an alert or webhook body) or --scenario DIR (a frozen incident, run in the lab).',
+    });
   }
   const fileAlerts = options.alertFile ? await readAlerts(options.alertFile) : undefined;
-  const [{ createInvestigator }, { renderInvestigation }] = await Promise.all([import('../../investigator/create-investigator.js'), import('../render-investigation.js')]);
+  const [{ createInvestigator }, { renderInvestigation }] = await Promise.all([
+    import('../../investigator/create-investigator.js'),
+    import('../render-investigation.js'),
+  ]);
   const results = await withSources(context, options, async (config, scenario) => {
     const alerts = fileAlerts ?? (scenario ? [scenario.alert] : []);
     const investigator = await createInvestigator(config);
-    for (const failure of investigator.runbooks.failures) context.logger.warn({ file: failure.file, issues: failure.issues }, 'runbook skipped: invalid');
+    for (const failure of investigator.runbooks.failures)
+      context.logger.warn({ file: failure.file, issues: failure.issues }, 'runbook skipped: invalid');
     const tty = Boolean((context.err as NodeJS.WriteStream).isTTY) && !context.json;
     // With a model configured the agent starts from this same deterministic evidence; --deterministic keeps it at zero tokens.
     const useAgent = config.models.length > 0 && !options.deterministic;
@@ -48,12 +63,23 @@ export async function investigateCommand(context: CommandContext, options: Inves
     try {
       for (const alert of alerts) {
         if (agent && agentModule) {
-          const result = await agent.investigate(alert, { requester: 'cli', onEvent: (await import('./ask.js')).agentProgress(context) });
+          const result = await agent.investigate(alert, {
+            requester: 'cli',
+            onEvent: (await import('./ask.js')).agentProgress(context),
+          });
           out.push(result);
           if (!context.json) context.out.write(`${agentModule.renderAgentResult(result)}\n`);
           continue;
         }
-        const result = await investigator.investigate(alert, tty ? (step) => context.err.write(`  ${step.kind.padEnd(8)} ${step.message}${step.durationMs !== undefined ? ` (${step.durationMs} ms)` : ''}\n`) : undefined);
+        const result = await investigator.investigate(
+          alert,
+          tty
+            ? (step) =>
+                context.err.write(
+                  `  ${step.kind.padEnd(8)} ${step.message}${step.durationMs !== undefined ? ` (${step.durationMs} ms)` : ''}\n`,
+                )
+            : undefined,
+        );
         out.push(result);
         if (!context.json) context.out.write(`${renderInvestigation(result)}\n`);
       }

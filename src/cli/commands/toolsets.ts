@@ -27,14 +27,21 @@ export function parseParams(pairs: string[]): Record<string, string> {
   const params: Record<string, string> = {};
   for (const pair of pairs) {
     const index = pair.indexOf('=');
-    if (index <= 0) throw new HolmesError('USAGE', `--param '${pair}' is not key=value.`, { fix: 'Write it as --param namespace=llm.' });
+    if (index <= 0)
+      throw new HolmesError('USAGE', `--param '${pair}' is not key=value.`, {
+        fix: 'Write it as --param namespace=llm.',
+      });
     params[pair.slice(0, index)] = pair.slice(index + 1);
   }
   return params;
 }
 
 /** `holmes toolsets run TOOLSET/TOOL --param k=v`: one tool call, for people debugging a query. */
-export async function toolsetsRun(context: CommandContext, name: string, options: SourceOptions & { param?: string[] }): Promise<void> {
+export async function toolsetsRun(
+  context: CommandContext,
+  name: string,
+  options: SourceOptions & { param?: string[] },
+): Promise<void> {
   const params = parseParams(options.param ?? []);
   const result = await withSources(context, options, async (config) => (await openToolbox(config)).run(name, params));
   if (context.json) writeJson(context, result);
@@ -45,6 +52,8 @@ export async function toolsetsRun(context: CommandContext, name: string, options
     if (result.omitted) context.err.write(`  left out: ${result.omitted.what} — ${result.omitted.hint}\n`);
   }
   if (result.status === 'error') {
-    throw new HolmesError('TOOL_PARAMS_INVALID', `The tool call failed: ${result.error ?? result.text}`, { details: { reported: true } });
+    throw new HolmesError('TOOL_PARAMS_INVALID', `The tool call failed: ${result.error ?? result.text}`, {
+      details: { reported: true },
+    });
   }
 }

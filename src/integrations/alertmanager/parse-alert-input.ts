@@ -29,7 +29,12 @@ export const webhookSchema = z.object({
   alerts: z.array(inputAlertSchema),
 });
 
-function toAlert(input: z.infer<typeof inputAlertSchema>, source: Alert['source'], groupKey: string | undefined, now: Date): Alert {
+function toAlert(
+  input: z.infer<typeof inputAlertSchema>,
+  source: Alert['source'],
+  groupKey: string | undefined,
+  now: Date,
+): Alert {
   return {
     fingerprint: input.fingerprint ?? alertFingerprint(input.labels),
     status: input.status ?? 'firing',
@@ -49,16 +54,31 @@ function toAlert(input: z.infer<typeof inputAlertSchema>, source: Alert['source'
  */
 export function parseAlertInput(value: unknown, options: { source?: Alert['source']; now?: Date } = {}): Alert[] {
   const now = options.now ?? new Date();
-  const issues = (error: z.ZodError) => error.issues.map((issue) => ({ path: issue.path.join('.') || '(root)', message: issue.message }));
+  const issues = (error: z.ZodError) =>
+    error.issues.map((issue) => ({ path: issue.path.join('.') || '(root)', message: issue.message }));
   if (typeof value === 'object' && value !== null && 'alerts' in value) {
     const parsed = webhookSchema.safeParse(value);
-    if (!parsed.success) throw new HolmesError('ALERT_INVALID', 'The Alertmanager webhook body is malformed.', { issues: issues(parsed.error), fix: 'Send the body Alertmanager posts (version 4): { "alerts": [ { "labels": {…}, … } ], … }.' });
-    if (parsed.data.alerts.length === 0) throw new HolmesError('ALERT_INVALID', 'The webhook body has no alerts.', { fix: 'Include at least one alert in "alerts".' });
+    if (!parsed.success)
+      throw new HolmesError('ALERT_INVALID', 'The Alertmanager webhook body is malformed.', {
+        issues: issues(parsed.error),
+        fix: 'Send the body Alertmanager posts (version 4): { "alerts": [ { "labels": {…}, … } ], … }.',
+      });
+    if (parsed.data.alerts.length === 0)
+      throw new HolmesError('ALERT_INVALID', 'The webhook body has no alerts.', {
+        fix: 'Include at least one alert in "alerts".',
+      });
     return parsed.data.alerts.map((alert) => toAlert(alert, options.source, parsed.data.groupKey, now));
   }
   const list = Array.isArray(value) ? value : [value];
-  if (list.length === 0) throw new HolmesError('ALERT_INVALID', 'The alert list is empty.', { fix: 'Give one alert object with "labels", or a webhook body.' });
+  if (list.length === 0)
+    throw new HolmesError('ALERT_INVALID', 'The alert list is empty.', {
+      fix: 'Give one alert object with "labels", or a webhook body.',
+    });
   const parsed = z.array(inputAlertSchema).safeParse(list);
-  if (!parsed.success) throw new HolmesError('ALERT_INVALID', 'The alert is malformed.', { issues: issues(parsed.error), fix: 'An alert needs "labels" (string values), e.g. {"labels": {"alertname": "X", "namespace": "llm"}}.' });
+  if (!parsed.success)
+    throw new HolmesError('ALERT_INVALID', 'The alert is malformed.', {
+      issues: issues(parsed.error),
+      fix: 'An alert needs "labels" (string values), e.g. {"labels": {"alertname": "X", "namespace": "llm"}}.',
+    });
   return parsed.data.map((alert) => toAlert(alert, options.source, undefined, now));
 }

@@ -55,7 +55,13 @@ export function apiGroup(group: string): Record<string, unknown> | undefined {
   const versions = groups().get(group);
   if (!versions) return undefined;
   const versionEntries = versions.map((version) => ({ groupVersion: `${group}/${version}`, version }));
-  return { kind: 'APIGroup', apiVersion: 'v1', name: group, versions: versionEntries, preferredVersion: versionEntries[0] };
+  return {
+    kind: 'APIGroup',
+    apiVersion: 'v1',
+    name: group,
+    versions: versionEntries,
+    preferredVersion: versionEntries[0],
+  };
 }
 
 function resourceEntries(kubeKind: KubeKind): Array<Record<string, unknown>> {

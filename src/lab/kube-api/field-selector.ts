@@ -64,7 +64,11 @@ export function parseFieldSelector(selector: string): FieldRequirement[] {
       if (!operator) continue;
       const field = term.slice(0, index).trim();
       if (field === '') throw invalid(selector, `term '${term}' has no field name`);
-      return { field, operator: operator === '!=' ? '!=' : '=', value: unescape(selector, term.slice(index + operator.length)) };
+      return {
+        field,
+        operator: operator === '!=' ? '!=' : '=',
+        value: unescape(selector, term.slice(index + operator.length)),
+      };
     }
     throw invalid(selector, `can't understand '${term}'`);
   });
@@ -74,6 +78,9 @@ export function parseFieldSelector(selector: string): FieldRequirement[] {
  * True when every requirement holds. `valueOf` returns a field's value as a string ('' when the
  * object has none, as the API server does).
  */
-export function matchesFieldSelector(requirements: readonly FieldRequirement[], valueOf: (field: string) => string): boolean {
+export function matchesFieldSelector(
+  requirements: readonly FieldRequirement[],
+  valueOf: (field: string) => string,
+): boolean {
   return requirements.every(({ field, operator, value }) => (valueOf(field) === value) === (operator === '='));
 }

@@ -37,7 +37,15 @@ export interface KubeHandlerContext {
 const READ_METHODS = new Set(['GET', 'HEAD']);
 const WRITE_VERBS: Record<string, string> = { POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete' };
 // Subresources that would act on a workload or reach into it; the lab only shows a snapshot.
-const REFUSED_SUBRESOURCES = new Set(['exec', 'attach', 'portforward', 'proxy', 'eviction', 'binding', 'ephemeralcontainers']);
+const REFUSED_SUBRESOURCES = new Set([
+  'exec',
+  'attach',
+  'portforward',
+  'proxy',
+  'eviction',
+  'binding',
+  'ephemeralcontainers',
+]);
 const READ_ONLY = 'The Holmes lab serves a frozen, read-only snapshot of a scenario';
 
 function json(status: number, body: unknown): KubeResponse {
@@ -61,10 +69,14 @@ function forbiddenSecrets(verb: string, namespace: string | undefined, name: str
   const subject = name === undefined ? 'secrets' : `secrets "${name}"`;
   const scope = namespace === undefined ? 'at the cluster scope' : `in the namespace "${namespace}"`;
   return failure(
-    kubeStatus(403, `${subject} is forbidden: User "holmes" cannot ${verb} resource "secrets" in API group "" ${scope}: Holmes never reads Secrets`, {
-      name,
-      kind: 'secrets',
-    }),
+    kubeStatus(
+      403,
+      `${subject} is forbidden: User "holmes" cannot ${verb} resource "secrets" in API group "" ${scope}: Holmes never reads Secrets`,
+      {
+        name,
+        kind: 'secrets',
+      },
+    ),
   );
 }
 
@@ -72,7 +84,9 @@ function selectObjects(kubeKind: KubeKind, objects: KubeObject[], query: URLSear
   try {
     const labels = parseLabelSelector(query.get('labelSelector') ?? '');
     const fields = parseFieldSelector(query.get('fieldSelector') ?? '');
-    const unsupported = fields.find(({ field }) => field !== 'metadata.name' && field !== 'metadata.namespace' && !(field in kubeKind.fields));
+    const unsupported = fields.find(
+      ({ field }) => field !== 'metadata.name' && field !== 'metadata.namespace' && !(field in kubeKind.fields),
+    );
     if (unsupported) return kubeStatus(400, `field label not supported: ${unsupported.field}`);
     return objects.filter((object) => {
       if (!matchesLabelSelector(labels, object.metadata.labels)) return false;
@@ -89,18 +103,27 @@ function selectObjects(kubeKind: KubeKind, objects: KubeObject[], query: URLSear
 }
 
 /** `limit` and `continue` as the API server pages: the token is opaque, here the next offset. */
-function page(objects: KubeObject[], query: URLSearchParams): { items: KubeObject[]; continueToken?: string; remaining?: number } | KubeStatus {
+function page(
+  objects: KubeObject[],
+  query: URLSearchParams,
+): { items: KubeObject[]; continueToken?: string; remaining?: number } | KubeStatus {
   let offset = 0;
   const token = query.get('continue');
   if (token) {
     const decoded = Number(Buffer.from(token, 'base64url').toString('utf8'));
-    if (!Number.isInteger(decoded) || decoded < 0) return kubeStatus(400, 'continue key is not valid: the token was not issued by this server');
+    if (!Number.isInteger(decoded) || decoded < 0)
+      return kubeStatus(400, 'continue key is not valid: the token was not issued by this server');
     offset = decoded;
   }
   const limit = Number(query.get('limit') ?? '0');
-  if (!Number.isInteger(limit) || limit <= 0 || offset + limit >= objects.length) return { items: objects.slice(offset) };
+  if (!Number.isInteger(limit) || limit <= 0 || offset + limit >= objects.length)
+    return { items: objects.slice(offset) };
   const next = offset + limit;
-  return { items: objects.slice(offset, next), continueToken: Buffer.from(String(next)).toString('base64url'), remaining: objects.length - next };
+  return {
+    items: objects.slice(offset, next),
+    continueToken: Buffer.from(String(next)).toString('base64url'),
+    remaining: objects.length - next,
+  };
 }
 
 function render(
@@ -125,7 +148,12 @@ function render(
     const apiVersion = `meta.k8s.io/${shape.version}`;
     const items = objects.map((object) => ({ kind: 'PartialObjectMetadata', apiVersion, metadata: object.metadata }));
     if (!list) return json(200, items[0]);
-    return json(200, { kind: 'PartialObjectMetadataList', apiVersion, metadata: listMetadata(resourceVersion, list), items });
+    return json(200, {
+      kind: 'PartialObjectMetadataList',
+      apiVersion,
+      metadata: listMetadata(resourceVersion, list),
+      items,
+    });
   }
   if (!list) return json(200, objects[0]);
   return json(200, {
@@ -136,7 +164,10 @@ function render(
   });
 }
 
-function listMetadata(resourceVersion: string, list: { continueToken?: string; remaining?: number }): Record<string, unknown> {
+function listMetadata(
+  resourceVersion: string,
+  list: { continueToken?: string; remaining?: number },
+): Record<string, unknown> {
   const metadata: Record<string, unknown> = { resourceVersion };
   if (list.continueToken) {
     metadata.continue = list.continueToken;
@@ -149,27 +180,40 @@ export function handleKubeRequest(context: KubeHandlerContext, request: KubeRequ
   const path = parseApiPath(request.url.pathname);
   const query = request.url.searchParams;
   const isRead = READ_METHODS.has(request.method);
-  const verb = isRead ? (path.type === 'secrets' && path.name === undefined ? 'list' : 'get') : (WRITE_VERBS[request.method] ?? request.method.toLowerCase());
+  const verb = isRead
+    ? path.type === 'secrets' && path.name === undefined
+      ? 'list'
+      : 'get'
+    : (WRITE_VERBS[request.method] ?? request.method.toLowerCase());
 
   if (path.type === 'secrets') return forbiddenSecrets(verb, path.namespace, path.name);
   if (path.type === 'resource' && path.subresource !== undefined && REFUSED_SUBRESOURCES.has(path.subresource)) {
     const resource = `${path.kubeKind.plural}/${path.subresource}`;
     return failure(
-      kubeStatus(403, `${path.kubeKind.plural} "${path.name ?? ''}" is forbidden: User "holmes" cannot use resource "${resource}": ${READ_ONLY}; ${path.subresource} is refused.`, {
-        name: path.name,
-        group: path.kubeKind.group,
-        kind: path.kubeKind.plural,
-      }),
+      kubeStatus(
+        403,
+        `${path.kubeKind.plural} "${path.name ?? ''}" is forbidden: User "holmes" cannot use resource "${resource}": ${READ_ONLY}; ${path.subresource} is refused.`,
+        {
+          name: path.name,
+          group: path.kubeKind.group,
+          kind: path.kubeKind.plural,
+        },
+      ),
     );
   }
   if (!isRead) {
     return failure(
-      kubeStatus(405, `the server does not allow this method on the requested resource: ${READ_ONLY}; ${request.method} ${request.url.pathname} is refused.`),
+      kubeStatus(
+        405,
+        `the server does not allow this method on the requested resource: ${READ_ONLY}; ${request.method} ${request.url.pathname} is refused.`,
+      ),
     );
   }
   const watch = query.get('watch');
   if ((path.type === 'resource' && path.watch) || watch === 'true' || watch === '1') {
-    return failure(kubeStatus(405, `watch is not supported: ${READ_ONLY} that never changes; use list or get instead.`));
+    return failure(
+      kubeStatus(405, `watch is not supported: ${READ_ONLY} that never changes; use list or get instead.`),
+    );
   }
 
   switch (path.type) {
@@ -178,7 +222,9 @@ export function handleKubeRequest(context: KubeHandlerContext, request: KubeRequ
     case 'version':
       return json(200, LAB_VERSION);
     case 'root':
-      return json(200, { paths: ['/api', '/api/v1', '/apis', ...apiPaths(), '/healthz', '/livez', '/readyz', '/version'] });
+      return json(200, {
+        paths: ['/api', '/api/v1', '/apis', ...apiPaths(), '/healthz', '/livez', '/readyz', '/version'],
+      });
     case 'api':
       return json(200, apiVersions(context.serverAddress));
     case 'apis':
@@ -202,7 +248,10 @@ export function handleKubeRequest(context: KubeHandlerContext, request: KubeRequ
 function apiPaths(): string[] {
   const groups = new Set(KUBE_KINDS.filter((kubeKind) => kubeKind.group !== '').map((kubeKind) => kubeKind.group));
   const versions = new Set(KUBE_KINDS.filter((kubeKind) => kubeKind.group !== '').map(groupVersionOf));
-  return [...[...groups].map((group) => `/apis/${group}`), ...[...versions].map((version) => `/apis/${version}`)].sort();
+  return [
+    ...[...groups].map((group) => `/apis/${group}`),
+    ...[...versions].map((version) => `/apis/${version}`),
+  ].sort();
 }
 
 function serveResource(
@@ -223,7 +272,8 @@ function serveResource(
     return render(kubeKind, paged.items, shape, context, query, paged);
   }
   // A namespaced object is named by its namespace; without one the API server finds nothing.
-  const object = kubeKind.namespaced && namespace === undefined ? undefined : context.store.get(kubeKind, namespace, name);
+  const object =
+    kubeKind.namespaced && namespace === undefined ? undefined : context.store.get(kubeKind, namespace, name);
   if (subresource !== undefined && !kubeKind.subresources.includes(subresource)) return failure(unknownPathStatus());
   if (!object) return failure(notFoundStatus(kubeKind.plural, name, kubeKind.group));
   if (subresource === 'log') {

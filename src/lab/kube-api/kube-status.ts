@@ -21,8 +21,19 @@ const REASONS: Record<number, string> = {
 };
 
 export function kubeStatus(code: number, message: string, details: KubeStatus['details'] = {}): KubeStatus {
-  const cleaned = Object.fromEntries(Object.entries(details).filter(([, value]) => value !== undefined && value !== ''));
-  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: REASONS[code] ?? 'Unknown', details: cleaned, code };
+  const cleaned = Object.fromEntries(
+    Object.entries(details).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason: REASONS[code] ?? 'Unknown',
+    details: cleaned,
+    code,
+  };
 }
 
 /** `pods "x" not found` with the details a client uses to tell what was missing. */

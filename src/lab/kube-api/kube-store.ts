@@ -33,7 +33,12 @@ export function createKubeStore(objects: readonly KubeObject[]): KubeStore {
     const version = Number(metadata.resourceVersion);
     if (Number.isInteger(version) && version > highest) highest = version;
     // Objects are copied once so no response can alter the store.
-    const stored: KubeObject = structuredClone({ ...object, apiVersion: groupVersionOf(kubeKind), kind: kubeKind.kind, metadata });
+    const stored: KubeObject = structuredClone({
+      ...object,
+      apiVersion: groupVersionOf(kubeKind),
+      kind: kubeKind.kind,
+      metadata,
+    });
     const key = kindKey(kubeKind.group, kubeKind.kind);
     byKind.set(key, [...(byKind.get(key) ?? []), stored]);
   }

@@ -39,7 +39,11 @@ function tokenize(text: string): Token[] {
       continue;
     }
     let end = index;
-    while (end < text.length && !/\s/.test(text[end] ?? '') && !SYMBOLS.some((candidate) => text.startsWith(candidate, end))) {
+    while (
+      end < text.length &&
+      !/\s/.test(text[end] ?? '') &&
+      !SYMBOLS.some((candidate) => text.startsWith(candidate, end))
+    ) {
       end += 1;
     }
     tokens.push({ type: 'identifier', text: text.slice(index, end) });
@@ -50,9 +54,13 @@ function tokenize(text: string): Token[] {
 }
 
 function invalid(selector: string, detail: string): HolmesError {
-  return new HolmesError('TOOL_PARAMS_INVALID', `unable to parse requirement: ${detail} (label selector "${selector}")`, {
-    fix: 'Write the label selector as comma-joined requirements: a=b, a!=b, a in (x,y), a notin (x,y), a, !a.',
-  });
+  return new HolmesError(
+    'TOOL_PARAMS_INVALID',
+    `unable to parse requirement: ${detail} (label selector "${selector}")`,
+    {
+      fix: 'Write the label selector as comma-joined requirements: a=b, a!=b, a in (x,y), a notin (x,y), a, !a.',
+    },
+  );
 }
 
 function validateKey(selector: string, key: string): void {
@@ -61,7 +69,10 @@ function validateKey(selector: string, key: string): void {
   const name = slash === -1 ? key : key.slice(slash + 1);
   const prefixValid = prefix === undefined || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix));
   if (!prefixValid || !NAME.test(name)) {
-    throw invalid(selector, `key "${key}" is not a valid label key (an optional DNS prefix and a name of at most 63 alphanumerics, '-', '_' or '.')`);
+    throw invalid(
+      selector,
+      `key "${key}" is not a valid label key (an optional DNS prefix and a name of at most 63 alphanumerics, '-', '_' or '.')`,
+    );
   }
 }
 
@@ -118,7 +129,8 @@ export function parseLabelSelector(selector: string): LabelRequirement[] {
     const key = keyToken.text;
     const after = peek();
     if (negated) {
-      if (after.type !== 'end' && after.text !== ',') throw invalid(selector, `found ${describe(after)}, expected: ',' or end of string`);
+      if (after.type !== 'end' && after.text !== ',')
+        throw invalid(selector, `found ${describe(after)}, expected: ',' or end of string`);
       return { key, operator: '!', values: [] };
     }
     if (after.type === 'end' || after.text === ',') return { key, operator: 'exists', values: [] };
@@ -130,7 +142,8 @@ export function parseLabelSelector(selector: string): LabelRequirement[] {
     if (after.text === '!=') return { key, operator: '!=', values: [readValue()] };
     if (after.text === '>' || after.text === '<') {
       const value = readValue();
-      if (!/^-?\d+$/.test(value)) throw invalid(selector, `for '${after.text}' operator, the value must be an integer, found "${value}"`);
+      if (!/^-?\d+$/.test(value))
+        throw invalid(selector, `for '${after.text}' operator, the value must be an integer, found "${value}"`);
       return { key, operator: after.text, values: [value] };
     }
     throw invalid(selector, `found ${describe(after)}, expected: in, notin, =, ==, !=, gt, lt`);
@@ -147,7 +160,10 @@ export function parseLabelSelector(selector: string): LabelRequirement[] {
 }
 
 /** True when the labels satisfy every requirement (missing labels match only `!=`, `notin` and `!`). */
-export function matchesLabelSelector(requirements: readonly LabelRequirement[], labels: Readonly<Record<string, string>> = {}): boolean {
+export function matchesLabelSelector(
+  requirements: readonly LabelRequirement[],
+  labels: Readonly<Record<string, string>> = {},
+): boolean {
   return requirements.every(({ key, operator, values }) => {
     const has = Object.prototype.hasOwnProperty.call(labels, key);
     const value = labels[key];

@@ -6,9 +6,7 @@ import type { IncludeObject } from './table.js';
  * metadata only. Everything else gets plain JSON, which every client accepts as a fallback.
  */
 export type ResponseShape =
-  | { type: 'json' }
-  | { type: 'table'; version: 'v1' | 'v1beta1' }
-  | { type: 'metadata'; version: 'v1' | 'v1beta1' };
+  { type: 'json' } | { type: 'table'; version: 'v1' | 'v1beta1' } | { type: 'metadata'; version: 'v1' | 'v1beta1' };
 
 interface MediaType {
   type: string;
@@ -27,7 +25,9 @@ function parseAccept(accept: string): MediaType[] {
         parameters: Object.fromEntries(
           parameters.map((parameter) => {
             const equals = parameter.indexOf('=');
-            return equals === -1 ? [parameter, ''] : [parameter.slice(0, equals).trim(), parameter.slice(equals + 1).trim()];
+            return equals === -1
+              ? [parameter, '']
+              : [parameter.slice(0, equals).trim(), parameter.slice(equals + 1).trim()];
           }),
         ),
       };

@@ -14,7 +14,9 @@ const LEADING_TIME = /^(\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|
 function containerNames(pod: KubeObject): string[] {
   const spec = (pod.spec ?? {}) as Record<string, unknown>;
   const names = (list: unknown) =>
-    Array.isArray(list) ? list.map((container) => String((container as { name?: unknown }).name ?? '')).filter(Boolean) : [];
+    Array.isArray(list)
+      ? list.map((container) => String((container as { name?: unknown }).name ?? '')).filter(Boolean)
+      : [];
   return [...names(spec.initContainers), ...names(spec.containers), ...names(spec.ephemeralContainers)];
 }
 
@@ -27,7 +29,8 @@ function integerParameter(query: URLSearchParams, name: string, minimum: number)
   if (raw === null || raw === '') return undefined;
   if (!/^-?\d+$/.test(raw)) return new Error(`${name}: Invalid value: "${raw}": must be an integer`);
   const value = Number(raw);
-  if (value < minimum) return new Error(`${name}: Invalid value: ${value}: must be greater than or equal to ${minimum}`);
+  if (value < minimum)
+    return new Error(`${name}: Invalid value: ${value}: must be greater than or equal to ${minimum}`);
   return value;
 }
 
@@ -36,16 +39,23 @@ function isTrue(query: URLSearchParams, name: string): boolean {
   return raw === 'true' || raw === '1';
 }
 
-export function readPodLog(pod: KubeObject, logs: readonly ScenarioLog[], query: URLSearchParams, now: Date): PodLogResult {
+export function readPodLog(
+  pod: KubeObject,
+  logs: readonly ScenarioLog[],
+  query: URLSearchParams,
+  now: Date,
+): PodLogResult {
   const names = containerNames(pod);
   const regular = Array.isArray((pod.spec as { containers?: unknown } | undefined)?.containers)
-    ? ((pod.spec as { containers: unknown[] }).containers.length)
+    ? (pod.spec as { containers: unknown[] }).containers.length
     : 0;
   let container = query.get('container') ?? '';
   if (container === '') {
     if (regular === 0) return badRequest(`a container name must be specified for pod ${pod.metadata.name}`);
     if (regular > 1) {
-      return badRequest(`a container name must be specified for pod ${pod.metadata.name}, choose one of: [${names.join(' ')}]`);
+      return badRequest(
+        `a container name must be specified for pod ${pod.metadata.name}, choose one of: [${names.join(' ')}]`,
+      );
     }
     container = (pod.spec as { containers: Array<{ name: string }> }).containers[0]?.name ?? '';
   } else if (!names.includes(container)) {
@@ -60,18 +70,25 @@ export function readPodLog(pod: KubeObject, logs: readonly ScenarioLog[], query:
   }
   const sinceTimeText = query.get('sinceTime');
   if (sinceSeconds !== undefined && sinceTimeText) {
-    return badRequest('PodLogOptions is invalid: sinceSeconds: Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified');
+    return badRequest(
+      'PodLogOptions is invalid: sinceSeconds: Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified',
+    );
   }
   let since: number | undefined;
   if (typeof sinceSeconds === 'number') since = now.getTime() - sinceSeconds * 1000;
   if (sinceTimeText) {
     since = Date.parse(sinceTimeText);
-    if (Number.isNaN(since)) return badRequest(`sinceTime: Invalid value: "${sinceTimeText}": must be an RFC 3339 time`);
+    if (Number.isNaN(since))
+      return badRequest(`sinceTime: Invalid value: "${sinceTimeText}": must be an RFC 3339 time`);
   }
 
   const previous = isTrue(query, 'previous');
   const entry = logs.find(
-    (log) => log.namespace === pod.metadata.namespace && log.pod === pod.metadata.name && log.container === container && log.previous === previous,
+    (log) =>
+      log.namespace === pod.metadata.namespace &&
+      log.pod === pod.metadata.name &&
+      log.container === container &&
+      log.previous === previous,
   );
   let timed = stampLines(entry?.lines ?? [], now);
   if (typeof tailLines === 'number') timed = tailLines === 0 ? [] : timed.slice(-tailLines);

@@ -25,7 +25,9 @@ export function readNumber(object: unknown, path: string, fallback = 0): number 
 /** An array at `path` (empty when missing). */
 export function readList(object: unknown, path: string): Array<Record<string, unknown>> {
   const value = readPath(object, path);
-  return Array.isArray(value) ? value.filter((item): item is Record<string, unknown> => typeof item === 'object' && item !== null) : [];
+  return Array.isArray(value)
+    ? value.filter((item): item is Record<string, unknown> => typeof item === 'object' && item !== null)
+    : [];
 }
 
 /** A string-keyed map at `path` (empty when missing). */

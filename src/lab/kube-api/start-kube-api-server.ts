@@ -57,7 +57,10 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
       result = handleKubeRequest(context, { method, url, accept: request.headers.accept });
     } catch (error) {
       // A bug in the lab must reach the client as a Status, not a dropped connection.
-      const status = kubeStatus(500, `the Holmes lab Kubernetes API failed on ${method} ${url.pathname}: ${String(error)}`);
+      const status = kubeStatus(
+        500,
+        `the Holmes lab Kubernetes API failed on ${method} ${url.pathname}: ${String(error)}`,
+      );
       result = { status: 500, contentType: 'application/json', body: JSON.stringify(status) };
     }
     response.writeHead(result.status, {
@@ -77,10 +80,14 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
   await new Promise<void>((resolve, reject) => {
     const onError = (error: Error) =>
       reject(
-        new HolmesError('LAB_START_FAILED', `The lab's Kubernetes API could not listen on ${host}:${options.port ?? 0}: ${error.message}`, {
-          cause: error,
-          fix: 'Choose another port (or 0 for any free one) and a loopback host such as 127.0.0.1.',
-        }),
+        new HolmesError(
+          'LAB_START_FAILED',
+          `The lab's Kubernetes API could not listen on ${host}:${options.port ?? 0}: ${error.message}`,
+          {
+            cause: error,
+            fix: 'Choose another port (or 0 for any free one) and a loopback host such as 127.0.0.1.',
+          },
+        ),
       );
     server.once('error', onError);
     server.listen(options.port ?? 0, host, () => {

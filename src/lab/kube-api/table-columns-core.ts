@@ -23,7 +23,11 @@ function terminatedReason(state: Record<string, unknown>, prefix: string): strin
 /** READY, STATUS and RESTARTS as `printPod` computes them. */
 function summarizePod(pod: KubeObject, now: Date): PodSummary {
   const initContainers = readList(pod, 'spec.initContainers');
-  const restartable = new Set(initContainers.filter((container) => readText(container, 'restartPolicy') === 'Always').map((container) => readText(container, 'name')));
+  const restartable = new Set(
+    initContainers
+      .filter((container) => readText(container, 'restartPolicy') === 'Always')
+      .map((container) => readText(container, 'name')),
+  );
   const total = readList(pod, 'spec.containers').length + restartable.size;
   let ready = 0;
   let restarts = 0;
@@ -41,7 +45,8 @@ function summarizePod(pod: KubeObject, now: Date): PodSummary {
     noteRestart(containerStatus);
     const terminated = readRecord(containerStatus, 'state.terminated');
     const waitingReason = readText(containerStatus, 'state.waiting.reason');
-    if (readPath(containerStatus, 'state.terminated') !== undefined && readNumber(terminated, 'exitCode') === 0) continue;
+    if (readPath(containerStatus, 'state.terminated') !== undefined && readNumber(terminated, 'exitCode') === 0)
+      continue;
     if (restartable.has(readText(containerStatus, 'name')) && readPath(containerStatus, 'started') === true) {
       if (readPath(containerStatus, 'ready') === true) ready += 1;
       continue;
@@ -53,7 +58,9 @@ function summarizePod(pod: KubeObject, now: Date): PodSummary {
     break;
   }
 
-  const initialized = readList(pod, 'status.conditions').some((condition) => condition.type === 'Initialized' && condition.status === 'True');
+  const initialized = readList(pod, 'status.conditions').some(
+    (condition) => condition.type === 'Initialized' && condition.status === 'True',
+  );
   if (!initializing || initialized) {
     let hasRunning = false;
     const statuses = readList(pod, 'status.containerStatuses');
@@ -63,13 +70,18 @@ function summarizePod(pod: KubeObject, now: Date): PodSummary {
       const terminated = readPath(containerStatus, 'state.terminated');
       if (waitingReason !== '') status = waitingReason;
       else if (terminated !== undefined) status = terminatedReason(readRecord(containerStatus, 'state.terminated'), '');
-      else if (readPath(containerStatus, 'ready') === true && readPath(containerStatus, 'state.running') !== undefined) {
+      else if (
+        readPath(containerStatus, 'ready') === true &&
+        readPath(containerStatus, 'state.running') !== undefined
+      ) {
         hasRunning = true;
         ready += 1;
       }
     }
     if (status === 'Completed' && hasRunning) {
-      const podReady = readList(pod, 'status.conditions').some((condition) => condition.type === 'Ready' && condition.status === 'True');
+      const podReady = readList(pod, 'status.conditions').some(
+        (condition) => condition.type === 'Ready' && condition.status === 'True',
+      );
       status = podReady ? 'Running' : 'NotReady';
     }
   }
@@ -78,7 +90,10 @@ function summarizePod(pod: KubeObject, now: Date): PodSummary {
     if (readText(pod, 'status.reason') === 'NodeLost') status = 'Unknown';
     else if (phase !== 'Succeeded' && phase !== 'Failed') status = 'Terminating';
   }
-  const restartsText = restarts !== 0 && lastRestart > 0 ? `${restarts} (${ageOf(new Date(lastRestart).toISOString(), now)} ago)` : String(restarts);
+  const restartsText =
+    restarts !== 0 && lastRestart > 0
+      ? `${restarts} (${ageOf(new Date(lastRestart).toISOString(), now)} ago)`
+      : String(restarts);
   return { ready: `${ready}/${total}`, status, restarts: restartsText };
 }
 
@@ -91,13 +106,19 @@ const podColumns: TableColumn[] = [
   column('IP', (pod) => orNone(readText(readList(pod, 'status.podIPs')[0], 'ip') || readText(pod, 'status.podIP')), 1),
   column('Node', (pod) => orNone(readText(pod, 'spec.nodeName')), 1),
   column('Nominated Node', (pod) => orNone(readText(pod, 'status.nominatedNodeName')), 1),
-  column('Readiness Gates', (pod) => {
-    const gates = readList(pod, 'spec.readinessGates');
-    if (gates.length === 0) return '<none>';
-    const conditions = readList(pod, 'status.conditions');
-    const met = gates.filter((gate) => conditions.some((condition) => condition.type === gate.conditionType && condition.status === 'True'));
-    return `${met.length}/${gates.length}`;
-  }, 1),
+  column(
+    'Readiness Gates',
+    (pod) => {
+      const gates = readList(pod, 'spec.readinessGates');
+      if (gates.length === 0) return '<none>';
+      const conditions = readList(pod, 'status.conditions');
+      const met = gates.filter((gate) =>
+        conditions.some((condition) => condition.type === gate.conditionType && condition.status === 'True'),
+      );
+      return `${met.length}/${gates.length}`;
+    },
+    1,
+  ),
 ];
 
 function nodeStatus(node: KubeObject): string {
@@ -117,7 +138,7 @@ function nodeRoles(node: KubeObject): string {
 }
 
 const nodeAddress = (type: string) => (node: KubeObject) =>
-  orNone(readList(node, 'status.addresses').find((address) => address.type === type)?.address as string ?? '');
+  orNone((readList(node, 'status.addresses').find((address) => address.type === type)?.address as string) ?? '');
 
 const nodeColumns: TableColumn[] = [
   nameColumn,
@@ -136,7 +157,9 @@ function servicePorts(service: KubeObject): string {
   const ports = readList(service, 'spec.ports').map((port) => {
     const protocol = readText(port, 'protocol') || 'TCP';
     const nodePort = readNumber(port, 'nodePort');
-    return nodePort > 0 ? `${readNumber(port, 'port')}:${nodePort}/${protocol}` : `${readNumber(port, 'port')}/${protocol}`;
+    return nodePort > 0
+      ? `${readNumber(port, 'port')}:${nodePort}/${protocol}`
+      : `${readNumber(port, 'port')}/${protocol}`;
   });
   return orNone(ports.join(','));
 }
@@ -146,7 +169,9 @@ function serviceExternalIp(service: KubeObject): string {
   const externalIps = (readPath(service, 'spec.externalIPs') as string[] | undefined) ?? [];
   if (type === 'ExternalName') return readText(service, 'spec.externalName');
   if (type === 'LoadBalancer') {
-    const ingress = readList(service, 'status.loadBalancer.ingress').map((entry) => readText(entry, 'ip') || readText(entry, 'hostname'));
+    const ingress = readList(service, 'status.loadBalancer.ingress').map(
+      (entry) => readText(entry, 'ip') || readText(entry, 'hostname'),
+    );
     const all = [...ingress, ...externalIps].filter(Boolean);
     return all.length > 0 ? all.join(',') : '<pending>';
   }
@@ -160,7 +185,16 @@ const serviceColumns: TableColumn[] = [
   column('External-IP', serviceExternalIp),
   column('Port(s)', servicePorts),
   ageColumn,
-  column('Selector', (service) => orNone(Object.entries(readRecord(service, 'spec.selector')).map(([key, value]) => `${key}=${String(value)}`).join(',')), 1),
+  column(
+    'Selector',
+    (service) =>
+      orNone(
+        Object.entries(readRecord(service, 'spec.selector'))
+          .map(([key, value]) => `${key}=${String(value)}`)
+          .join(','),
+      ),
+    1,
+  ),
 ];
 
 function eventTimes(event: KubeObject, now: Date): { first: string; last: string; count: number } {
@@ -185,11 +219,15 @@ const eventColumns: TableColumn[] = [
     return name === '' ? kind : `${kind}/${name}`;
   }),
   column('Subobject', (event) => readText(event, 'involvedObject.fieldPath'), 1),
-  column('Source', (event) => {
-    const component = readText(event, 'source.component') || readText(event, 'reportingController');
-    const host = readText(event, 'source.host') || readText(event, 'reportingInstance');
-    return host === '' ? component : `${component}, ${host}`;
-  }, 1),
+  column(
+    'Source',
+    (event) => {
+      const component = readText(event, 'source.component') || readText(event, 'reportingController');
+      const host = readText(event, 'source.host') || readText(event, 'reportingInstance');
+      return host === '' ? component : `${component}, ${host}`;
+    },
+    1,
+  ),
   column('Message', (event) => readText(event, 'message').trim()),
   column('First Seen', (event, now) => eventTimes(event, now).first, 1),
   column('Count', (event, now) => eventTimes(event, now).count, 1, 'integer'),
@@ -206,14 +244,25 @@ function quotaUsage(quota: KubeObject, limits: boolean): string {
     .join(', ');
 }
 
-const ACCESS_MODES: Record<string, string> = { ReadWriteOnce: 'RWO', ReadOnlyMany: 'ROX', ReadWriteMany: 'RWX', ReadWriteOncePod: 'RWOP' };
+const ACCESS_MODES: Record<string, string> = {
+  ReadWriteOnce: 'RWO',
+  ReadOnlyMany: 'ROX',
+  ReadWriteMany: 'RWX',
+  ReadWriteOncePod: 'RWOP',
+};
 
 const claimColumns: TableColumn[] = [
   nameColumn,
-  column('Status', (claim) => (readText(claim, 'metadata.deletionTimestamp') !== '' ? 'Terminating' : readText(claim, 'status.phase'))),
+  column('Status', (claim) =>
+    readText(claim, 'metadata.deletionTimestamp') !== '' ? 'Terminating' : readText(claim, 'status.phase'),
+  ),
   column('Volume', (claim) => readText(claim, 'spec.volumeName')),
   column('Capacity', (claim) => readText(claim, 'status.capacity.storage')),
-  column('Access Modes', (claim) => ((readPath(claim, 'status.accessModes') as string[] | undefined) ?? []).map((mode) => ACCESS_MODES[mode] ?? mode).join(',')),
+  column('Access Modes', (claim) =>
+    ((readPath(claim, 'status.accessModes') as string[] | undefined) ?? [])
+      .map((mode) => ACCESS_MODES[mode] ?? mode)
+      .join(','),
+  ),
   column('StorageClass', (claim) => readText(claim, 'spec.storageClassName')),
   column('VolumeAttributesClass', (claim) => readText(claim, 'spec.volumeAttributesClassName') || '<unset>'),
   ageColumn,
@@ -228,9 +277,19 @@ export const CORE_TABLE_COLUMNS: Record<string, TableColumn[]> = {
   Event: eventColumns,
   ConfigMap: [
     nameColumn,
-    column('Data', (map) => Object.keys(readRecord(map, 'data')).length + Object.keys(readRecord(map, 'binaryData')).length, 0, 'integer'),
+    column(
+      'Data',
+      (map) => Object.keys(readRecord(map, 'data')).length + Object.keys(readRecord(map, 'binaryData')).length,
+      0,
+      'integer',
+    ),
     ageColumn,
   ],
-  ResourceQuota: [nameColumn, ageColumn, column('Request', (quota) => quotaUsage(quota, false)), column('Limit', (quota) => quotaUsage(quota, true))],
+  ResourceQuota: [
+    nameColumn,
+    ageColumn,
+    column('Request', (quota) => quotaUsage(quota, false)),
+    column('Limit', (quota) => quotaUsage(quota, true)),
+  ],
   PersistentVolumeClaim: claimColumns,
 };

@@ -10,8 +10,22 @@ const orNone = (text: string) => (text === '' ? '<none>' : text);
 function podTemplateColumns(templatePath: string): TableColumn[] {
   const containers = (object: KubeObject) => readList(object, `${templatePath}.containers`);
   return [
-    column('Containers', (object) => containers(object).map((container) => readText(container, 'name')).join(','), 1),
-    column('Images', (object) => containers(object).map((container) => readText(container, 'image')).join(','), 1),
+    column(
+      'Containers',
+      (object) =>
+        containers(object)
+          .map((container) => readText(container, 'name'))
+          .join(','),
+      1,
+    ),
+    column(
+      'Images',
+      (object) =>
+        containers(object)
+          .map((container) => readText(container, 'image'))
+          .join(','),
+      1,
+    ),
   ];
 }
 
@@ -123,7 +137,11 @@ export const WORKLOAD_TABLE_COLUMNS: Record<string, TableColumn[]> = {
     column('Up-to-date', (set) => readNumber(set, 'status.updatedNumberScheduled'), 0, 'integer'),
     column('Available', (set) => readNumber(set, 'status.numberAvailable'), 0, 'integer'),
     column('Node Selector', (set) =>
-      orNone(Object.entries(readRecord(set, 'spec.template.spec.nodeSelector')).map(([key, value]) => `${key}=${String(value)}`).join(',')),
+      orNone(
+        Object.entries(readRecord(set, 'spec.template.spec.nodeSelector'))
+          .map(([key, value]) => `${key}=${String(value)}`)
+          .join(','),
+      ),
     ),
     ageColumn,
     ...podTemplateColumns('spec.template.spec'),
@@ -154,7 +172,10 @@ export const WORKLOAD_TABLE_COLUMNS: Record<string, TableColumn[]> = {
   ],
   HorizontalPodAutoscaler: [
     nameColumn,
-    column('Reference', (hpa) => `${readText(hpa, 'spec.scaleTargetRef.kind')}/${readText(hpa, 'spec.scaleTargetRef.name')}`),
+    column(
+      'Reference',
+      (hpa) => `${readText(hpa, 'spec.scaleTargetRef.kind')}/${readText(hpa, 'spec.scaleTargetRef.name')}`,
+    ),
     column('Targets', hpaTargets),
     column('MinPods', (hpa) => {
       const minimum = readPath(hpa, 'spec.minReplicas');

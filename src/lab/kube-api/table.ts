@@ -39,7 +39,12 @@ export const ageColumn: TableColumn = {
 };
 
 /** A column of plain text with an optional priority (1 = shown by `-o wide` only). */
-export function column(name: string, cell: TableColumn['cell'], priority = 0, type: TableColumn['type'] = 'string'): TableColumn {
+export function column(
+  name: string,
+  cell: TableColumn['cell'],
+  priority = 0,
+  type: TableColumn['type'] = 'string',
+): TableColumn {
   return { name, type, priority, description: `${name} of the object.`, cell };
 }
 
@@ -49,7 +54,11 @@ function rowObject(object: KubeObject, includeObject: IncludeObject): Record<str
   return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: object.metadata };
 }
 
-export function toTable(columns: readonly TableColumn[], objects: readonly KubeObject[], options: TableOptions): Record<string, unknown> {
+export function toTable(
+  columns: readonly TableColumn[],
+  objects: readonly KubeObject[],
+  options: TableOptions,
+): Record<string, unknown> {
   const metadata: Record<string, unknown> = { resourceVersion: options.resourceVersion };
   if (options.continueToken) metadata.continue = options.continueToken;
   return {

@@ -19,7 +19,15 @@ const MAX_BLOCK_DURATION = '100000h';
 
 /** Writes TSDB blocks from an OpenMetrics file with promtool; failure → LAB_START_FAILED. */
 export async function backfill(options: BackfillOptions): Promise<void> {
-  const args = ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', `--max-block-duration=${MAX_BLOCK_DURATION}`, options.input, options.tsdbDir];
+  const args = [
+    'tsdb',
+    'create-blocks-from',
+    'openmetrics',
+    '--quiet',
+    `--max-block-duration=${MAX_BLOCK_DURATION}`,
+    options.input,
+    options.tsdbDir,
+  ];
   const child = spawn(options.promtool, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   options.watchdog.watch(child.pid);
   let output = '';
@@ -28,15 +36,22 @@ export async function backfill(options: BackfillOptions): Promise<void> {
   };
   child.stdout.on('data', collect);
   child.stderr.on('data', collect);
-  const outcome = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
-    child.once('error', (error) => resolve({ code: null, signal: null, error }));
-    child.once('close', (code, signal) => resolve({ code, signal }));
-  });
+  const outcome = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>(
+    (resolve) => {
+      child.once('error', (error) => resolve({ code: null, signal: null, error }));
+      child.once('close', (code, signal) => resolve({ code, signal }));
+    },
+  );
   options.watchdog.watch(undefined);
   if (outcome.code === 0) return;
-  const how = outcome.error?.message ?? (outcome.signal ? `was killed by ${outcome.signal}` : `exited with ${outcome.code}`);
-  throw new HolmesError('LAB_START_FAILED', `promtool could not backfill the scenario's series (${how}): ${tailLines(output)}`, {
-    fix: 'Correct the series or value promtool names; if promtool itself failed, reinstall it with `apt-get install -y --no-install-recommends prometheus`.',
-    details: { promtool: options.promtool, args },
-  });
+  const how =
+    outcome.error?.message ?? (outcome.signal ? `was killed by ${outcome.signal}` : `exited with ${outcome.code}`);
+  throw new HolmesError(
+    'LAB_START_FAILED',
+    `promtool could not backfill the scenario's series (${how}): ${tailLines(output)}`,
+    {
+      fix: 'Correct the series or value promtool names; if promtool itself failed, reinstall it with `apt-get install -y --no-install-recommends prometheus`.',
+      details: { promtool: options.promtool, args },
+    },
+  );
 }

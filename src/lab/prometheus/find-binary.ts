@@ -22,9 +22,13 @@ export async function findBinary(name: 'prometheus' | 'promtool', environmentVar
     const candidate = join(folder, name);
     if (await isExecutable(candidate)) return candidate;
   }
-  throw new HolmesError('DEPENDENCY_MISSING', `${name} was not found on PATH; the lab needs Prometheus 2.42 or later.`, {
-    fix: `Run \`${INSTALL}\` (Debian's package has prometheus and promtool), or set ${environmentVariable}.`,
-  });
+  throw new HolmesError(
+    'DEPENDENCY_MISSING',
+    `${name} was not found on PATH; the lab needs Prometheus 2.42 or later.`,
+    {
+      fix: `Run \`${INSTALL}\` (Debian's package has prometheus and promtool), or set ${environmentVariable}.`,
+    },
+  );
 }
 
 async function isExecutable(path: string): Promise<boolean> {

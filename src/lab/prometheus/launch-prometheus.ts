@@ -45,7 +45,10 @@ export async function launchPrometheus(options: LaunchPrometheusOptions): Promis
     options.watchdog.watch(undefined);
     const log = await readFile(options.logFile, 'utf8').catch(() => '');
     if (outcome === 'exited' && log.includes('address already in use') && attempt < PORT_ATTEMPTS) continue;
-    const what = outcome === 'timeout' ? 'was not ready in time' : `exited (${spawnError()?.message ?? child.exitCode ?? child.signalCode})`;
+    const what =
+      outcome === 'timeout'
+        ? 'was not ready in time'
+        : `exited (${spawnError()?.message ?? child.exitCode ?? child.signalCode})`;
     throw new HolmesError('LAB_START_FAILED', `Prometheus ${what} on ${url}: ${tailLines(log)}`, {
       fix: 'Read the Prometheus log above; check that Prometheus 2.42 or later is installed (`prometheus --version`).',
       details: { url, attempt },
@@ -53,7 +56,10 @@ export async function launchPrometheus(options: LaunchPrometheusOptions): Promis
   }
 }
 
-function spawnPrometheus(options: LaunchPrometheusOptions, listenAddress: string): { child: ChildProcess; spawnError: () => Error | undefined } {
+function spawnPrometheus(
+  options: LaunchPrometheusOptions,
+  listenAddress: string,
+): { child: ChildProcess; spawnError: () => Error | undefined } {
   const args = [
     `--config.file=${options.configFile}`,
     `--storage.tsdb.path=${options.tsdbDir}`,

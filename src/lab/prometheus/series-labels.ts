@@ -16,13 +16,23 @@ export function seriesLabels(series: ScenarioSeries[]): Record<string, string>[]
     const path = `series[${index}]`;
     const line = entry.line;
     if (!METRIC_NAME.test(entry.metric)) {
-      issues.push({ path, line, message: `Metric name '${entry.metric}' is not a valid Prometheus name.`, fix: 'Use letters, digits, `_` and `:`, not starting with a digit.' });
+      issues.push({
+        path,
+        line,
+        message: `Metric name '${entry.metric}' is not a valid Prometheus name.`,
+        fix: 'Use letters, digits, `_` and `:`, not starting with a digit.',
+      });
     }
     const labels: Record<string, string> = { __name__: entry.metric };
     for (const name of Object.keys(entry.labels).sort()) {
       const value = entry.labels[name] ?? '';
       if (!LABEL_NAME.test(name) || name === '__name__') {
-        issues.push({ path: `${path}.labels.${name}`, line, message: `Label name '${name}' is not a valid Prometheus label name.`, fix: 'Use letters, digits and `_`, not starting with a digit; the metric name goes before the braces.' });
+        issues.push({
+          path: `${path}.labels.${name}`,
+          line,
+          message: `Label name '${name}' is not a valid Prometheus label name.`,
+          fix: 'Use letters, digits and `_`, not starting with a digit; the metric name goes before the braces.',
+        });
       }
       if (value !== '') labels[name] = value;
     }
@@ -31,7 +41,12 @@ export function seriesLabels(series: ScenarioSeries[]): Record<string, string>[]
     if (earlier === undefined) {
       seen.set(identity, index);
     } else {
-      issues.push({ path, line, message: `Series ${identity} repeats series[${earlier}].`, fix: 'Write each series once; join the two values strings into one.' });
+      issues.push({
+        path,
+        line,
+        message: `Series ${identity} repeats series[${earlier}].`,
+        fix: 'Write each series once; join the two values strings into one.',
+      });
     }
     return labels;
   });

@@ -13,7 +13,8 @@ export function staleMarkers(series: ScenarioSeries[], options: SampleTimeOption
   series.forEach((entry, index) => {
     const samples: WriteSeries['samples'] = [];
     entry.values.forEach((value, position) => {
-      if (value === 'stale') samples.push({ timestampMs: sampleTime(options, entry.values.length, position), value: Number.NaN });
+      if (value === 'stale')
+        samples.push({ timestampMs: sampleTime(options, entry.values.length, position), value: Number.NaN });
     });
     if (samples.length > 0) result.push({ labels: labelSets[index] ?? { __name__: entry.metric }, samples });
   });

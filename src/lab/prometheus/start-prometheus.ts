@@ -73,9 +73,22 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
     await writeFile(files.input, openMetrics);
     await mkdir(files.tsdbDir);
     await backfill({ promtool, input: files.input, tsdbDir: files.tsdbDir, watchdog });
-    const oldestMarker = markers.reduce((oldest, entry) => entry.samples.reduce((min, sample) => Math.min(min, sample.timestampMs), oldest), Infinity);
-    await writeFile(files.configFile, prometheusConfig(markers.length > 0 ? options.now.getTime() - oldestMarker : undefined));
-    const launched = await launchPrometheus({ prometheus, ...files, host, remoteWriteReceiver: markers.length > 0, watchdog, deadline });
+    const oldestMarker = markers.reduce(
+      (oldest, entry) => entry.samples.reduce((min, sample) => Math.min(min, sample.timestampMs), oldest),
+      Infinity,
+    );
+    await writeFile(
+      files.configFile,
+      prometheusConfig(markers.length > 0 ? options.now.getTime() - oldestMarker : undefined),
+    );
+    const launched = await launchPrometheus({
+      prometheus,
+      ...files,
+      host,
+      remoteWriteReceiver: markers.length > 0,
+      watchdog,
+      deadline,
+    });
     child = launched.child;
     try {
       await writeStaleMarkers(launched.url, markers);
@@ -94,10 +107,14 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
     watchdog.stop();
     await removeDir(dataDir);
     if (HolmesError.isInstance(error)) throw error;
-    throw new HolmesError('LAB_START_FAILED', `The lab's Prometheus could not start: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-      fix: `Check that ${tmpdir()} is writable and has free space.`,
-    });
+    throw new HolmesError(
+      'LAB_START_FAILED',
+      `The lab's Prometheus could not start: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        cause: error,
+        fix: `Check that ${tmpdir()} is writable and has free space.`,
+      },
+    );
   }
 }
 

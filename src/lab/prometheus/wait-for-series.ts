@@ -20,7 +20,11 @@ export async function waitForSeries(url: string, expected: number, deadline: num
     }
     await sleep(20);
   }
-  throw new HolmesError('LAB_START_FAILED', `Prometheus at ${url} lists ${seen} of the scenario's ${expected} series.`, {
-    fix: 'Check the Prometheus log; the backfilled blocks may lie outside retention or have failed to load.',
-  });
+  throw new HolmesError(
+    'LAB_START_FAILED',
+    `Prometheus at ${url} lists ${seen} of the scenario's ${expected} series.`,
+    {
+      fix: 'Check the Prometheus log; the backfilled blocks may lie outside retention or have failed to load.',
+    },
+  );
 }

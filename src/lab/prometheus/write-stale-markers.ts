@@ -20,8 +20,12 @@ export async function writeStaleMarkers(url: string, markers: WriteSeries[]): Pr
   });
   const text = await response.text();
   if (!response.ok) {
-    throw new HolmesError('LAB_START_FAILED', `Prometheus refused the scenario's staleness markers (HTTP ${response.status}): ${text.trim()}`, {
-      fix: 'Check that Prometheus is 2.42 or later (remote-write receiver and out-of-order window), or remove `stale` from the series.',
-    });
+    throw new HolmesError(
+      'LAB_START_FAILED',
+      `Prometheus refused the scenario's staleness markers (HTTP ${response.status}): ${text.trim()}`,
+      {
+        fix: 'Check that Prometheus is 2.42 or later (remote-write receiver and out-of-order window), or remove `stale` from the series.',
+      },
+    );
   }
 }

@@ -3,7 +3,11 @@ import { describeWorkload, readGpuWorkloads } from './gpu-workloads.js';
 
 /** `gpu_inventory`: GPUs per node with the pods on each, from DCGM labels and pod GPU requests. */
 export const gpuInventory: BuiltinTool = async (params, context) => {
-  const { gpus, requests, raw } = await readGpuWorkloads(context.prometheus, context.toolset.labelAliases, context.now());
+  const { gpus, requests, raw } = await readGpuWorkloads(
+    context.prometheus,
+    context.toolset.labelAliases,
+    context.now(),
+  );
   const node = typeof params.node === 'string' ? params.node : undefined;
   const selected = node ? gpus.filter((entry) => entry.node === node) : gpus;
   // Pods that request GPUs on these nodes, to catch holders the exporter does not attribute.
@@ -13,9 +17,17 @@ export const gpuInventory: BuiltinTool = async (params, context) => {
     requests.push(pods.request);
     raw.push(pods.raw);
     for (const pod of pods.items) {
-      const containers = ((pod.spec as { containers?: Array<{ resources?: { limits?: Record<string, string> } }> } | undefined)?.containers ?? []);
-      const count = containers.reduce((sum, container) => sum + Number(container.resources?.limits?.['nvidia.com/gpu'] ?? 0), 0);
-      if (count > 0) requesting.push(`${pod.metadata.namespace}/${pod.metadata.name} on ${(pod.spec as { nodeName?: string } | undefined)?.nodeName ?? '?'} requests ${count} GPU`);
+      const containers =
+        (pod.spec as { containers?: Array<{ resources?: { limits?: Record<string, string> } }> } | undefined)
+          ?.containers ?? [];
+      const count = containers.reduce(
+        (sum, container) => sum + Number(container.resources?.limits?.['nvidia.com/gpu'] ?? 0),
+        0,
+      );
+      if (count > 0)
+        requesting.push(
+          `${pod.metadata.namespace}/${pod.metadata.name} on ${(pod.spec as { nodeName?: string } | undefined)?.nodeName ?? '?'} requests ${count} GPU`,
+        );
     }
   }
   const byNode = new Map<string, Map<string, typeof selected>>();

@@ -22,15 +22,25 @@ export interface GpuSeries {
 const GROUP = 'Hostname, hostname, gpu, UUID, modelName, GPU_I_ID, GPU_I_PROFILE, namespace, pod';
 
 function key(labels: Record<string, string>): string {
-  return [labels.UUID ?? `${labels.node}/${labels.gpu}`, labels.GPU_I_ID ?? '', labels.namespace ?? '', labels.pod ?? ''].join('|');
+  return [
+    labels.UUID ?? `${labels.node}/${labels.gpu}`,
+    labels.GPU_I_ID ?? '',
+    labels.namespace ?? '',
+    labels.pod ?? '',
+  ].join('|');
 }
 
 /**
  * Reads the GPUs dcgm-exporter reports, once per metric, and joins them by GPU and workload.
  * Exporter label spellings (`Hostname`/`hostname`) are both accepted.
  */
-export async function readGpuWorkloads(prometheus: PrometheusClient | undefined, aliases: Record<string, string>, at: Date) {
-  if (!prometheus) throw new HolmesError('UPSTREAM_UNAVAILABLE', 'No Prometheus is configured.', { fix: 'Set prometheus.url.' });
+export async function readGpuWorkloads(
+  prometheus: PrometheusClient | undefined,
+  aliases: Record<string, string>,
+  at: Date,
+) {
+  if (!prometheus)
+    throw new HolmesError('UPSTREAM_UNAVAILABLE', 'No Prometheus is configured.', { fix: 'Set prometheus.url.' });
   const queries = {
     engine: `max by (${GROUP}) (DCGM_FI_PROF_GR_ENGINE_ACTIVE)`,
     util: `max by (${GROUP}) (DCGM_FI_DEV_GPU_UTIL)`,
@@ -79,7 +89,10 @@ export async function readGpuWorkloads(prometheus: PrometheusClient | undefined,
 export function describeWorkload(entry: GpuSeries): string {
   const who = entry.pod ? `${entry.namespace ?? '?'}/${entry.pod}` : '(no pod)';
   const activity = entry.activity === null ? '' : ` busy ${Math.round(entry.activity)}%`;
-  const memory = entry.fbUsedMiB === null ? '' : ` fb ${(entry.fbUsedMiB / 1024).toFixed(1)}GiB${entry.fbFreeMiB !== null ? `/${((entry.fbUsedMiB + entry.fbFreeMiB) / 1024).toFixed(0)}GiB` : ''}`;
+  const memory =
+    entry.fbUsedMiB === null
+      ? ''
+      : ` fb ${(entry.fbUsedMiB / 1024).toFixed(1)}GiB${entry.fbFreeMiB !== null ? `/${((entry.fbUsedMiB + entry.fbFreeMiB) / 1024).toFixed(0)}GiB` : ''}`;
   const mig = entry.migInstance !== null ? ` [MIG ${entry.migProfile ?? entry.migInstance}]` : '';
   return `${who}${mig}${activity}${memory}`;
 }

@@ -2,7 +2,13 @@ import type { BuiltinTool } from '../tool-context.js';
 import { gpuInventory } from './gpu-inventory.js';
 import { gpuSharing } from './gpu-sharing.js';
 import { unhealthyContainers } from './unhealthy-containers.js';
-import { prometheusActiveAlerts, prometheusLabelValues, prometheusMetricNames, prometheusRules, prometheusSeries } from './prometheus-catalog.js';
+import {
+  prometheusActiveAlerts,
+  prometheusLabelValues,
+  prometheusMetricNames,
+  prometheusRules,
+  prometheusSeries,
+} from './prometheus-catalog.js';
 
 /** Code tools a toolset file can name with `builtin:`: only what a template cannot express. */
 export const BUILTINS: Readonly<Record<string, BuiltinTool>> = {

@@ -23,7 +23,14 @@ export interface UnhealthyContainer {
   waitingReason: string | null;
   waitingMessage: string | null;
   /** The last termination: the current one when the container is terminated now, else lastState. */
-  lastTermination: { reason: string | null; exitCode: number | null; startedAt: string | null; finishedAt: string | null; ranSeconds: number | null; message: string | null } | null;
+  lastTermination: {
+    reason: string | null;
+    exitCode: number | null;
+    startedAt: string | null;
+    finishedAt: string | null;
+    ranSeconds: number | null;
+    message: string | null;
+  } | null;
   /** The log of the instance that terminated (`previous`), or of the current one when that is all there is. */
   log: { source: 'previous' | 'current'; lines: string[]; total: number } | null;
   logError: string | null;
@@ -42,7 +49,10 @@ function termination(status: Json): UnhealthyContainer['lastTermination'] {
     exitCode: typeof terminated.exitCode === 'number' ? terminated.exitCode : null,
     startedAt: terminated.startedAt ?? null,
     finishedAt: terminated.finishedAt ?? null,
-    ranSeconds: Number.isFinite(started) && Number.isFinite(finished) ? Math.max(0, Math.round((finished - started) / 1000)) : null,
+    ranSeconds:
+      Number.isFinite(started) && Number.isFinite(finished)
+        ? Math.max(0, Math.round((finished - started) / 1000))
+        : null,
     message: terminated.message ? String(terminated.message).slice(0, 1000) : null,
   };
 }
@@ -64,7 +74,9 @@ function unhealthy(pod: KubeObject, containerPattern: RegExp | undefined): Unhea
       const last = termination(entry);
       const completedInit = init && state === 'terminated' && entry.state.terminated?.exitCode === 0;
       const restarted = Number(entry.restartCount ?? 0) > 0;
-      const interesting = !completedInit && (restarted || state === 'waiting' || (state === 'terminated' && entry.state.terminated?.exitCode !== 0));
+      const interesting =
+        !completedInit &&
+        (restarted || state === 'waiting' || (state === 'terminated' && entry.state.terminated?.exitCode !== 0));
       if (!interesting) continue;
       found.push({
         namespace: pod.metadata.namespace ?? '',
@@ -73,7 +85,11 @@ function unhealthy(pod: KubeObject, containerPattern: RegExp | undefined): Unhea
         init,
         node: spec.nodeName ?? null,
         image: String(entry.image ?? specs.find((item) => item.name === name)?.image ?? ''),
-        limits: Object.fromEntries(Object.entries((specs.find((item) => item.name === name)?.resources?.limits ?? {}) as Json).map(([key, value]) => [key, String(value)])),
+        limits: Object.fromEntries(
+          Object.entries((specs.find((item) => item.name === name)?.resources?.limits ?? {}) as Json).map(
+            ([key, value]) => [key, String(value)],
+          ),
+        ),
         restartCount: Number(entry.restartCount ?? 0),
         state,
         waitingReason: entry.state?.waiting?.reason ?? null,
@@ -87,9 +103,20 @@ function unhealthy(pod: KubeObject, containerPattern: RegExp | undefined): Unhea
   return found;
 }
 
-async function readLog(kube: KubeClient, entry: UnhealthyContainer, tailLines: number, filter: RegExp | undefined): Promise<void> {
+async function readLog(
+  kube: KubeClient,
+  entry: UnhealthyContainer,
+  tailLines: number,
+  filter: RegExp | undefined,
+): Promise<void> {
   const read = async (previous: boolean) => {
-    const result = await kube.podLogs({ namespace: entry.namespace, pod: entry.pod, container: entry.container, tailLines, ...(previous ? { previous: true } : {}) });
+    const result = await kube.podLogs({
+      namespace: entry.namespace,
+      pod: entry.pod,
+      container: entry.container,
+      tailLines,
+      ...(previous ? { previous: true } : {}),
+    });
     return result.text.split('\n').filter((line) => line.length > 0);
   };
   try {
@@ -122,12 +149,19 @@ function describe(entry: UnhealthyContainer, now: Date): string {
   ];
   if (entry.limits.memory) parts.push(`memory limit ${entry.limits.memory}`);
   if (last) {
-    parts.push(`last terminated ${last.reason ?? '?'} exit ${last.exitCode ?? '?'} ${formatAge(last.finishedAt ?? undefined, now)} ago${last.ranSeconds !== null ? ` after running ${last.ranSeconds}s` : ''}`);
+    parts.push(
+      `last terminated ${last.reason ?? '?'} exit ${last.exitCode ?? '?'} ${formatAge(last.finishedAt ?? undefined, now)} ago${last.ranSeconds !== null ? ` after running ${last.ranSeconds}s` : ''}`,
+    );
   }
   if (entry.waitingMessage && !/^back-off/i.test(entry.waitingMessage)) parts.push(entry.waitingMessage.slice(0, 200));
   if (last?.message) parts.push(`message: ${last.message.slice(0, 200)}`);
   const lines = [parts.join('; ')];
-  if (entry.log) lines.push(entry.log.lines.length > 0 ? `  log (${entry.log.source} instance, last ${entry.log.lines.length} of ${entry.log.total} lines):\n${entry.log.lines.map((line) => `    ${line}`).join('\n')}` : `  log (${entry.log.source} instance): no${entry.log.total > 0 ? ' matching' : ''} lines`);
+  if (entry.log)
+    lines.push(
+      entry.log.lines.length > 0
+        ? `  log (${entry.log.source} instance, last ${entry.log.lines.length} of ${entry.log.total} lines):\n${entry.log.lines.map((line) => `    ${line}`).join('\n')}`
+        : `  log (${entry.log.source} instance): no${entry.log.total > 0 ? ' matching' : ''} lines`,
+    );
   else if (entry.logError) lines.push(`  log not read: ${entry.logError.slice(0, 200)}`);
   return lines.join('\n');
 }
@@ -139,9 +173,13 @@ function describe(entry: UnhealthyContainer, now: Date): string {
  */
 export const unhealthyContainers: BuiltinTool = async (params, context) => {
   const kube = context.kube;
-  if (!kube) throw new HolmesError('UPSTREAM_UNAVAILABLE', 'No Kubernetes access is configured.', { fix: 'Set kubernetes.kubeconfig, kubernetes.inCluster or kubernetes.server.' });
+  if (!kube)
+    throw new HolmesError('UPSTREAM_UNAVAILABLE', 'No Kubernetes access is configured.', {
+      fix: 'Set kubernetes.kubeconfig, kubernetes.inCluster or kubernetes.server.',
+    });
   const now = context.now();
-  const text = (name: string) => (typeof params[name] === 'string' && params[name] !== '' ? (params[name] as string) : undefined);
+  const text = (name: string) =>
+    typeof params[name] === 'string' && params[name] !== '' ? (params[name] as string) : undefined;
   const namespace = text('namespace');
   // Regexes match whole names, as PromQL's =~ does, so an alternation of pod names selects exactly those pods.
   const podPattern = text('pod') ? new RegExp(`^(?:${text('pod')})$`) : undefined;
@@ -156,18 +194,28 @@ export const unhealthyContainers: BuiltinTool = async (params, context) => {
   let found = pods.flatMap((pod) => unhealthy(pod, containerPattern));
   if (sinceMs !== undefined) {
     // A container waiting now is current; one that only restarted long ago is not.
-    found = found.filter((entry) => entry.state !== 'running' || (entry.lastTermination?.finishedAt && now.getTime() - Date.parse(entry.lastTermination.finishedAt) <= sinceMs));
+    found = found.filter(
+      (entry) =>
+        entry.state !== 'running' ||
+        (entry.lastTermination?.finishedAt && now.getTime() - Date.parse(entry.lastTermination.finishedAt) <= sinceMs),
+    );
   }
   const finished = (entry: UnhealthyContainer) => Date.parse(entry.lastTermination?.finishedAt ?? '') || 0;
   found.sort((left, right) => finished(right) - finished(left) || left.pod.localeCompare(right.pod));
   const withTermination = found.filter((entry) => entry.lastTermination !== null).slice(0, logCount);
   const requests = [list.request];
   await Promise.all(withTermination.map((entry) => readLog(kube, entry, tailLines, filter)));
-  for (const entry of withTermination) requests.push(`/api/v1/namespaces/${entry.namespace}/pods/${entry.pod}/log?container=${entry.container}&previous=true&tailLines=${tailLines}`);
+  for (const entry of withTermination)
+    requests.push(
+      `/api/v1/namespaces/${entry.namespace}/pods/${entry.pod}/log?container=${entry.container}&previous=true&tailLines=${tailLines}`,
+    );
   const scope = `${namespace ? `namespace ${namespace}` : 'all namespaces'}${podPattern ? `, pods /${text('pod')}/` : ''}`;
   return {
     status: found.length === 0 ? 'no_data' : 'success',
-    text: found.length === 0 ? `No restarted, waiting or failed containers among ${pods.length} pods (${scope}).` : `${found.length} unhealthy containers among ${pods.length} pods (${scope}), latest termination first:\n${found.map((entry) => describe(entry, now)).join('\n')}`,
+    text:
+      found.length === 0
+        ? `No restarted, waiting or failed containers among ${pods.length} pods (${scope}).`
+        : `${found.length} unhealthy containers among ${pods.length} pods (${scope}), latest termination first:\n${found.map((entry) => describe(entry, now)).join('\n')}`,
     data: { containers: found, podCount: pods.length },
     requests,
     raw: [list.raw],

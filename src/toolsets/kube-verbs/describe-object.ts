@@ -11,12 +11,18 @@ function containerLines(object: Json, now: Date): string[] {
   return specs.map((container) => {
     const status = statuses.find((entry) => entry.name === container.name) ?? {};
     const resources = container.resources ?? {};
-    const limits = Object.entries(resources.limits ?? {}).map(([key, value]) => `${key}=${value}`).join(',');
-    const requests = Object.entries(resources.requests ?? {}).map(([key, value]) => `${key}=${value}`).join(',');
+    const limits = Object.entries(resources.limits ?? {})
+      .map(([key, value]) => `${key}=${value}`)
+      .join(',');
+    const requests = Object.entries(resources.requests ?? {})
+      .map(([key, value]) => `${key}=${value}`)
+      .join(',');
     const state = Object.keys(status.state ?? {})[0];
     const stateDetail = state ? `${state}${status.state[state]?.reason ? `(${status.state[state].reason})` : ''}` : '';
     const last = status.lastState?.terminated;
-    const lastText = last ? `; last terminated ${last.reason ?? ''} exit ${last.exitCode} ${formatAge(last.finishedAt, now)} ago` : '';
+    const lastText = last
+      ? `; last terminated ${last.reason ?? ''} exit ${last.exitCode} ${formatAge(last.finishedAt, now)} ago`
+      : '';
     const args = [...(container.command ?? []), ...(container.args ?? [])].join(' ');
     return `  ${container.name}: image ${container.image}${stateDetail ? `; ${stateDetail}` : ''}${status.restartCount ? `; restarts ${status.restartCount}` : ''}${lastText}; requests ${requests || '-'}; limits ${limits || '-'}${args ? `; args ${args.slice(0, 200)}` : ''}`;
   });
@@ -27,12 +33,24 @@ export const describeObject: KubeVerb = async (params, { kube, now }) => {
   const kind = str(params.kind) ?? 'Pod';
   const result = await kube.get(kind, String(params.name), str(params.namespace));
   if (!result.object) {
-    return { status: 'no_data', text: `${kind} ${params.name} not found.`, data: null, requests: [result.request], raw: [result.raw] };
+    return {
+      status: 'no_data',
+      text: `${kind} ${params.name} not found.`,
+      data: null,
+      requests: [result.request],
+      raw: [result.raw],
+    };
   }
   const object = result.object as Json;
-  const events = await kube.events({ ...(str(params.namespace) ? { namespace: params.namespace } : {}), kind: result.object.kind, name: result.object.metadata.name });
+  const events = await kube.events({
+    ...(str(params.namespace) ? { namespace: params.namespace } : {}),
+    kind: result.object.kind,
+    name: result.object.metadata.name,
+  });
   const lines = [summarizeKubeObject(result.object, now)];
-  const labels = Object.entries(result.object.metadata.labels ?? {}).map(([key, value]) => `${key}=${value}`).join(',');
+  const labels = Object.entries(result.object.metadata.labels ?? {})
+    .map(([key, value]) => `${key}=${value}`)
+    .join(',');
   if (labels) lines.push(`labels: ${labels}`);
   const owners = (result.object.metadata.ownerReferences ?? []).map((owner) => `${owner.kind}/${owner.name}`);
   if (owners.length > 0) lines.push(`owners: ${owners.join(',')}`);
@@ -40,7 +58,9 @@ export const describeObject: KubeVerb = async (params, { kube, now }) => {
   if (conditions.length > 0) {
     lines.push('conditions:');
     for (const condition of conditions) {
-      lines.push(`  ${condition.type}=${condition.status}${condition.reason ? ` ${condition.reason}` : ''}${condition.message ? `: ${String(condition.message).slice(0, 200)}` : ''}`);
+      lines.push(
+        `  ${condition.type}=${condition.status}${condition.reason ? ` ${condition.reason}` : ''}${condition.message ? `: ${String(condition.message).slice(0, 200)}` : ''}`,
+      );
     }
   }
   const containers = containerLines(object, now);

@@ -6,7 +6,11 @@ const DEFAULT_LIMIT = 25;
 
 function lastSeen(event: KubeObject): number {
   const body = event as Record<string, unknown>;
-  return Date.parse(String(body.lastTimestamp ?? body.eventTime ?? body.firstTimestamp ?? event.metadata.creationTimestamp ?? 0)) || 0;
+  return (
+    Date.parse(
+      String(body.lastTimestamp ?? body.eventTime ?? body.firstTimestamp ?? event.metadata.creationTimestamp ?? 0),
+    ) || 0
+  );
 }
 
 /** Events newest first, Warnings before Normal, as one line each. */
@@ -17,7 +21,12 @@ export function formatEvents(events: KubeObject[], now: Date, limit: number): { 
   });
   const shown = ordered.slice(0, limit);
   const omitted = ordered.length - shown.length;
-  return { text: shown.map((event) => summarizeKubeObject(event, now)).join('\n') + (omitted > 0 ? `\n… ${omitted} more events not shown` : ''), omitted };
+  return {
+    text:
+      shown.map((event) => summarizeKubeObject(event, now)).join('\n') +
+      (omitted > 0 ? `\n… ${omitted} more events not shown` : ''),
+    omitted,
+  };
 }
 
 /** `events`: for a namespace, or for one object (kind + name). */
@@ -27,7 +36,9 @@ export const listEvents: KubeVerb = async (params, { kube, now }) => {
     ...(str(params.kind) ? { kind: params.kind } : {}),
     ...(str(params.name) ? { name: params.name } : {}),
   });
-  const items = params.type ? result.items.filter((event) => (event as Record<string, unknown>).type === params.type) : result.items;
+  const items = params.type
+    ? result.items.filter((event) => (event as Record<string, unknown>).type === params.type)
+    : result.items;
   const limit = typeof params.top_k === 'number' ? params.top_k : DEFAULT_LIMIT;
   const { text, omitted } = formatEvents(items, now, limit);
   return {
@@ -36,6 +47,13 @@ export const listEvents: KubeVerb = async (params, { kube, now }) => {
     data: items,
     requests: [result.request],
     raw: [result.raw],
-    ...(omitted > 0 ? { omitted: { what: `${omitted} of ${items.length} events`, hint: 'Narrow with kind and name, or type=Warning.' } } : {}),
+    ...(omitted > 0
+      ? {
+          omitted: {
+            what: `${omitted} of ${items.length} events`,
+            hint: 'Narrow with kind and name, or type=Warning.',
+          },
+        }
+      : {}),
   };
 };

@@ -22,11 +22,21 @@ export const listObjects: KubeVerb = async (params, { kube, now }) => {
   const omitted = lines.length - shown.length;
   return {
     status: lines.length === 0 ? 'no_data' : 'success',
-    text: lines.length === 0 ? `No ${kind} objects match.` : `${lines.length} ${kind}:\n${shown.map((entry) => entry.line).join('\n')}${omitted > 0 ? `\n… ${omitted} more not shown` : ''}`,
+    text:
+      lines.length === 0
+        ? `No ${kind} objects match.`
+        : `${lines.length} ${kind}:\n${shown.map((entry) => entry.line).join('\n')}${omitted > 0 ? `\n… ${omitted} more not shown` : ''}`,
     data: result.items,
     requests: [result.request],
     raw: [result.raw],
-    ...(omitted > 0 ? { omitted: { what: `${omitted} of ${lines.length} ${kind} objects`, hint: 'Narrow with namespace, label_selector or field_selector.' } } : {}),
+    ...(omitted > 0
+      ? {
+          omitted: {
+            what: `${omitted} of ${lines.length} ${kind} objects`,
+            hint: 'Narrow with namespace, label_selector or field_selector.',
+          },
+        }
+      : {}),
   };
 };
 
@@ -42,10 +52,18 @@ export const getObject: KubeVerb = async (params, { kube, now }) => {
   const kind = str(params.kind) ?? 'Pod';
   const result = await kube.get(kind, String(params.name), str(params.namespace));
   if (!result.object) {
-    return { status: 'no_data', text: `${kind} ${params.namespace ? `${params.namespace}/` : ''}${params.name} not found.`, data: null, requests: [result.request], raw: [result.raw] };
+    return {
+      status: 'no_data',
+      text: `${kind} ${params.namespace ? `${params.namespace}/` : ''}${params.name} not found.`,
+      data: null,
+      requests: [result.request],
+      raw: [result.raw],
+    };
   }
   const metadata = result.object.metadata;
-  const labels = Object.entries(metadata.labels ?? {}).map(([key, value]) => `${key}=${value}`).join(',');
+  const labels = Object.entries(metadata.labels ?? {})
+    .map(([key, value]) => `${key}=${value}`)
+    .join(',');
   const owners = (metadata.ownerReferences ?? []).map((owner) => `${owner.kind}/${owner.name}`).join(',');
   return {
     status: 'success',

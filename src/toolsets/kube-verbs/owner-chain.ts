@@ -6,7 +6,9 @@ const MAX_DEPTH = 5;
 
 function selectorOf(service: KubeObject): string {
   const selector = ((service.spec as Record<string, unknown> | undefined)?.selector ?? {}) as Record<string, string>;
-  return Object.entries(selector).map(([key, value]) => `${key}=${value}`).join(',');
+  return Object.entries(selector)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(',');
 }
 
 /**
@@ -25,7 +27,9 @@ export const ownerChain: KubeVerb = async (params, { kube, now }) => {
   const chain: KubeObject[] = [first.object];
   let current: KubeObject = first.object;
   for (let depth = 0; depth < MAX_DEPTH; depth += 1) {
-    const owner = current.metadata.ownerReferences?.find((reference) => reference.controller) ?? current.metadata.ownerReferences?.[0];
+    const owner =
+      current.metadata.ownerReferences?.find((reference) => reference.controller) ??
+      current.metadata.ownerReferences?.[0];
     if (!owner) break;
     const next = await kube.get(owner.kind, owner.name, current.metadata.namespace);
     requests.push(next.request);
@@ -36,12 +40,18 @@ export const ownerChain: KubeVerb = async (params, { kube, now }) => {
   }
   let pods: KubeObject[] = [];
   if (first.object.kind === 'Service' && selectorOf(first.object)) {
-    const list = await kube.list('Pod', { ...(namespace ? { namespace } : {}), labelSelector: selectorOf(first.object) });
+    const list = await kube.list('Pod', {
+      ...(namespace ? { namespace } : {}),
+      labelSelector: selectorOf(first.object),
+    });
     requests.push(list.request);
     raw.push(list.raw);
     pods = list.items;
   }
-  const lines = chain.map((object, index) => `${'  '.repeat(index)}${index > 0 ? '↑ ' : ''}${summarizeKubeObject(object, now)}`);
-  if (pods.length > 0) lines.push(`selects ${pods.length} pods:`, ...pods.map((pod) => `  ${summarizeKubeObject(pod, now)}`));
+  const lines = chain.map(
+    (object, index) => `${'  '.repeat(index)}${index > 0 ? '↑ ' : ''}${summarizeKubeObject(object, now)}`,
+  );
+  if (pods.length > 0)
+    lines.push(`selects ${pods.length} pods:`, ...pods.map((pod) => `  ${summarizeKubeObject(pod, now)}`));
   return { status: 'success', text: lines.join('\n'), data: { chain, pods }, requests, raw };
 };

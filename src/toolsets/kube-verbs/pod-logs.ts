@@ -20,13 +20,23 @@ const DEFAULT_CONTAINER_ANNOTATION = 'kubectl.kubernetes.io/default-container';
  * Like kubectl: without a container, a pod with several (an app and its sidecars) reads its
  * default-container annotation, else its first container, instead of failing.
  */
-async function chooseContainer(kube: KubeClient, namespace: string, pod: string): Promise<{ container?: string; requests: string[]; raw: string[] }> {
+async function chooseContainer(
+  kube: KubeClient,
+  namespace: string,
+  pod: string,
+): Promise<{ container?: string; requests: string[]; raw: string[] }> {
   try {
     const found = await kube.get('Pod', pod, namespace);
-    const containers = ((found.object?.spec as { containers?: Array<{ name?: string }> } | undefined)?.containers ?? []).map((entry) => entry.name).filter((name): name is string => Boolean(name));
+    const containers = ((found.object?.spec as { containers?: Array<{ name?: string }> } | undefined)?.containers ?? [])
+      .map((entry) => entry.name)
+      .filter((name): name is string => Boolean(name));
     if (containers.length < 2) return { requests: [], raw: [] };
     const annotated = found.object?.metadata.annotations?.[DEFAULT_CONTAINER_ANNOTATION];
-    return { container: annotated && containers.includes(annotated) ? annotated : containers[0]!, requests: [found.request], raw: [found.raw] };
+    return {
+      container: annotated && containers.includes(annotated) ? annotated : containers[0]!,
+      requests: [found.request],
+      raw: [found.raw],
+    };
   } catch {
     // The log request itself reports what is wrong with the pod.
     return { requests: [], raw: [] };
@@ -38,7 +48,9 @@ async function chooseContainer(kube: KubeClient, namespace: string, pod: string)
  * repeated lines are folded so a crash loop's hundred identical lines cost one.
  */
 export const podLogs: KubeVerb = async (params, { kube }) => {
-  const chosen = str(params.container) ? { container: String(params.container), requests: [], raw: [] } : await chooseContainer(kube, String(params.namespace), String(params.pod));
+  const chosen = str(params.container)
+    ? { container: String(params.container), requests: [], raw: [] }
+    : await chooseContainer(kube, String(params.namespace), String(params.pod));
   const result = await kube.podLogs({
     namespace: String(params.namespace),
     pod: String(params.pod),
@@ -79,6 +91,13 @@ export const podLogs: KubeVerb = async (params, { kube }) => {
     requests: [...chosen.requests, result.request],
     raw: [...chosen.raw, result.raw],
     keep: 'tail',
-    ...(omitted > 0 ? { omitted: { what: `${omitted} earlier log lines`, hint: 'Use filter (regex) to find specific lines, or raise top_k.' } } : {}),
+    ...(omitted > 0
+      ? {
+          omitted: {
+            what: `${omitted} earlier log lines`,
+            hint: 'Use filter (regex) to find specific lines, or raise top_k.',
+          },
+        }
+      : {}),
   };
 };

@@ -6,7 +6,9 @@ import { str, type KubeVerb } from './kube-verb.js';
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 function images(replicaSet: KubeObject): string {
-  return (((replicaSet.spec as Json | undefined)?.template?.spec?.containers ?? []) as Json[]).map((container) => container.image).join(',');
+  return (((replicaSet.spec as Json | undefined)?.template?.spec?.containers ?? []) as Json[])
+    .map((container) => container.image)
+    .join(',');
 }
 
 /**
@@ -22,9 +24,18 @@ export const recentRollouts: KubeVerb = async (params, { kube, now }) => {
     const key = `${replicaSet.metadata.namespace}/${owner?.name ?? replicaSet.metadata.name}`;
     byOwner.set(key, [...(byOwner.get(key) ?? []), replicaSet]);
   }
-  const rollouts: Array<{ deployment: string; replicaSet: string; createdAt: string; image: string; previousImage: string | null; revision: string | null }> = [];
+  const rollouts: Array<{
+    deployment: string;
+    replicaSet: string;
+    createdAt: string;
+    image: string;
+    previousImage: string | null;
+    revision: string | null;
+  }> = [];
   for (const [deployment, sets] of byOwner) {
-    const ordered = [...sets].sort((a, b) => Date.parse(a.metadata.creationTimestamp ?? '') - Date.parse(b.metadata.creationTimestamp ?? ''));
+    const ordered = [...sets].sort(
+      (a, b) => Date.parse(a.metadata.creationTimestamp ?? '') - Date.parse(b.metadata.creationTimestamp ?? ''),
+    );
     ordered.forEach((replicaSet, index) => {
       const created = Date.parse(replicaSet.metadata.creationTimestamp ?? '');
       // The first ReplicaSet is a creation, not a rollout; a missing timestamp counts as old.
@@ -44,7 +55,16 @@ export const recentRollouts: KubeVerb = async (params, { kube, now }) => {
     rollouts.length === 0
       ? `No rollouts in the last ${str(params.within) ?? '6h'}.`
       : rollouts
-          .map((rollout) => `${formatAge(rollout.createdAt, now)} ago ${rollout.deployment} → ${rollout.replicaSet}${rollout.revision ? ` (revision ${rollout.revision})` : ''}: ${rollout.previousImage ?? '?'} → ${rollout.image}`)
+          .map(
+            (rollout) =>
+              `${formatAge(rollout.createdAt, now)} ago ${rollout.deployment} → ${rollout.replicaSet}${rollout.revision ? ` (revision ${rollout.revision})` : ''}: ${rollout.previousImage ?? '?'} → ${rollout.image}`,
+          )
           .join('\n');
-  return { status: rollouts.length === 0 ? 'no_data' : 'success', text, data: rollouts, requests: [result.request], raw: [result.raw] };
+  return {
+    status: rollouts.length === 0 ? 'no_data' : 'success',
+    text,
+    data: rollouts,
+    requests: [result.request],
+    raw: [result.raw],
+  };
 };

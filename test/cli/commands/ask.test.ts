@@ -40,19 +40,53 @@ describe('askCommand', () => {
     const path = join(dir, 'holmes.db');
     const config = configSchema.parse({
       storage: { path },
-      models: [{ provider: 'openai', model: 'Qwen/Qwen2.5-7B-Instruct', baseUrl: `${ENDPOINT}/v1`, contextWindow: 32_768, price: { input: 0.1, output: 0.3 } }],
+      models: [
+        {
+          provider: 'openai',
+          model: 'Qwen/Qwen2.5-7B-Instruct',
+          baseUrl: `${ENDPOINT}/v1`,
+          contextWindow: 32_768,
+          price: { input: 0.1, output: 0.3 },
+        },
+      ],
     });
     const context = captureContext(config, { json: true });
     await askCommand(context, 'Which runbooks cover GPU trouble?', { user: 'alice' });
-    const result = JSON.parse(context.stdout()) as { status: string; answer: { cause: string; evidence: Array<{ tools: string[] }> }; usage: { inputTokens: number; outputTokens: number }; id: string };
-    expect(result).toMatchObject({ status: 'completed', answer: { cause: 'other', evidence: [{ tools: ['list_runbooks'] }] }, usage: { inputTokens: 1412 + 2230, outputTokens: 31 + 148 } });
+    const result = JSON.parse(context.stdout()) as {
+      status: string;
+      answer: { cause: string; evidence: Array<{ tools: string[] }> };
+      usage: { inputTokens: number; outputTokens: number };
+      id: string;
+    };
+    expect(result).toMatchObject({
+      status: 'completed',
+      answer: { cause: 'other', evidence: [{ tools: ['list_runbooks'] }] },
+      usage: { inputTokens: 1412 + 2230, outputTokens: 31 + 148 },
+    });
     // The second request carries the tool result of the first, under the provider's own call id.
-    const replayed = (seen[1]!.body.messages as Array<{ role: string; tool_call_id?: string; content: string }>).find((message) => message.role === 'tool');
-    expect(replayed).toMatchObject({ tool_call_id: 'chatcmpl-tool-5f2a', content: expect.stringContaining('gpu-noisy-neighbor —') });
+    const replayed = (seen[1]!.body.messages as Array<{ role: string; tool_call_id?: string; content: string }>).find(
+      (message) => message.role === 'tool',
+    );
+    expect(replayed).toMatchObject({
+      tool_call_id: 'chatcmpl-tool-5f2a',
+      content: expect.stringContaining('gpu-noisy-neighbor —'),
+    });
     const db = openDatabase({ path });
     try {
-      expect(db.prepare(`SELECT state, asked_by AS askedBy, input_tokens AS input, output_tokens AS output FROM agent_records`).all()).toEqual([{ state: 'completed', askedBy: 'cli:alice', input: 3642, output: 179 }]);
-      expect(db.prepare(`SELECT sum(input_tokens) AS input, sum(output_tokens) AS output FROM usage_events WHERE kind = 'model'`).get()).toEqual({ input: 3642, output: 179 });
+      expect(
+        db
+          .prepare(
+            `SELECT state, asked_by AS askedBy, input_tokens AS input, output_tokens AS output FROM agent_records`,
+          )
+          .all(),
+      ).toEqual([{ state: 'completed', askedBy: 'cli:alice', input: 3642, output: 179 }]);
+      expect(
+        db
+          .prepare(
+            `SELECT sum(input_tokens) AS input, sum(output_tokens) AS output FROM usage_events WHERE kind = 'model'`,
+          )
+          .get(),
+      ).toEqual({ input: 3642, output: 179 });
     } finally {
       db.close();
     }

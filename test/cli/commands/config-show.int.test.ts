@@ -39,7 +39,8 @@ describe('holmes config show', () => {
     const result = await runCli(sandbox, ['--config', configFile, 'config', 'show']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`# effective configuration (file: ${configFile})`);
-    for (const secret of [LITERAL_TOKEN, 'header-token-5f2b8d', 'second-header-token-91aa']) expect(result.stdout).not.toContain(secret);
+    for (const secret of [LITERAL_TOKEN, 'header-token-5f2b8d', 'second-header-token-91aa'])
+      expect(result.stdout).not.toContain(secret);
     expect(result.stdout).toContain('bearerToken: "[redacted]"');
     expect(result.stdout).toContain('Authorization: "[redacted]"');
     expect(result.stdout).toContain('X-Auth-Token: "[redacted]"');
@@ -69,7 +70,9 @@ describe('holmes config show', () => {
 
   it('shows a secret by its variable name, never its value, when it is given as {env: NAME}', async () => {
     const file = await sandbox.write('by-reference.yaml', 'prometheus:\n  bearerToken: {env: PROMETHEUS_TOKEN}\n');
-    const result = await runCli(sandbox, ['--config', file, '--json', 'config', 'show'], { env: { PROMETHEUS_TOKEN: 'env-token-3d4e' } });
+    const result = await runCli(sandbox, ['--config', file, '--json', 'config', 'show'], {
+      env: { PROMETHEUS_TOKEN: 'env-token-3d4e' },
+    });
     expect(result.code).toBe(0);
     expect(result.stdout).not.toContain('env-token-3d4e');
     expect((JSON.parse(result.stdout) as Shown).config.prometheus.bearerToken).toEqual({ env: 'PROMETHEUS_TOKEN' });

@@ -5,7 +5,11 @@ import { freePort } from '../../../src/lab/prometheus/free-port.js';
 import { loadScenario } from '../../../src/lab/load-scenario.js';
 import type { Scenario } from '../../../src/lab/scenario.js';
 import { startLab, type Lab } from '../../../src/lab/start-lab.js';
-import { postAlerts, startAlertmanager, type TestAlertmanager } from '../../integrations/alertmanager/fixtures/start-alertmanager.js';
+import {
+  postAlerts,
+  startAlertmanager,
+  type TestAlertmanager,
+} from '../../integrations/alertmanager/fixtures/start-alertmanager.js';
 import { startGateProxy, type GateProxy } from '../../server/fixtures/gate-proxy.js';
 import { createSandbox, hasStack, ROOT, runCli, type Sandbox } from '../run-cli.js';
 
@@ -35,41 +39,96 @@ describe('holmes investigate alertmanager', () => {
     await sandbox?.remove();
   });
 
-  it('investigates the matching firing alert in the lab of --scenario and prints the results as JSON, reading Alertmanager only', { timeout: 120_000 }, async () => {
-    recorder.requests.length = 0;
-    const result = await runCli(sandbox, ['--json', 'investigate', 'alertmanager', '--url', recorder.url, '--alertname', 'KubeDeployment.*', '--label', 'namespace=search', '--scenario', SCENARIO]);
-    expect(result.code, result.stderr).toBe(0);
-    const results = JSON.parse(result.stdout) as Array<{ alert: { fingerprint: string; source: string }; rootCause: { id: string } | null; status: string }>;
-    expect(results).toHaveLength(1);
-    expect(results[0]!.alert).toMatchObject({ fingerprint: alertFingerprint(scenario.alert.labels), source: 'pull' });
-    expect(results[0]!.rootCause?.id).toBe(scenario.expected.rootCause);
-    expect(recorder.requests).toHaveLength(1);
-    expect(recorder.requests[0]).toMatch(/^GET \/api\/v2\/alerts\?active=true&silenced=false&inhibited=false&filter=/);
-  });
-
-  it('reads Prometheus and Kubernetes from --prometheus-url and --kubeconfig and prints the report as text', { timeout: 120_000 }, async () => {
-    let lab: Lab | undefined;
-    try {
-      lab = await startLab(scenario);
-      const result = await runCli(sandbox, ['investigate', 'alertmanager', '--url', alertmanager.url, '--label', 'deployment=ranker', '--prometheus-url', lab.prometheusUrl, '--kubeconfig', lab.kubeconfigPath]);
+  it(
+    'investigates the matching firing alert in the lab of --scenario and prints the results as JSON, reading Alertmanager only',
+    { timeout: 120_000 },
+    async () => {
+      recorder.requests.length = 0;
+      const result = await runCli(sandbox, [
+        '--json',
+        'investigate',
+        'alertmanager',
+        '--url',
+        recorder.url,
+        '--alertname',
+        'KubeDeployment.*',
+        '--label',
+        'namespace=search',
+        '--scenario',
+        SCENARIO,
+      ]);
       expect(result.code, result.stderr).toBe(0);
-      expect(result.stdout).toContain('── 1/1 · fingerprint');
-      expect(result.stdout).toContain(`ROOT CAUSE  ${scenario.expected.rootCause}`);
-      expect(result.stdout).not.toContain('Watchdog');
-    } finally {
-      await lab?.close();
-    }
-  });
+      const results = JSON.parse(result.stdout) as Array<{
+        alert: { fingerprint: string; source: string };
+        rootCause: { id: string } | null;
+        status: string;
+      }>;
+      expect(results).toHaveLength(1);
+      expect(results[0]!.alert).toMatchObject({ fingerprint: alertFingerprint(scenario.alert.labels), source: 'pull' });
+      expect(results[0]!.rootCause?.id).toBe(scenario.expected.rootCause);
+      expect(recorder.requests).toHaveLength(1);
+      expect(recorder.requests[0]).toMatch(
+        /^GET \/api\/v2\/alerts\?active=true&silenced=false&inhibited=false&filter=/,
+      );
+    },
+  );
+
+  it(
+    'reads Prometheus and Kubernetes from --prometheus-url and --kubeconfig and prints the report as text',
+    { timeout: 120_000 },
+    async () => {
+      let lab: Lab | undefined;
+      try {
+        lab = await startLab(scenario);
+        const result = await runCli(sandbox, [
+          'investigate',
+          'alertmanager',
+          '--url',
+          alertmanager.url,
+          '--label',
+          'deployment=ranker',
+          '--prometheus-url',
+          lab.prometheusUrl,
+          '--kubeconfig',
+          lab.kubeconfigPath,
+        ]);
+        expect(result.code, result.stderr).toBe(0);
+        expect(result.stdout).toContain('── 1/1 · fingerprint');
+        expect(result.stdout).toContain(`ROOT CAUSE  ${scenario.expected.rootCause}`);
+        expect(result.stdout).not.toContain('Watchdog');
+      } finally {
+        await lab?.close();
+      }
+    },
+  );
 
   it('says nothing matches and prints [] when no firing alert matches, source flags given before the subcommand', async () => {
-    const result = await runCli(sandbox, ['--json', 'investigate', '--scenario', SCENARIO, 'alertmanager', '--url', alertmanager.url, '--label', 'namespace=nowhere']);
+    const result = await runCli(sandbox, [
+      '--json',
+      'investigate',
+      '--scenario',
+      SCENARIO,
+      'alertmanager',
+      '--url',
+      alertmanager.url,
+      '--label',
+      'namespace=nowhere',
+    ]);
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual([]);
     expect(result.stderr).toContain('No firing alerts match');
   });
 
   it('investigates at most --limit alerts and says how many matched', { timeout: 120_000 }, async () => {
-    const result = await runCli(sandbox, ['--json', 'investigate', 'alertmanager', '--url', alertmanager.url, '--limit', '1']);
+    const result = await runCli(sandbox, [
+      '--json',
+      'investigate',
+      'alertmanager',
+      '--url',
+      alertmanager.url,
+      '--limit',
+      '1',
+    ]);
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toHaveLength(1);
     expect(result.stderr).toContain('2 alerts match; investigating the 1 oldest');
@@ -91,7 +150,14 @@ describe('holmes investigate alertmanager', () => {
     const missing = await runCli(sandbox, ['investigate', 'alertmanager']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("required option '--url <url>' not specified");
-    const badLabel = await runCli(sandbox, ['investigate', 'alertmanager', '--url', alertmanager.url, '--label', 'namespace']);
+    const badLabel = await runCli(sandbox, [
+      'investigate',
+      'alertmanager',
+      '--url',
+      alertmanager.url,
+      '--label',
+      'namespace',
+    ]);
     expect(badLabel.code).toBe(2);
     expect(badLabel.stderr).toContain('--label namespace is not name=value');
   });
@@ -103,6 +169,8 @@ describe('holmes investigate alertmanager', () => {
     const file = await sandbox.write('alert.json', JSON.stringify({ labels: { alertname: 'Watchdog' } }));
     const fromFile = await runCli(sandbox, ['--json', 'investigate', '--alert-file', file]);
     expect(fromFile.code, fromFile.stderr).toBe(0);
-    expect((JSON.parse(fromFile.stdout) as { alert: { labels: { alertname: string } } }).alert.labels.alertname).toBe('Watchdog');
+    expect((JSON.parse(fromFile.stdout) as { alert: { labels: { alertname: string } } }).alert.labels.alertname).toBe(
+      'Watchdog',
+    );
   });
 });

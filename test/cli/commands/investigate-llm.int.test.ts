@@ -12,7 +12,10 @@ describe('holmes investigate with a model configured', () => {
   beforeAll(async () => {
     sandbox = await createSandbox();
     model = await startLoopbackModelServer(['openai-chat-ask-final-answer'], { repeatLast: true });
-    await sandbox.write('holmes.yaml', `models:\n  - { provider: openai, model: Qwen/Qwen2.5-7B-Instruct, baseUrl: "${model.url}", contextWindow: 32768, price: { input: 0.1, output: 0.3 } }\n`);
+    await sandbox.write(
+      'holmes.yaml',
+      `models:\n  - { provider: openai, model: Qwen/Qwen2.5-7B-Instruct, baseUrl: "${model.url}", contextWindow: 32768, price: { input: 0.1, output: 0.3 } }\n`,
+    );
   });
   afterAll(async () => {
     await model?.close();
@@ -22,7 +25,11 @@ describe('holmes investigate with a model configured', () => {
   it('runs the agent from the deterministic evidence and meters the model call', async () => {
     const result = await runCli(sandbox, ['investigate', '--scenario', SCENARIO, '--json']);
     expect(result.code, result.stderr).toBe(0);
-    const body = JSON.parse(result.stdout) as { mode: string; deterministic: { mode: string } | null; usage: { modelCalls: number; inputTokens: number } };
+    const body = JSON.parse(result.stdout) as {
+      mode: string;
+      deterministic: { mode: string } | null;
+      usage: { modelCalls: number; inputTokens: number };
+    };
     expect(body.mode).toBe('llm');
     expect(body.deterministic?.mode).toBe('deterministic');
     expect(body.usage.modelCalls).toBeGreaterThan(0);

@@ -26,7 +26,9 @@ describe('holmes lab check', () => {
     expect(result.code).toBe(2);
     const file = join(BROKEN, 'scenario.yaml');
     expect(result.stdout).toContain('FAIL broken-scenario');
-    expect(result.stdout).toContain(`${file}:5: class: expected one of tail-latency | gpu-contention | runaway-cost | kubernetes, found 'latency'`);
+    expect(result.stdout).toContain(
+      `${file}:5: class: expected one of tail-latency | gpu-contention | runaway-cost | kubernetes, found 'latency'`,
+    );
     expect(result.stdout).toContain(`${file}:14: series[1].values: Series values '45+x3'`);
     expect(result.stdout).toContain('1 scenario(s) checked, 1 with problems.');
     expect(result.stderr.split('\n').filter((line) => line.startsWith('error:'))).toHaveLength(1);

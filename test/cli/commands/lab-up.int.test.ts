@@ -78,34 +78,41 @@ describe('holmes lab up', () => {
     ['SIGINT', 'the process group, as Ctrl-C in a terminal does', true],
     ['SIGINT', 'the process alone', false],
     ['SIGTERM', 'the process alone, as kill does', false],
-  ] as const)('stays up until %s reaches %s, then stops Prometheus and removes its temp dirs', async (signal, _to, group) => {
-    const child = spawnCli(sandbox, ['--json', 'lab', 'up', SCENARIO], { detached: group });
-    const exited = collect(child);
-    try {
-      const info = await firstJson<LabInfo>(child);
-      expectLabInfo(info);
-      // Up and serving: both endpoints answer, and the lab's files and processes exist.
-      const query = await fetch(`${info.prometheusUrl}/api/v1/query?query=${encodeURIComponent('DCGM_FI_DEV_GPU_UTIL')}`);
-      expect(((await query.json()) as { data: { result: Array<{ value: [number, string] }> } }).data.result[0]?.value[1]).toBe('97');
-      expect(await reachable(`${info.kubeApiUrl}/api/v1/namespaces/llm/pods`)).toBe(true);
-      expect(existsSync(info.kubeconfig)).toBe(true);
-      // One temp dir: Prometheus's, which holds the kubeconfig too.
-      expect(leftovers().dirs).toHaveLength(1);
-      expect(info.kubeconfig.startsWith(join(sandbox.tmp, leftovers().dirs[0]!))).toBe(true);
-      expect(leftovers().processes.length).toBeGreaterThan(0);
+  ] as const)(
+    'stays up until %s reaches %s, then stops Prometheus and removes its temp dirs',
+    async (signal, _to, group) => {
+      const child = spawnCli(sandbox, ['--json', 'lab', 'up', SCENARIO], { detached: group });
+      const exited = collect(child);
+      try {
+        const info = await firstJson<LabInfo>(child);
+        expectLabInfo(info);
+        // Up and serving: both endpoints answer, and the lab's files and processes exist.
+        const query = await fetch(
+          `${info.prometheusUrl}/api/v1/query?query=${encodeURIComponent('DCGM_FI_DEV_GPU_UTIL')}`,
+        );
+        expect(
+          ((await query.json()) as { data: { result: Array<{ value: [number, string] }> } }).data.result[0]?.value[1],
+        ).toBe('97');
+        expect(await reachable(`${info.kubeApiUrl}/api/v1/namespaces/llm/pods`)).toBe(true);
+        expect(existsSync(info.kubeconfig)).toBe(true);
+        // One temp dir: Prometheus's, which holds the kubeconfig too.
+        expect(leftovers().dirs).toHaveLength(1);
+        expect(info.kubeconfig.startsWith(join(sandbox.tmp, leftovers().dirs[0]!))).toBe(true);
+        expect(leftovers().processes.length).toBeGreaterThan(0);
 
-      process.kill(group ? -child.pid! : child.pid!, signal);
-      const result = await exited;
-      // Ends as the signal asks: killed by it, or its conventional status 128 + number.
-      const endedBySignal = result.signal === signal || result.code === 128 + constants.signals[signal];
-      expect(endedBySignal, `code ${result.code}, signal ${result.signal}: ${result.stderr}`).toBe(true);
-      expect(hasStack(result.stderr)).toBe(false);
-      expect(leftovers()).toEqual({ dirs: [], processes: [] });
-      expect(await reachable(`${info.prometheusUrl}/-/ready`)).toBe(false);
-    } finally {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    }
-  });
+        process.kill(group ? -child.pid! : child.pid!, signal);
+        const result = await exited;
+        // Ends as the signal asks: killed by it, or its conventional status 128 + number.
+        const endedBySignal = result.signal === signal || result.code === 128 + constants.signals[signal];
+        expect(endedBySignal, `code ${result.code}, signal ${result.signal}: ${result.stderr}`).toBe(true);
+        expect(hasStack(result.stderr)).toBe(false);
+        expect(leftovers()).toEqual({ dirs: [], processes: [] });
+        expect(await reachable(`${info.prometheusUrl}/-/ready`)).toBe(false);
+      } finally {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      }
+    },
+  );
 
   it('leaves nothing behind, kubeconfig included, when the process is killed with SIGKILL', async () => {
     const child = spawnCli(sandbox, ['--json', 'lab', 'up', SCENARIO]);

@@ -23,7 +23,11 @@ describe('holmes investigations, replay and budget (over a recorded store)', () 
     const budget = { teams: { chat: { dailyUsd: 0.01, monthlyUsd: 5 } } };
     harness = await createHarness(
       [
-        { content: 'Checking who shares the GPU.', toolCalls: [{ id: 'call_share', name: 'gpu_sharing', args: { namespace: 'llm' } }], usage: { input: 1_500, output: 40 } },
+        {
+          content: 'Checking who shares the GPU.',
+          toolCalls: [{ id: 'call_share', name: 'gpu_sharing', args: { namespace: 'llm' } }],
+          usage: { input: 1_500, output: 40 },
+        },
         { toolCalls: [finalAnswer(['E1', 'call_share'])], usage: { input: 2_500, output: 200 } },
         { toolCalls: [{ name: 'vllm_overview', args: {} }], usage: { input: 2_000, output: 900 } },
         { toolCalls: [{ name: 'gpu_sharing', args: {} }], usage: { input: 2_000, output: 900 } },
@@ -46,13 +50,17 @@ describe('holmes investigations, replay and budget (over a recorded store)', () 
     const lines = context.stdout().trim().split('\n');
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(new RegExp(`^${stopped.slice(0, 8)} .* budget-exceeded +llm +chat +gpu-noisy-neighbor`));
-    expect(lines[1]).toMatch(new RegExp(`^${completed.slice(0, 8)} .* completed +llm +chat +gpu-noisy-neighbor +4240 tokens \\$0\\.0045`));
+    expect(lines[1]).toMatch(
+      new RegExp(`^${completed.slice(0, 8)} .* completed +llm +chat +gpu-noisy-neighbor +4240 tokens \\$0\\.0045`),
+    );
   });
 
   it('shows one record by id prefix, with its answer', async () => {
     const context = captureContext(config);
     await investigationsShow(context, completed.slice(0, 8));
-    expect(context.stdout()).toContain('CAUSE  gpu-noisy-neighbor — embed-batch time-slices the GPU of chat-api (confidence 85%)');
+    expect(context.stdout()).toContain(
+      'CAUSE  gpu-noisy-neighbor — embed-batch time-slices the GPU of chat-api (confidence 85%)',
+    );
     expect(context.stdout()).toContain(`holmes replay ${completed.slice(0, 8)}`);
   });
 
@@ -80,10 +88,23 @@ describe('holmes investigations, replay and budget (over a recorded store)', () 
   it('reports spend per team against its budgets and per model, as JSON', async () => {
     const context = captureContext(config, { json: true });
     await budgetCommand(context, {});
-    const report = JSON.parse(context.stdout()) as { teams: Array<Record<string, unknown>>; byModel: Array<Record<string, unknown>> };
+    const report = JSON.parse(context.stdout()) as {
+      teams: Array<Record<string, unknown>>;
+      byModel: Array<Record<string, unknown>>;
+    };
     const spent = harness.ledgerTotals();
-    expect(report.teams).toEqual([{ team: 'chat', dayUsd: spent.usd, dailyUsd: 0.01, monthUsd: spent.usd, monthlyUsd: 5, overBudget: false }]);
-    expect(report.byModel).toEqual([{ key: 'openai/scripted-model', calls: spent.calls, inputTokens: spent.input, outputTokens: spent.output, usd: spent.usd }]);
+    expect(report.teams).toEqual([
+      { team: 'chat', dayUsd: spent.usd, dailyUsd: 0.01, monthUsd: spent.usd, monthlyUsd: 5, overBudget: false },
+    ]);
+    expect(report.byModel).toEqual([
+      {
+        key: 'openai/scripted-model',
+        calls: spent.calls,
+        inputTokens: spent.input,
+        outputTokens: spent.output,
+        usd: spent.usd,
+      },
+    ]);
   });
 
   it('breaks spend down by the tools whose results each call read', async () => {
@@ -91,6 +112,9 @@ describe('holmes investigations, replay and budget (over a recorded store)', () 
     await budgetCommand(context, { by: 'tool' });
     const report = JSON.parse(context.stdout()) as { byTool: Array<{ key: string; inputTokens: number }> };
     // The answer of the first investigation read gpu_sharing's result; the second's refused call never happened.
-    expect(report.byTool.map((row) => [row.key, row.inputTokens])).toEqual([['-', 1_500 + 2_000], ['gpu_sharing', 2_500]]);
+    expect(report.byTool.map((row) => [row.key, row.inputTokens])).toEqual([
+      ['-', 1_500 + 2_000],
+      ['gpu_sharing', 2_500],
+    ]);
   });
 });

@@ -17,7 +17,12 @@ inhibit_rules:
 `;
 
 const LABELS = {
-  replicas: { alertname: 'KubeDeploymentReplicasMismatch', severity: 'warning', namespace: 'search', deployment: 'ranker' },
+  replicas: {
+    alertname: 'KubeDeploymentReplicasMismatch',
+    severity: 'warning',
+    namespace: 'search',
+    deployment: 'ranker',
+  },
   crashLoop: { alertname: 'KubePodCrashLooping', severity: 'warning', namespace: 'search', pod: 'ranker-0' },
   quoted: { alertname: 'HighLatency', severity: 'page', namespace: 'chat', note: 'say "hi"' },
   resolved: { alertname: 'KubeJobFailed', severity: 'warning', namespace: 'search' },
@@ -81,21 +86,35 @@ describe('fetchActiveAlerts (real Alertmanager 0.25)', () => {
     const alerts = await fetchActiveAlerts({ url: alertmanager.url });
     expect(fingerprints(alerts)).toEqual(expected('replicas', 'crashLoop', 'quoted', 'outage'));
     const replicas = alerts.find((alert) => alert.labels.deployment === 'ranker');
-    expect(replicas).toMatchObject({ status: 'firing', source: 'pull', annotations: { summary: 'ranker below its desired replicas' } });
+    expect(replicas).toMatchObject({
+      status: 'firing',
+      source: 'pull',
+      annotations: { summary: 'ranker below its desired replicas' },
+    });
     // Oldest first.
     expect(alerts.at(-1)!.labels.alertname).toBe('KubePodCrashLooping');
   });
 
   it('keeps alerts whose whole name matches when given --alertname as a regular expression', async () => {
-    expect(fingerprints(await fetchActiveAlerts({ url: alertmanager.url, alertname: 'Kube.*' }))).toEqual(expected('replicas', 'crashLoop'));
+    expect(fingerprints(await fetchActiveAlerts({ url: alertmanager.url, alertname: 'Kube.*' }))).toEqual(
+      expected('replicas', 'crashLoop'),
+    );
     // Anchored, as Alertmanager's matchers are.
     expect(await fetchActiveAlerts({ url: alertmanager.url, alertname: 'Kube' })).toEqual([]);
   });
 
   it('keeps alerts carrying every label when given labels, quotes included', async () => {
-    expect(fingerprints(await fetchActiveAlerts({ url: alertmanager.url, labels: { namespace: 'search' } }))).toEqual(expected('replicas', 'crashLoop'));
-    expect(fingerprints(await fetchActiveAlerts({ url: alertmanager.url, labels: { namespace: 'search', pod: 'ranker-0' } }))).toEqual(expected('crashLoop'));
-    expect(fingerprints(await fetchActiveAlerts({ url: alertmanager.url, labels: { note: 'say "hi"' } }))).toEqual(expected('quoted'));
+    expect(fingerprints(await fetchActiveAlerts({ url: alertmanager.url, labels: { namespace: 'search' } }))).toEqual(
+      expected('replicas', 'crashLoop'),
+    );
+    expect(
+      fingerprints(
+        await fetchActiveAlerts({ url: alertmanager.url, labels: { namespace: 'search', pod: 'ranker-0' } }),
+      ),
+    ).toEqual(expected('crashLoop'));
+    expect(fingerprints(await fetchActiveAlerts({ url: alertmanager.url, labels: { note: 'say "hi"' } }))).toEqual(
+      expected('quoted'),
+    );
   });
 
   it('throws USAGE with Alertmanager’s message when the regular expression is invalid', async () => {

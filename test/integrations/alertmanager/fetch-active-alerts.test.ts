@@ -19,13 +19,23 @@ describe('activeAlertsUrl', () => {
   });
 
   it('keeps a route prefix when Alertmanager is served under a path', () => {
-    expect(activeAlertsUrl({ url: 'https://ops.example/alertmanager' }).href).toMatch(/^https:\/\/ops\.example\/alertmanager\/api\/v2\/alerts\?/);
+    expect(activeAlertsUrl({ url: 'https://ops.example/alertmanager' }).href).toMatch(
+      /^https:\/\/ops\.example\/alertmanager\/api\/v2\/alerts\?/,
+    );
     expect(activeAlertsUrl({ url: 'https://ops.example/alertmanager/' }).pathname).toBe('/alertmanager/api/v2/alerts');
   });
 
   it('turns --alertname into a regex matcher and each --label into an equality matcher, quotes escaped', () => {
-    const url = activeAlertsUrl({ url: 'http://am:9093', alertname: 'Kube.*', labels: { namespace: 'search', note: 'say "hi" \\o/' } });
-    expect(url.searchParams.getAll('filter')).toEqual(['alertname=~"Kube.*"', 'namespace="search"', 'note="say \\"hi\\" \\\\o/"']);
+    const url = activeAlertsUrl({
+      url: 'http://am:9093',
+      alertname: 'Kube.*',
+      labels: { namespace: 'search', note: 'say "hi" \\o/' },
+    });
+    expect(url.searchParams.getAll('filter')).toEqual([
+      'alertname=~"Kube.*"',
+      'namespace="search"',
+      'note="say \\"hi\\" \\\\o/"',
+    ]);
   });
 
   it('refuses a label name Alertmanager could not match when it has a dash or starts with a digit', () => {

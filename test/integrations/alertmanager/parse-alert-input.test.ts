@@ -38,7 +38,12 @@ function errorOf(run: () => unknown): HolmesError {
 describe('parseAlertInput', () => {
   it('reads every alert of a webhook body with its group key', () => {
     const [alert] = parseAlertInput(WEBHOOK);
-    expect(alert).toMatchObject({ fingerprint: 'c0ffee0123456789', groupKey: WEBHOOK.groupKey, status: 'firing', labels: { pod: 'ranker-0' } });
+    expect(alert).toMatchObject({
+      fingerprint: 'c0ffee0123456789',
+      groupKey: WEBHOOK.groupKey,
+      status: 'firing',
+      labels: { pod: 'ranker-0' },
+    });
   });
 
   it('accepts one bare alert and computes its fingerprint and start when missing', () => {

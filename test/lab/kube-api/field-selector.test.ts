@@ -2,8 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { HolmesError } from '../../../src/core/errors.js';
 import { matchesFieldSelector, parseFieldSelector } from '../../../src/lab/kube-api/field-selector.js';
 
-const fields: Record<string, string> = { 'metadata.name': 'web-0', 'status.phase': 'Running', 'involvedObject.fieldPath': 'spec.containers{a,b}' };
-const matches = (selector: string) => matchesFieldSelector(parseFieldSelector(selector), (field) => fields[field] ?? '');
+const fields: Record<string, string> = {
+  'metadata.name': 'web-0',
+  'status.phase': 'Running',
+  'involvedObject.fieldPath': 'spec.containers{a,b}',
+};
+const matches = (selector: string) =>
+  matchesFieldSelector(parseFieldSelector(selector), (field) => fields[field] ?? '');
 
 describe('parseFieldSelector', () => {
   it('parses =, == and != terms when they are comma-joined', () => {

@@ -31,7 +31,12 @@ function runningPod(name: string, labels: Record<string, string>, nodeName: stri
       phase: 'Running',
       podIP: '10.0.0.5',
       conditions: [{ type: 'Ready', status: 'True' }],
-      containerStatuses: containers.map((container) => ({ name: container, ready: true, restartCount: 0, state: { running: { startedAt: ago(40) } } })),
+      containerStatuses: containers.map((container) => ({
+        name: container,
+        ready: true,
+        restartCount: 0,
+        state: { running: { startedAt: ago(40) } },
+      })),
     },
   };
 }
@@ -45,8 +50,14 @@ export const OBJECTS: KubeObject[] = [
     metadata: meta('gpu-node-1', undefined, 9000, { 'node-role.kubernetes.io/gpu': '' }),
     status: { conditions: [{ type: 'Ready', status: 'True' }], nodeInfo: { kubeletVersion: 'v1.30.2' } },
   },
-  runningPod('chat-api-7d9f-x2', { app: 'chat-api', tier: 'frontend', track: 'stable' }, 'gpu-node-1', ['server', 'proxy']),
-  runningPod('chat-api-7d9f-k8', { app: 'chat-api', tier: 'frontend', track: 'canary' }, 'gpu-node-2', ['server', 'proxy']),
+  runningPod('chat-api-7d9f-x2', { app: 'chat-api', tier: 'frontend', track: 'stable' }, 'gpu-node-1', [
+    'server',
+    'proxy',
+  ]),
+  runningPod('chat-api-7d9f-k8', { app: 'chat-api', tier: 'frontend', track: 'canary' }, 'gpu-node-2', [
+    'server',
+    'proxy',
+  ]),
   {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -70,13 +81,22 @@ export const OBJECTS: KubeObject[] = [
     kind: 'Pod',
     metadata: meta('nightly-report-29x', 'batch', 90, { app: 'report' }),
     spec: { containers: [{ name: 'report', image: 'report:1' }] },
-    status: { phase: 'Pending', containerStatuses: [{ name: 'report', ready: false, restartCount: 0, state: { waiting: { reason: 'ImagePullBackOff' } } }] },
+    status: {
+      phase: 'Pending',
+      containerStatuses: [
+        { name: 'report', ready: false, restartCount: 0, state: { waiting: { reason: 'ImagePullBackOff' } } },
+      ],
+    },
   },
   {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: meta('chat-api', 'llm', 3000, { app: 'chat-api' }),
-    spec: { replicas: 2, selector: { matchLabels: { app: 'chat-api' } }, template: { spec: { containers: [{ name: 'server', image: 'server:1.0' }] } } },
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: { app: 'chat-api' } },
+      template: { spec: { containers: [{ name: 'server', image: 'server:1.0' }] } },
+    },
     status: { replicas: 2, readyReplicas: 2, updatedReplicas: 2, availableReplicas: 2 },
   },
   {
@@ -87,15 +107,26 @@ export const OBJECTS: KubeObject[] = [
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'chat-api' },
       minReplicas: 1,
       maxReplicas: 2,
-      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }],
+      metrics: [
+        { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } },
+      ],
     },
-    status: { currentReplicas: 2, currentMetrics: [{ type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: 95 } } }] },
+    status: {
+      currentReplicas: 2,
+      currentMetrics: [{ type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: 95 } } }],
+    },
   },
   {
     apiVersion: 'v1',
     kind: 'Event',
     metadata: meta('embed-worker-0.17a1', 'llm', 10),
-    involvedObject: { kind: 'Pod', name: 'embed-worker-0', namespace: 'llm', uid: 'uid-embed-worker-0', fieldPath: 'spec.containers{worker}' },
+    involvedObject: {
+      kind: 'Pod',
+      name: 'embed-worker-0',
+      namespace: 'llm',
+      uid: 'uid-embed-worker-0',
+      fieldPath: 'spec.containers{worker}',
+    },
     reason: 'BackOff',
     type: 'Warning',
     message: 'Back-off restarting failed container worker',
@@ -125,8 +156,25 @@ export const LOGS: ScenarioLog[] = [
     pod: 'chat-api-7d9f-x2',
     container: 'server',
     previous: false,
-    lines: [`${ago(20)} INFO server started`, `${ago(5)} WARN queue depth 120`, '  at handler (server.py:88)', `${ago(1)} ERROR p99 above 2s`],
+    lines: [
+      `${ago(20)} INFO server started`,
+      `${ago(5)} WARN queue depth 120`,
+      '  at handler (server.py:88)',
+      `${ago(1)} ERROR p99 above 2s`,
+    ],
   },
-  { namespace: 'llm', pod: 'embed-worker-0', container: 'worker', previous: false, lines: ['loading model', 'allocating KV cache'] },
-  { namespace: 'llm', pod: 'embed-worker-0', container: 'worker', previous: true, lines: ['loading model', 'CUDA out of memory. Tried to allocate 2.00 GiB'] },
+  {
+    namespace: 'llm',
+    pod: 'embed-worker-0',
+    container: 'worker',
+    previous: false,
+    lines: ['loading model', 'allocating KV cache'],
+  },
+  {
+    namespace: 'llm',
+    pod: 'embed-worker-0',
+    container: 'worker',
+    previous: true,
+    lines: ['loading model', 'CUDA out of memory. Tried to allocate 2.00 GiB'],
+  },
 ];

@@ -3,7 +3,8 @@ import { HolmesError } from '../../../src/core/errors.js';
 import { matchesLabelSelector, parseLabelSelector } from '../../../src/lab/kube-api/label-selector.js';
 
 const labels = { app: 'chat-api', 'app.kubernetes.io/part-of': 'llm', track: 'canary', replicas: '3', empty: '' };
-const matches = (selector: string, target: Record<string, string> = labels) => matchesLabelSelector(parseLabelSelector(selector), target);
+const matches = (selector: string, target: Record<string, string> = labels) =>
+  matchesLabelSelector(parseLabelSelector(selector), target);
 
 describe('parseLabelSelector', () => {
   it('parses every operator into requirements when they are comma-joined', () => {
@@ -39,7 +40,7 @@ describe('parseLabelSelector', () => {
     ['app=a=b', "expected: ','"],
     ['=x', 'expected: identifier'],
     ['a>b', 'must be an integer'],
-    ['bad key!=x', "expected: in, notin"],
+    ['bad key!=x', 'expected: in, notin'],
     ['app=' + 'x'.repeat(64), 'not a valid label value'],
     ['-app=x', 'not a valid label key'],
   ])('throws a HolmesError naming the problem when the selector is %s', (selector, detail) => {

@@ -20,19 +20,45 @@ describe('parseApiPath', () => {
   });
 
   it('separates namespace, name and subresource when a resource path is given', () => {
-    expect(resource('/api/v1/namespaces/llm/pods/web-0/log')).toEqual({ type: 'resource', plural: 'pods', namespace: 'llm', name: 'web-0', subresource: 'log', watch: false });
-    expect(resource('/apis/apps/v1/deployments')).toEqual({ type: 'resource', plural: 'deployments', namespace: undefined, name: undefined, subresource: undefined, watch: false });
-    expect(resource('/api/v1/watch/namespaces/llm/events')).toMatchObject({ plural: 'events', namespace: 'llm', watch: true });
+    expect(resource('/api/v1/namespaces/llm/pods/web-0/log')).toEqual({
+      type: 'resource',
+      plural: 'pods',
+      namespace: 'llm',
+      name: 'web-0',
+      subresource: 'log',
+      watch: false,
+    });
+    expect(resource('/apis/apps/v1/deployments')).toEqual({
+      type: 'resource',
+      plural: 'deployments',
+      namespace: undefined,
+      name: undefined,
+      subresource: undefined,
+      watch: false,
+    });
+    expect(resource('/api/v1/watch/namespaces/llm/events')).toMatchObject({
+      plural: 'events',
+      namespace: 'llm',
+      watch: true,
+    });
   });
 
   it('reads /namespaces and /namespaces/NAME as the Namespace kind itself', () => {
     expect(resource('/api/v1/namespaces')).toMatchObject({ plural: 'namespaces', name: undefined });
-    expect(resource('/api/v1/namespaces/llm')).toMatchObject({ plural: 'namespaces', name: 'llm', namespace: undefined });
+    expect(resource('/api/v1/namespaces/llm')).toMatchObject({
+      plural: 'namespaces',
+      name: 'llm',
+      namespace: undefined,
+    });
   });
 
   it('marks any path naming secrets so it can be refused', () => {
     expect(parseApiPath('/api/v1/secrets')).toEqual({ type: 'secrets', namespace: undefined, name: undefined });
-    expect(parseApiPath('/api/v1/watch/namespaces/llm/secrets/token')).toEqual({ type: 'secrets', namespace: 'llm', name: 'token' });
+    expect(parseApiPath('/api/v1/watch/namespaces/llm/secrets/token')).toEqual({
+      type: 'secrets',
+      namespace: 'llm',
+      name: 'token',
+    });
   });
 
   it('returns unknown when the kind is not served or scoped wrongly', () => {

@@ -16,7 +16,12 @@ const logs: ScenarioLog[] = [
     pod: 'vllm-0',
     container: 'vllm',
     previous: false,
-    lines: ['booting', '2025-06-01T11:50:00Z loaded weights', 'Traceback (most recent call last):', '2025-06-01T11:59:30.250Z KV cache usage 98%'],
+    lines: [
+      'booting',
+      '2025-06-01T11:50:00Z loaded weights',
+      'Traceback (most recent call last):',
+      '2025-06-01T11:59:30.250Z KV cache usage 98%',
+    ],
   },
   { namespace: 'llm', pod: 'vllm-0', container: 'metrics', previous: false, lines: ['héllo wörld'] },
 ];
@@ -36,7 +41,9 @@ describe('readPodLog', () => {
     const result = read({});
     expect(result).toMatchObject({ kind: 'status', status: { code: 400, reason: 'BadRequest' } });
     if (result.kind === 'status') {
-      expect(result.status.message).toBe('a container name must be specified for pod vllm-0, choose one of: [fetch-weights vllm metrics]');
+      expect(result.status.message).toBe(
+        'a container name must be specified for pod vllm-0, choose one of: [fetch-weights vllm metrics]',
+      );
     }
   });
 
@@ -46,12 +53,16 @@ describe('readPodLog', () => {
   });
 
   it('keeps lines without a time and drops older timed lines when sinceSeconds or sinceTime is given', () => {
-    expect(textOf({ container: 'vllm', sinceSeconds: '60' })).toBe('booting\nTraceback (most recent call last):\n2025-06-01T11:59:30.250Z KV cache usage 98%\n');
+    expect(textOf({ container: 'vllm', sinceSeconds: '60' })).toBe(
+      'booting\nTraceback (most recent call last):\n2025-06-01T11:59:30.250Z KV cache usage 98%\n',
+    );
     expect(textOf({ container: 'vllm', sinceTime: '2025-06-01T11:45:00Z' }).split('\n')).toHaveLength(5);
   });
 
   it('takes the last lines before filtering by time when tailLines and sinceSeconds are combined', () => {
-    expect(textOf({ container: 'vllm', tailLines: '2', sinceSeconds: '60' })).toBe('Traceback (most recent call last):\n2025-06-01T11:59:30.250Z KV cache usage 98%\n');
+    expect(textOf({ container: 'vllm', tailLines: '2', sinceSeconds: '60' })).toBe(
+      'Traceback (most recent call last):\n2025-06-01T11:59:30.250Z KV cache usage 98%\n',
+    );
     expect(textOf({ container: 'vllm', tailLines: '0' })).toBe('');
   });
 

@@ -12,7 +12,9 @@ const kubectl = (process.env.PATH ?? '')
   .map((directory) => join(directory, 'kubectl'))
   .find((candidate) => existsSync(candidate));
 
-const title = kubectl ? 'startKubeApiServer with kubectl' : 'startKubeApiServer with kubectl (skipped: no kubectl on PATH; install kubectl to run it)';
+const title = kubectl
+  ? 'startKubeApiServer with kubectl'
+  : 'startKubeApiServer with kubectl (skipped: no kubectl on PATH; install kubectl to run it)';
 
 let server: KubeApiServer;
 let directory: string;
@@ -30,8 +32,12 @@ function run(args: string[]): Promise<Run> {
     execFile(
       kubectl ?? 'kubectl',
       ['--cache-dir', join(directory, 'cache'), ...args],
-      { env: { PATH: process.env.PATH, HOME: directory, KUBECONFIG: join(directory, 'no-such-kubeconfig') }, timeout: 30_000 },
-      (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      {
+        env: { PATH: process.env.PATH, HOME: directory, KUBECONFIG: join(directory, 'no-such-kubeconfig') },
+        timeout: 30_000,
+      },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -60,7 +66,9 @@ describe.skipIf(!kubectl)(title, () => {
       ['embed-worker-0', '0/1', 'CrashLoopBackOff'],
     ]);
     // kubectl asked for aggregated discovery first and fell back to the legacy documents.
-    expect(server.requests.map((request) => request.path)).toEqual(expect.arrayContaining(['/api', '/apis', '/api/v1']));
+    expect(server.requests.map((request) => request.path)).toEqual(
+      expect.arrayContaining(['/api', '/apis', '/api/v1']),
+    );
   });
 
   it('shows the node column when kubectl asks for wide output', async () => {
@@ -73,8 +81,12 @@ describe.skipIf(!kubectl)(title, () => {
     const result = await run(['--kubeconfig', kubeconfigPath, 'get', 'deployments,hpa,events']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/deployment\.apps\/chat-api\s+2\/2\s+2\s+2\s+2d2h/);
-    expect(result.stdout).toMatch(/horizontalpodautoscaler\.autoscaling\/chat-api\s+Deployment\/chat-api\s+cpu: 95%\/80%\s+1\s+2\s+2/);
-    expect(result.stdout).toMatch(/Warning\s+BackOff\s+pod\/embed-worker-0\s+Back-off restarting failed container worker/);
+    expect(result.stdout).toMatch(
+      /horizontalpodautoscaler\.autoscaling\/chat-api\s+Deployment\/chat-api\s+cpu: 95%\/80%\s+1\s+2\s+2/,
+    );
+    expect(result.stdout).toMatch(
+      /Warning\s+BackOff\s+pod\/embed-worker-0\s+Back-off restarting failed container worker/,
+    );
     const nodes = await run(['--kubeconfig', kubeconfigPath, 'get', 'nodes']);
     expect(nodes.stdout).toMatch(/gpu-node-1\s+Ready\s+gpu\s+6d6h\s+v1\.30\.2/);
   });
@@ -90,9 +102,16 @@ describe.skipIf(!kubectl)(title, () => {
     const result = await run(['--kubeconfig', kubeconfigPath, 'describe', 'pod', 'embed-worker-0']);
     expect(result.code).toBe(0);
     // describe computes ages from kubectl's own clock, not the lab's `now`, so only the count is fixed.
-    expect(result.stdout).toMatch(/Warning\s+BackOff\s+\S+ \(x5 over \S+\)\s+kubelet\s+Back-off restarting failed container worker/);
+    expect(result.stdout).toMatch(
+      /Warning\s+BackOff\s+\S+ \(x5 over \S+\)\s+kubelet\s+Back-off restarting failed container worker/,
+    );
     expect(server.requests).toContainEqual(
-      expect.objectContaining({ path: '/api/v1/namespaces/llm/events', query: expect.objectContaining({ fieldSelector: expect.stringContaining('involvedObject.name=embed-worker-0') }) }),
+      expect.objectContaining({
+        path: '/api/v1/namespaces/llm/events',
+        query: expect.objectContaining({
+          fieldSelector: expect.stringContaining('involvedObject.name=embed-worker-0'),
+        }),
+      }),
     );
   });
 

@@ -69,7 +69,12 @@ describe('startKubeApiServer', () => {
     expect(coreResources.resources.find((resource) => resource.name === 'nodes')?.namespaced).toBe(false);
     const appsResources = await apps.getAPIResources();
     expect(appsResources.groupVersion).toBe('apps/v1');
-    expect(appsResources.resources.map((resource) => resource.name).sort()).toEqual(['daemonsets', 'deployments', 'replicasets', 'statefulsets']);
+    expect(appsResources.resources.map((resource) => resource.name).sort()).toEqual([
+      'daemonsets',
+      'deployments',
+      'replicasets',
+      'statefulsets',
+    ]);
   });
 
   it('answers health checks with ok and unknown paths with a NotFound Status', async () => {
@@ -97,7 +102,8 @@ describe('startKubeApiServer', () => {
   });
 
   it('filters pods with every label selector operator when a labelSelector is given', async () => {
-    const select = async (labelSelector: string) => names((await core.listNamespacedPod({ namespace: 'llm', labelSelector })).items);
+    const select = async (labelSelector: string) =>
+      names((await core.listNamespacedPod({ namespace: 'llm', labelSelector })).items);
     expect(await select('app=chat-api')).toEqual(['chat-api-7d9f-k8', 'chat-api-7d9f-x2']);
     expect(await select('app==embed')).toEqual(['embed-worker-0']);
     expect(await select('app!=chat-api')).toEqual(['embed-worker-0']);
@@ -109,7 +115,9 @@ describe('startKubeApiServer', () => {
   });
 
   it('rejects a malformed label selector with a BadRequest Status', async () => {
-    const { code, status } = await failureOf(core.listNamespacedPod({ namespace: 'llm', labelSelector: 'app in chat-api' }));
+    const { code, status } = await failureOf(
+      core.listNamespacedPod({ namespace: 'llm', labelSelector: 'app in chat-api' }),
+    );
     expect(code).toBe(400);
     expect(status).toMatchObject({ reason: 'BadRequest' });
     expect(String(status.message)).toContain('unable to parse requirement');
@@ -123,17 +131,27 @@ describe('startKubeApiServer', () => {
     expect(await pods('metadata.name=chat-api-7d9f-k8')).toEqual(['chat-api-7d9f-k8']);
     const events = await core.listNamespacedEvent({
       namespace: 'llm',
-      fieldSelector: 'involvedObject.kind=Pod,involvedObject.name=embed-worker-0,involvedObject.namespace=llm,involvedObject.uid=uid-embed-worker-0',
+      fieldSelector:
+        'involvedObject.kind=Pod,involvedObject.name=embed-worker-0,involvedObject.namespace=llm,involvedObject.uid=uid-embed-worker-0',
     });
     expect(events.items.map((event) => event.reason)).toEqual(['BackOff']);
-    const byPath = await core.listNamespacedEvent({ namespace: 'llm', fieldSelector: 'involvedObject.fieldPath=spec.containers{worker}' });
+    const byPath = await core.listNamespacedEvent({
+      namespace: 'llm',
+      fieldSelector: 'involvedObject.fieldPath=spec.containers{worker}',
+    });
     expect(byPath.items).toHaveLength(1);
   });
 
   it('refuses an unsupported field with a BadRequest Status naming the field', async () => {
-    const { code, status } = await failureOf(core.listNamespacedPod({ namespace: 'llm', fieldSelector: 'spec.priority=5' }));
+    const { code, status } = await failureOf(
+      core.listNamespacedPod({ namespace: 'llm', fieldSelector: 'spec.priority=5' }),
+    );
     expect(code).toBe(400);
-    expect(status).toMatchObject({ kind: 'Status', reason: 'BadRequest', message: 'field label not supported: spec.priority' });
+    expect(status).toMatchObject({
+      kind: 'Status',
+      reason: 'BadRequest',
+      message: 'field label not supported: spec.priority',
+    });
   });
 
   it('gets namespaced and cluster-scoped objects by name', async () => {
@@ -142,7 +160,9 @@ describe('startKubeApiServer', () => {
     expect((await core.readNode({ name: 'gpu-node-1' })).metadata?.uid).toBe('uid-gpu-node-1');
     expect((await core.readNamespace({ name: 'batch' })).kind).toBe('Namespace');
     expect((await apps.readNamespacedDeployment({ namespace: 'llm', name: 'chat-api' })).spec?.replicas).toBe(2);
-    const hpa = await config.makeApiClient(AutoscalingV2Api).readNamespacedHorizontalPodAutoscaler({ namespace: 'llm', name: 'chat-api' });
+    const hpa = await config
+      .makeApiClient(AutoscalingV2Api)
+      .readNamespacedHorizontalPodAutoscaler({ namespace: 'llm', name: 'chat-api' });
     expect(hpa.spec?.maxReplicas).toBe(2);
   });
 
@@ -176,18 +196,32 @@ describe('startKubeApiServer', () => {
   it('serves a container log with tailLines, previous and container when asked', async () => {
     const all = await core.readNamespacedPodLog({ namespace: 'llm', name: 'chat-api-7d9f-x2', container: 'server' });
     expect(all.split('\n')).toHaveLength(5);
-    const tail = await core.readNamespacedPodLog({ namespace: 'llm', name: 'chat-api-7d9f-x2', container: 'server', tailLines: 1 });
+    const tail = await core.readNamespacedPodLog({
+      namespace: 'llm',
+      name: 'chat-api-7d9f-x2',
+      container: 'server',
+      tailLines: 1,
+    });
     expect(tail).toMatch(/ERROR p99 above 2s\n$/);
     expect(tail.split('\n')).toHaveLength(2);
     // One container: no container parameter needed.
-    expect(await core.readNamespacedPodLog({ namespace: 'llm', name: 'embed-worker-0' })).toBe('loading model\nallocating KV cache\n');
+    expect(await core.readNamespacedPodLog({ namespace: 'llm', name: 'embed-worker-0' })).toBe(
+      'loading model\nallocating KV cache\n',
+    );
     const previous = await core.readNamespacedPodLog({ namespace: 'llm', name: 'embed-worker-0', previous: true });
     expect(previous).toContain('CUDA out of memory');
-    expect(await core.readNamespacedPodLog({ namespace: 'llm', name: 'chat-api-7d9f-x2', container: 'proxy' })).toBe('');
+    expect(await core.readNamespacedPodLog({ namespace: 'llm', name: 'chat-api-7d9f-x2', container: 'proxy' })).toBe(
+      '',
+    );
   });
 
   it('filters log lines by sinceSeconds when lines carry an RFC 3339 time, keeping untimed lines', async () => {
-    const recent = await core.readNamespacedPodLog({ namespace: 'llm', name: 'chat-api-7d9f-x2', container: 'server', sinceSeconds: 6 * 60 });
+    const recent = await core.readNamespacedPodLog({
+      namespace: 'llm',
+      name: 'chat-api-7d9f-x2',
+      container: 'server',
+      sinceSeconds: 6 * 60,
+    });
     expect(recent.trimEnd().split('\n')).toEqual([
       expect.stringContaining('WARN queue depth 120'),
       '  at handler (server.py:88)',
@@ -200,15 +234,26 @@ describe('startKubeApiServer', () => {
   it('requires a container name like the API server when the pod has several containers', async () => {
     const { code, status } = await failureOf(core.readNamespacedPodLog({ namespace: 'llm', name: 'chat-api-7d9f-x2' }));
     expect(code).toBe(400);
-    expect(status.message).toBe('a container name must be specified for pod chat-api-7d9f-x2, choose one of: [server proxy]');
-    const wrong = await failureOf(core.readNamespacedPodLog({ namespace: 'llm', name: 'chat-api-7d9f-x2', container: 'sidecar' }));
+    expect(status.message).toBe(
+      'a container name must be specified for pod chat-api-7d9f-x2, choose one of: [server proxy]',
+    );
+    const wrong = await failureOf(
+      core.readNamespacedPodLog({ namespace: 'llm', name: 'chat-api-7d9f-x2', container: 'sidecar' }),
+    );
     expect(wrong.status.message).toBe('container sidecar is not valid for pod chat-api-7d9f-x2');
-    const missing = await failureOf(core.readNamespacedPodLog({ namespace: 'llm', name: 'ghost', container: 'server' }));
+    const missing = await failureOf(
+      core.readNamespacedPodLog({ namespace: 'llm', name: 'ghost', container: 'server' }),
+    );
     expect(missing.code).toBe(404);
   });
 
   it('refuses a create with MethodNotAllowed and leaves the objects unchanged', async () => {
-    const body: V1Pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'intruder' }, spec: { containers: [{ name: 'x', image: 'x' }] } };
+    const body: V1Pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'intruder' },
+      spec: { containers: [{ name: 'x', image: 'x' }] },
+    };
     const { code, status } = await failureOf(core.createNamespacedPod({ namespace: 'llm', body }));
     expect(code).toBe(405);
     expect(status).toMatchObject({ kind: 'Status', reason: 'MethodNotAllowed' });
@@ -242,7 +287,9 @@ describe('startKubeApiServer', () => {
 
   it('refuses exec, attach, port-forward and proxy subresources with a Forbidden Status', async () => {
     for (const subresource of ['exec', 'attach', 'portforward', 'proxy']) {
-      const response = await fetch(`${server.url}/api/v1/namespaces/llm/pods/chat-api-7d9f-x2/${subresource}?command=ls`);
+      const response = await fetch(
+        `${server.url}/api/v1/namespaces/llm/pods/chat-api-7d9f-x2/${subresource}?command=ls`,
+      );
       expect(response.status).toBe(403);
       expect(await response.json()).toMatchObject({ kind: 'Status', reason: 'Forbidden' });
     }
@@ -250,9 +297,17 @@ describe('startKubeApiServer', () => {
 
   it('answers a meta.k8s.io Table when the client asks for as=Table', async () => {
     const response = await fetch(`${server.url}/api/v1/namespaces/llm/pods`, {
-      headers: { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json' },
+      headers: {
+        accept:
+          'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json',
+      },
     });
-    const table = (await response.json()) as { kind: string; apiVersion: string; columnDefinitions: Array<{ name: string; priority: number }>; rows: Array<{ cells: unknown[]; object: { kind: string } }> };
+    const table = (await response.json()) as {
+      kind: string;
+      apiVersion: string;
+      columnDefinitions: Array<{ name: string; priority: number }>;
+      rows: Array<{ cells: unknown[]; object: { kind: string } }>;
+    };
     expect(table).toMatchObject({ kind: 'Table', apiVersion: 'meta.k8s.io/v1' });
     const shown = table.columnDefinitions.filter((column) => column.priority === 0).map((column) => column.name);
     expect(shown).toEqual(['Name', 'Ready', 'Status', 'Restarts', 'Age']);
@@ -260,7 +315,9 @@ describe('startKubeApiServer', () => {
     const embed = table.rows.find((row) => row.cells[0] === 'embed-worker-0');
     expect(embed?.cells.slice(0, 5)).toEqual(['embed-worker-0', '0/1', 'CrashLoopBackOff', '5 (2m ago)', '12m']);
     expect(embed?.object.kind).toBe('PartialObjectMetadata');
-    const deployments = await fetch(`${server.url}/apis/apps/v1/namespaces/llm/deployments/chat-api`, { headers: { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' } });
+    const deployments = await fetch(`${server.url}/apis/apps/v1/namespaces/llm/deployments/chat-api`, {
+      headers: { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' },
+    });
     const deploymentTable = (await deployments.json()) as { rows: Array<{ cells: unknown[] }> };
     expect(deploymentTable.rows[0]?.cells.slice(0, 5)).toEqual(['chat-api', '2/2', 2, 2, '2d2h']);
   });
@@ -269,7 +326,9 @@ describe('startKubeApiServer', () => {
     const before = server.requests.length;
     await core.listNamespacedPod({ namespace: 'batch', labelSelector: 'app=report' });
     const recorded = server.requests.slice(before);
-    expect(recorded).toEqual([{ method: 'GET', path: '/api/v1/namespaces/batch/pods', query: { labelSelector: 'app=report' } }]);
+    expect(recorded).toEqual([
+      { method: 'GET', path: '/api/v1/namespaces/batch/pods', query: { labelSelector: 'app=report' } },
+    ]);
     expect(server.requests.some((request) => request.method === 'POST')).toBe(true);
   });
 });

@@ -38,14 +38,17 @@ interface Sample {
 let lab: LabPrometheus;
 
 async function query(path: string, parameters: Record<string, string | number>): Promise<Sample[]> {
-  const search = new URLSearchParams(Object.entries(parameters).map(([name, value]): [string, string] => [name, String(value)]));
+  const search = new URLSearchParams(
+    Object.entries(parameters).map(([name, value]): [string, string] => [name, String(value)]),
+  );
   const response = await fetch(`${lab.url}${path}?${search}`);
   const body = (await response.json()) as { status: string; error?: string; data: { result: Sample[] } };
   if (body.status !== 'success') throw new Error(`${path} ${search}: ${body.error}`);
   return body.data.result;
 }
 
-const instant = (expression: string, time: number): Promise<Sample[]> => query('/api/v1/query', { query: expression, time });
+const instant = (expression: string, time: number): Promise<Sample[]> =>
+  query('/api/v1/query', { query: expression, time });
 
 describe('startPrometheus', () => {
   beforeAll(async () => {

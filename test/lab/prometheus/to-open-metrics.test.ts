@@ -41,7 +41,10 @@ describe('toOpenMetrics', () => {
   });
 
   it('adds half a millisecond that promtool truncates away when now has milliseconds', () => {
-    const text = toOpenMetrics([{ metric: 'g', labels: {}, values: [1, 2] }], { now: new Date('2025-01-15T12:00:00.007Z'), intervalMs: 1_500 });
+    const text = toOpenMetrics([{ metric: 'g', labels: {}, values: [1, 2] }], {
+      now: new Date('2025-01-15T12:00:00.007Z'),
+      intervalMs: 1_500,
+    });
     expect(text).toContain(`g 1 ${nowSeconds - 2}.5075\n`);
     expect(text).toContain(`g 2 ${nowSeconds}.0075\n`);
   });
@@ -55,7 +58,11 @@ describe('toOpenMetrics', () => {
     const text = toOpenMetrics(
       [
         { metric: 'vllm:num_requests_running', labels: {}, values: [Number.POSITIVE_INFINITY] },
-        { metric: 'vllm:request_success_total', labels: {}, values: [Number.NEGATIVE_INFINITY, Number.NaN, 1e21, -2.5e-7] },
+        {
+          metric: 'vllm:request_success_total',
+          labels: {},
+          values: [Number.NEGATIVE_INFINITY, Number.NaN, 1e21, -2.5e-7],
+        },
       ],
       options,
     );
@@ -78,7 +85,13 @@ describe('toOpenMetrics', () => {
       .split('\n')
       .filter((line) => line !== '' && !line.startsWith('#'))
       .map((line) => line.split(/[{ ]/)[0]);
-    expect(names).toEqual(['latency_seconds_bucket', 'latency_seconds_bucket', 'latency_seconds_count', 'latency_seconds_sum', 'up']);
+    expect(names).toEqual([
+      'latency_seconds_bucket',
+      'latency_seconds_bucket',
+      'latency_seconds_count',
+      'latency_seconds_sum',
+      'up',
+    ]);
   });
 
   it('drops labels with empty values as Prometheus does', () => {
@@ -118,6 +131,8 @@ describe('toOpenMetrics', () => {
 
   it('throws SCENARIO_INVALID when the interval is not a positive whole number of milliseconds', () => {
     expect(catchError(() => toOpenMetrics([], { now, intervalMs: 0 })).code).toBe('SCENARIO_INVALID');
-    expect(catchError(() => toOpenMetrics([], { now: new Date(Number.NaN), intervalMs: 30_000 })).code).toBe('SCENARIO_INVALID');
+    expect(catchError(() => toOpenMetrics([], { now: new Date(Number.NaN), intervalMs: 30_000 })).code).toBe(
+      'SCENARIO_INVALID',
+    );
   });
 });

@@ -8,25 +8,57 @@ import { fakeKube } from '../fake-clients.js';
 const NOW = new Date('2026-01-10T12:00:00Z');
 const ago = (minutes: number) => new Date(NOW.getTime() - minutes * 60_000).toISOString();
 
-function pod(name: string, containers: Array<Record<string, unknown>>, extra: Record<string, unknown> = {}): KubeObject {
+function pod(
+  name: string,
+  containers: Array<Record<string, unknown>>,
+  extra: Record<string, unknown> = {},
+): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name, namespace: 'shop' },
-    spec: { nodeName: 'node-1', containers: containers.map((status) => ({ name: status.name, image: `registry/${String(status.name)}:1`, resources: { limits: { memory: '1Gi' } } })), ...extra },
+    spec: {
+      nodeName: 'node-1',
+      containers: containers.map((status) => ({
+        name: status.name,
+        image: `registry/${String(status.name)}:1`,
+        resources: { limits: { memory: '1Gi' } },
+      })),
+      ...extra,
+    },
     status: { phase: 'Running', containerStatuses: containers },
   };
 }
 
-const oomLoop = { name: 'api', restartCount: 4, state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { reason: 'OOMKilled', exitCode: 137, startedAt: ago(8), finishedAt: ago(2) } } };
+const oomLoop = {
+  name: 'api',
+  restartCount: 4,
+  state: { waiting: { reason: 'CrashLoopBackOff' } },
+  lastState: { terminated: { reason: 'OOMKilled', exitCode: 137, startedAt: ago(8), finishedAt: ago(2) } },
+};
 const healthy = { name: 'proxy', restartCount: 0, state: { running: { startedAt: ago(600) } } };
-const oldRestart = { name: 'api', restartCount: 2, state: { running: { startedAt: ago(2880) } }, lastState: { terminated: { reason: 'Error', exitCode: 1, startedAt: ago(2881), finishedAt: ago(2880) } } };
-const configCrash = { name: 'api', restartCount: 6, state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { reason: 'Error', exitCode: 1, startedAt: ago(5), finishedAt: ago(5) } } };
-const pulling = { name: 'api', restartCount: 0, state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "registry/api:2"' } } };
+const oldRestart = {
+  name: 'api',
+  restartCount: 2,
+  state: { running: { startedAt: ago(2880) } },
+  lastState: { terminated: { reason: 'Error', exitCode: 1, startedAt: ago(2881), finishedAt: ago(2880) } },
+};
+const configCrash = {
+  name: 'api',
+  restartCount: 6,
+  state: { waiting: { reason: 'CrashLoopBackOff' } },
+  lastState: { terminated: { reason: 'Error', exitCode: 1, startedAt: ago(5), finishedAt: ago(5) } },
+};
+const pulling = {
+  name: 'api',
+  restartCount: 0,
+  state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "registry/api:2"' } },
+};
 
 /** Logs by `pod/container/previous|current`. */
 function logs(entries: Record<string, string[]>) {
-  return async (options: PodLogsOptions) => (entries[`${options.pod}/${options.container}/${options.previous ? 'previous' : 'current'}`] ?? []).join('\n');
+  return async (options: PodLogsOptions) =>
+    (entries[`${options.pod}/${options.container}/${options.previous ? 'previous' : 'current'}`] ?? []).join('\n');
 }
 
 async function run(objects: KubeObject[], params: Record<string, unknown>, logEntries: Record<string, string[]> = {}) {
@@ -39,7 +71,11 @@ async function run(objects: KubeObject[], params: Record<string, unknown>, logEn
 describe('unhealthyContainers', () => {
   it('lists restarted containers with their last termination and the log of the killed instance, latest first', async () => {
     const objects = [pod('api-1', [configCrash, healthy]), pod('api-2', [oomLoop, healthy])];
-    const { output, containers } = await run(objects, {}, { 'api-2/api/previous': ['work 1', 'work 2'], 'api-1/api/previous': ['fatal: invalid config'] });
+    const { output, containers } = await run(
+      objects,
+      {},
+      { 'api-2/api/previous': ['work 1', 'work 2'], 'api-1/api/previous': ['fatal: invalid config'] },
+    );
 
     expect(containers.map((entry) => `${entry.pod}/${entry.container}`)).toEqual(['api-2/api', 'api-1/api']);
     expect(containers[0]).toMatchObject({
@@ -50,7 +86,9 @@ describe('unhealthyContainers', () => {
       log: { source: 'previous', lines: ['work 1', 'work 2'], total: 2 },
     });
     expect(containers[1]?.log?.lines).toEqual(['fatal: invalid config']);
-    expect(output.text).toContain('shop/api-2 container api on node-1: waiting CrashLoopBackOff; restarts 4; memory limit 1Gi; last terminated OOMKilled exit 137 2m ago after running 360s');
+    expect(output.text).toContain(
+      'shop/api-2 container api on node-1: waiting CrashLoopBackOff; restarts 4; memory limit 1Gi; last terminated OOMKilled exit 137 2m ago after running 360s',
+    );
   });
 
   it('leaves out a container that restarted before `since` and runs now, but keeps one that waits', async () => {
@@ -62,14 +100,26 @@ describe('unhealthyContainers', () => {
   });
 
   it('reads the current log when the previous one is empty and the container is not running', async () => {
-    const { containers } = await run([pod('api-1', [configCrash])], {}, { 'api-1/api/current': ['ok', 'error: unknown field "timeout"'] });
+    const { containers } = await run(
+      [pod('api-1', [configCrash])],
+      {},
+      { 'api-1/api/current': ['ok', 'error: unknown field "timeout"'] },
+    );
 
-    expect(containers[0]?.log).toEqual({ source: 'current', lines: ['ok', 'error: unknown field "timeout"'], total: 2 });
+    expect(containers[0]?.log).toEqual({
+      source: 'current',
+      lines: ['ok', 'error: unknown field "timeout"'],
+      total: 2,
+    });
   });
 
   it('matches the pod regex against whole names and keeps only log lines matching the filter', async () => {
     const objects = [pod('api-1', [configCrash]), pod('api-10', [configCrash])];
-    const { containers } = await run(objects, { pod: 'api-1', filter: 'invalid' }, { 'api-1/api/previous': ['starting', 'invalid config'] });
+    const { containers } = await run(
+      objects,
+      { pod: 'api-1', filter: 'invalid' },
+      { 'api-1/api/previous': ['starting', 'invalid config'] },
+    );
 
     expect(containers.map((entry) => entry.pod)).toEqual(['api-1']);
     expect(containers[0]?.log).toEqual({ source: 'previous', lines: ['invalid config'], total: 2 });
@@ -77,7 +127,12 @@ describe('unhealthyContainers', () => {
 
   it('reads the logs of only top_k containers and records a log that cannot be read', async () => {
     const objects = [pod('api-1', [configCrash]), pod('api-2', [oomLoop])];
-    const kube = fakeKube({ objects, podLogs: async () => { throw new Error('previous terminated container "api" not found'); } });
+    const kube = fakeKube({
+      objects,
+      podLogs: async () => {
+        throw new Error('previous terminated container "api" not found');
+      },
+    });
     const context = { kube, prometheus: undefined, now: () => NOW, toolset: {} } as unknown as ToolContext;
     const output = await unhealthyContainers({ namespace: 'shop', top_k: 1 }, context);
     const containers = (output.data as { containers: UnhealthyContainer[] }).containers;
