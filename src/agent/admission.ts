@@ -1,21 +1,12 @@
+import { formatUsd } from '../core/format-usd.js';
 import type { HolmesConfig } from '../config/config-schema.js';
-import type { SpendLedger, TeamLimits } from '../ledger/spend-ledger.js';
-import type { Caps } from './budget-guard.js';
+import type { SpendLedger } from '../ledger/spend-ledger.js';
+import type { Admission, TeamLimits } from '../core/llm-outcome.js';
 
 /** Who asks: `cli:<login>`, `slack:<user id>`, `api`; mapped to a team by budget.users. */
 export type Requester = string;
 
-export interface Admission {
-  mode: 'llm' | 'deterministic';
-  team: string;
-  /** Where the team came from: `label team`, `user cli:alice`, or `default`. */
-  teamSource: string;
-  limits: TeamLimits;
-  caps: Caps;
-  spent: { dayUsd: number; monthUsd: number };
-  /** One sentence for the user and the record: why this mode. */
-  reason: string;
-}
+export type { Admission } from '../core/llm-outcome.js';
 
 export interface AdmitOptions {
   config: Pick<HolmesConfig, 'budget'>;
@@ -26,8 +17,15 @@ export interface AdmitOptions {
   now?: Date;
 }
 
-/** Cents when exact, else four decimals: small spends must not read as $0.00. */
-export const money = (usd: number) => `$${Number(usd.toFixed(2)) === usd ? usd.toFixed(2) : usd.toFixed(4)}`;
+/** The one over-budget rule: at or past the daily or the monthly limit. Says which, with the figures. */
+export function overBudget(limits: TeamLimits, spent: { dayUsd: number; monthUsd: number }): string[] {
+  const over: string[] = [];
+  if (limits.dailyUsd !== undefined && spent.dayUsd >= limits.dailyUsd)
+    over.push(`${formatUsd(spent.dayUsd)} of its daily ${formatUsd(limits.dailyUsd)}`);
+  if (limits.monthlyUsd !== undefined && spent.monthUsd >= limits.monthlyUsd)
+    over.push(`${formatUsd(spent.monthUsd)} of its monthly ${formatUsd(limits.monthlyUsd)}`);
+  return over;
+}
 
 /** The team from the alert's labels, else from who asked, else the unassigned team. */
 export function resolveTeam(
@@ -52,35 +50,34 @@ export function admit(options: AdmitOptions): Admission {
   const { team, source } = resolveTeam(budget, options.labels, options.requester);
   const limits: TeamLimits = budget.teams[team] ?? budget.otherTeams;
   const spent = options.ledger.spent(team, options.now);
-  const base = { team, teamSource: source, limits, caps: budget.perInvestigation, spent };
+  const base = { team, teamSource: source, limits, caps: budget.perInvestigation, spent, overBudget: false };
   if (!options.hasModels)
     return {
       ...base,
       mode: 'deterministic',
       reason: 'no model is configured (models in the config), so the investigation is deterministic only',
     };
-  const over: string[] = [];
-  if (limits.dailyUsd !== undefined && spent.dayUsd >= limits.dailyUsd)
-    over.push(`${money(spent.dayUsd)} of its daily ${money(limits.dailyUsd)}`);
-  if (limits.monthlyUsd !== undefined && spent.monthUsd >= limits.monthlyUsd)
-    over.push(`${money(spent.monthUsd)} of its monthly ${money(limits.monthlyUsd)}`);
+  const over = overBudget(limits, spent);
   if (over.length > 0) {
     return {
       ...base,
       mode: 'deterministic',
+      overBudget: true,
       reason: `team ${team} is over budget (spent ${over.join(' and ')}): deterministic investigation only, no model call. Raise budget.teams.${team} or wait for the next period.`,
     };
   }
   const left = [
-    limits.dailyUsd !== undefined ? `${money(spent.dayUsd)} of ${money(limits.dailyUsd)} today` : 'no daily limit',
+    limits.dailyUsd !== undefined
+      ? `${formatUsd(spent.dayUsd)} of ${formatUsd(limits.dailyUsd)} today`
+      : 'no daily limit',
     limits.monthlyUsd !== undefined
-      ? `${money(spent.monthUsd)} of ${money(limits.monthlyUsd)} this month`
+      ? `${formatUsd(spent.monthUsd)} of ${formatUsd(limits.monthlyUsd)} this month`
       : 'no monthly limit',
   ];
   const caps = budget.perInvestigation;
   return {
     ...base,
     mode: 'llm',
-    reason: `team ${team} (${source}): ${left.join(', ')}; caps ${caps.maxSteps} steps, ${caps.maxToolCalls} tool calls, ${caps.maxInputTokens} input / ${caps.maxOutputTokens} output tokens, ${money(caps.maxUsd)}`,
+    reason: `team ${team} (${source}): ${left.join(', ')}; caps ${caps.maxSteps} steps, ${caps.maxToolCalls} tool calls, ${caps.maxInputTokens} input / ${caps.maxOutputTokens} output tokens, ${formatUsd(caps.maxUsd)}`,
   };
 }

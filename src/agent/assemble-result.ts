@@ -1,9 +1,9 @@
+import { formatUsd } from '../core/format-usd.js';
 import { AIMessage, type BaseMessage } from '@langchain/core/messages';
 import type { Alert } from '../core/alert.js';
 import type { Entities, InvestigationResult, InvestigationStatus, InvestigationStep } from '../core/investigation.js';
 import type { ToolResult } from '../core/tool-result.js';
 import type { Admission } from './admission.js';
-import type { AgentResult } from './agent-result.js';
 import type { AgentStateValue } from './agent-state.js';
 import type { BudgetGuard, Spent } from './budget-guard.js';
 import { messageText } from './count-message-tokens.js';
@@ -50,7 +50,7 @@ function statusOf(input: AssembleInput): InvestigationStatus {
   const loop = input.state?.status;
   if (!loop) {
     if (input.deterministic) return input.deterministic.status;
-    return input.admission.reason.includes('over budget') ? 'budget-exceeded' : 'completed';
+    return input.admission.overBudget ? 'budget-exceeded' : 'completed';
   }
   if (loop === 'completed') return 'completed';
   if (loop === 'budget-exceeded') return 'budget-exceeded';
@@ -60,7 +60,7 @@ function statusOf(input: AssembleInput): InvestigationStatus {
 }
 
 /** The agent's result: the answer when there is one, else the deterministic result it started from. */
-export function assembleResult(input: AssembleInput): AgentResult {
+export function assembleResult(input: AssembleInput): InvestigationResult {
   const { deterministic, state } = input;
   const answer = state?.answer ?? null;
   const spent = input.guard ? { ...input.guard.spent } : NO_SPEND;
@@ -75,7 +75,7 @@ export function assembleResult(input: AssembleInput): AgentResult {
     steps.push({
       at: new Date().toISOString(),
       kind: 'note',
-      message: `agent: ${state.status}${state.stopReason ? ` (${state.stopReason})` : ''}; ${spent.steps} steps, ${spent.toolCalls} tool calls, ${spent.inputTokens}/${spent.outputTokens} tokens, $${spent.usd.toFixed(4)}`,
+      message: `agent: ${state.status}${state.stopReason ? ` (${state.stopReason})` : ''}; ${spent.steps} steps, ${spent.toolCalls} tool calls, ${spent.inputTokens}/${spent.outputTokens} tokens, ${formatUsd(spent.usd)}`,
     });
   const refusal =
     input.guard?.decisions
@@ -121,20 +121,22 @@ export function assembleResult(input: AssembleInput): AgentResult {
       checksMs: deterministic?.timings.checksMs ?? 0,
     },
     steps,
-    answer,
-    partialAnswer: state && !answer ? partial(state.messages) : null,
-    stopReason:
-      state?.stopReason ?? (state ? null : input.admission.mode === 'deterministic' ? input.admission.reason : null),
-    deterministic,
-    firstLook: input.firstLook.map((result) => ({
-      tool: result.tool,
-      params: result.params,
-      status: result.status,
-      text: result.text,
-      requests: result.requests,
-    })),
-    admission: input.admission,
-    models: input.models,
-    budget: { caps: input.admission.caps, spent, refusal },
+    llm: {
+      answer,
+      partialAnswer: state && !answer ? partial(state.messages) : null,
+      stopReason:
+        state?.stopReason ?? (state ? null : input.admission.mode === 'deterministic' ? input.admission.reason : null),
+      deterministic,
+      firstLook: input.firstLook.map((result) => ({
+        tool: result.tool,
+        params: result.params,
+        status: result.status,
+        text: result.text,
+        requests: result.requests,
+      })),
+      admission: input.admission,
+      models: input.models,
+      budget: { caps: input.admission.caps, spent, refusal },
+    },
   };
 }

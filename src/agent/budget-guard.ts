@@ -1,34 +1,11 @@
-import type { HolmesConfig } from '../config/config-schema.js';
+import { formatUsd } from '../core/format-usd.js';
+import type { BudgetDecision, Caps, Spent } from '../core/llm-outcome.js';
 import type { SpendLedger, TeamLimits } from '../ledger/spend-ledger.js';
 import { priceUsage } from './model-catalog.js';
 import type { ModelEntry } from './model-registry.js';
 import type { TokenUsage } from './read-usage.js';
 
-export type Caps = HolmesConfig['budget']['perInvestigation'];
-
-export interface Spent {
-  steps: number;
-  modelCalls: number;
-  toolCalls: number;
-  inputTokens: number;
-  cachedTokens: number;
-  outputTokens: number;
-  usd: number;
-}
-
-/** A budget decision, kept in the record: what was asked, against which cap, and the answer. */
-export interface BudgetDecision {
-  at: string;
-  action: 'reserve' | 'refuse' | 'settle' | 'refuse-tool';
-  purpose?: string;
-  model?: string;
-  /** The cap that refused, e.g. `maxUsd` or `team daily budget`. */
-  cap?: string;
-  reason?: string;
-  worstCase?: { inputTokens: number; outputTokens: number; usd: number };
-  usage?: { inputTokens: number; cachedTokens: number; outputTokens: number; usd: number; estimated: boolean };
-  spent: Spent;
-}
+export type { BudgetDecision, Caps, Spent } from '../core/llm-outcome.js';
 
 export interface Reservation {
   entry: ModelEntry;
@@ -110,13 +87,13 @@ export function createBudgetGuard(options: BudgetGuardOptions) {
     if (spent.usd + usd > caps.maxUsd)
       return refuse(
         'maxUsd',
-        `$${spent.usd.toFixed(4)} + up to $${usd.toFixed(4)} would pass the cap of $${caps.maxUsd}`,
+        `${formatUsd(spent.usd)} + up to ${formatUsd(usd)} would pass the cap of ${formatUsd(caps.maxUsd)}`,
       );
     const team = ledger.reserve(attribution.team, usd, options.limits);
     if (!team.ok) {
       return refuse(
         `team ${team.period === 'day' ? 'daily' : 'monthly'} budget`,
-        `team ${attribution.team} has spent $${team.spentUsd.toFixed(4)} (and $${team.reservedUsd.toFixed(4)} is held) of its ${team.period === 'day' ? 'daily' : 'monthly'} $${team.limitUsd}; this call could cost $${usd.toFixed(4)}`,
+        `team ${attribution.team} has spent ${formatUsd(team.spentUsd)} (and ${formatUsd(team.reservedUsd)} is held) of its ${team.period === 'day' ? 'daily' : 'monthly'} ${formatUsd(team.limitUsd)}; this call could cost ${formatUsd(usd)}`,
       );
     }
     decide({ action: 'reserve', purpose, model: entry.name, worstCase });

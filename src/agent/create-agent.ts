@@ -6,7 +6,7 @@ import { createRecordStore, type RecordStore } from '../ledger/record-store.js';
 import { createSpendLedger, type SpendLedger } from '../ledger/spend-ledger.js';
 import { loadTokenCounter } from '../toolsets/count-tokens.js';
 import type { Requester } from './admission.js';
-import type { AgentResult } from './agent-result.js';
+import type { InvestigationResult } from '../core/investigation.js';
 import { createFailoverCaller } from './call-with-failover.js';
 import type { ChatModelFactory } from './create-chat-model.js';
 import { createModelRegistry, type ModelEntry } from './model-registry.js';
@@ -38,9 +38,12 @@ export interface Agent {
   records: RecordStore;
   ledger: SpendLedger;
   /** An alert: deterministic first, then the loop when admitted. */
-  investigate(alert: Alert, options?: RunOptions): Promise<AgentResult>;
+  investigate(alert: Alert, options?: RunOptions): Promise<InvestigationResult>;
   /** A free-form question; follow-ups pass the thread's history. Needs a model. */
-  ask(question: string, options?: RunOptions & { history?: HistoryTurn[]; threadId?: string }): Promise<AgentResult>;
+  ask(
+    question: string,
+    options?: RunOptions & { history?: HistoryTurn[]; threadId?: string },
+  ): Promise<InvestigationResult>;
   close(): void;
 }
 

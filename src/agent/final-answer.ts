@@ -1,3 +1,4 @@
+import type { LlmAnswer } from '../core/llm-outcome.js';
 import { z } from 'zod';
 import { CAUSE_IDS } from '../core/causes.js';
 import { toolDefinition, type ToolDefinition } from './tool-definitions.js';
@@ -47,9 +48,8 @@ export interface SourceEntry {
   requests: string[];
 }
 
-export interface ResolvedAnswer extends Omit<FinalAnswer, 'evidence'> {
-  evidence: Array<{ finding: string; sources: string[]; tools: string[]; queries: string[] }>;
-}
+/** The answer with the tool calls and queries behind each finding resolved. */
+export type ResolvedAnswer = LlmAnswer;
 
 export function finalAnswerDefinition(): ToolDefinition {
   const { $schema: _schema, ...parameters } = z.toJSONSchema(finalAnswerSchema, { io: 'input' }) as Record<

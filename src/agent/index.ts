@@ -1,6 +1,6 @@
 // The agent's public surface: build it once, then investigate alerts and answer questions.
 export { createAgent, type Agent, type AgentOptions, type RunOptions } from './create-agent.js';
-export { answerText, type AgentResult } from './agent-result.js';
+export { answerText } from './agent-result.js';
 export { admit, resolveTeam, type Admission } from './admission.js';
 export { createBudgetGuard, type BudgetDecision, type BudgetGuard, type Caps, type Spent } from './budget-guard.js';
 export { createFailoverCaller, type Attempt, type FailoverCaller, type FailoverResult } from './call-with-failover.js';

@@ -1,12 +1,9 @@
-import type { AgentResult } from './agent-result.js';
+import { formatUsd } from '../core/format-usd.js';
+import type { InvestigationResult, LlmOutcome } from '../core/investigation.js';
 import type { ResolvedAnswer } from './final-answer.js';
 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 const clip = (text: string, length: number) => (text.length > length ? `${text.slice(0, length - 1)}…` : text);
-
-export function formatUsd(usd: number): string {
-  return usd > 0 && usd < 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
-}
 
 /** The structured answer for a terminal: cause, findings with the queries behind them, remediation. */
 export function renderAnswer(answer: ResolvedAnswer): string[] {
@@ -35,8 +32,9 @@ export function renderAnswer(answer: ResolvedAnswer): string[] {
 }
 
 /** An agent result as a person reads it; the deterministic result stands in when there is no answer. */
-export function renderAgentResult(result: AgentResult): string {
+export function renderAgentResult(result: InvestigationResult & { llm: LlmOutcome }): string {
   const lines: string[] = [];
+  const llm = result.llm;
   if (result.question) lines.push(`Question ${result.question}`);
   if (result.alert)
     lines.push(
@@ -45,23 +43,23 @@ export function renderAgentResult(result: AgentResult): string {
         .map(([name, value]) => `${name}=${value}`)
         .join(' ')}`,
     );
-  const spent = result.budget.spent;
+  const spent = llm.budget.spent;
   const checks = result.usage.toolCalls - spent.toolCalls;
   lines.push(
-    `Status ${result.status} · ${result.mode}${result.models.length ? ` · ${result.models.join(' → ')}` : ''} · ${plural(spent.steps, 'step')} · ${plural(spent.toolCalls, 'tool call')}${checks > 0 ? ` (+${checks} by runbook checks)` : ''} · ${result.usage.inputTokens} in / ${result.usage.outputTokens} out tokens · ${formatUsd(result.usage.usd)} · ${(result.timings.durationMs / 1000).toFixed(1)} s`,
+    `Status ${result.status} · ${result.mode}${llm.models.length ? ` · ${llm.models.join(' → ')}` : ''} · ${plural(spent.steps, 'step')} · ${plural(spent.toolCalls, 'tool call')}${checks > 0 ? ` (+${checks} by runbook checks)` : ''} · ${result.usage.inputTokens} in / ${result.usage.outputTokens} out tokens · ${formatUsd(result.usage.usd)} · ${(result.timings.durationMs / 1000).toFixed(1)} s`,
   );
   lines.push(
-    `Team ${result.admission.team} (${result.admission.teamSource})${result.mode === 'deterministic' ? `: ${result.admission.reason}` : ''}`,
+    `Team ${llm.admission.team} (${llm.admission.teamSource})${result.mode === 'deterministic' ? `: ${llm.admission.reason}` : ''}`,
   );
   lines.push('');
-  if (result.answer) lines.push(...renderAnswer(result.answer));
+  if (llm.answer) lines.push(...renderAnswer(llm.answer));
   else {
-    if (result.stopReason && result.mode === 'llm') lines.push(`STOPPED  ${result.stopReason}`);
-    if (result.partialAnswer)
+    if (llm.stopReason && result.mode === 'llm') lines.push(`STOPPED  ${llm.stopReason}`);
+    if (llm.partialAnswer)
       lines.push(
         '',
         'PARTIAL ANSWER (the model, before it stopped)',
-        ...result.partialAnswer.split('\n').map((line) => `  ${line}`),
+        ...llm.partialAnswer.split('\n').map((line) => `  ${line}`),
       );
     if (result.rootCause) {
       lines.push(
@@ -74,7 +72,7 @@ export function renderAgentResult(result: AgentResult): string {
         result.remediation.steps.forEach((step, index) => lines.push(`    ${index + 1}. ${step.title}`));
       }
     } else if (result.alert) lines.push('', 'DETERMINISTIC ROOT CAUSE  not determined from the evidence');
-    for (const look of result.firstLook)
+    for (const look of llm.firstLook)
       lines.push(
         '',
         `FIRST LOOK  ${look.tool} ${JSON.stringify(look.params)} → ${look.status}`,

@@ -1,6 +1,7 @@
 import type { RecordRow, RecordStep } from '../ledger/record-store.js';
 import { readableQuery, type ResolvedAnswer } from './final-answer.js';
-import { formatUsd, renderAnswer } from './render-agent-result.js';
+import { formatUsd } from '../core/format-usd.js';
+import { renderAnswer } from './render-agent-result.js';
 
 export interface RenderRecordOptions {
   /** Tool outputs and prompts cut to a few lines. */

@@ -7,7 +7,6 @@ import type { RecordStore } from '../ledger/record-store.js';
 import type { SpendLedger } from '../ledger/spend-ledger.js';
 import { capOutput } from '../toolsets/cap-output.js';
 import { admit, type Requester } from './admission.js';
-import type { AgentResult } from './agent-result.js';
 import { assembleResult } from './assemble-result.js';
 import { buildAgentGraph } from './build-agent-graph.js';
 import { createBudgetGuard } from './budget-guard.js';
@@ -45,7 +44,7 @@ export interface RunAgentOptions {
 }
 
 /** One investigation or question: admission, record, deterministic evidence, the loop if admitted, result. */
-export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
+export async function runAgent(options: RunAgentOptions): Promise<InvestigationResult> {
   const { request, config, entries, investigator, records } = options;
   const startedAt = new Date();
   const started = performance.now();
@@ -226,7 +225,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
       startedAt,
       started,
     });
-    step('finish', { status: result.status, stopReason: result.stopReason, spent: guard.spent });
+    step('finish', { status: result.status, stopReason: result.llm?.stopReason, spent: guard.spent });
     records.finish(id, {
       state: result.status,
       mode: result.mode,
@@ -235,7 +234,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
       outputTokens: guard.spent.outputTokens,
       usd: guard.spent.usd,
       result,
-      error: result.status === 'failed' ? (result.stopReason ?? undefined) : undefined,
+      error: result.status === 'failed' ? (result.llm?.stopReason ?? undefined) : undefined,
     });
     return result;
   } catch (error) {

@@ -96,8 +96,10 @@ export function createProgram(version: string): Command {
   const investigate = sourceOptions(
     program
       .command('investigate')
-      .description('find the root cause of an alert from evidence (deterministic, zero tokens)')
-      .summary("find an alert's root cause (deterministic)")
+      .description(
+        'find the root cause of an alert from evidence (deterministic at zero tokens; the LLM agent when models are configured)',
+      )
+      .summary("find an alert's root cause")
       .option('--alert-file <file>', 'one alert, a list, or an Alertmanager webhook body (JSON or YAML)')
       .option('--deterministic', 'zero tokens even when models are configured'),
   ).action(run(async () => (await import('./commands/investigate.js')).investigateCommand));

@@ -1,15 +1,18 @@
-import type { InvestigationResult } from '../core/investigation.js';
+import { renderAgentResult } from '../agent/render-agent-result.js';
+import type { InvestigationResult, LlmOutcome } from '../core/investigation.js';
 
 const MARK = { supports: '+', contradicts: '-', inconclusive: '?', unavailable: '·' } as const;
 
 /** The report a person reads in a terminal: cause, evidence, remediation, what was not checked. */
 export function renderInvestigation(result: InvestigationResult, options: { hypotheses?: number } = {}): string {
   const lines: string[] = [];
-  const labels = Object.entries(result.alert.labels)
-    .filter(([name]) => name !== 'alertname')
-    .map(([name, value]) => `${name}=${value}`)
-    .join(' ');
-  lines.push(`Alert ${result.alert.labels.alertname ?? '?'} ${labels}`);
+  if (result.alert) {
+    const labels = Object.entries(result.alert.labels)
+      .filter(([name]) => name !== 'alertname')
+      .map(([name, value]) => `${name}=${value}`)
+      .join(' ');
+    lines.push(`Alert ${result.alert.labels.alertname ?? '?'} ${labels}`);
+  }
   lines.push(
     `Status ${result.status} · ${result.mode} · ${result.timings.durationMs} ms · ${result.usage.queries} queries · 0 tokens`,
   );
@@ -58,4 +61,11 @@ export function renderInvestigation(result: InvestigationResult, options: { hypo
     if (result.notChecked.length > 8) lines.push(`  … ${result.notChecked.length - 8} more (see --json)`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** Any result as a person reads it: the agent's view when the agent was involved, else the investigator's. */
+export function renderResult(result: InvestigationResult): string {
+  return result.llm
+    ? renderAgentResult(result as InvestigationResult & { llm: LlmOutcome })
+    : renderInvestigation(result);
 }

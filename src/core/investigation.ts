@@ -1,4 +1,5 @@
 import type { Alert } from './alert.js';
+import type { Admission, BudgetDecision, Caps, FirstLook, LlmAnswer, Spent } from './llm-outcome.js';
 import type { ToolResult } from './tool-result.js';
 
 export type Verdict = 'supports' | 'contradicts' | 'inconclusive' | 'unavailable';
@@ -62,9 +63,29 @@ export interface InvestigationStep {
   durationMs?: number;
 }
 
+/** What the LLM agent added: set on every result that went through the agent (admitted or not). */
+export interface LlmOutcome {
+  answer: LlmAnswer | null;
+  /** When the loop stopped without an answer: what the model had said so far. */
+  partialAnswer: string | null;
+  stopReason: string | null;
+  /** The deterministic result the agent started from. */
+  deterministic: InvestigationResult | null;
+  /** A question's first look (tools run before any model call), with their output. */
+  firstLook: FirstLook[];
+  admission: Admission;
+  /** Models that answered, in order of use. */
+  models: string[];
+  budget: { caps: Caps; spent: Spent; refusal: BudgetDecision | null };
+}
+
+/** One result type for every reasoner and every request: an alert's investigation or a question. */
 export interface InvestigationResult {
   id: string;
-  alert: Alert;
+  kind: 'alert' | 'question';
+  /** The alert investigated; null for a question. */
+  alert: Alert | null;
+  question: string | null;
   mode: 'deterministic' | 'llm';
   status: InvestigationStatus;
   rootCause: { id: string; title: string; confidence: number; summary: string } | null;
@@ -84,4 +105,6 @@ export interface InvestigationResult {
   };
   timings: { startedAt: string; durationMs: number; entitiesMs: number; checksMs: number };
   steps: InvestigationStep[];
+  /** Set when the LLM agent was involved; null for a purely deterministic investigation. */
+  llm: LlmOutcome | null;
 }

@@ -1,3 +1,4 @@
+import { formatUsd } from '../core/format-usd.js';
 import type { EvalReport } from './run-eval.js';
 
 /** The eval as a Markdown table with per-class totals, for a PR or an issue. */
@@ -36,12 +37,12 @@ function formatLlmEval(report: EvalReport): string {
   for (const result of report.results) {
     const pass = result.passed ? 'yes' : result.error ? 'error' : 'no';
     lines.push(
-      `| ${result.id} | ${result.expected ?? '?'} | ${result.actual ?? '—'} | ${result.missing?.join(', ') || '—'} | ${pass} | ${result.inputTokens ?? 0} | ${result.outputTokens ?? 0} | ${(result.usd ?? 0).toFixed(4)} | ${result.durationMs} ms |`,
+      `| ${result.id} | ${result.expected ?? '?'} | ${result.actual ?? '—'} | ${result.missing?.join(', ') || '—'} | ${pass} | ${result.inputTokens ?? 0} | ${result.outputTokens ?? 0} | ${formatUsd(result.usd ?? 0)} | ${result.durationMs} ms |`,
     );
   }
   const { totals } = report;
   lines.push(
-    `| **all** | | | | ${report.passed}/${report.total} | ${totals.inputTokens} | ${totals.outputTokens} | ${totals.usd.toFixed(4)} | ${totals.durationMs} ms |`,
+    `| **all** | | | | ${report.passed}/${report.total} | ${totals.inputTokens} | ${totals.outputTokens} | ${formatUsd(totals.usd)} | ${totals.durationMs} ms |`,
   );
   return `${lines.join('\n')}\n`;
 }

@@ -206,7 +206,9 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
     : 'No runbook cause is supported by the evidence; see the hypotheses and what could not be checked.';
   return {
     id: randomUUID(),
+    kind: 'alert',
     alert,
+    question: null,
     mode: 'deterministic',
     status: sourceUnreachable ? 'degraded' : 'completed',
     rootCause: rootCause
@@ -225,5 +227,6 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
       checksMs: Math.round(checksMs),
     },
     steps,
+    llm: null,
   };
 }

@@ -1,3 +1,4 @@
+import type { TeamLimits } from '../core/llm-outcome.js';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Db } from './open-database.js';
@@ -26,10 +27,7 @@ export interface UsageEvent {
   estimated?: boolean;
 }
 
-export interface TeamLimits {
-  dailyUsd?: number | undefined;
-  monthlyUsd?: number | undefined;
-}
+export type { TeamLimits } from '../core/llm-outcome.js';
 
 export type ReserveOutcome =
   | { ok: true; id: string }

@@ -24,15 +24,15 @@ describe('budget enforcement', () => {
     expect(harness.model.calls).toHaveLength(2);
     expect(harness.model.remaining).toBe(4);
     expect(result.status).toBe('budget-exceeded');
-    expect(result.budget.refusal).toMatchObject({ action: 'refuse', cap: 'maxUsd' });
+    expect(result.llm!.budget.refusal).toMatchObject({ action: 'refuse', cap: 'maxUsd' });
     expect(result.usage.usd).toBeLessThanOrEqual(0.01);
     const totals = harness.ledgerTotals();
     expect({ input: totals.input, output: totals.output }).toEqual(harness.model.reported);
     expect(harness.model.reported).toEqual({ input: 6_000, output: 1_000 });
     expect(totals.usd).toBeCloseTo(0.008, 10);
     // The partial answer and the deterministic result are both handed back.
-    expect(result.partialAnswer).toContain('Looking at namespace 1.');
-    expect(result.deterministic?.rootCause?.id).toBe('gpu-noisy-neighbor');
+    expect(result.llm!.partialAnswer).toContain('Looking at namespace 1.');
+    expect(result.llm!.deterministic?.rootCause?.id).toBe('gpu-noisy-neighbor');
     expect(result.rootCause?.id).toBe('gpu-noisy-neighbor');
     const record = harness.agent.records.get(result.id);
     expect(record).toMatchObject({ state: 'budget-exceeded', inputTokens: 6_000, outputTokens: 1_000 });
@@ -47,7 +47,7 @@ describe('budget enforcement', () => {
     harness = await createHarness(spendingTurns(6), { budget: { perInvestigation } });
     const result = await harness.agent.investigate(ALERT);
     expect(result.status).toBe('budget-exceeded');
-    expect(result.budget.refusal?.cap).toBe(cap);
+    expect(result.llm!.budget.refusal?.cap).toBe(cap);
     expect(harness.model.calls).toHaveLength(calls);
     expect(harness.ledgerTotals().input).toBe(harness.model.reported.input);
   });
@@ -65,8 +65,8 @@ describe('budget enforcement', () => {
     expect(first.status).toBe('completed');
     const second = await harness.agent.investigate(ALERT);
     expect(second.status).toBe('budget-exceeded');
-    expect(second.budget.refusal?.cap).toBe('team daily budget');
-    expect(second.budget.refusal?.reason).toMatch(/^team chat has spent \$0\.0172/);
+    expect(second.llm!.budget.refusal?.cap).toBe('team daily budget');
+    expect(second.llm!.budget.refusal?.reason).toMatch(/^team chat has spent \$0\.0172/);
     expect(harness.ledgerTotals().usd).toBeLessThanOrEqual(0.02);
     expect(harness.ledgerTotals().input).toBe(harness.model.reported.input);
   });
@@ -85,10 +85,10 @@ describe('budget enforcement', () => {
       status: 'completed',
       rootCause: { id: 'gpu-noisy-neighbor' },
     });
-    expect(result.admission.reason).toMatch(
+    expect(result.llm!.admission.reason).toMatch(
       /^team chat is over budget \(spent \$0\.0120 of its daily \$0\.0120\): deterministic investigation only/,
     );
-    expect(result.stopReason).toBe(result.admission.reason);
+    expect(result.llm!.stopReason).toBe(result.llm!.admission.reason);
   });
 
   it('charges the team mapped from the user when the alert has no team label', async () => {
@@ -99,7 +99,7 @@ describe('budget enforcement', () => {
       { ...ALERT, labels: { alertname: 'InferenceP99High', namespace: 'llm' } },
       { requester: 'cli:alice' },
     );
-    expect(result.admission).toMatchObject({ team: 'search', teamSource: 'user cli:alice' });
+    expect(result.llm!.admission).toMatchObject({ team: 'search', teamSource: 'user cli:alice' });
     expect(harness.agent.ledger.spendBy('team', { sinceDay: '2000-01-01' }).map((row) => row.key)).toEqual(['search']);
   });
 

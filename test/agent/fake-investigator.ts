@@ -108,7 +108,9 @@ export async function createFakeInvestigator(): Promise<
   };
   const investigate = async (alert: Alert): Promise<InvestigationResult> => ({
     id: 'det-1',
+    kind: 'alert',
     alert,
+    question: null,
     mode: 'deterministic',
     status: 'completed',
     rootCause: {
@@ -162,6 +164,7 @@ export async function createFakeInvestigator(): Promise<
     usage: { modelCalls: 0, inputTokens: 0, outputTokens: 0, usd: 0, toolCalls: 4, queries: 6 },
     timings: { startedAt: new Date().toISOString(), durationMs: 5, entitiesMs: 1, checksMs: 4 },
     steps: [],
+    llm: null,
   });
   return { toolbox, runbooks, investigate, toolCalls };
 }

@@ -107,7 +107,7 @@ describe('the agent graph against the lab (scripted model)', () => {
     expect(toolOutput(third, 'call_again')).toContain('Refused: identical to call call_share');
     expect(toolOutput(third, 'call_checks')).toMatch(/^gpu-noisy-neighbor: score [\d.]+, confidence [\d.]+\n\+ /);
     for (const mention of scenario.expected.mentions) expect(answerText(result)).toContain(mention);
-    expect(result.answer!.evidence[0]!.queries.some((query) => /DCGM/.test(query))).toBe(true);
+    expect(result.llm!.answer!.evidence[0]!.queries.some((query) => /DCGM/.test(query))).toBe(true);
     expect(result.usage).toMatchObject({
       modelCalls: 3,
       inputTokens: 4_100 + 6_300 + 9_800,
@@ -177,7 +177,7 @@ describe('the agent graph against the lab (scripted model)', () => {
       alert: null,
       rootCause: { id: 'gpu-noisy-neighbor' },
     });
-    expect(result.firstLook.map((look) => [look.tool, look.params, look.status])).toEqual([
+    expect(result.llm!.firstLook.map((look) => [look.tool, look.params, look.status])).toEqual([
       ['vllm_overview', { namespace: 'llm', lookback: '1h', top_k: 5 }, 'success'],
     ]);
     expect(model.replies[0]!.content).toBe('The first look shows one pod degrading.');
@@ -194,10 +194,10 @@ describe('the agent graph against the lab (scripted model)', () => {
     );
     expect(offered).not.toContain('idle_gpu_cost');
     expect(
-      result.answer!.evidence[0]!.queries.some((query) => query.includes('vllm:')),
-      JSON.stringify(result.answer!.evidence[0]),
+      result.llm!.answer!.evidence[0]!.queries.some((query) => query.includes('vllm:')),
+      JSON.stringify(result.llm!.answer!.evidence[0]),
     ).toBe(true);
-    expect(result.admission).toMatchObject({ team: 'unassigned', teamSource: 'default' });
+    expect(result.llm!.admission).toMatchObject({ team: 'unassigned', teamSource: 'default' });
     expect(
       agent.ledger
         .spendBy('namespace', { sinceDay: '2000-01-01', team: 'unassigned' })

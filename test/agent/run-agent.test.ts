@@ -34,13 +34,13 @@ describe('runAgent (scripted model, fake toolbox)', () => {
       expect.stringContaining('ml-batch/embed-batch-r4812 busy 99%'),
       expect.stringContaining('# gpu-noisy-neighbor'),
     ]);
-    expect(result.answer!.evidence[0]!.queries).toEqual([
+    expect(result.llm!.answer!.evidence[0]!.queries).toEqual([
       'max by (gpu) (DCGM_FI_PROF_GR_ENGINE_ACTIVE{namespace="llm"})',
       'max by (gpu, Hostname, pod) (DCGM_FI_PROF_GR_ENGINE_ACTIVE)',
     ]);
     expect(result.remediation?.runbook).toBe('gpu-noisy-neighbor');
     expect(result.usage).toMatchObject({ modelCalls: 2, inputTokens: 3800, outputTokens: 250 });
-    expect(result.admission).toMatchObject({ team: 'chat', teamSource: 'label team', mode: 'llm' });
+    expect(result.llm!.admission).toMatchObject({ team: 'chat', teamSource: 'label team', mode: 'llm' });
   });
 
   it('refuses an identical repeated call and hands a tool error back to the model instead of stopping', async () => {
@@ -117,7 +117,7 @@ describe('runAgent (scripted model, fake toolbox)', () => {
     ]);
     const result = await harness.agent.investigate(ALERT);
     expect(result.status).toBe('degraded');
-    expect(result.partialAnswer).toContain('Still the GPU neighbour');
+    expect(result.llm!.partialAnswer).toContain('Still the GPU neighbour');
     // The deterministic cause stands when the model gave no structured answer.
     expect(result.rootCause?.id).toBe('gpu-noisy-neighbor');
   });
@@ -128,7 +128,7 @@ describe('runAgent (scripted model, fake toolbox)', () => {
     ]);
     const result = await harness.agent.investigate(ALERT);
     expect(result.status).toBe('completed');
-    expect(result.answer?.cause).toBe('gpu-noisy-neighbor');
+    expect(result.llm!.answer?.cause).toBe('gpu-noisy-neighbor');
   });
 
   it('ends degraded with the deterministic result when every model fails', async () => {
@@ -138,7 +138,7 @@ describe('runAgent (scripted model, fake toolbox)', () => {
     ]);
     const result = await harness.agent.investigate(ALERT);
     expect(result.status).toBe('degraded');
-    expect(result.stopReason).toContain('No model answered');
+    expect(result.llm!.stopReason).toContain('No model answered');
     expect(result.rootCause?.id).toBe('gpu-noisy-neighbor');
     expect(harness.agent.records.get(result.id).state).toBe('degraded');
   });

@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import { HolmesError } from '../../core/errors.js';
-import type { AgentResult } from '../../agent/agent-result.js';
+import type { InvestigationResult } from '../../core/investigation.js';
 import type { AgentEvent } from '../../agent/run-agent.js';
 import type { CommandContext } from '../command-context.js';
 import { writeJson } from '../command-context.js';
@@ -55,16 +55,16 @@ export async function askCommand(
     throw new HolmesError('USAGE', 'No question given.', {
       fix: 'Run `holmes ask "why is p99 of chat-api worse than yesterday?"`, pipe the question on stdin, or use --interactive.',
     });
-  const [{ createAgent }, { answerText }, { renderAgentResult }, { randomUUID }] = await Promise.all([
+  const [{ createAgent }, { answerText }, { renderResult }, { randomUUID }] = await Promise.all([
     import('../../agent/create-agent.js'),
     import('../../agent/agent-result.js'),
-    import('../../agent/render-agent-result.js'),
+    import('../render-investigation.js'),
     import('node:crypto'),
   ]);
   const requester = `cli:${options.user ?? userInfo().username}`;
-  const show = (result: AgentResult) => {
+  const show = (result: InvestigationResult) => {
     if (context.json) context.out.write(`${JSON.stringify(result)}\n`);
-    else context.out.write(renderAgentResult(result));
+    else context.out.write(renderResult(result));
   };
   await withSources(context, options, async (config) => {
     const agent = await createAgent(config);
@@ -77,7 +77,7 @@ export async function askCommand(
         if (result.status === 'failed')
           throw new HolmesError(
             'UPSTREAM_UNAVAILABLE',
-            `The question could not be answered: ${result.stopReason ?? 'the loop failed'}.`,
+            `The question could not be answered: ${result.llm?.stopReason ?? 'the loop failed'}.`,
             { fix: 'Check the models list (base URLs, keys) or try again; `holmes replay` shows what happened.' },
           );
         return;

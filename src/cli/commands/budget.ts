@@ -1,3 +1,4 @@
+import { formatUsd } from '../../core/format-usd.js';
 import type { CommandContext } from '../command-context.js';
 import { writeJson } from '../command-context.js';
 
@@ -26,7 +27,7 @@ const table = (rows: string[][]) => {
 
 /** `holmes budget`: spend per team (today and this month, against the budgets), per model and per day. */
 export async function budgetCommand(context: CommandContext, options: BudgetOptions): Promise<void> {
-  const [{ openDatabase }, { createSpendLedger }, { HolmesError }, { money }] = await Promise.all([
+  const [{ openDatabase }, { createSpendLedger }, { HolmesError }, { overBudget }] = await Promise.all([
     import('../../ledger/open-database.js'),
     import('../../ledger/spend-ledger.js'),
     import('../../core/errors.js'),
@@ -52,9 +53,7 @@ export async function budgetCommand(context: CommandContext, options: BudgetOpti
     const teams: TeamRow[] = names.map((team) => {
       const limits = budget.teams[team] ?? budget.otherTeams;
       const spent = ledger.spent(team);
-      const over =
-        (limits.dailyUsd !== undefined && spent.dayUsd >= limits.dailyUsd) ||
-        (limits.monthlyUsd !== undefined && spent.monthUsd >= limits.monthlyUsd);
+      const over = overBudget(limits, spent).length > 0;
       return {
         team,
         dayUsd: spent.dayUsd,
@@ -81,7 +80,7 @@ export async function budgetCommand(context: CommandContext, options: BudgetOpti
       return;
     }
     const out: string[] = [
-      `Spend from the ledger (${storage.path}); UTC days. Budgets for unlisted teams: ${budget.otherTeams.dailyUsd !== undefined ? money(budget.otherTeams.dailyUsd) : 'none'}/day, ${budget.otherTeams.monthlyUsd !== undefined ? money(budget.otherTeams.monthlyUsd) : 'none'}/month.`,
+      `Spend from the ledger (${storage.path}); UTC days. Budgets for unlisted teams: ${budget.otherTeams.dailyUsd !== undefined ? formatUsd(budget.otherTeams.dailyUsd) : 'none'}/day, ${budget.otherTeams.monthlyUsd !== undefined ? formatUsd(budget.otherTeams.monthlyUsd) : 'none'}/month.`,
       '',
     ];
     if (teams.length === 0) out.push('No spend recorded and no team budgets configured (budget.teams).');
@@ -92,10 +91,10 @@ export async function budgetCommand(context: CommandContext, options: BudgetOpti
           ['team', 'today', 'daily budget', 'this month', 'monthly budget', 'status'],
           ...teams.map((row) => [
             row.team,
-            money(row.dayUsd),
-            row.dailyUsd === null ? '-' : money(row.dailyUsd),
-            money(row.monthUsd),
-            row.monthlyUsd === null ? '-' : money(row.monthlyUsd),
+            formatUsd(row.dayUsd),
+            row.dailyUsd === null ? '-' : formatUsd(row.dailyUsd),
+            formatUsd(row.monthUsd),
+            row.monthlyUsd === null ? '-' : formatUsd(row.monthlyUsd),
             row.overBudget ? 'OVER: deterministic only' : 'ok',
           ]),
         ]),
@@ -108,7 +107,7 @@ export async function budgetCommand(context: CommandContext, options: BudgetOpti
           String(row.calls),
           String(row.inputTokens),
           String(row.outputTokens),
-          money(row.usd),
+          formatUsd(row.usd),
         ]),
       ]);
     out.push('', `BY MODEL (since ${sinceDay})`, byModel.length > 0 ? spendRows(byModel) : '  none');

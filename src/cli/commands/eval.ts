@@ -1,3 +1,4 @@
+import { formatUsd } from '../../core/format-usd.js';
 import { HolmesError } from '../../core/errors.js';
 import type { CommandContext } from '../command-context.js';
 
@@ -6,8 +7,6 @@ export interface EvalCommandOptions {
   format?: 'json' | 'md' | 'text';
   mode?: 'deterministic' | 'llm';
 }
-
-const money = (usd: number) => `$${usd.toFixed(4)}`;
 
 /**
  * `holmes eval`: every scenario through the lab and the investigator; JSON per SCENARIOS.md.
@@ -37,7 +36,7 @@ export async function evalCommand(context: CommandContext, options: EvalCommandO
       const verdict = result.passed ? 'pass' : result.error ? 'ERROR' : 'FAIL';
       const cost =
         mode === 'llm'
-          ? ` ${result.inputTokens ?? 0}/${result.outputTokens ?? 0} tokens ${money(result.usd ?? 0)}${result.missing?.length ? ` missing: ${result.missing.join(', ')}` : ''}${result.status ? ` (${result.status})` : ''}`
+          ? ` ${result.inputTokens ?? 0}/${result.outputTokens ?? 0} tokens ${formatUsd(result.usd ?? 0)}${result.missing?.length ? ` missing: ${result.missing.join(', ')}` : ''}${result.status ? ` (${result.status})` : ''}`
           : ` [${result.top3.join(', ')}]`;
       context.err.write(
         `${verdict.padEnd(5)} ${result.id}: expected ${result.expected ?? '?'}, got ${result.actual ?? '—'}${cost} ${result.durationMs} ms${result.error ? `\n      ${result.error.split('\n')[0]}` : ''}\n`,
@@ -70,7 +69,7 @@ export async function evalCommand(context: CommandContext, options: EvalCommandO
   else if (mode === 'llm') {
     const { totals } = report;
     context.out.write(
-      `${report.passed}/${report.total} scenarios passed (cause id and every mention); ${totals.inputTokens} input / ${totals.outputTokens} output tokens, ${money(totals.usd)}, ${(totals.durationMs / 1000).toFixed(1)} s.\n`,
+      `${report.passed}/${report.total} scenarios passed (cause id and every mention); ${totals.inputTokens} input / ${totals.outputTokens} output tokens, ${formatUsd(totals.usd)}, ${(totals.durationMs / 1000).toFixed(1)} s.\n`,
     );
   } else context.out.write(`${report.passed}/${report.total} scenarios passed (top-1).\n`);
 }

@@ -12,6 +12,8 @@ export interface InvestigateAlertmanagerOptions extends SourceOptions {
   label?: string[];
   /** Investigate at most this many alerts (oldest first). */
   limit?: string;
+  /** Zero tokens even when models are configured. */
+  deterministic?: boolean;
 }
 
 const DEFAULT_LIMIT = 20;
@@ -64,22 +66,27 @@ export async function investigateAlertmanagerCommand(
     if (context.json) writeJson(context, []);
     return;
   }
-  const [{ createInvestigator }, { renderInvestigation }] = await Promise.all([
-    import('../../investigator/create-investigator.js'),
+  const [{ createReasoner }, { renderResult }, { agentProgress }, { reportReasoner }] = await Promise.all([
+    import('../../agent/create-reasoner.js'),
     import('../render-investigation.js'),
+    import('./ask.js'),
+    import('./investigate.js'),
   ]);
   const results = await withSources(context, options, async (config) => {
-    const investigator = await createInvestigator(config);
-    for (const failure of investigator.runbooks.failures)
-      context.logger.warn({ file: failure.file, issues: failure.issues }, 'runbook skipped: invalid');
+    const reasoner = await createReasoner(config, { deterministic: Boolean(options.deterministic) });
+    reportReasoner(context, reasoner);
     const out: InvestigationResult[] = [];
-    for (const [index, alert] of alerts.entries()) {
-      const result = await investigator.investigate(alert);
-      out.push(result);
-      if (!context.json)
-        context.out.write(
-          `${index > 0 ? '\n' : ''}── ${index + 1}/${alerts.length} · fingerprint ${alert.fingerprint} · firing since ${alert.startsAt}\n${renderInvestigation(result)}\n`,
-        );
+    try {
+      for (const [index, alert] of alerts.entries()) {
+        const result = await reasoner.investigate(alert, { requester: 'cli', onEvent: agentProgress(context) });
+        out.push(result);
+        if (!context.json)
+          context.out.write(
+            `${index > 0 ? '\n' : ''}── ${index + 1}/${alerts.length} · fingerprint ${alert.fingerprint} · firing since ${alert.startsAt}\n${renderResult(result)}\n`,
+          );
+      }
+    } finally {
+      reasoner.close();
     }
     return out;
   });

@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Alert } from '../../core/alert.js';
+import type { InvestigationStep } from '../../core/investigation.js';
+import type { Reasoner } from '../../agent/create-reasoner.js';
 import { HolmesError } from '../../core/errors.js';
 import type { CommandContext } from '../command-context.js';
 import { writeJson } from '../command-context.js';
@@ -45,48 +47,45 @@ export async function investigateCommand(context: CommandContext, options: Inves
     });
   }
   const fileAlerts = options.alertFile ? await readAlerts(options.alertFile) : undefined;
-  const [{ createInvestigator }, { renderInvestigation }] = await Promise.all([
-    import('../../investigator/create-investigator.js'),
+  const [{ createReasoner }, { renderResult }, { agentProgress }] = await Promise.all([
+    import('../../agent/create-reasoner.js'),
     import('../render-investigation.js'),
+    import('./ask.js'),
   ]);
   const results = await withSources(context, options, async (config, scenario) => {
     const alerts = fileAlerts ?? (scenario ? [scenario.alert] : []);
-    const investigator = await createInvestigator(config);
-    for (const failure of investigator.runbooks.failures)
-      context.logger.warn({ file: failure.file, issues: failure.issues }, 'runbook skipped: invalid');
+    const reasoner = await createReasoner(config, { deterministic: Boolean(options.deterministic) });
+    reportReasoner(context, reasoner);
     const tty = Boolean((context.err as NodeJS.WriteStream).isTTY) && !context.json;
-    // With a model configured the agent starts from this same deterministic evidence; --deterministic keeps it at zero tokens.
-    const useAgent = config.models.length > 0 && !options.deterministic;
-    const agentModule = useAgent ? await import('../../agent/index.js') : undefined;
-    const agent = agentModule ? await agentModule.createAgent(config, { investigator }) : undefined;
     const out = [];
     try {
       for (const alert of alerts) {
-        if (agent && agentModule) {
-          const result = await agent.investigate(alert, {
-            requester: 'cli',
-            onEvent: (await import('./ask.js')).agentProgress(context),
-          });
-          out.push(result);
-          if (!context.json) context.out.write(`${agentModule.renderAgentResult(result)}\n`);
-          continue;
-        }
-        const result = await investigator.investigate(
-          alert,
-          tty
-            ? (step) =>
-                context.err.write(
-                  `  ${step.kind.padEnd(8)} ${step.message}${step.durationMs !== undefined ? ` (${step.durationMs} ms)` : ''}\n`,
-                )
-            : undefined,
-        );
+        const result = await reasoner.investigate(alert, {
+          requester: 'cli',
+          onEvent: agentProgress(context),
+          ...(tty ? { onStep: stepProgress(context) } : {}),
+        });
         out.push(result);
-        if (!context.json) context.out.write(`${renderInvestigation(result)}\n`);
+        if (!context.json) context.out.write(`${renderResult(result)}\n`);
       }
     } finally {
-      agent?.close();
+      reasoner.close();
     }
     return out;
   });
   if (context.json) writeJson(context, results.length === 1 ? results[0] : results);
+}
+
+/** Says, once, what the reasoner could not load and which models warned: the same for every entry point. */
+export function reportReasoner(context: CommandContext, reasoner: Reasoner): void {
+  for (const failure of reasoner.investigator.runbooks.failures)
+    context.logger.warn({ file: failure.file, issues: failure.issues }, 'runbook skipped: invalid');
+  for (const warning of reasoner.warnings) context.logger.warn(warning);
+}
+
+function stepProgress(context: CommandContext) {
+  return (step: InvestigationStep) =>
+    context.err.write(
+      `  ${step.kind.padEnd(8)} ${step.message}${step.durationMs !== undefined ? ` (${step.durationMs} ms)` : ''}\n`,
+    );
 }

@@ -1,3 +1,4 @@
+import { formatUsd } from '../../core/format-usd.js';
 import type { CommandContext } from '../command-context.js';
 import { writeJson } from '../command-context.js';
 
@@ -35,7 +36,7 @@ export async function investigationsList(context: CommandContext, options: Inves
       return;
     }
     for (const row of rows) {
-      const cost = row.usd > 0 ? ` $${row.usd.toFixed(4)}` : '';
+      const cost = row.usd > 0 ? ` ${formatUsd(row.usd)}` : '';
       context.out.write(
         `${row.id.slice(0, 8)}  ${row.startedAt.slice(0, 19)}Z  ${row.state.padEnd(15)} ${(row.mode ?? '-').padEnd(13)} ${(row.team ?? '-').padEnd(12)} ${row.rootCause ?? '-'}  ${row.inputTokens + row.outputTokens} tokens${cost}  ${row.kind === 'question' ? `"${row.subject.slice(0, 60)}"` : row.subject}\n`,
       );
@@ -47,12 +48,12 @@ export async function investigationsList(context: CommandContext, options: Inves
 
 /** `holmes investigations show ID`: one record's result (an id prefix is enough). */
 export async function investigationsShow(context: CommandContext, id: string): Promise<void> {
-  const [{ renderAgentResult }] = await Promise.all([import('../../agent/render-agent-result.js')]);
+  const [{ renderResult }] = await Promise.all([import('../render-investigation.js')]);
   const { db, records } = await openRecords(context);
   try {
     const record = records.get(id);
     if (context.json) return writeJson(context, record);
-    if (record.result) context.out.write(renderAgentResult(record.result as Parameters<typeof renderAgentResult>[0]));
+    if (record.result) context.out.write(renderResult(record.result as Parameters<typeof renderResult>[0]));
     else
       context.out.write(
         `${record.kind === 'alert' ? 'Alert' : 'Question'} ${record.subject}\nRecord ${record.id} · ${record.state}${record.error ? ` · ${record.error}` : ''}\nNo result was stored (${record.state === 'running' ? 'still running' : 'it did not finish'}); \`holmes replay ${record.id.slice(0, 8)}\` shows the steps it made.\n`,

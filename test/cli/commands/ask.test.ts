@@ -54,13 +54,13 @@ describe('askCommand', () => {
     await askCommand(context, 'Which runbooks cover GPU trouble?', { user: 'alice' });
     const result = JSON.parse(context.stdout()) as {
       status: string;
-      answer: { cause: string; evidence: Array<{ tools: string[] }> };
+      llm: { answer: { cause: string; evidence: Array<{ tools: string[] }> } };
       usage: { inputTokens: number; outputTokens: number };
       id: string;
     };
     expect(result).toMatchObject({
       status: 'completed',
-      answer: { cause: 'other', evidence: [{ tools: ['list_runbooks'] }] },
+      llm: { answer: { cause: 'other', evidence: [{ tools: ['list_runbooks'] }] } },
       usage: { inputTokens: 1412 + 2230, outputTokens: 31 + 148 },
     });
     // The second request carries the tool result of the first, under the provider's own call id.

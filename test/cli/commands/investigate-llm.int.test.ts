@@ -27,11 +27,11 @@ describe('holmes investigate with a model configured', () => {
     expect(result.code, result.stderr).toBe(0);
     const body = JSON.parse(result.stdout) as {
       mode: string;
-      deterministic: { mode: string } | null;
+      llm: { deterministic: { mode: string } | null };
       usage: { modelCalls: number; inputTokens: number };
     };
     expect(body.mode).toBe('llm');
-    expect(body.deterministic?.mode).toBe('deterministic');
+    expect(body.llm.deterministic?.mode).toBe('deterministic');
     expect(body.usage.modelCalls).toBeGreaterThan(0);
     expect(body.usage.inputTokens).toBeGreaterThan(0);
     expect(model.bodies.length).toBeGreaterThan(0);
