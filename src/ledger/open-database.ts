@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { HolmesError } from '../core/errors.js';
 import { LEDGER_TABLES } from './ledger-tables.js';
+import { OUTBOX_TABLES } from './outbox.js';
 
 export type Db = Database.Database;
 
@@ -45,6 +46,8 @@ const MIGRATIONS: string[] = [
    CREATE INDEX investigations_group ON investigations (group_key, resolved_at);`,
   // 2: spend ledger, budget reservations, agent records and their steps.
   LEDGER_TABLES,
+  // 3: messages waiting for Slack, Jira and other receivers.
+  OUTBOX_TABLES,
 ];
 
 export interface OpenDatabaseOptions {

@@ -1,0 +1,198 @@
+import type { Db } from './open-database.js';
+
+/**
+ * Messages to outside systems (Slack, Jira) wait here until they are delivered, so an outage of
+ * the receiver never blocks or loses an investigation. A `key` names what a message is about
+ * (`post:<investigation>`), so the same message is never queued twice; an item being sent is
+ * leased, and a lease that runs out (a crashed process) makes it claimable again.
+ */
+export const OUTBOX_TABLES = `
+  CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY,
+    channel TEXT NOT NULL,
+    key TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    state TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    version INTEGER NOT NULL DEFAULT 1,
+    next_at TEXT NOT NULL,
+    lease_until TEXT,
+    last_error TEXT,
+    result TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (channel, key)
+  );
+  CREATE INDEX outbox_due ON outbox (channel, state, next_at);`;
+
+export type OutboxState = 'pending' | 'sending' | 'done' | 'failed';
+
+export interface OutboxItem {
+  id: number;
+  channel: string;
+  key: string;
+  kind: string;
+  payload: unknown;
+  state: OutboxState;
+  attempts: number;
+  lastError: string | null;
+  result: unknown;
+  createdAt: string;
+}
+
+/** An item leased to one sender; `version` tells whether its payload changed while it was being sent. */
+export interface ClaimedItem extends OutboxItem {
+  version: number;
+}
+
+export interface EnqueueOptions {
+  /**
+   * What a message already delivered under the same key means: `keep` (the default: a post is
+   * never sent twice) or `resend` (an update: the newest payload goes out again).
+   */
+  whenDone?: 'keep' | 'resend';
+  /** Deliver no earlier than this (ISO); default now. */
+  notBefore?: string;
+}
+
+interface Row {
+  id: number;
+  channel: string;
+  key: string;
+  kind: string;
+  payload: string;
+  state: OutboxState;
+  attempts: number;
+  version: number;
+  lastError: string | null;
+  result: string | null;
+  createdAt: string;
+}
+
+const COLUMNS = `id, channel, key, kind, payload, state, attempts, version, last_error AS lastError, result, created_at AS createdAt`;
+
+function toItem({ version: _version, ...row }: Row): OutboxItem {
+  return {
+    ...row,
+    payload: JSON.parse(row.payload) as unknown,
+    result: row.result === null ? null : (JSON.parse(row.result) as unknown),
+  };
+}
+
+export function createOutbox(db: Db, options: { now?: () => Date } = {}) {
+  const now = () => (options.now ?? (() => new Date()))().toISOString();
+  const statements = {
+    find: db.prepare(`SELECT ${COLUMNS} FROM outbox WHERE channel = ? AND key = ?`),
+    insert: db.prepare(
+      `INSERT INTO outbox (channel, key, kind, payload, state, next_at, created_at, updated_at)
+       VALUES (@channel, @key, @kind, @payload, 'pending', @nextAt, @at, @at)`,
+    ),
+    // A pending or failed item takes the newest payload; one being sent is requeued after it (see complete).
+    replace: db.prepare(
+      `UPDATE outbox SET kind = @kind, payload = @payload, version = version + 1,
+         state = CASE WHEN state = 'sending' THEN state ELSE 'pending' END,
+         next_at = @nextAt, attempts = CASE WHEN state = 'failed' OR state = 'done' THEN 0 ELSE attempts END,
+         updated_at = @at, last_error = CASE WHEN state = 'failed' OR state = 'done' THEN NULL ELSE last_error END
+       WHERE id = @id`,
+    ),
+    due: db.prepare(
+      `SELECT ${COLUMNS} FROM outbox
+       WHERE channel = @channel AND ((state = 'pending' AND next_at <= @at) OR (state = 'sending' AND lease_until <= @at))
+       ORDER BY id LIMIT @limit`,
+    ),
+    lease: db.prepare(
+      `UPDATE outbox SET state = 'sending', lease_until = @leaseUntil, attempts = attempts + 1, updated_at = @at WHERE id = @id`,
+    ),
+    // A payload replaced while it was being sent (a newer version) stays pending for another round.
+    complete: db.prepare(
+      `UPDATE outbox SET state = CASE WHEN version > @version THEN 'pending' ELSE 'done' END, lease_until = NULL,
+         result = @result, last_error = NULL, updated_at = @at
+       WHERE id = @id AND state = 'sending'`,
+    ),
+    retry: db.prepare(
+      `UPDATE outbox SET state = 'pending', lease_until = NULL, next_at = @nextAt, last_error = @error
+       WHERE id = @id AND state = 'sending'`,
+    ),
+    fail: db.prepare(
+      `UPDATE outbox SET state = 'failed', lease_until = NULL, last_error = @error, updated_at = @at
+       WHERE id = @id AND state = 'sending'`,
+    ),
+    counts: db.prepare(`SELECT state, COUNT(*) AS count FROM outbox WHERE channel = ? GROUP BY state`),
+  };
+
+  return {
+    /** Queues a message, or refreshes the one already queued under the same key. Returns its id and whether it is new. */
+    enqueue(
+      channel: string,
+      key: string,
+      kind: string,
+      payload: unknown,
+      enqueueOptions: EnqueueOptions = {},
+    ): { id: number; created: boolean } {
+      const at = now();
+      const fields = {
+        channel,
+        key,
+        kind,
+        payload: JSON.stringify(payload),
+        at,
+        nextAt: enqueueOptions.notBefore ?? at,
+      };
+      return db.transaction(() => {
+        const existing = statements.find.get(channel, key) as Row | undefined;
+        if (!existing) return { id: Number(statements.insert.run(fields).lastInsertRowid), created: true };
+        if (existing.state === 'done' && (enqueueOptions.whenDone ?? 'keep') === 'keep')
+          return { id: existing.id, created: false };
+        statements.replace.run({ ...fields, id: existing.id });
+        return { id: existing.id, created: false };
+      })();
+    },
+
+    /** Leases up to `limit` due items of a channel; a lease that runs out makes an item claimable again. */
+    claim(channel: string, limit: number, leaseMs: number): ClaimedItem[] {
+      return db.transaction(() => {
+        const at = now();
+        const leaseUntil = new Date(Date.parse(at) + leaseMs).toISOString();
+        const rows = statements.due.all({ channel, at, limit }) as Row[];
+        for (const row of rows) statements.lease.run({ id: row.id, leaseUntil, at });
+        return rows.map((row) => ({
+          ...toItem(row),
+          attempts: row.attempts + 1,
+          state: 'sending' as const,
+          version: row.version,
+        }));
+      })();
+    },
+
+    /** Delivered: keeps what the receiver answered (a message ts, a ticket key) for later items to use. */
+    complete(item: Pick<ClaimedItem, 'id' | 'version'>, result: unknown = null): void {
+      statements.complete.run({ id: item.id, version: item.version, result: JSON.stringify(result), at: now() });
+    },
+
+    /** Not delivered yet: tried again after `delayMs`. */
+    retry(item: { id: number }, error: string, delayMs: number): void {
+      statements.retry.run({ id: item.id, error, nextAt: new Date(Date.parse(now()) + delayMs).toISOString() });
+    },
+
+    /** Never deliverable as it is (a config error): kept, with the reason, for a person to see. */
+    fail(item: { id: number }, error: string): void {
+      statements.fail.run({ id: item.id, error, at: now() });
+    },
+
+    get(channel: string, key: string): OutboxItem | undefined {
+      const row = statements.find.get(channel, key) as Row | undefined;
+      return row ? toItem(row) : undefined;
+    },
+
+    /** Items per state, for /metrics. */
+    counts(channel: string): Record<OutboxState, number> {
+      const counts: Record<OutboxState, number> = { pending: 0, sending: 0, done: 0, failed: 0 };
+      for (const row of statements.counts.all(channel) as Array<{ state: OutboxState; count: number }>)
+        counts[row.state] = row.count;
+      return counts;
+    },
+  };
+}
+
+export type Outbox = ReturnType<typeof createOutbox>;
