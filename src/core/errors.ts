@@ -16,6 +16,8 @@ export type HolmesErrorCode =
   | 'RUNBOOK_INVALID'
   | 'ALERT_INVALID'
   | 'READ_ONLY_VIOLATION'
+  /** A value (an alert label, a source's label) cannot be placed safely where a template puts it. */
+  | 'TEMPLATE_UNSAFE'
   | 'UPSTREAM_UNAVAILABLE'
   | 'TIMEOUT'
   | 'INTERNAL';

@@ -1,16 +1,36 @@
 import jsonata from 'jsonata';
+import Mustache from 'mustache';
+import { HolmesError } from '../core/errors.js';
+import { renderPromql } from '../toolsets/render-promql.js';
+import { asRegex } from '../toolsets/template-values.js';
+import type { ParameterSpec } from '../toolsets/toolset-schema.js';
 import type { Entities, Evidence, Verdict } from '../core/investigation.js';
 import type { ToolResult } from '../core/tool-result.js';
 import { formatCompactNumber } from '../telemetry/format-compact-number.js';
 import type { Toolbox } from '../toolsets/create-toolbox.js';
 import type { CheckSpec } from '../runbooks/runbook-schema.js';
-import { missingEntities } from './entity-view.js';
+import { missingEntities, plainView, type EntityView } from './entity-view.js';
 import { renderText } from './render-text.js';
 
-function renderParams(params: CheckSpec['params'], view: Record<string, string>): Record<string, unknown> {
-  // Tool parameters are escaped by the tool itself where they enter PromQL, so render raw here.
+/**
+ * A check's parameters for its tool. Each is escaped by the tool's own type: a `promql` parameter
+ * (raw PromQL to the tool) is rendered by the PromQL renderer, a `regex` parameter gets literal
+ * values regex-escaped, any other is plain text that the tool escapes where it uses it.
+ */
+function renderParams(
+  params: CheckSpec['params'],
+  view: EntityView,
+  specs: Record<string, ParameterSpec>,
+): Record<string, unknown> {
   return Object.fromEntries(
-    Object.entries(params).map(([name, value]) => [name, typeof value === 'string' ? renderText(value, view) : value]),
+    Object.entries(params).map(([name, value]) => {
+      if (typeof value !== 'string') return [name, value];
+      const type = specs[name]?.type;
+      if (type === 'promql') return [name, renderPromql(value, view)];
+      if (type === 'regex')
+        return [name, Mustache.render(value, view, undefined, { escape: (item: unknown) => asRegex(item) })];
+      return [name, renderText(value, plainView(view))];
+    }),
   );
 }
 
@@ -45,7 +65,7 @@ export interface CheckOutcome {
 
 /** Runs one runbook check: the tool call, its facts, and a verdict with a sentence for a human. */
 export interface CheckScope {
-  view: Record<string, string>;
+  view: EntityView;
   entities: Entities;
   now: Date;
   /** When the alert started and how far back the incident window reaches, in ms, for time arithmetic in JSONata. */
@@ -75,7 +95,26 @@ export async function evaluateCheck(
       },
     };
   }
-  const params = renderParams(check.params, view);
+  let params: Record<string, unknown>;
+  try {
+    const spec = toolbox
+      .tools()
+      .find((tool) => tool.spec.name === check.tool || `${tool.toolset}/${tool.spec.name}` === check.tool);
+    params = renderParams(check.params, view, spec?.spec.parameters ?? {});
+  } catch (error) {
+    // A value that cannot be placed safely (a hostile label) makes the check unavailable, never a different query.
+    if (!HolmesError.isInstance(error) || error.code !== 'TEMPLATE_UNSAFE') throw error;
+    return {
+      result: undefined,
+      evidence: {
+        ...base,
+        verdict: 'unavailable',
+        sentence: `${check.description}: not checked — ${error.message} ${error.fix ?? ''}`.trim(),
+        tool: { toolset: '', tool: check.tool, params: {}, status: 'error', text: '', requests: [] },
+        facts: {},
+      },
+    };
+  }
   // Identical calls from different runbooks are made once.
   const key = `${check.tool} ${JSON.stringify(params)}`;
   let pending = cache.get(key);
@@ -110,7 +149,7 @@ export async function evaluateCheck(
     data: result.data,
     status: result.status,
     entities: scope.entities,
-    view,
+    view: plainView(view),
     nowMs: scope.now.getTime(),
     alertStartMs: scope.alertStartMs,
     windowMs: scope.windowMs,
@@ -125,7 +164,7 @@ export async function evaluateCheck(
     const template =
       check.explain[verdict === 'supports' ? 'supports' : verdict === 'contradicts' ? 'contradicts' : 'inconclusive'];
     const sentence = template
-      ? renderText(template, { ...view, ...displayFacts(facts) })
+      ? renderText(template, { ...plainView(view), ...displayFacts(facts) })
       : `${check.description}: ${verdict === 'contradicts' ? 'not seen' : 'inconclusive'}.`;
     return { result, evidence: { ...base, verdict, sentence, tool, facts } };
   } catch (error) {

@@ -6,7 +6,9 @@ import type { Evidence, InvestigationResult, InvestigationStep, RemediationStep 
 import type { ToolResult } from '../core/tool-result.js';
 import type { CheckSpec, Runbook } from '../runbooks/runbook-schema.js';
 import type { Toolbox } from '../toolsets/create-toolbox.js';
-import { entityView } from './entity-view.js';
+import { entityView, plainView } from './entity-view.js';
+import { renderShell } from './render-shell.js';
+import { ListValue } from '../toolsets/template-values.js';
 import { evaluateCheck } from './evaluate-check.js';
 import { renderText } from './render-text.js';
 import { rankHypotheses, type ScoredRunbook } from './rank-hypotheses.js';
@@ -91,7 +93,7 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
 
   const view = entityView(entities, alert, startedAt);
   const alertStartMs = Number.isFinite(Date.parse(alert.startsAt)) ? Date.parse(alert.startsAt) : startedAt.getTime();
-  const scope = { view, entities, now: startedAt, alertStartMs, windowMs: parseDuration(view.window!) };
+  const scope = { view, entities, now: startedAt, alertStartMs, windowMs: parseDuration(String(view.window)) };
   const limit = pLimit(options.concurrency ?? 8);
   const cache = new Map<string, Promise<ToolResult>>();
   const runChecks = (runbook: Runbook, checks: CheckSpec[]) =>
@@ -165,25 +167,18 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
   const supporting = (rootCause?.evidence ?? []).filter((evidence) => evidence.verdict === 'supports');
   const facts = Object.assign({}, ...supporting.map((evidence) => evidence.facts)) as Record<string, unknown>;
   const runbook = rootCause ? runbooks.find((candidate) => candidate.id === rootCause.cause) : undefined;
-  // Lists of records (intermediate facts, prototype-less JSONata objects) are shown as JSON, not joined.
-  const shown = (value: unknown) => (typeof value === 'object' && value !== null ? JSON.stringify(value) : value);
-  const remediationView = {
-    ...view,
-    ...Object.fromEntries(
-      Object.entries(facts).map(([key, value]) => [
-        key,
-        Array.isArray(value) ? value.map((item) => String(shown(item))).join(', ') : shown(value),
-      ]),
-    ),
-  };
   const remediation = runbook
     ? {
         runbook: runbook.id,
-        steps: runbook.remediation.map((entry): RemediationStep => ({
-          title: renderText(entry.title, remediationView),
-          ...(entry.command ? { command: renderText(entry.command, remediationView).trimEnd() } : {}),
-          ...(entry.details ? { details: renderText(entry.details, remediationView) } : {}),
-        })),
+        steps: runbook.remediation.map((entry): RemediationStep => {
+          const text = { ...plainView(view), ...textFacts(facts) };
+          const command = entry.command ? renderShell(entry.command, { ...view, ...commandFacts(facts) }) : undefined;
+          return {
+            title: renderText(entry.title, text),
+            ...(command ? { command: command.trimEnd() } : {}),
+            ...(entry.details ? { details: renderText(entry.details, text) } : {}),
+          };
+        }),
       }
     : null;
 
@@ -229,4 +224,29 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
     steps,
     llm: null,
   };
+}
+
+// Lists of records (intermediate facts, prototype-less JSONata objects) are shown as JSON, not joined.
+const shown = (value: unknown) => (typeof value === 'object' && value !== null ? JSON.stringify(value) : value);
+
+/** Facts for sentences: lists joined, records as JSON. */
+function textFacts(facts: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(facts).map(([key, value]) => [
+      key,
+      Array.isArray(value) ? value.map((item) => String(shown(item))).join(', ') : shown(value),
+    ]),
+  );
+}
+
+/** Facts for commands: a list of values is one shell word each; a list of records feeds a {{#section}}. */
+function commandFacts(facts: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(facts).map(([key, value]) => [
+      key,
+      Array.isArray(value) && value.length > 0 && value.every((item) => typeof item !== 'object' || item === null)
+        ? new ListValue(value.map(String))
+        : value,
+    ]),
+  );
 }

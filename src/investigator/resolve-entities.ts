@@ -4,8 +4,8 @@ import type { KubeObject } from '../core/kube-object.js';
 import type { ToolResult } from '../core/tool-result.js';
 import type { Toolbox } from '../toolsets/create-toolbox.js';
 import { labelValue } from './alert-label-names.js';
-import { escapePromqlString } from '../toolsets/render-template.js';
-import { regexAlternation } from './entity-view.js';
+import { renderPromql } from '../toolsets/render-promql.js';
+import { ListValue } from '../toolsets/template-values.js';
 import { resolveTeamEntities } from './resolve-team-entities.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -159,7 +159,10 @@ export async function resolveEntities(alert: Alert, toolbox: Toolbox): Promise<E
     if (pods.length > 0) entities.notes.push(`pods of ${owner} by ownership or name`);
   }
   if (pods.length === 0 && model) {
-    const query = `group by (namespace, pod) ({__name__=~"vllm:num_requests_running|vllm:num_requests_waiting", model_name="${escapePromqlString(model)}"})`;
+    const query = renderPromql(
+      'group by (namespace, pod) ({__name__=~"vllm:num_requests_running|vllm:num_requests_waiting", model_name="{{model}}"})',
+      { model },
+    );
     const result = await toolbox.run('prometheus_instant_query', { query, top_k: 100 });
     const found = ok(result) ? ((result.data as Json).result as Array<{ labels: Record<string, string> }>) : [];
     for (const series of found) {
@@ -236,8 +239,10 @@ export async function resolveEntities(alert: Alert, toolbox: Toolbox): Promise<E
   }
   if (!entities.model && entities.namespace && entities.pods.length > 0) {
     // A serving workload's model, from its own vLLM series: one model only, or it stays unnamed.
-    const pods = regexAlternation(entities.pods.map((pod) => pod.name));
-    const query = `group by (model_name) ({__name__="vllm:num_requests_running", namespace="${escapePromqlString(entities.namespace)}", pod=~"${escapePromqlString(pods)}"})`;
+    const query = renderPromql(
+      'group by (model_name) ({__name__="vllm:num_requests_running", namespace="{{namespace}}", pod=~"{{pods}}"})',
+      { namespace: entities.namespace, pods: new ListValue(entities.pods.map((pod) => pod.name)) },
+    );
     const result = await toolbox.run('prometheus_instant_query', { query, top_k: 5 });
     const models = ok(result)
       ? ((result.data as Json).result as Array<{ labels: Record<string, string> }>)

@@ -1,6 +1,8 @@
 import type { Entities } from '../core/investigation.js';
 import type { KubeObject } from '../core/kube-object.js';
 import type { Toolbox } from '../toolsets/create-toolbox.js';
+import { renderPromql } from '../toolsets/render-promql.js';
+import { RegexValue } from '../toolsets/template-values.js';
 
 type Series = Array<{ labels: Record<string, string> }>;
 
@@ -20,7 +22,7 @@ export function spellingRegex(value: string): string {
     .split(/[-_. /]+/)
     .filter(Boolean)
     .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return `(?i)${parts.join('[-_. /]?')}`.replace(/["\\]/g, '\\$&');
+  return `(?i)${parts.join('[-_. /]?')}`;
 }
 
 async function series(toolbox: Toolbox, query: string): Promise<Series> {
@@ -44,10 +46,13 @@ function single(found: Series, pick: (labels: Record<string, string>) => string 
  */
 export async function resolveTeamEntities(entities: Entities, toolbox: Toolbox): Promise<void> {
   if (entities.apiKey) {
-    const pattern = spellingRegex(entities.apiKey);
+    const pattern = new RegexValue(spellingRegex(entities.apiKey));
     const found = await series(
       toolbox,
-      `group by (team, api_key_alias, hashed_api_key) (${GATEWAY_METRICS}, api_key_alias=~"${pattern}"}) or group by (team, api_key_alias, hashed_api_key) (${GATEWAY_METRICS}, hashed_api_key=~"${pattern}"})`,
+      renderPromql(
+        `group by (team, api_key_alias, hashed_api_key) (${GATEWAY_METRICS}, api_key_alias=~"{{pattern}}"}) or group by (team, api_key_alias, hashed_api_key) (${GATEWAY_METRICS}, hashed_api_key=~"{{pattern}}"})`,
+        { pattern },
+      ),
     );
     const alias = single(found, (labels) => labels.api_key_alias || labels.hashed_api_key);
     if (alias && alias !== entities.apiKey) {
@@ -62,10 +67,13 @@ export async function resolveTeamEntities(entities: Entities, toolbox: Toolbox):
   }
   let gatewayTeam = Boolean(entities.apiKey);
   if (entities.team) {
-    const pattern = spellingRegex(entities.team);
+    const pattern = new RegexValue(spellingRegex(entities.team));
     const found = await series(
       toolbox,
-      `group by (team) (${GATEWAY_METRICS}, team=~"${pattern}"}) or group by (team) (${GATEWAY_METRICS}, team_alias=~"${pattern}"})`,
+      renderPromql(
+        `group by (team) (${GATEWAY_METRICS}, team=~"{{pattern}}"}) or group by (team) (${GATEWAY_METRICS}, team_alias=~"{{pattern}}"})`,
+        { pattern },
+      ),
     );
     const known = found.some((entry) => entry.labels.team === entities.team);
     const team = single(found, (labels) => labels.team);
@@ -107,10 +115,12 @@ async function teamNamespace(team: string, toolbox: Toolbox): Promise<string | {
         ? owned[0]!.metadata.name
         : { several: owned.map((namespace) => namespace.metadata.name) };
   }
-  const pattern = spellingRegex(team);
   const found = await series(
     toolbox,
-    `group by (namespace) (kube_namespace_labels{label_team=~"${pattern}"} or kube_namespace_labels{label_owner=~"${pattern}"})`,
+    renderPromql(
+      'group by (namespace) (kube_namespace_labels{label_team=~"{{pattern}}"} or kube_namespace_labels{label_owner=~"{{pattern}}"})',
+      { pattern: new RegexValue(spellingRegex(team)) },
+    ),
   );
   return single(found, (labels) => labels.namespace);
 }

@@ -83,7 +83,7 @@ function implement(
   tool: ToolSpec,
   toolset: ToolsetSpec,
 ): (params: Record<string, unknown>, context: ToolContext) => Promise<ToolOutput> {
-  if (tool.promql) return (params, context) => runPromqlTool(tool.promql!, params, context);
+  if (tool.promql) return (params, context) => runPromqlTool(tool.promql!, params, context, tool.parameters);
   if (tool.kubernetes) {
     const { verb, kind } = tool.kubernetes;
     return (params, context) => {

@@ -1,15 +1,22 @@
-import Mustache from 'mustache';
-
-/** Escapes a value for a double-quoted PromQL string: `{{value}}` is always safe to put in quotes. */
-export function escapePromqlString(value: unknown): string {
-  return String(value).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-}
+import { renderPromql } from './render-promql.js';
+import { RegexValue } from './template-values.js';
+import type { ParameterSpec } from './toolset-schema.js';
 
 /**
- * Renders a query template: `{{name}}` inserts a parameter escaped for a PromQL string,
- * `{{{name}}}` inserts it raw (PromQL parameters), `{{#name}}…{{/name}}` keeps a part only when
- * the parameter is set (optional filters), `{{^name}}…{{/name}}` only when it is not.
+ * Renders a toolset's query template with a tool's validated parameters: `regex` parameters are
+ * regexes, everything else a literal, each escaped by the PromQL renderer for where it lands.
+ * `{{{name}}}` inserts a `promql` parameter raw (the whole expression is the caller's).
  */
-export function renderTemplate(template: string, params: Record<string, unknown>): string {
-  return Mustache.render(template, params, undefined, { escape: escapePromqlString });
+export function renderTemplate(
+  template: string,
+  params: Record<string, unknown>,
+  specs: Record<string, ParameterSpec> = {},
+): string {
+  const view = Object.fromEntries(
+    Object.entries(params).map(([name, value]) => [
+      name,
+      specs[name]?.type === 'regex' && typeof value === 'string' ? new RegexValue(value) : value,
+    ]),
+  );
+  return renderPromql(template, view);
 }

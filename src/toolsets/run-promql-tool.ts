@@ -4,13 +4,13 @@ import { joinRows, type JoinColumn } from './join-rows.js';
 import { renderTemplate } from './render-template.js';
 import { shapePromqlResult, type ShapedSeries } from './shape-promql-result.js';
 import type { ToolContext, ToolOutput } from './tool-context.js';
-import type { PromqlImplementation } from './toolset-schema.js';
+import type { ParameterSpec, PromqlImplementation } from './toolset-schema.js';
 
 /** Points per range query: enough for a trend and a change point, few enough to stay cheap. */
 const RANGE_POINTS = 120;
 
 function durationParam(template: string, params: Record<string, unknown>, what: string): number {
-  const text = renderTemplate(template, params);
+  const text = renderTemplate(template, params).trim();
   try {
     return parseDuration(text);
   } catch {
@@ -25,6 +25,7 @@ export async function runPromqlTool(
   implementation: PromqlImplementation,
   params: Record<string, unknown>,
   context: ToolContext,
+  specs: Record<string, ParameterSpec> = {},
 ): Promise<ToolOutput> {
   const prometheus = context.prometheus;
   if (!prometheus) {
@@ -48,7 +49,7 @@ export async function runPromqlTool(
       : [];
   const results = await Promise.all(
     implementation.queries.map(async (query) => {
-      const promql = renderTemplate(query.query, params).trim();
+      const promql = renderTemplate(query.query, params, specs).trim();
       const result =
         implementation.type === 'instant'
           ? await prometheus.instantQuery(promql, now)

@@ -79,8 +79,9 @@ describe('spellingRegex', () => {
     expect(regex.test('support-ops-eu')).toBe(false);
   });
 
-  it('escapes regex and PromQL string characters when the name contains them', () => {
-    expect(spellingRegex('a.b"c')).toBe('(?i)a[-_. /]?b\\"c');
+  it('escapes regex characters when the name contains them (the PromQL renderer escapes the string)', () => {
+    expect(spellingRegex('a.b"c')).toBe('(?i)a[-_. /]?b"c');
+    expect(spellingRegex('x|*')).toBe('(?i)x\\|\\*');
     expect(normaliseName('Team A/B')).toBe('teamab');
   });
 });

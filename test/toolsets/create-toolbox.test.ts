@@ -1,3 +1,5 @@
+import { escapePromqlString } from '../../src/toolsets/render-promql.js';
+import { regexEscape } from '../../src/toolsets/template-values.js';
 import { describe, expect, it } from 'vitest';
 import type { InstantSeries } from '../../src/telemetry/prometheus-types.js';
 import { createToolbox } from '../../src/toolsets/create-toolbox.js';
@@ -118,9 +120,10 @@ describe('createToolbox', () => {
     const result = await toolbox.run('gpu_health', { node: 'gpu-node-1"} or vector(1) #' });
 
     expect(result.status).toBe('success');
-    expect(prometheus.queries.every((query) => query.includes('Hostname=~"gpu-node-1\\"} or vector(1) #|"'))).toBe(
-      true,
-    );
+    // A label value inside a regex matcher matches only itself: regex-escaped, then escaped for the string.
+    const matcher = `Hostname=~"${escapePromqlString(regexEscape('gpu-node-1"} or vector(1) #'))}|"`;
+    expect(matcher).toBe('Hostname=~"gpu-node-1\\"\\\\} or vector\\\\(1\\\\) #|"');
+    expect(prometheus.queries.every((query) => query.includes(matcher))).toBe(true);
     expect(result.text).toContain(
       'XID errors in the window: UUID=GPU-a gpu=2 node=gpu-node-1 xid=79: 1 errors (GPU has fallen off the bus',
     );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { escapePromqlString, renderTemplate } from '../../src/toolsets/render-template.js';
+import { escapePromqlString } from '../../src/toolsets/render-promql.js';
+import { renderTemplate } from '../../src/toolsets/render-template.js';
 
 /** The value of the first double-quoted PromQL string in `text`, read the way PromQL reads it. */
 function firstStringLiteral(text: string): { value: string; rest: string } {

