@@ -36,3 +36,35 @@ export function substituteNowPrefix(line: string, now: Date): string {
   if (prefix === undefined) return line;
   return substituteNow(prefix, now) + line.slice(prefix.length);
 }
+
+// `{{now}}`, `{{now-<duration>}}` or `{{now+<duration>}}`, spaces allowed inside the braces.
+const PLACEHOLDER = /\{\{\s*now(?:([+-])([^}]*?))?\s*\}\}/g;
+
+/**
+ * Resolves `{{now-<duration>}}` anywhere in a log line to an RFC 3339 time, so a message can quote
+ * one ("certificate expired at {{now-3d}}"). `{{now}}` is the load time and `{{now+<duration>}}` a
+ * time ahead (an expiry still to come); a malformed duration inside the braces is an error.
+ */
+export function substituteNowPlaceholders(line: string, now: Date): string {
+  return line.replace(PLACEHOLDER, (placeholder, sign: string | undefined, duration: string | undefined) => {
+    if (sign === undefined || duration === undefined) return rfc3339(now);
+    try {
+      const offset = parseDuration(duration);
+      return rfc3339(new Date(now.getTime() + (sign === '-' ? -offset : offset)));
+    } catch (error) {
+      throw new HolmesError(
+        'SCENARIO_INVALID',
+        `'${placeholder}' is not a valid time: '${duration}' is not a Prometheus duration.`,
+        {
+          cause: error,
+          fix: 'Write {{now-<duration>}} or {{now+<duration>}}, e.g. {{now-3d}} or {{now+12h}} (units ms s m h d w y, largest first).',
+        },
+      );
+    }
+  });
+}
+
+/** A log line with its leading time and every `{{now…}}` placeholder resolved. */
+export function substituteNowInLogLine(line: string, now: Date): string {
+  return substituteNowPlaceholders(substituteNowPrefix(line, now), now);
+}
