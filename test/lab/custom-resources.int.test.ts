@@ -282,10 +282,12 @@ describe.skipIf(!kubectl)(
       expect(accounts.stdout).toMatch(/role\.rbac\.authorization\.k8s\.io\/config-reader\s+2025-05-12T12:00:00Z/);
     });
 
-    it('reports Forbidden when kubectl asks for secrets', async () => {
+    it('finds no secrets resource in discovery, and Forbidden when kubectl asks for the path itself', async () => {
       const secrets = await run(['get', 'secrets', '-n', 'serving']);
       expect(secrets.code).not.toBe(0);
-      expect(secrets.stderr).toContain('Error from server (Forbidden)');
+      expect(secrets.stderr).toContain(`the server doesn't have a resource type "secrets"`);
+      const rawSecrets = await run(['get', '--raw', '/apis/kubeflow.org/v1/namespaces/training/secrets']);
+      expect(rawSecrets.stderr).toContain('Error from server (Forbidden)');
     });
   },
 );
