@@ -1,6 +1,7 @@
 import { HolmesError } from '../core/errors.js';
 import type { KubeObject } from '../core/kube-object.js';
 import { createKubeConfiguration } from './kube-configuration.js';
+import { createKubeDiscovery } from './kube-discovery.js';
 import { findKubeKind, resolveKubeKind } from './kube-kinds.js';
 import type { KubeKind } from './kube-kinds.js';
 import { createKubeRequest, statusMessage } from './kube-request.js';
@@ -67,6 +68,7 @@ export function createKubeClient(options: KubeClientOptions = {}): KubeClient {
   const stats = createTelemetryStats(options.onRequest);
   const kube = createKubeConfiguration(options, stats);
   const request = createKubeRequest(kube, stats);
+  const discovery = createKubeDiscovery(request);
 
   async function list(kind: KubeKind, listOptions: Parameters<KubeClient['list']>[1] = {}): Promise<KubeListResult> {
     const params: Array<[string, string]> = [];
@@ -90,10 +92,10 @@ export function createKubeClient(options: KubeClientOptions = {}): KubeClient {
   return {
     server: kube.server,
 
-    list: async (kind, listOptions) => list(resolveKubeKind(kind), listOptions),
+    list: async (kind, listOptions) => list(await discovery.resolve(kind, listOptions?.apiVersion), listOptions),
 
-    async get(kindName, name, namespace) {
-      const kind = resolveKubeKind(kindName);
+    async get(kindName, name, namespace, kindOptions = {}) {
+      const kind = await discovery.resolve(kindName, kindOptions.apiVersion);
       if (kind.namespaced && namespace === undefined) {
         throw new HolmesError('TOOL_PARAMS_INVALID', `Getting ${kind.kind} '${name}' needs a namespace.`, {
           fix: `Pass the namespace of the ${kind.kind}, or list ${kind.plural} across namespaces to find it.`,
@@ -144,6 +146,10 @@ export function createKubeClient(options: KubeClientOptions = {}): KubeClient {
         raw: answer.raw,
       };
     },
+
+    resolveKind: (kind, apiVersion) => discovery.resolve(kind, apiVersion),
+
+    apiResources: () => discovery.catalog(),
 
     stats: () => stats.snapshot(),
   };
