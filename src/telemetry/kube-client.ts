@@ -4,7 +4,7 @@ import { createKubeConfiguration } from './kube-configuration.js';
 import { createKubeDiscovery } from './kube-discovery.js';
 import { findKubeKind, resolveKubeKind } from './kube-kinds.js';
 import type { KubeKind } from './kube-kinds.js';
-import { createKubeRequest, statusMessage } from './kube-request.js';
+import { createKubeRequest, jsonObjectOf, statusMessage } from './kube-request.js';
 import type { KubeAnswer } from './kube-request.js';
 import type { KubeClient, KubeClientOptions, KubeListResult, KubeVersionInfo } from './kube-types.js';
 import { createTelemetryStats } from './telemetry-stats.js';
@@ -35,20 +35,7 @@ function parseJson(answer: KubeAnswer, what: string): Record<string, unknown> {
       details: { request: answer.request, status: 404 },
     });
   }
-  try {
-    const body: unknown = JSON.parse(answer.raw);
-    if (typeof body === 'object' && body !== null && !Array.isArray(body)) return body as Record<string, unknown>;
-  } catch {
-    // reported below
-  }
-  throw new HolmesError(
-    'UPSTREAM_UNAVAILABLE',
-    `The Kubernetes API answered ${answer.request} with something that is not a JSON object.`,
-    {
-      fix: 'Check that the server setting points at a Kubernetes API server.',
-      details: { request: answer.request },
-    },
-  );
+  return jsonObjectOf(answer);
 }
 
 function eventTime(event: KubeObject): number {

@@ -1,6 +1,6 @@
 import { HolmesError } from '../core/errors.js';
 import { findKubeKind, isSecretName, KUBE_KINDS, refuseSecrets, type KubeKind } from './kube-kinds.js';
-import type { KubeRequest } from './kube-request.js';
+import { jsonObjectOf, type KubeRequest } from './kube-request.js';
 
 /** What the API server's discovery says it serves, as far as Holmes may read it. */
 export interface KubeCatalog {
@@ -46,23 +46,6 @@ interface ApiResource {
 function groupOf(apiVersion: string): string {
   const slash = apiVersion.indexOf('/');
   return slash === -1 ? '' : apiVersion.slice(0, slash);
-}
-
-function parseBody(answer: { raw: string; request: string }): Record<string, unknown> {
-  try {
-    const body: unknown = JSON.parse(answer.raw);
-    if (typeof body === 'object' && body !== null && !Array.isArray(body)) return body as Record<string, unknown>;
-  } catch {
-    // reported below
-  }
-  throw new HolmesError(
-    'UPSTREAM_UNAVAILABLE',
-    `The Kubernetes API answered ${answer.request} with something that is not discovery JSON.`,
-    {
-      fix: 'Check that the server setting points at a Kubernetes API server.',
-      details: { request: answer.request },
-    },
-  );
 }
 
 function strings(value: unknown): string[] {
@@ -134,7 +117,7 @@ export function createKubeDiscovery(request: KubeRequest, options: KubeDiscovery
     if (hit && !fresh && clock() - hit.at < ttlMs) return hit.kinds;
     const path = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
     const kinds = request(path).then((answer) =>
-      answer.status === 404 ? undefined : kindsOf(apiVersion, parseBody(answer)),
+      answer.status === 404 ? undefined : kindsOf(apiVersion, jsonObjectOf(answer)),
     );
     groupVersions.set(apiVersion, { at: clock(), kinds });
     // A failure is not remembered: the next call asks again.
@@ -144,7 +127,7 @@ export function createKubeDiscovery(request: KubeRequest, options: KubeDiscovery
 
   const load = async (): Promise<KubeCatalog> => {
     const answer = await request('/apis');
-    const groups = parseBody(answer).groups;
+    const groups = jsonObjectOf(answer).groups;
     const versions = [
       'v1',
       ...(Array.isArray(groups) ? (groups as Array<{ preferredVersion?: { groupVersion?: string } }>) : [])

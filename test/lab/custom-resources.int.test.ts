@@ -1,14 +1,13 @@
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiException, ApisApi, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/lab/load-scenario.js';
 import { rfc3339 } from '../../src/lab/rfc3339.js';
 import { startLab, type Lab } from '../../src/lab/start-lab.js';
+import { KUBECTL, runKubectl } from './kube-api/kubectl.js';
 
 // Every expected value below follows from test/fixtures/lab/custom-resources.
 const FIXTURE = fileURLToPath(new URL('../fixtures/lab/custom-resources', import.meta.url));
@@ -17,10 +16,7 @@ const nowSeconds = NOW.getTime() / 1000;
 const HOUR = 3600;
 const DAY = 24 * HOUR;
 
-const kubectl = (process.env.PATH ?? '')
-  .split(delimiter)
-  .map((directory) => join(directory, 'kubectl'))
-  .find((candidate) => existsSync(candidate));
+const kubectl = KUBECTL;
 
 let lab: Lab;
 let home: string;
@@ -191,23 +187,7 @@ describe('the lab serving custom resources', () => {
   });
 });
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      kubectl ?? 'kubectl',
-      ['--kubeconfig', lab.kubeconfigPath, '--cache-dir', join(home, 'cache'), ...args],
-      { env: { PATH: process.env.PATH, HOME: home }, timeout: 30_000 },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const run = (args: string[]) => runKubectl(home, lab.kubeconfigPath, args);
 
 /** Lines of kubectl's table output, cells split on its column gaps. */
 const table = (stdout: string) =>
