@@ -1,4 +1,5 @@
 import { HolmesError } from '../core/errors.js';
+import { apiGroupOf } from '../core/kube-object.js';
 import { findKubeKind, isSecretName, KUBE_KINDS, refuseSecrets, type KubeKind } from './kube-kinds.js';
 import { jsonObjectOf, type KubeRequest } from './kube-request.js';
 
@@ -43,11 +44,6 @@ interface ApiResource {
   shortNames?: unknown;
 }
 
-function groupOf(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash === -1 ? '' : apiVersion.slice(0, slash);
-}
-
 function strings(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 }
@@ -60,7 +56,7 @@ function kindsOf(apiVersion: string, body: Record<string, unknown>): KubeKind[] 
     if (typeof name !== 'string' || typeof kind !== 'string' || name.includes('/')) return [];
     const verbs = strings(resource.verbs);
     if (!verbs.includes('get') && !verbs.includes('list')) return [];
-    if (isSecretName(name) || isSecretName(kind) || groupOf(apiVersion) === 'secrets') return [];
+    if (isSecretName(name) || isSecretName(kind) || apiGroupOf(apiVersion) === 'secrets') return [];
     return [
       {
         kind,
@@ -192,7 +188,7 @@ export function createKubeDiscovery(request: KubeRequest, options: KubeDiscovery
       known.kinds.filter(
         (kind) =>
           matches(kind, resource) &&
-          (group === undefined || groupOf(kind.apiVersion) === group) &&
+          (group === undefined || apiGroupOf(kind.apiVersion) === group) &&
           (version === undefined || kind.apiVersion.endsWith(`/${version}`)),
       );
     if (version !== undefined && group !== undefined) return byApiVersion(resource, `${group}/${version}`);
@@ -214,7 +210,7 @@ export function createKubeDiscovery(request: KubeRequest, options: KubeDiscovery
       'TOOL_PARAMS_INVALID',
       `Kind '${name}' is served by several API groups: ${found.map(describe).join(', ')}.`,
       {
-        fix: `Pass the apiVersion of the one meant (api_version: ${found[0]?.apiVersion}), or write the kind as ${found[0]?.plural}.${groupOf(found[0]?.apiVersion ?? '')}.`,
+        fix: `Pass the apiVersion of the one meant (api_version: ${found[0]?.apiVersion}), or write the kind as ${found[0]?.plural}.${apiGroupOf(found[0]?.apiVersion ?? '')}.`,
         details: { kind: name, candidates: found.map((kind) => kind.apiVersion) },
       },
     );

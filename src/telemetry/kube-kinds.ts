@@ -1,4 +1,5 @@
 import { HolmesError } from '../core/errors.js';
+import { apiGroupOf } from '../core/kube-object.js';
 
 /** A Kubernetes kind Holmes may read, and where the API serves it. */
 export interface KubeKind {
@@ -97,7 +98,7 @@ export function isSecretName(name: string): boolean {
 /** Throws before any request when a name (or a group called `secrets`) would read Secrets. */
 export function refuseSecrets(name: string, apiVersion?: string): void {
   const nameGroup = name.trim().toLowerCase().split('.').slice(1);
-  const group = apiVersion?.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+  const group = apiGroupOf(apiVersion);
   if (isSecretName(name) || group === 'secrets' || nameGroup.at(-1) === 'secrets') {
     throw new HolmesError('READ_ONLY_VIOLATION', 'Holmes never reads Secrets; the request was not sent.', {
       fix: 'Investigate through the objects that use the Secret (Pods, Deployments, Events) instead.',

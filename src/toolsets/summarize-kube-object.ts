@@ -1,4 +1,4 @@
-import type { KubeObject } from '../core/kube-object.js';
+import { apiGroupOf, type KubeObject } from '../core/kube-object.js';
 import { formatAge } from './kube-age.js';
 import { OTHER_SUMMARIES, summarizeCustomObject } from './summarize-other-kinds.js';
 
@@ -150,14 +150,9 @@ const BUILT_IN_GROUPS: ReadonlySet<string> = new Set([
   'apiextensions.k8s.io',
 ]);
 
-function groupOf(apiVersion: string | undefined): string {
-  const slash = (apiVersion ?? '').indexOf('/');
-  return slash === -1 ? '' : (apiVersion ?? '').slice(0, slash);
-}
-
 /** True when the object's kind has a summary of its own here (not a custom resource, RBAC or policy kind). */
 export function hasOwnSummary(object: KubeObject): boolean {
-  return BUILT_IN_GROUPS.has(groupOf(object.apiVersion)) && object.kind in SUMMARIES;
+  return BUILT_IN_GROUPS.has(apiGroupOf(object.apiVersion)) && object.kind in SUMMARIES;
 }
 
 /** One line per object: what `kubectl get -o wide` would show that matters for an incident. */
@@ -166,7 +161,7 @@ export function summarizeKubeObject(object: KubeObject, now: Date): string {
     ? `${object.metadata.namespace}/${object.metadata.name}`
     : object.metadata.name;
   // Kinds are matched with their group, so a Volcano Job is not read as a batch Job.
-  const summarize = BUILT_IN_GROUPS.has(groupOf(object.apiVersion))
+  const summarize = BUILT_IN_GROUPS.has(apiGroupOf(object.apiVersion))
     ? (SUMMARIES[object.kind] ?? OTHER_SUMMARIES[object.kind])
     : undefined;
   const summary = summarize ? summarize(object, now) : summarizeCustomObject(object);

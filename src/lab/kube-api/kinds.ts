@@ -1,3 +1,4 @@
+import { apiGroupOf } from '../../core/kube-object.js';
 import { readText } from './read-path.js';
 import type { TableColumn } from './table.js';
 
@@ -322,10 +323,7 @@ export function groupVersionOf(kubeKind: Pick<KubeKind, 'group' | 'version'>): s
 }
 
 /** The group part of an object's apiVersion (`apps/v1` → `apps`, `v1` → ''). */
-export function groupOf(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash === -1 ? '' : apiVersion.slice(0, slash);
-}
+export const groupOf = apiGroupOf;
 
 /** The version part of an object's apiVersion (`apps/v1` → `v1`). */
 export function versionOf(apiVersion: string): string {

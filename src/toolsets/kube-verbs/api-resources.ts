@@ -1,3 +1,4 @@
+import { apiGroupOf } from '../../core/kube-object.js';
 import { str, type KubeVerb } from './kube-verb.js';
 
 /**
@@ -8,7 +9,7 @@ export const apiResources: KubeVerb = async (params, { kube }) => {
   const catalog = await kube.apiResources();
   const group = str(params.group)?.toLowerCase();
   const kinds = catalog.kinds.filter((kind) => {
-    const kindGroup = kind.apiVersion.includes('/') ? kind.apiVersion.slice(0, kind.apiVersion.indexOf('/')) : '';
+    const kindGroup = apiGroupOf(kind.apiVersion);
     return group === undefined || kindGroup === group || (group === 'core' && kindGroup === '');
   });
   const lines = kinds.map(
