@@ -45,10 +45,15 @@ describe('the Kubernetes toolset on custom resources', () => {
     });
   });
 
-  it('follows a training pod to its PyTorchJob, and a worker pod through both StatefulSets to its LeaderWorkerSet', async () => {
+  it('follows training pods to their PyTorchJob and JobSet, and a worker pod through both StatefulSets to its LeaderWorkerSet', async () => {
     expect(kinds(await ownerChain('Pod', 'llama-ft-master-0', 'training'))).toEqual([
       'Pod/llama-ft-master-0',
       'PyTorchJob/llama-ft',
+    ]);
+    expect(kinds(await ownerChain('Pod', 'trainer-workers-0-0-k2x9q', 'training'))).toEqual([
+      'Pod/trainer-workers-0-0-k2x9q',
+      'Job/trainer-workers-0',
+      'JobSet/trainer',
     ]);
     const worker = await ownerChain('Pod', 'vllm-70b-0-1', 'serving');
     expect(kinds(worker)).toEqual([
