@@ -17,3 +17,10 @@ export interface KubeObject {
   metadata: KubeObjectMeta;
   [key: string]: unknown;
 }
+
+/** The API group of an apiVersion: `apps/v1` → `apps`, `v1` (the core group) → ''. */
+export function apiGroupOf(apiVersion: string | undefined): string {
+  const text = apiVersion ?? '';
+  const slash = text.indexOf('/');
+  return slash === -1 ? '' : text.slice(0, slash);
+}

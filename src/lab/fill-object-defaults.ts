@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { KubeObject } from '../core/kube-object.js';
-import { LAB_KINDS } from './lab-kinds.js';
+import { createKindRegistry } from './kube-api/kind-registry.js';
+import { KUBE_KINDS, groupOf, groupVersionOf } from './kube-api/kinds.js';
 import { rfc3339 } from './rfc3339.js';
 
 interface Reference {
@@ -15,38 +16,39 @@ interface Reference {
  * Fills what the API server would have set on objects it stored: metadata.uid, creationTimestamp,
  * resourceVersion (in file order), namespace `default` for namespaced kinds, and the uid (and
  * apiVersion) of owner references and of an Event's involvedObject, so `kubectl describe`-style
- * lookups by uid work. Uids are derived from kind/namespace/name: the same scenario always gets the same ones.
+ * lookups by uid work, whatever kind the target is (a Rollout, a PyTorchJob). Uids are derived
+ * from kind/namespace/name: the same scenario always gets the same ones.
  */
 export function fillObjectDefaults(objects: readonly KubeObject[], now: Date): KubeObject[] {
+  const { registry } = createKindRegistry(objects);
   const filled = objects.map((object, index) => {
     const copy = structuredClone(object);
     const metadata = copy.metadata;
-    if (LAB_KINDS[copy.kind]?.namespaced !== false && metadata.namespace === undefined) metadata.namespace = 'default';
+    const namespaced = registry.forObject(copy.apiVersion, copy.kind)?.namespaced !== false;
+    if (namespaced && metadata.namespace === undefined) metadata.namespace = 'default';
     metadata.uid ??= objectUid(copy.kind, metadata.namespace, metadata.name);
     metadata.creationTimestamp ??= rfc3339(now);
     metadata.resourceVersion ??= String(index + 1);
     return copy;
   });
 
-  const uids = new Map(
-    filled.map((object) => [
-      objectKey(object.kind, object.metadata.namespace, object.metadata.name),
-      object.metadata.uid,
-    ]),
-  );
   const resolve = (reference: Reference, namespace: string | undefined): void => {
     if (typeof reference.kind !== 'string' || typeof reference.name !== 'string') return;
-    const target = LAB_KINDS[reference.kind];
-    const targetNamespace =
-      target?.namespaced === false
-        ? undefined
-        : typeof reference.namespace === 'string'
-          ? reference.namespace
-          : namespace;
-    reference.uid ??=
-      uids.get(objectKey(reference.kind, targetNamespace, reference.name)) ??
-      objectUid(reference.kind, targetNamespace, reference.name);
-    if (target !== undefined) reference.apiVersion ??= target.apiVersion;
+    const group = typeof reference.apiVersion === 'string' ? groupOf(reference.apiVersion) : undefined;
+    const wanted = typeof reference.namespace === 'string' ? reference.namespace : namespace;
+    // The target in the scenario (cluster-scoped ones have no namespace), else a built-in kind by name.
+    const target = filled.find(
+      (object) =>
+        object.kind === reference.kind &&
+        object.metadata.name === reference.name &&
+        (group === undefined || groupOf(object.apiVersion) === group) &&
+        (object.metadata.namespace === undefined || object.metadata.namespace === wanted),
+    );
+    const builtIn = KUBE_KINDS.find((entry) => entry.kind === reference.kind && (group ?? entry.group) === entry.group);
+    const targetNamespace = target ? target.metadata.namespace : builtIn?.namespaced === false ? undefined : wanted;
+    reference.uid ??= target?.metadata.uid ?? objectUid(reference.kind, targetNamespace, reference.name);
+    const apiVersion = target?.apiVersion ?? (builtIn ? groupVersionOf(builtIn) : undefined);
+    if (apiVersion !== undefined) reference.apiVersion ??= apiVersion;
   };
   for (const object of filled) {
     for (const owner of object.metadata.ownerReferences ?? []) resolve(owner as Reference, object.metadata.namespace);

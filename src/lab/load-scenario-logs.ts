@@ -4,7 +4,7 @@ import type { Issue } from '../core/errors.js';
 import { HolmesError } from '../core/errors.js';
 import type { ScenarioLog } from './scenario.js';
 import type { LogEntry } from './scenario-schema.js';
-import { substituteNowPrefix } from './substitute-now.js';
+import { substituteNowInLogLine } from './substitute-now.js';
 import type { YamlSource } from '../core/yaml-source.js';
 import { lineAt } from '../core/yaml-source.js';
 
@@ -58,7 +58,7 @@ export async function loadScenarioLogs(
     const lines = text.split('\n');
     if (lines.at(-1) === '') lines.pop();
     try {
-      const resolved = lines.map((line) => substituteNowPrefix(line, options.now));
+      const resolved = lines.map((line) => substituteNowInLogLine(line, options.now));
       logs.push({ namespace: entry.namespace, pod: entry.pod, container: entry.container, previous, lines: resolved });
     } catch (error) {
       if (!HolmesError.isInstance(error)) throw error;

@@ -78,7 +78,7 @@ export async function loadScenario(dir: string, options: LoadScenarioOptions = {
     });
   }
 
-  const series = readScenarioSeries(record.series, source);
+  const series = readScenarioSeries(record.series, source, now);
   issues.push(...series.issues);
   const objects = await loadObjects(dir, record.kubernetes, clean('kubernetes'), source, now, issues);
   const logEntries = Array.isArray(record.logs)

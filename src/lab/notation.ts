@@ -1,3 +1,4 @@
+import { parseDuration } from '../core/duration.js';
 import { HolmesError } from '../core/errors.js';
 import type { SampleValue } from './scenario.js';
 
@@ -10,28 +11,39 @@ import type { SampleValue } from './scenario.js';
  *   its docs: `1 _x3 stale` is `1 _ _ _ stale`); `stale`: a staleness marker.
  * - numbers as Go parses them: floats, exponents, `Inf`/`NaN` in any case, and Go's octal
  *   reading of integers with a leading zero (`010` is 8).
+ * - Holmes's one addition (shared/SCENARIOS.md): `@now`, `@now-<duration>` or `@now+<duration>`
+ *   stands where the number `a` stands, and is the Unix time in seconds of that instant at load
+ *   time: `@now-2hx100` repeats one timestamp, `@now-1h+30x120` counts up like a clock.
  */
 export const ACCEPTED_FORMS =
   'Separate terms by spaces; each term is a, a+bxn, a-bxn, axn, _, _xn or stale ' +
-  '(a and b numbers such as 3, -2.5, 1e3, Inf, NaN; n a whole number), e.g. `45+0x200 98x40 _x3 stale`.';
+  '(a a number such as 3, -2.5, 1e3, Inf, NaN, or a time @now-<duration> / @now+<duration>; b a number; ' +
+  'n a whole number), e.g. `45+0x200 98x40 _x3 stale` or `@now-2hx100`.';
 
 /** More samples than this in one series is a typo (`x1000000000`), not an incident. */
 export const MAX_SAMPLES = 1_000_000;
 
-type TokenKind = 'space' | 'add' | 'sub' | 'times' | 'blank' | 'number' | 'word';
+type TokenKind = 'space' | 'add' | 'sub' | 'times' | 'blank' | 'number' | 'word' | 'time';
 
 interface Token {
   kind: TokenKind;
   text: string;
   /** 0-based offset in the whole text. */
   offset: number;
+  /** A time token's value: Unix seconds. */
+  value?: number;
 }
 
-const DESCRIPTIONS = { number: 'a number', word: 'a word' } as const;
+const DESCRIPTIONS = { number: 'a number', word: 'a word', time: 'a time' } as const;
+
+export interface ExpandSeriesOptions {
+  /** The load time `@now` terms are read against; without it such terms are an error. */
+  now?: Date;
+}
 
 /** Expands promtool series notation into one value per sample (null = missing). */
-export function expandSeriesValues(text: string): SampleValue[] {
-  const tokens = tokenize(text);
+export function expandSeriesValues(text: string, options: ExpandSeriesOptions = {}): SampleValue[] {
+  const tokens = tokenize(text, options.now);
   const values: SampleValue[] = [];
   let term: Token[] = [];
   let termNumber = 0;
@@ -64,13 +76,17 @@ const SPACE = /[ \t\n\r]+/y;
 const NUMBER = /[0-9]*(?:\.[0-9]*)?(?:[eE][+-]?[0-9]*)?/y;
 const WORD = /[A-Za-z][A-Za-z0-9_:]*/y;
 const UNTIL_SPACE = /[^ \t\n\r]*/y;
+// `@now` with an optional sign and duration: a sign plus a digit always starts the duration, which
+// runs to the next 'x', sign or space (a duration has no 'x'), so `@now-90x5` is a missing unit,
+// not a step of 90. What follows is read as the rest of the term.
+const TIME = /@now(?:([+-])([0-9][0-9A-WYZa-wyz.]*))?/y;
 
 function matchAt(pattern: RegExp, text: string, offset: number): string {
   pattern.lastIndex = offset;
   return pattern.exec(text)?.[0] ?? '';
 }
 
-function tokenize(text: string): Token[] {
+function tokenize(text: string, now: Date | undefined): Token[] {
   const tokens: Token[] = [];
   let offset = 0;
   while (offset < text.length) {
@@ -91,6 +107,8 @@ function tokenize(text: string): Token[] {
       token = { kind: 'number', text: number, offset };
     } else if (/[A-Za-z]/.test(character)) {
       token = { kind: 'word', text: matchAt(WORD, text, offset), offset };
+    } else if (character === '@') {
+      token = readTime(text, offset, now);
     } else if (text.startsWith('{{', offset)) {
       throw notationError(text, offset, 'native histogram samples ({{...}}) are not supported');
     } else {
@@ -102,6 +120,28 @@ function tokenize(text: string): Token[] {
   return tokens;
 }
 
+/** `@now±<duration>` as a token whose `value` is the Unix time in seconds it names. */
+function readTime(text: string, offset: number, now: Date | undefined): Token {
+  TIME.lastIndex = offset;
+  const match = TIME.exec(text);
+  if (match === null) {
+    throw notationError(text, offset, `'${matchAt(UNTIL_SPACE, text, offset)}' is not a time; write @now-<duration>`);
+  }
+  if (now === undefined) throw notationError(text, offset, `'${match[0]}' needs the scenario's load time`);
+  const [, sign, duration] = match;
+  let offsetMs = 0;
+  if (duration !== undefined) {
+    try {
+      offsetMs = parseDuration(duration);
+    } catch (error) {
+      const reason = HolmesError.isInstance(error) ? error.message : String(error);
+      throw notationError(text, offset, `'${match[0]}' is not a time: ${reason}`);
+    }
+  }
+  const value = (now.getTime() + (sign === '-' ? -offsetMs : offsetMs)) / 1000;
+  return { kind: 'time', text: match[0], offset, value };
+}
+
 /** Reads one space-free term and expands it. */
 function expandTerm(text: string, term: Token[], termNumber: number, room: number): SampleValue[] {
   const first = term[0] as Token;
@@ -110,7 +150,7 @@ function expandTerm(text: string, term: Token[], termNumber: number, room: numbe
     const found =
       token === undefined
         ? 'the end of the term'
-        : token.kind === 'number' || token.kind === 'word'
+        : token.kind === 'number' || token.kind === 'word' || token.kind === 'time'
           ? `${DESCRIPTIONS[token.kind]} '${token.text}'`
           : `'${token.text}'`;
     const offset = token?.offset ?? first.offset + termText.length;
@@ -145,6 +185,9 @@ function expandTerm(text: string, term: Token[], termNumber: number, room: numbe
   let start: number | 'stale';
   if (first.kind === 'word' && first.text === 'stale') {
     start = 'stale';
+    index = 1;
+  } else if (first.kind === 'time') {
+    start = first.value as number;
     index = 1;
   } else {
     const sign = first.kind === 'add' || first.kind === 'sub' ? first : undefined;

@@ -3,7 +3,8 @@ import type { Issue } from '../core/errors.js';
 import { HolmesError } from '../core/errors.js';
 import type { KubeObject } from '../core/kube-object.js';
 import { fillObjectDefaults } from './fill-object-defaults.js';
-import { LAB_KINDS } from './lab-kinds.js';
+import { createKindRegistry } from './kube-api/kind-registry.js';
+import { KUBE_KINDS, KUBERNETES_GROUPS, groupOf, groupVersionOf } from './kube-api/kinds.js';
 import { substituteNow } from './substitute-now.js';
 import type { YamlSource } from '../core/yaml-source.js';
 import { lineAt, parseYamlStream } from '../core/yaml-source.js';
@@ -14,9 +15,10 @@ export interface ParseKubernetesObjectsOptions {
   now: Date;
 }
 
-const KIND_LIST = Object.entries(LAB_KINDS)
-  .map(([kind, { apiVersion }]) => `${kind} (${apiVersion})`)
-  .join(', ');
+const KIND_LIST = `${KUBE_KINDS.map((entry) => `${entry.kind} (${groupVersionOf(entry)})`).join(', ')}, and custom resources of any group of their own (e.g. argoproj.io/v1alpha1 Rollout)`;
+
+// `v1`, `apps/v1`, `argoproj.io/v1alpha1`: an optional group (a DNS subdomain) and a version.
+const API_VERSION = /^(?:[a-z0-9]([-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[a-z0-9]+$/;
 
 // What the API server accepts as an object name (a DNS subdomain).
 const OBJECT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -31,31 +33,46 @@ export function parseKubernetesObjects(
   options: ParseKubernetesObjectsOptions,
 ): { objects: KubeObject[]; issues: Issue[] } {
   const issues: Issue[] = [];
-  const objects: KubeObject[] = [];
-  const seen = new Map<string, number | undefined>();
+  const checked: Array<{ object: KubeObject; source: YamlSource; report: Report }> = [];
   for (const { source, issues: syntaxIssues } of parseYamlStream(text, options.file)) {
     issues.push(...syntaxIssues);
     // An empty or comment-only document reads as null: skipped, as kubectl skips it.
     if (syntaxIssues.length > 0 || source.document.toJS() == null) continue;
-    const report = (path: ReadonlyArray<PropertyKey>, message: string, fix: string): void => {
+    const report: Report = (path, message, fix) => {
       issues.push({ path: documentPath(source, path), message, file: options.file, line: lineAt(source, path), fix });
     };
     const before = issues.length;
     substituteTimes(source, options.now, issues);
     const object = checkObject(source.document.toJS() as unknown, report);
     if (object === undefined || issues.length > before) continue;
-    const key = `${object.kind}/${object.metadata.namespace ?? 'default'}/${object.metadata.name}`;
+    checked.push({ object, source, report });
+  }
+
+  // Custom resources are checked against each other: a CRD decides their versions and scope.
+  const { registry, issues: kindIssues } = createKindRegistry(checked.map(({ object }) => object));
+  const rejected = new Set<number>();
+  for (const issue of kindIssues) {
+    checked[issue.index]?.report(issue.path, issue.message, issue.fix);
+    rejected.add(issue.index);
+  }
+  const objects: KubeObject[] = [];
+  const seen = new Map<string, number | undefined>();
+  checked.forEach(({ object, source, report }, index) => {
+    if (rejected.has(index)) return;
+    const namespaced = registry.forObject(object.apiVersion, object.kind)?.namespaced !== false;
+    const namespace = namespaced ? (object.metadata.namespace ?? 'default') : '';
+    const key = `${groupOf(object.apiVersion)}/${object.kind}/${namespace}/${object.metadata.name}`;
     if (seen.has(key)) {
       report(
         ['metadata', 'name'],
         `${object.kind} ${object.metadata.name} appears twice (first at line ${seen.get(key)})`,
         'Remove one of them or rename it.',
       );
-      continue;
+      return;
     }
     seen.set(key, lineAt(source, []));
     objects.push(object);
-  }
+  });
   return { objects: fillObjectDefaults(objects, options.now), issues };
 }
 
@@ -105,8 +122,19 @@ function checkObject(value: unknown, report: Report): KubeObject | undefined {
     );
     return undefined;
   }
-  const served = LAB_KINDS[kind];
-  if (served === undefined) {
+  const written = typeof apiVersion === 'string' && API_VERSION.test(apiVersion) ? apiVersion : undefined;
+  const group = written === undefined ? undefined : groupOf(written);
+  // A kind of Kubernetes' own groups must be one the lab serves; any other group is a custom resource's.
+  const builtIn = KUBE_KINDS.find((entry) => entry.kind === kind);
+  if (builtIn === undefined && written === undefined) {
+    report(
+      ['apiVersion'],
+      `expected an apiVersion such as v1, apps/v1 or argoproj.io/v1alpha1, found ${apiVersion === undefined ? 'none' : `'${String(apiVersion)}'`}`,
+      'Write the apiVersion of the real object.',
+    );
+    return undefined;
+  }
+  if (builtIn === undefined && (group === undefined || KUBERNETES_GROUPS.has(group))) {
     report(['kind'], `kind ${kind} is not one the lab serves`, `Use one of ${KIND_LIST}, or leave the object out.`);
     return undefined;
   }
@@ -115,11 +143,19 @@ function checkObject(value: unknown, report: Report): KubeObject | undefined {
     ok = false;
     report(...args);
   };
-  if (apiVersion !== served.apiVersion) {
+  const custom = group !== undefined && !KUBERNETES_GROUPS.has(group);
+  if (builtIn !== undefined && !custom && written !== groupVersionOf(builtIn)) {
     problem(
       ['apiVersion'],
-      `${kind} needs apiVersion ${served.apiVersion}, found ${apiVersion === undefined ? 'none' : String(apiVersion)}`,
-      `Write \`apiVersion: ${served.apiVersion}\`.`,
+      `${kind} needs apiVersion ${groupVersionOf(builtIn)}, found ${apiVersion === undefined ? 'none' : String(apiVersion)}`,
+      `Write \`apiVersion: ${groupVersionOf(builtIn)}\`.`,
+    );
+  }
+  if (custom && !group.includes('.')) {
+    problem(
+      ['apiVersion'],
+      `'${group}' is neither an API group the lab serves nor a custom resource's group (a domain with a dot)`,
+      'Write the apiVersion of the real object, e.g. argoproj.io/v1alpha1 for an Argo Rollout.',
     );
   }
   if (!isRecord(metadata)) {
@@ -141,7 +177,7 @@ function checkObject(value: unknown, report: Report): KubeObject | undefined {
       'Write a valid namespace name, or leave it out for default.',
     );
   }
-  if (!served.namespaced && namespace !== undefined) {
+  if (builtIn !== undefined && !custom && !builtIn.namespaced && namespace !== undefined) {
     problem(['metadata', 'namespace'], `${kind} is cluster-scoped and has no namespace`, 'Remove metadata.namespace.');
   }
   for (const field of ['labels', 'annotations'] as const) {

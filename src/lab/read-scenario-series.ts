@@ -14,6 +14,7 @@ import { lineAt, sourceText } from '../core/yaml-source.js';
 export function readScenarioSeries(
   entries: unknown,
   source: YamlSource,
+  now: Date,
 ): { series: ScenarioSeries[]; issues: Issue[] } {
   const series: ScenarioSeries[] = [];
   const issues: Issue[] = [];
@@ -50,7 +51,8 @@ export function readScenarioSeries(
         : typeof valuesValue === 'number'
           ? sourceText(source, ['series', index, 'values'])
           : undefined;
-    const values = valuesText === undefined ? undefined : attempt('values', () => expandSeriesValues(valuesText));
+    const values =
+      valuesText === undefined ? undefined : attempt('values', () => expandSeriesValues(valuesText, { now }));
     if (values !== undefined && !values.some((value) => value !== null)) {
       report(
         'values',

@@ -19,7 +19,7 @@ export interface ScenarioLog {
   pod: string;
   container: string;
   previous: boolean;
-  /** Lines with `now-<duration>` prefixes already substituted. */
+  /** Lines with `now-<duration>` prefixes and `{{now-<duration>}}` placeholders already substituted. */
   lines: string[];
 }
 

@@ -43,6 +43,7 @@ export function assertKubeReadOnly(method: string, url: string, basePath = ''): 
 
   const root = segments[0] === 'api' ? 2 : segments[0] === 'apis' ? 3 : -1;
   if (root < 0) return; // /version, /healthz and other non-resource paths
+  if (segments[0] === 'apis' && segments[1] === 'secrets') refuse(method, shown, 'Holmes never reads Secrets.');
   const rest = segments.slice(root);
   if (REFUSED_ROOTS.has(rest[0] ?? '')) refuse(method, shown, `/${rest[0]} endpoints are not allowed.`);
 
@@ -50,6 +51,7 @@ export function assertKubeReadOnly(method: string, url: string, basePath = ''): 
   const namespaced = rest[0] === 'namespaces' && rest.length >= 3;
   const resource = namespaced ? rest[2] : rest[0];
   const subresources = namespaced ? rest.slice(4) : rest.slice(2);
+  // The secrets resource of any group: custom resources are read generically, so the group is no guard.
   if (resource === 'secrets') refuse(method, shown, 'Holmes never reads Secrets.');
   const blocked = subresources.find((segment) => REFUSED_SUBRESOURCES.has(segment));
   if (blocked) refuse(method, shown, `the ${blocked} subresource is not allowed.`);

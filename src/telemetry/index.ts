@@ -24,6 +24,7 @@ export type {
   KubeClientOptions,
   KubeEventsOptions,
   KubeGetResult,
+  KubeKindOptions,
   KubeListOptions,
   KubeListResult,
   KubeResponseMeta,
@@ -33,7 +34,9 @@ export type {
 } from './kube-types.js';
 export { createKubeConfiguration } from './kube-configuration.js';
 export type { KubeConfiguration, KubeConnectionOptions } from './kube-configuration.js';
-export { KUBE_KINDS, findKubeKind, resolveKubeKind } from './kube-kinds.js';
+export { KUBE_KINDS, findKubeKind, isSecretName, resolveKubeKind } from './kube-kinds.js';
+export { createKubeDiscovery } from './kube-discovery.js';
+export type { KubeCatalog, KubeDiscovery } from './kube-discovery.js';
 export type { KubeKind } from './kube-kinds.js';
 export { assertKubeReadOnly } from './assert-kube-read-only.js';
 export type { TelemetryRequestEvent, TelemetryRequestListener, TelemetryStats } from './telemetry-stats.js';

@@ -1,9 +1,10 @@
 import { HolmesError } from '../core/errors.js';
 import type { KubeObject } from '../core/kube-object.js';
 import { createKubeConfiguration } from './kube-configuration.js';
+import { createKubeDiscovery } from './kube-discovery.js';
 import { findKubeKind, resolveKubeKind } from './kube-kinds.js';
 import type { KubeKind } from './kube-kinds.js';
-import { createKubeRequest, statusMessage } from './kube-request.js';
+import { createKubeRequest, jsonObjectOf, statusMessage } from './kube-request.js';
 import type { KubeAnswer } from './kube-request.js';
 import type { KubeClient, KubeClientOptions, KubeListResult, KubeVersionInfo } from './kube-types.js';
 import { createTelemetryStats } from './telemetry-stats.js';
@@ -34,20 +35,7 @@ function parseJson(answer: KubeAnswer, what: string): Record<string, unknown> {
       details: { request: answer.request, status: 404 },
     });
   }
-  try {
-    const body: unknown = JSON.parse(answer.raw);
-    if (typeof body === 'object' && body !== null && !Array.isArray(body)) return body as Record<string, unknown>;
-  } catch {
-    // reported below
-  }
-  throw new HolmesError(
-    'UPSTREAM_UNAVAILABLE',
-    `The Kubernetes API answered ${answer.request} with something that is not a JSON object.`,
-    {
-      fix: 'Check that the server setting points at a Kubernetes API server.',
-      details: { request: answer.request },
-    },
-  );
+  return jsonObjectOf(answer);
 }
 
 function eventTime(event: KubeObject): number {
@@ -67,6 +55,7 @@ export function createKubeClient(options: KubeClientOptions = {}): KubeClient {
   const stats = createTelemetryStats(options.onRequest);
   const kube = createKubeConfiguration(options, stats);
   const request = createKubeRequest(kube, stats);
+  const discovery = createKubeDiscovery(request);
 
   async function list(kind: KubeKind, listOptions: Parameters<KubeClient['list']>[1] = {}): Promise<KubeListResult> {
     const params: Array<[string, string]> = [];
@@ -90,10 +79,10 @@ export function createKubeClient(options: KubeClientOptions = {}): KubeClient {
   return {
     server: kube.server,
 
-    list: async (kind, listOptions) => list(resolveKubeKind(kind), listOptions),
+    list: async (kind, listOptions) => list(await discovery.resolve(kind, listOptions?.apiVersion), listOptions),
 
-    async get(kindName, name, namespace) {
-      const kind = resolveKubeKind(kindName);
+    async get(kindName, name, namespace, kindOptions = {}) {
+      const kind = await discovery.resolve(kindName, kindOptions.apiVersion);
       if (kind.namespaced && namespace === undefined) {
         throw new HolmesError('TOOL_PARAMS_INVALID', `Getting ${kind.kind} '${name}' needs a namespace.`, {
           fix: `Pass the namespace of the ${kind.kind}, or list ${kind.plural} across namespaces to find it.`,
@@ -144,6 +133,10 @@ export function createKubeClient(options: KubeClientOptions = {}): KubeClient {
         raw: answer.raw,
       };
     },
+
+    resolveKind: (kind, apiVersion) => discovery.resolve(kind, apiVersion),
+
+    apiResources: () => discovery.catalog(),
 
     stats: () => stats.snapshot(),
   };

@@ -1,4 +1,5 @@
 import { HolmesError } from '../core/errors.js';
+import { apiGroupOf } from '../core/kube-object.js';
 
 /** A Kubernetes kind Holmes may read, and where the API serves it. */
 export interface KubeKind {
@@ -6,6 +7,8 @@ export interface KubeKind {
   apiVersion: string;
   /** The resource name in the URL path. */
   plural: string;
+  /** The singular resource name discovery reports (kubectl accepts it too). */
+  singular?: string;
   namespaced: boolean;
   shortNames: string[];
 }
@@ -39,6 +42,44 @@ export const KUBE_KINDS: readonly KubeKind[] = [
     namespaced: true,
     shortNames: ['hpa'],
   },
+  { kind: 'ServiceAccount', apiVersion: 'v1', plural: 'serviceaccounts', namespaced: true, shortNames: ['sa'] },
+  { kind: 'PersistentVolume', apiVersion: 'v1', plural: 'persistentvolumes', namespaced: false, shortNames: ['pv'] },
+  { kind: 'Endpoints', apiVersion: 'v1', plural: 'endpoints', namespaced: true, shortNames: ['ep'] },
+  {
+    kind: 'EndpointSlice',
+    apiVersion: 'discovery.k8s.io/v1',
+    plural: 'endpointslices',
+    namespaced: true,
+    shortNames: [],
+  },
+  {
+    kind: 'NetworkPolicy',
+    apiVersion: 'networking.k8s.io/v1',
+    plural: 'networkpolicies',
+    namespaced: true,
+    shortNames: ['netpol'],
+  },
+  {
+    kind: 'StorageClass',
+    apiVersion: 'storage.k8s.io/v1',
+    plural: 'storageclasses',
+    namespaced: false,
+    shortNames: ['sc'],
+  },
+  ...(['Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding'] as const).map((kind) => ({
+    kind,
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    plural: `${kind.toLowerCase()}s`,
+    namespaced: !kind.startsWith('Cluster'),
+    shortNames: [],
+  })),
+  {
+    kind: 'CustomResourceDefinition',
+    apiVersion: 'apiextensions.k8s.io/v1',
+    plural: 'customresourcedefinitions',
+    namespaced: false,
+    shortNames: ['crd', 'crds'],
+  },
 ];
 
 const BY_NAME = new Map<string, KubeKind>(
@@ -48,6 +89,23 @@ const BY_NAME = new Map<string, KubeKind>(
 );
 
 const SECRET_NAMES: ReadonlySet<string> = new Set(['secret', 'secrets']);
+
+/** True for `Secret`, `secrets` and `secrets.<group>`: names that would read Secrets. */
+export function isSecretName(name: string): boolean {
+  return SECRET_NAMES.has(name.trim().toLowerCase().split('.')[0] ?? '');
+}
+
+/** Throws before any request when a name (or a group called `secrets`) would read Secrets. */
+export function refuseSecrets(name: string, apiVersion?: string): void {
+  const nameGroup = name.trim().toLowerCase().split('.').slice(1);
+  const group = apiGroupOf(apiVersion);
+  if (isSecretName(name) || group === 'secrets' || nameGroup.at(-1) === 'secrets') {
+    throw new HolmesError('READ_ONLY_VIOLATION', 'Holmes never reads Secrets; the request was not sent.', {
+      fix: 'Investigate through the objects that use the Secret (Pods, Deployments, Events) instead.',
+      details: { kind: name, ...(apiVersion ? { apiVersion } : {}) },
+    });
+  }
+}
 
 /** Finds a kind by name, plural or short name, any case; `deployments.apps` style also works. */
 export function findKubeKind(name: string): KubeKind | undefined {
@@ -63,13 +121,7 @@ export function findKubeKind(name: string): KubeKind | undefined {
 
 /** Like `findKubeKind`, but refuses Secrets and unknown kinds before any request exists. */
 export function resolveKubeKind(name: string): KubeKind {
-  const [resource = ''] = name.trim().toLowerCase().split('.');
-  if (SECRET_NAMES.has(resource)) {
-    throw new HolmesError('READ_ONLY_VIOLATION', 'Holmes never reads Secrets; the request was not sent.', {
-      fix: 'Investigate through the objects that use the Secret (Pods, Deployments, Events) instead.',
-      details: { kind: name },
-    });
-  }
+  refuseSecrets(name);
   const entry = findKubeKind(name);
   if (!entry) {
     throw new HolmesError(

@@ -60,6 +60,24 @@ export function createKubeRequest(kube: KubeConfiguration, stats: TelemetryStats
   };
 }
 
+/** The body of an answer as a JSON object; anything else means the server is not a Kubernetes API. */
+export function jsonObjectOf(answer: Pick<KubeAnswer, 'raw' | 'request'>): Record<string, unknown> {
+  try {
+    const body: unknown = JSON.parse(answer.raw);
+    if (typeof body === 'object' && body !== null && !Array.isArray(body)) return body as Record<string, unknown>;
+  } catch {
+    // reported below
+  }
+  throw new HolmesError(
+    'UPSTREAM_UNAVAILABLE',
+    `The Kubernetes API answered ${answer.request} with something that is not a JSON object.`,
+    {
+      fix: 'Check that the server setting points at a Kubernetes API server.',
+      details: { request: answer.request },
+    },
+  );
+}
+
 /** The `message` of a Kubernetes Status body, or the body itself when it is not one. */
 export function statusMessage(raw: string): string {
   try {

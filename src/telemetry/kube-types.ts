@@ -1,5 +1,7 @@
 import type { KubeObject } from '../core/kube-object.js';
 import type { KubeConnectionOptions } from './kube-configuration.js';
+import type { KubeCatalog } from './kube-discovery.js';
+import type { KubeKind } from './kube-kinds.js';
 import type { TelemetryRequestListener, TelemetryStats } from './telemetry-stats.js';
 
 export interface KubeClientOptions extends KubeConnectionOptions {
@@ -14,7 +16,12 @@ export interface KubeResponseMeta {
   raw: string;
 }
 
-export interface KubeListOptions {
+export interface KubeKindOptions {
+  /** The apiVersion of the kind (`argoproj.io/v1alpha1`), when its name alone is ambiguous or to skip a discovery round. */
+  apiVersion?: string;
+}
+
+export interface KubeListOptions extends KubeKindOptions {
   /** Omit for every namespace (namespaced kinds) or for cluster-scoped kinds. */
   namespace?: string;
   labelSelector?: string;
@@ -71,8 +78,13 @@ export interface KubeVersionInfo {
 export interface KubeClient {
   /** The API server URL, for messages. */
   readonly server: string;
+  /** Any kind the API server serves, custom resources included (found through discovery); never Secrets. */
   list(kind: string, options?: KubeListOptions): Promise<KubeListResult>;
-  get(kind: string, name: string, namespace?: string): Promise<KubeGetResult>;
+  get(kind: string, name: string, namespace?: string, options?: KubeKindOptions): Promise<KubeGetResult>;
+  /** Where a kind is served (group version, resource, scope), from the built-in table or discovery. */
+  resolveKind(kind: string, apiVersion?: string): Promise<KubeKind>;
+  /** Every readable kind the API server serves (as `kubectl api-resources`), from cached discovery. */
+  apiResources(): Promise<KubeCatalog>;
   podLogs(options: PodLogsOptions): Promise<PodLogsResult>;
   /** Events, oldest first (by last time seen). */
   events(options?: KubeEventsOptions): Promise<KubeListResult>;

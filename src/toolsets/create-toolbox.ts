@@ -21,6 +21,7 @@ const VERBS: Record<string, kubeVerbs.KubeVerb> = {
   logs: kubeVerbs.podLogs,
   owners: kubeVerbs.ownerChain,
   rollouts: kubeVerbs.recentRollouts,
+  kinds: kubeVerbs.apiResources,
 };
 
 export interface ToolboxOptions {

@@ -1,5 +1,6 @@
-import type { KubeObject } from '../core/kube-object.js';
+import { apiGroupOf, type KubeObject } from '../core/kube-object.js';
 import { formatAge } from './kube-age.js';
+import { OTHER_SUMMARIES, summarizeCustomObject } from './summarize-other-kinds.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -137,12 +138,33 @@ const SUMMARIES: Record<string, (object: KubeObject, now: Date) => string> = {
   },
 };
 
+const BUILT_IN_GROUPS: ReadonlySet<string> = new Set([
+  '',
+  'apps',
+  'batch',
+  'autoscaling',
+  'storage.k8s.io',
+  'networking.k8s.io',
+  'rbac.authorization.k8s.io',
+  'discovery.k8s.io',
+  'apiextensions.k8s.io',
+]);
+
+/** True when the object's kind has a summary of its own here (not a custom resource, RBAC or policy kind). */
+export function hasOwnSummary(object: KubeObject): boolean {
+  return BUILT_IN_GROUPS.has(apiGroupOf(object.apiVersion)) && object.kind in SUMMARIES;
+}
+
 /** One line per object: what `kubectl get -o wide` would show that matters for an incident. */
 export function summarizeKubeObject(object: KubeObject, now: Date): string {
   const name = object.metadata.namespace
     ? `${object.metadata.namespace}/${object.metadata.name}`
     : object.metadata.name;
-  const summary = SUMMARIES[object.kind]?.(object, now) ?? '';
+  // Kinds are matched with their group, so a Volcano Job is not read as a batch Job.
+  const summarize = BUILT_IN_GROUPS.has(apiGroupOf(object.apiVersion))
+    ? (SUMMARIES[object.kind] ?? OTHER_SUMMARIES[object.kind])
+    : undefined;
+  const summary = summarize ? summarize(object, now) : summarizeCustomObject(object);
   if (object.kind === 'Event') return summary;
   return `${object.kind} ${name} (age ${formatAge(object.metadata.creationTimestamp, now)})${summary ? `: ${summary}` : ''}`;
 }

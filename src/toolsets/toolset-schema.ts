@@ -68,7 +68,7 @@ export const promqlImplementationSchema = z.strictObject({
 });
 
 export const kubernetesImplementationSchema = z.strictObject({
-  verb: z.enum(['list', 'get', 'describe', 'events', 'logs', 'owners', 'rollouts']),
+  verb: z.enum(['list', 'get', 'describe', 'events', 'logs', 'owners', 'rollouts', 'kinds']),
   kind: z.string().optional(),
 });
 

@@ -93,4 +93,27 @@ describe('fillObjectDefaults', () => {
     fillObjectDefaults([input], now);
     expect(input.metadata).toEqual({ name: 'p' });
   });
+
+  it('points owner references at custom resources, and gives a derived namespaced kind the default namespace', () => {
+    const filled = fillObjectDefaults(
+      [
+        { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'chat', namespace: 'llm' } },
+        { apiVersion: 'kubeflow.org/v1', kind: 'PyTorchJob', metadata: { name: 'ft' } },
+        { apiVersion: 'kubeflow.org/v1', kind: 'PyTorchJob', metadata: { name: 'other', namespace: 'train' } },
+        {
+          apiVersion: 'apps/v1',
+          kind: 'ReplicaSet',
+          metadata: { name: 'rs', namespace: 'llm', ownerReferences: [{ kind: 'Rollout', name: 'chat' } as never] },
+        },
+      ],
+      now,
+    );
+    expect(filled[1]?.metadata.namespace).toBe('default');
+    expect(filled[3]?.metadata.ownerReferences?.[0]).toEqual({
+      kind: 'Rollout',
+      name: 'chat',
+      uid: filled[0]?.metadata.uid,
+      apiVersion: 'argoproj.io/v1alpha1',
+    });
+  });
 });

@@ -28,12 +28,27 @@ const CASES = [
   '1 _ 2 _x2 3 _x0',
 ];
 
+// `@now` forms beside the plain notation promtool reads for the same instant (now = 1700000000 s).
+const NOW = new Date(1_700_000_000_000);
+const TIME_CASES: Array<[ours: string, promtool: string]> = [
+  ['@now-2hx3', '1699992800x3'],
+  ['@now-1h+30x4', '1699996400+30x4'],
+  ['@now+30d', '1702592000'],
+  ['_x2 @now-5m 1', '_x2 1699999700 1'],
+];
+
+interface NotationCase {
+  /** What promtool reads. */
+  values: string;
+  /** What our expansion made of the same samples. */
+  expanded: ReturnType<typeof expandSeriesValues>;
+}
+
 /** A promtool unit test asserting, for each case, every sample as our expansion places it. */
-function promtoolTest(): unknown {
-  const input_series = CASES.map((values, index) => ({ series: `notation{case="${index}"}`, values }));
-  const promql_expr_test = CASES.flatMap((values, index) => {
+function promtoolTest(cases: NotationCase[]): unknown {
+  const input_series = cases.map(({ values }, index) => ({ series: `notation{case="${index}"}`, values }));
+  const promql_expr_test = cases.flatMap(({ expanded }, index) => {
     const selector = `notation{case="${index}"}`;
-    const expanded = expandSeriesValues(values);
     const present = expanded.filter((value) => typeof value === 'number').length;
     return [
       // How many real samples promtool wrote: catches a wrong count of `_xn` or `axn`.
@@ -63,17 +78,28 @@ describe('expandSeriesValues against promtool', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('places every sample where promtool test rules does when both read the same notation', async () => {
-    const file = join(dir, 'notation.test.yml');
+  async function promtool(cases: NotationCase[]): Promise<{ ok: boolean; output: string }> {
+    const file = join(dir, `notation-${cases.length}.test.yml`);
     // JSON is YAML; numbers print in their shortest exact form, so promtool compares exact values.
-    await writeFile(file, JSON.stringify(promtoolTest(), null, 1));
-    const result = await run('promtool', ['test', 'rules', file]).then(
+    await writeFile(file, JSON.stringify(promtoolTest(cases), null, 1));
+    return run('promtool', ['test', 'rules', file]).then(
       ({ stdout }) => ({ ok: true, output: stdout }),
       (error: { stdout?: string; stderr?: string; message: string }) => ({
         ok: false,
         output: `${error.stdout ?? ''}${error.stderr ?? error.message}`,
       }),
     );
+  }
+
+  it('places every sample where promtool test rules does when both read the same notation', async () => {
+    const result = await promtool(CASES.map((values) => ({ values, expanded: expandSeriesValues(values) })));
+    expect(result.ok, result.output).toBe(true);
+    expect(result.output).toContain('SUCCESS');
+  });
+
+  it('reads @now terms as promtool reads the Unix seconds they stand for', async () => {
+    const cases = TIME_CASES.map(([ours, values]) => ({ values, expanded: expandSeriesValues(ours, { now: NOW }) }));
+    const result = await promtool(cases);
     expect(result.ok, result.output).toBe(true);
     expect(result.output).toContain('SUCCESS');
   });

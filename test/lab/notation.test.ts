@@ -137,3 +137,46 @@ describe('expandSeriesValues', () => {
     expect(expandSeriesValues(`_x${MAX_SAMPLES - 1} 1`)).toHaveLength(MAX_SAMPLES);
   });
 });
+
+describe('expandSeriesValues with @now times', () => {
+  const now = new Date('2025-03-04T05:06:07Z');
+  const nowSeconds = now.getTime() / 1000;
+
+  it('gives the Unix time in seconds of the instant when a value is @now-<duration> or @now+<duration>', () => {
+    expect(expandSeriesValues('@now-3h', { now })).toEqual([nowSeconds - 3 * 3600]);
+    expect(expandSeriesValues('@now+30d', { now })).toEqual([nowSeconds + 30 * 86_400]);
+    expect(expandSeriesValues('@now', { now })).toEqual([nowSeconds]);
+    expect(expandSeriesValues('@now-1h30m', { now })).toEqual([nowSeconds - 5400]);
+    expect(expandSeriesValues('@now-1500ms', { now })).toEqual([nowSeconds - 1.5]);
+  });
+
+  it('repeats the timestamp when the time is followed by xn, as a start time stays fixed', () => {
+    expect(expandSeriesValues('@now-2hx3', { now })).toEqual(Array(4).fill(nowSeconds - 7200));
+  });
+
+  it('steps from the timestamp when the time is followed by +bxn or -bxn', () => {
+    expect(expandSeriesValues('@now-1m+30x2', { now })).toEqual([nowSeconds - 60, nowSeconds - 30, nowSeconds]);
+    expect(expandSeriesValues('@now+0s+30x1', { now })).toEqual([nowSeconds, nowSeconds + 30]);
+    expect(expandSeriesValues('@now+1d-1x1', { now })).toEqual([nowSeconds + 86_400, nowSeconds + 86_399]);
+  });
+
+  it('mixes times with other terms when they are separated by spaces', () => {
+    expect(expandSeriesValues('_x2 @now-5m 0 stale', { now })).toEqual([null, null, nowSeconds - 300, 0, 'stale']);
+  });
+
+  it.each([
+    ['@now-1.5h', "'@now-1.5h' is not a time"],
+    ['@now-90x5', "'@now-90' is not a time"],
+    ['@now-5m5h', 'expected a Prometheus duration'],
+    ['@then', "'@then' is not a time"],
+    ['-@now', 'a number or stale'],
+    ['1+@nowx2', "a number after '+' (the step)"],
+    ['@now-5mx', "a whole number after 'x'"],
+  ])('names the problem when %j is not a time term promtool notation can carry', (text, problem) => {
+    expect(() => expandSeriesValues(text, { now })).toThrow(problem);
+  });
+
+  it('refuses a time when no load time is given', () => {
+    expect(() => expandSeriesValues('@now-1h')).toThrow("'@now-1h' needs the scenario's load time");
+  });
+});

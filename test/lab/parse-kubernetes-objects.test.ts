@@ -132,4 +132,83 @@ describe('parseKubernetesObjects', () => {
       { line: 1, message: 'expected a Kubernetes object: a map with apiVersion, kind and metadata' },
     ]);
   });
+
+  it('accepts custom resources of any group of their own, with or without their CRD', () => {
+    const { issues, objects } = parse([
+      'apiVersion: apiextensions.k8s.io/v1',
+      'kind: CustomResourceDefinition',
+      'metadata: {name: rollouts.argoproj.io}',
+      'spec: {group: argoproj.io, names: {kind: Rollout, plural: rollouts}, scope: Namespaced, versions: [{name: v1alpha1, served: true}]}',
+      '---',
+      'apiVersion: argoproj.io/v1alpha1',
+      'kind: Rollout',
+      'metadata: {name: chat-api}',
+      '---',
+      'apiVersion: batch.volcano.sh/v1alpha1',
+      'kind: Job',
+      'metadata: {name: chat-api, namespace: train}',
+    ]);
+    expect(issues).toEqual([]);
+    expect(objects.map((object) => [object.kind, object.metadata.namespace])).toEqual([
+      ['CustomResourceDefinition', undefined],
+      ['Rollout', 'default'],
+      ['Job', 'train'],
+    ]);
+  });
+
+  it('places problems a CRD finds in its custom resources on their lines', () => {
+    const { issues, objects } = parse([
+      'apiVersion: apiextensions.k8s.io/v1',
+      'kind: CustomResourceDefinition',
+      'metadata: {name: pools.example.com}',
+      'spec: {group: example.com, names: {kind: Pool, plural: pools}, scope: Cluster, versions: [{name: v1, served: true}]}',
+      '---',
+      'apiVersion: example.com/v1',
+      'kind: Pool',
+      'metadata:',
+      '  name: gpus',
+      '  namespace: llm',
+    ]);
+    expect(objects.map((object) => object.kind)).toEqual(['CustomResourceDefinition']);
+    expect(issues).toMatchObject([
+      {
+        line: 10,
+        path: 'documents[1].metadata.namespace',
+        message: 'Pool is cluster-scoped by its CRD and has no namespace',
+      },
+    ]);
+  });
+
+  it('refuses a group that is neither served nor a custom resource group, and a missing apiVersion', () => {
+    const { issues } = parse([
+      'apiVersion: extensions/v1beta1',
+      'kind: Ingress',
+      'metadata: {name: i}',
+      '---',
+      'apiVersion: monitoring/v1',
+      'kind: ServiceMonitor',
+      'metadata: {name: s}',
+      '---',
+      'kind: Rollout',
+      'metadata: {name: r}',
+    ]);
+    expect(issues.map((issue) => [issue.line, issue.message])).toEqual([
+      [2, 'kind Ingress is not one the lab serves'],
+      [5, "'monitoring' is neither an API group the lab serves nor a custom resource's group (a domain with a dot)"],
+      [9, 'expected an apiVersion such as v1, apps/v1 or argoproj.io/v1alpha1, found none'],
+    ]);
+  });
+
+  it('tells apart objects of the same kind and name in different groups when looking for duplicates', () => {
+    const { issues } = parse([
+      'apiVersion: batch/v1',
+      'kind: Job',
+      'metadata: {name: train}',
+      '---',
+      'apiVersion: batch.volcano.sh/v1alpha1',
+      'kind: Job',
+      'metadata: {name: train}',
+    ]);
+    expect(issues).toEqual([]);
+  });
 });

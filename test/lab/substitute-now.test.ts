@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { substituteNow, substituteNowPrefix } from '../../src/lab/substitute-now.js';
+import {
+  substituteNow,
+  substituteNowInLogLine,
+  substituteNowPlaceholders,
+  substituteNowPrefix,
+} from '../../src/lab/substitute-now.js';
 
 const now = new Date('2025-03-04T05:06:07Z');
 
@@ -49,5 +54,41 @@ describe('substituteNowPrefix', () => {
   it('throws when the prefix looks like a time but its duration is malformed', () => {
     expect(() => substituteNowPrefix('now-1.5h ERROR', now)).toThrow(/not a valid time/);
     expect(() => substituteNowPrefix('now-5m: ERROR', now)).toThrow(/not a valid time/);
+  });
+});
+
+describe('substituteNowPlaceholders', () => {
+  it('replaces every {{now-<duration>}} when it appears anywhere in a line', () => {
+    expect(substituteNowPlaceholders('certificate expired at {{now-3d}}; renewal failed {{now-1h}}', now)).toBe(
+      'certificate expired at 2025-03-01T05:06:07Z; renewal failed 2025-03-04T04:06:07Z',
+    );
+  });
+
+  it('reads {{now}} as the load time and {{now+<duration>}} as a time ahead', () => {
+    expect(substituteNowPlaceholders('at {{now}} the cert expires {{now+12h}}', now)).toBe(
+      'at 2025-03-04T05:06:07Z the cert expires 2025-03-04T17:06:07Z',
+    );
+  });
+
+  it('accepts spaces inside the braces as template authors write them', () => {
+    expect(substituteNowPlaceholders('x={{ now-5m }}', now)).toBe('x=2025-03-04T05:01:07Z');
+  });
+
+  it('leaves text alone when it is not a now placeholder', () => {
+    for (const line of ['{{nowhere}}', '{now-5m}', '{{ .Values.now }}', 'now-5m inside', '{{now-']) {
+      expect(substituteNowPlaceholders(line, now)).toBe(line);
+    }
+  });
+
+  it('throws with a fix when the duration inside the braces is malformed', () => {
+    expect(() => substituteNowPlaceholders('at {{now-3x}}', now)).toThrow(/'\{\{now-3x\}\}' is not a valid time/);
+  });
+});
+
+describe('substituteNowInLogLine', () => {
+  it('resolves the leading time and the placeholders when a line has both', () => {
+    expect(substituteNowInLogLine('now-1m ERROR x509: certificate has expired at {{now-2d}}', now)).toBe(
+      '2025-03-04T05:05:07Z ERROR x509: certificate has expired at 2025-03-02T05:06:07Z',
+    );
   });
 });

@@ -22,6 +22,10 @@ describe('assertKubeReadOnly', () => {
     ['/api/v1/namespaces/proxy'],
     ['/api/v1/nodes/gpu-node-1'],
     ['/version'],
+    ['/apis'],
+    ['/apis/argoproj.io/v1alpha1'],
+    ['/apis/argoproj.io/v1alpha1/namespaces/llm/rollouts/chat-api'],
+    ['/apis/external-secrets.io/v1beta1/namespaces/llm/externalsecrets'],
   ])('allows GET %s when it reads no Secret and opens nothing', (path) => {
     expect(verdict('GET', path)).toBe('allowed');
   });
@@ -47,6 +51,11 @@ describe('assertKubeReadOnly', () => {
     ['GET', '/api/v1/watch/namespaces/llm/pods'],
     ['GET', '/api/v1/namespaces/llm/pods?watch=true'],
     ['GET', '/api/v1/namespaces/llm/pods?labelSelector=a&watch=1'],
+    ['GET', '/apis/example.com/v1/namespaces/llm/secrets'],
+    ['GET', '/apis/example.com/v1/secrets/x'],
+    ['GET', '/apis/secrets/v1/namespaces/llm/vaults'],
+    ['GET', '/apis/argoproj.io/v1alpha1/watch/rollouts'],
+    ['DELETE', '/apis/argoproj.io/v1alpha1/namespaces/llm/rollouts/chat-api'],
   ])('refuses %s %s', (method, path) => {
     expect(verdict(method, path)).toBe('READ_ONLY_VIOLATION');
   });

@@ -154,7 +154,7 @@ describe('createKubeClient', () => {
     expect(result.request).toBe('/version');
   });
 
-  it('refuses Secrets and unknown kinds without sending any request', async () => {
+  it('refuses Secrets of any group without sending any request', async () => {
     const server = await serve(() => ({ body: { items: [] } }));
     const kube = createKubeClient({ server: server.url });
 
@@ -162,15 +162,32 @@ describe('createKubeClient', () => {
       kube.list('secrets', { namespace: 'llm' }),
       kube.get('Secret', 'db-password', 'llm'),
       kube.list('SECRET.v1'),
+      kube.list('secrets.example.com'),
+      kube.list('Secret', { apiVersion: 'example.com/v1' }),
+      kube.list('vaults', { apiVersion: 'secrets/v1' }),
     ]) {
       await expect(attempt).rejects.toMatchObject({
         code: 'READ_ONLY_VIOLATION',
         message: expect.stringContaining('never reads Secrets'),
       });
     }
-    await expect(kube.list('ingresses')).rejects.toMatchObject({ code: 'READ_ONLY_VIOLATION' });
     expect(server.requests).toEqual([]);
     expect(kube.stats()).toEqual({ requests: 0, errors: 0, refused: 0 });
+  });
+
+  it('looks a kind it does not know up in discovery and says so when the server serves none', async () => {
+    const server = await serve((request) =>
+      request.url === '/apis'
+        ? { body: { kind: 'APIGroupList', groups: [] } }
+        : { body: { kind: 'APIResourceList', groupVersion: 'v1', resources: [] } },
+    );
+    const kube = createKubeClient({ server: server.url });
+
+    await expect(kube.list('ingresses')).rejects.toMatchObject({
+      code: 'TOOL_PARAMS_INVALID',
+      message: "The Kubernetes API serves no kind 'ingresses' in its discovery.",
+    });
+    expect(server.requests.map((request) => request.url)).toEqual(['/apis', '/api/v1']);
   });
 
   it('reports a retryable UPSTREAM_UNAVAILABLE naming the server when the connection is refused', async () => {

@@ -45,7 +45,9 @@ describe('resolveKubeKind', () => {
   });
 
   it('has no Secret entry and no name claimed by two kinds', () => {
-    const names = KUBE_KINDS.flatMap((entry) => [entry.kind.toLowerCase(), entry.plural, ...entry.shortNames]);
+    const names = KUBE_KINDS.flatMap((entry) => [
+      ...new Set([entry.kind.toLowerCase(), entry.plural, ...entry.shortNames]),
+    ]);
     expect(new Set(names).size).toBe(names.length);
     expect(names.some((name) => name.startsWith('secret'))).toBe(false);
   });

@@ -110,6 +110,17 @@ export function fakeKube(options: FakeKubeOptions = {}): KubeClient & { logReque
       return { text: body, request: `/fake/log/${key}`, raw: body };
     },
     events: async (eventOptions) => list('Event', eventOptions?.namespace),
+    async resolveKind(kind, apiVersion) {
+      const found = objects.find((object) => object.kind === kind && (!apiVersion || object.apiVersion === apiVersion));
+      return {
+        kind,
+        apiVersion: found?.apiVersion ?? apiVersion ?? 'v1',
+        plural: `${kind.toLowerCase()}s`,
+        namespaced: found?.metadata.namespace !== undefined,
+        shortNames: [],
+      };
+    },
+    apiResources: async () => ({ kinds: [], failed: [], requests: [] }),
     version: async () => ({
       version: { major: '1', minor: '30', gitVersion: 'v1.30.0' },
       request: '/version',

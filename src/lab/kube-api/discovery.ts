@@ -1,4 +1,6 @@
-import { KUBE_KINDS, groupVersionOf, type KubeKind } from './kinds.js';
+import type { KindRegistry } from './kind-registry.js';
+import { groupVersionOf, type KubeKind } from './kinds.js';
+import { compareKubeVersions } from './kube-version-priority.js';
 
 /**
  * Legacy (unaggregated) discovery documents. Clients that ask for aggregated discovery
@@ -18,14 +20,16 @@ export const LAB_VERSION = {
   platform: 'linux/amd64',
 };
 
-function groups(): Map<string, string[]> {
+/** Each named group's versions, preferred version first, built-in groups before custom ones. */
+export function servedGroups(registry: KindRegistry): Map<string, string[]> {
   const byGroup = new Map<string, string[]>();
-  for (const kubeKind of KUBE_KINDS) {
+  for (const kubeKind of registry.kinds) {
     if (kubeKind.group === '') continue;
     const versions = byGroup.get(kubeKind.group) ?? [];
     if (!versions.includes(kubeKind.version)) versions.push(kubeKind.version);
     byGroup.set(kubeKind.group, versions);
   }
+  for (const versions of byGroup.values()) versions.sort(compareKubeVersions);
   return byGroup;
 }
 
@@ -39,11 +43,11 @@ export function apiVersions(serverAddress: string): Record<string, unknown> {
 }
 
 /** GET /apis */
-export function apiGroupList(): Record<string, unknown> {
+export function apiGroupList(registry: KindRegistry): Record<string, unknown> {
   return {
     kind: 'APIGroupList',
     apiVersion: 'v1',
-    groups: [...groups()].map(([name, versions]) => {
+    groups: [...servedGroups(registry)].map(([name, versions]) => {
       const versionEntries = versions.map((version) => ({ groupVersion: `${name}/${version}`, version }));
       return { name, versions: versionEntries, preferredVersion: versionEntries[0] };
     }),
@@ -51,8 +55,8 @@ export function apiGroupList(): Record<string, unknown> {
 }
 
 /** GET /apis/<group> */
-export function apiGroup(group: string): Record<string, unknown> | undefined {
-  const versions = groups().get(group);
+export function apiGroup(registry: KindRegistry, group: string): Record<string, unknown> | undefined {
+  const versions = servedGroups(registry).get(group);
   if (!versions) return undefined;
   const versionEntries = versions.map((version) => ({ groupVersion: `${group}/${version}`, version }));
   return {
@@ -85,8 +89,12 @@ function resourceEntries(kubeKind: KubeKind): Array<Record<string, unknown>> {
 }
 
 /** GET /api/v1 or /apis/<group>/<version>; undefined when the lab serves no such group version. */
-export function apiResourceList(group: string, version: string): Record<string, unknown> | undefined {
-  const kinds = KUBE_KINDS.filter((kubeKind) => kubeKind.group === group && kubeKind.version === version);
+export function apiResourceList(
+  registry: KindRegistry,
+  group: string,
+  version: string,
+): Record<string, unknown> | undefined {
+  const kinds = registry.kinds.filter((kubeKind) => kubeKind.group === group && kubeKind.version === version);
   if (kinds.length === 0) return undefined;
   return {
     kind: 'APIResourceList',

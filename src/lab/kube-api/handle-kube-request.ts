@@ -3,16 +3,16 @@ import type { KubeObject } from '../../core/kube-object.js';
 import type { ScenarioLog } from '../scenario.js';
 import { LAB_VERSION, apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
 import { matchesFieldSelector, parseFieldSelector } from './field-selector.js';
-import { KUBE_KINDS, groupVersionOf, type KubeKind } from './kinds.js';
+import type { KindRegistry } from './kind-registry.js';
+import { groupVersionOf, type KubeKind } from './kinds.js';
 import type { KubeStore } from './kube-store.js';
 import { kubeStatus, notFoundStatus, unknownPathStatus, type KubeStatus } from './kube-status.js';
 import { matchesLabelSelector, parseLabelSelector } from './label-selector.js';
 import { negotiateShape, parseIncludeObject, type ResponseShape } from './negotiate.js';
 import { parseApiPath } from './parse-api-path.js';
 import { readPodLog } from './pod-log.js';
-import { CORE_TABLE_COLUMNS } from './table-columns-core.js';
-import { WORKLOAD_TABLE_COLUMNS } from './table-columns-workloads.js';
-import { ageColumn, nameColumn, toTable } from './table.js';
+import { columnsOf } from './columns-of.js';
+import { toTable } from './table.js';
 
 export interface KubeRequest {
   method: string;
@@ -27,6 +27,8 @@ export interface KubeResponse {
 }
 
 export interface KubeHandlerContext {
+  /** The built-in kinds and the scenario's custom resources. */
+  kinds: KindRegistry;
   store: KubeStore;
   logs: readonly ScenarioLog[];
   now: () => Date;
@@ -60,22 +62,19 @@ function failure(status: KubeStatus): KubeResponse {
   return json(status.code, status);
 }
 
-/** The column set of a kind, NAME and AGE when no printer is defined for it. */
-function columnsOf(kubeKind: KubeKind) {
-  return CORE_TABLE_COLUMNS[kubeKind.kind] ?? WORKLOAD_TABLE_COLUMNS[kubeKind.kind] ?? [nameColumn, ageColumn];
-}
-
-function forbiddenSecrets(verb: string, namespace: string | undefined, name: string | undefined): KubeResponse {
+function forbiddenSecrets(
+  verb: string,
+  group: string,
+  namespace: string | undefined,
+  name: string | undefined,
+): KubeResponse {
   const subject = name === undefined ? 'secrets' : `secrets "${name}"`;
   const scope = namespace === undefined ? 'at the cluster scope' : `in the namespace "${namespace}"`;
   return failure(
     kubeStatus(
       403,
-      `${subject} is forbidden: User "holmes" cannot ${verb} resource "secrets" in API group "" ${scope}: Holmes never reads Secrets`,
-      {
-        name,
-        kind: 'secrets',
-      },
+      `${subject} is forbidden: User "holmes" cannot ${verb} resource "secrets" in API group "${group}" ${scope}: Holmes never reads Secrets`,
+      { name, group, kind: 'secrets' },
     ),
   );
 }
@@ -128,13 +127,16 @@ function page(
 
 function render(
   kubeKind: KubeKind,
-  objects: KubeObject[],
+  stored: KubeObject[],
   shape: ResponseShape,
   context: KubeHandlerContext,
   query: URLSearchParams,
   list: { continueToken?: string; remaining?: number } | undefined,
 ): KubeResponse {
   const resourceVersion = context.store.resourceVersion;
+  // Objects answer at the version asked for, as a CRD without conversion serves each version.
+  const apiVersion = groupVersionOf(kubeKind);
+  const objects = stored.map((object) => (object.apiVersion === apiVersion ? object : { ...object, apiVersion }));
   if (shape.type === 'table') {
     const table = toTable(columnsOf(kubeKind), objects, {
       now: context.now(),
@@ -145,19 +147,23 @@ function render(
     return json(200, { ...table, apiVersion: `meta.k8s.io/${shape.version}` });
   }
   if (shape.type === 'metadata') {
-    const apiVersion = `meta.k8s.io/${shape.version}`;
-    const items = objects.map((object) => ({ kind: 'PartialObjectMetadata', apiVersion, metadata: object.metadata }));
+    const metaVersion = `meta.k8s.io/${shape.version}`;
+    const items = objects.map((object) => ({
+      kind: 'PartialObjectMetadata',
+      apiVersion: metaVersion,
+      metadata: object.metadata,
+    }));
     if (!list) return json(200, items[0]);
     return json(200, {
       kind: 'PartialObjectMetadataList',
-      apiVersion,
+      apiVersion: metaVersion,
       metadata: listMetadata(resourceVersion, list),
       items,
     });
   }
   if (!list) return json(200, objects[0]);
   return json(200, {
-    apiVersion: groupVersionOf(kubeKind),
+    apiVersion,
     kind: `${kubeKind.kind}List`,
     metadata: listMetadata(resourceVersion, list),
     items: objects,
@@ -177,7 +183,7 @@ function listMetadata(
 }
 
 export function handleKubeRequest(context: KubeHandlerContext, request: KubeRequest): KubeResponse {
-  const path = parseApiPath(request.url.pathname);
+  const path = parseApiPath(request.url.pathname, context.kinds);
   const query = request.url.searchParams;
   const isRead = READ_METHODS.has(request.method);
   const verb = isRead
@@ -186,7 +192,7 @@ export function handleKubeRequest(context: KubeHandlerContext, request: KubeRequ
       : 'get'
     : (WRITE_VERBS[request.method] ?? request.method.toLowerCase());
 
-  if (path.type === 'secrets') return forbiddenSecrets(verb, path.namespace, path.name);
+  if (path.type === 'secrets') return forbiddenSecrets(verb, path.group, path.namespace, path.name);
   if (path.type === 'resource' && path.subresource !== undefined && REFUSED_SUBRESOURCES.has(path.subresource)) {
     const resource = `${path.kubeKind.plural}/${path.subresource}`;
     return failure(
@@ -223,18 +229,18 @@ export function handleKubeRequest(context: KubeHandlerContext, request: KubeRequ
       return json(200, LAB_VERSION);
     case 'root':
       return json(200, {
-        paths: ['/api', '/api/v1', '/apis', ...apiPaths(), '/healthz', '/livez', '/readyz', '/version'],
+        paths: ['/api', '/api/v1', '/apis', ...apiPaths(context.kinds), '/healthz', '/livez', '/readyz', '/version'],
       });
     case 'api':
       return json(200, apiVersions(context.serverAddress));
     case 'apis':
-      return json(200, apiGroupList());
+      return json(200, apiGroupList(context.kinds));
     case 'group': {
-      const document = apiGroup(path.group);
+      const document = apiGroup(context.kinds, path.group);
       return document ? json(200, document) : failure(unknownPathStatus());
     }
     case 'resources': {
-      const document = apiResourceList(path.group, path.version);
+      const document = apiResourceList(context.kinds, path.group, path.version);
       return document ? json(200, document) : failure(unknownPathStatus());
     }
     case 'openapi':
@@ -245,9 +251,10 @@ export function handleKubeRequest(context: KubeHandlerContext, request: KubeRequ
   }
 }
 
-function apiPaths(): string[] {
-  const groups = new Set(KUBE_KINDS.filter((kubeKind) => kubeKind.group !== '').map((kubeKind) => kubeKind.group));
-  const versions = new Set(KUBE_KINDS.filter((kubeKind) => kubeKind.group !== '').map(groupVersionOf));
+function apiPaths(kinds: KindRegistry): string[] {
+  const named = kinds.kinds.filter((kubeKind) => kubeKind.group !== '');
+  const groups = new Set(named.map((kubeKind) => kubeKind.group));
+  const versions = new Set(named.map(groupVersionOf));
   return [
     ...[...groups].map((group) => `/apis/${group}`),
     ...[...versions].map((version) => `/apis/${version}`),

@@ -1,4 +1,6 @@
+import { apiGroupOf } from '../../core/kube-object.js';
 import { readText } from './read-path.js';
+import type { TableColumn } from './table.js';
 
 /**
  * The kinds the lab's Kubernetes API serves, as data: discovery, routing, lists and field
@@ -19,6 +21,8 @@ export interface KubeKind {
   fields: Record<string, (object: Record<string, unknown>) => string>;
   /** Read-only subresources served with GET (discovery lists them as `<plural>/<name>`). */
   subresources: string[];
+  /** Table columns of a custom resource (its CRD's printer columns); built-in kinds have printers by kind. */
+  columns?: readonly TableColumn[];
 }
 
 const READ_VERBS = ['get', 'list'];
@@ -145,6 +149,33 @@ export const KUBE_KINDS: readonly KubeKind[] = [
     namespaced: true,
   }),
   kind({
+    kind: 'ServiceAccount',
+    group: '',
+    version: 'v1',
+    plural: 'serviceaccounts',
+    singular: 'serviceaccount',
+    shortNames: ['sa'],
+    namespaced: true,
+  }),
+  kind({
+    kind: 'PersistentVolume',
+    group: '',
+    version: 'v1',
+    plural: 'persistentvolumes',
+    singular: 'persistentvolume',
+    shortNames: ['pv'],
+    namespaced: false,
+  }),
+  kind({
+    kind: 'Endpoints',
+    group: '',
+    version: 'v1',
+    plural: 'endpoints',
+    singular: 'endpoints',
+    shortNames: ['ep'],
+    namespaced: true,
+  }),
+  kind({
     kind: 'Deployment',
     group: 'apps',
     version: 'v1',
@@ -214,7 +245,77 @@ export const KUBE_KINDS: readonly KubeKind[] = [
     namespaced: true,
     categories: ['all'],
   }),
+  kind({
+    kind: 'EndpointSlice',
+    group: 'discovery.k8s.io',
+    version: 'v1',
+    plural: 'endpointslices',
+    singular: 'endpointslice',
+    shortNames: [],
+    namespaced: true,
+  }),
+  kind({
+    kind: 'NetworkPolicy',
+    group: 'networking.k8s.io',
+    version: 'v1',
+    plural: 'networkpolicies',
+    singular: 'networkpolicy',
+    shortNames: ['netpol'],
+    namespaced: true,
+  }),
+  kind({
+    kind: 'StorageClass',
+    group: 'storage.k8s.io',
+    version: 'v1',
+    plural: 'storageclasses',
+    singular: 'storageclass',
+    shortNames: ['sc'],
+    namespaced: false,
+  }),
+  ...(['Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding'] as const).map((name) =>
+    kind({
+      kind: name,
+      group: 'rbac.authorization.k8s.io',
+      version: 'v1',
+      plural: `${name.toLowerCase()}s`,
+      singular: name.toLowerCase(),
+      shortNames: [],
+      namespaced: !name.startsWith('Cluster'),
+    }),
+  ),
+  kind({
+    kind: 'CustomResourceDefinition',
+    group: 'apiextensions.k8s.io',
+    version: 'v1',
+    plural: 'customresourcedefinitions',
+    singular: 'customresourcedefinition',
+    shortNames: ['crd', 'crds'],
+    namespaced: false,
+  }),
 ];
+
+/**
+ * API groups that belong to Kubernetes itself: an object there must be a kind the lab serves. Any
+ * other group (with at least one dot, as a CRD's group has) holds custom resources.
+ */
+export const KUBERNETES_GROUPS: ReadonlySet<string> = new Set([
+  ...KUBE_KINDS.map((entry) => entry.group),
+  'extensions',
+  'policy',
+  'admissionregistration.k8s.io',
+  'apiregistration.k8s.io',
+  'authentication.k8s.io',
+  'authorization.k8s.io',
+  'certificates.k8s.io',
+  'coordination.k8s.io',
+  'events.k8s.io',
+  'flowcontrol.apiserver.k8s.io',
+  'internal.apiserver.k8s.io',
+  'node.k8s.io',
+  'resource.k8s.io',
+  'scheduling.k8s.io',
+  'storagemigration.k8s.io',
+]);
 
 /** `v1` for the core group, `<group>/<version>` otherwise: the apiVersion of served objects. */
 export function groupVersionOf(kubeKind: Pick<KubeKind, 'group' | 'version'>): string {
@@ -222,11 +323,9 @@ export function groupVersionOf(kubeKind: Pick<KubeKind, 'group' | 'version'>): s
 }
 
 /** The group part of an object's apiVersion (`apps/v1` → `apps`, `v1` → ''). */
-export function groupOf(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash === -1 ? '' : apiVersion.slice(0, slash);
-}
+export const groupOf = apiGroupOf;
 
-export function findKind(group: string, version: string, plural: string): KubeKind | undefined {
-  return KUBE_KINDS.find((entry) => entry.group === group && entry.version === version && entry.plural === plural);
+/** The version part of an object's apiVersion (`apps/v1` → `v1`). */
+export function versionOf(apiVersion: string): string {
+  return apiVersion.slice(apiVersion.indexOf('/') + 1);
 }

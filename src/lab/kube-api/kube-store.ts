@@ -1,5 +1,6 @@
 import type { KubeObject } from '../../core/kube-object.js';
-import { KUBE_KINDS, groupOf, groupVersionOf, type KubeKind } from './kinds.js';
+import type { KindRegistry } from './kind-registry.js';
+import type { KubeKind } from './kinds.js';
 
 /** The frozen objects of a scenario, indexed by kind and sorted the way etcd keys sort. */
 export interface KubeStore {
@@ -19,12 +20,15 @@ function kindKey(group: string, kind: string): string {
   return `${group}/${kind}`;
 }
 
-export function createKubeStore(objects: readonly KubeObject[]): KubeStore {
+/**
+ * Objects are kept by group and kind, whatever version they were written in: a custom resource
+ * served at several versions lists the same objects at each (a CRD without conversion webhooks).
+ */
+export function createKubeStore(objects: readonly KubeObject[], registry: KindRegistry): KubeStore {
   const byKind = new Map<string, KubeObject[]>();
-  const served = new Map(KUBE_KINDS.map((kubeKind) => [kindKey(kubeKind.group, kubeKind.kind), kubeKind]));
   let highest = 0;
   for (const object of objects) {
-    const kubeKind = served.get(kindKey(groupOf(object.apiVersion), object.kind));
+    const kubeKind = registry.forObject(object.apiVersion, object.kind);
     // Kinds the lab does not serve are left out rather than served under a wrong path.
     if (!kubeKind) continue;
     const metadata = { ...object.metadata };
@@ -33,12 +37,7 @@ export function createKubeStore(objects: readonly KubeObject[]): KubeStore {
     const version = Number(metadata.resourceVersion);
     if (Number.isInteger(version) && version > highest) highest = version;
     // Objects are copied once so no response can alter the store.
-    const stored: KubeObject = structuredClone({
-      ...object,
-      apiVersion: groupVersionOf(kubeKind),
-      kind: kubeKind.kind,
-      metadata,
-    });
+    const stored: KubeObject = structuredClone({ ...object, metadata });
     const key = kindKey(kubeKind.group, kubeKind.kind);
     byKind.set(key, [...(byKind.get(key) ?? []), stored]);
   }

@@ -1,4 +1,5 @@
-import { findKind, type KubeKind } from './kinds.js';
+import { BUILT_IN_REGISTRY, type KindRegistry } from './kind-registry.js';
+import type { KubeKind } from './kinds.js';
 
 /**
  * What a request path names, after the API server's layout:
@@ -10,8 +11,8 @@ export type ApiPath =
   | { type: 'group'; group: string }
   | { type: 'resources'; group: string; version: string }
   | { type: 'resource'; kubeKind: KubeKind; namespace?: string; name?: string; subresource?: string; watch: boolean }
-  /** Any path naming Secrets; refused whatever the rest is. */
-  | { type: 'secrets'; namespace?: string; name?: string }
+  /** Any path naming Secrets (the `secrets` resource of any group, or a group named `secrets`); refused whatever the rest is. */
+  | { type: 'secrets'; group: string; namespace?: string; name?: string }
   | { type: 'unknown' };
 
 const HEALTH = new Set(['healthz', 'livez', 'readyz']);
@@ -24,7 +25,7 @@ function decode(segment: string): string {
   }
 }
 
-function parseResourcePath(group: string, version: string, rest: string[]): ApiPath {
+function parseResourcePath(registry: KindRegistry, group: string, version: string, rest: string[]): ApiPath {
   let segments = rest;
   const watch = segments[0] === 'watch';
   if (watch) segments = segments.slice(1);
@@ -36,8 +37,8 @@ function parseResourcePath(group: string, version: string, rest: string[]): ApiP
   }
   const [plural, name, subresource, ...extra] = segments;
   if (plural === undefined) return { type: 'unknown' };
-  if (group === '' && plural === 'secrets') return { type: 'secrets', namespace, name };
-  const kubeKind = findKind(group, version, plural);
+  if (plural === 'secrets' || group === 'secrets') return { type: 'secrets', group, namespace, name };
+  const kubeKind = registry.find(group, version, plural);
   if (!kubeKind) return { type: 'unknown' };
   if (namespace !== undefined && !kubeKind.namespaced) return { type: 'unknown' };
   // Anything deeper than a subresource is a proxy path (`.../proxy/some/path`): keep the subresource.
@@ -45,7 +46,7 @@ function parseResourcePath(group: string, version: string, rest: string[]): ApiP
   return { type: 'resource', kubeKind, namespace, name, subresource, watch };
 }
 
-export function parseApiPath(pathname: string): ApiPath {
+export function parseApiPath(pathname: string, registry: KindRegistry = BUILT_IN_REGISTRY): ApiPath {
   const trimmed = pathname.replace(/\/+$/, '');
   const segments = trimmed.split('/').slice(1).map(decode);
   const [first, second, third, ...rest] = segments;
@@ -57,13 +58,13 @@ export function parseApiPath(pathname: string): ApiPath {
     if (second === undefined) return { type: 'api' };
     if (second !== 'v1') return { type: 'unknown' };
     if (third === undefined) return { type: 'resources', group: '', version: 'v1' };
-    return parseResourcePath('', 'v1', [third, ...rest]);
+    return parseResourcePath(registry, '', 'v1', [third, ...rest]);
   }
   if (first === 'apis') {
     if (second === undefined) return { type: 'apis' };
     if (third === undefined) return { type: 'group', group: second };
     if (rest.length === 0) return { type: 'resources', group: second, version: third };
-    return parseResourcePath(second, third, rest);
+    return parseResourcePath(registry, second, third, rest);
   }
   return { type: 'unknown' };
 }

@@ -4,6 +4,7 @@ import { HolmesError } from '../../core/errors.js';
 import type { KubeObject } from '../../core/kube-object.js';
 import type { ScenarioLog } from '../scenario.js';
 import { handleKubeRequest, type KubeHandlerContext, type KubeResponse } from './handle-kube-request.js';
+import { createKindRegistry } from './kind-registry.js';
 import { createKubeStore } from './kube-store.js';
 import { kubeStatus } from './kube-status.js';
 
@@ -41,8 +42,11 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
   const host = options.host ?? '127.0.0.1';
   const requests: RecordedRequest[] = [];
   const fixedNow = options.now;
+  // The objects were checked when the scenario loaded; kinds they imply are served as they are.
+  const { registry } = createKindRegistry(options.objects);
   const context: KubeHandlerContext = {
-    store: createKubeStore(options.objects),
+    kinds: registry,
+    store: createKubeStore(options.objects, registry),
     logs: options.logs,
     now: () => fixedNow ?? new Date(),
     serverAddress: '',

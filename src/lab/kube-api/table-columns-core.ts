@@ -5,7 +5,7 @@ import { ageColumn, column, nameColumn, type TableColumn } from './table.js';
 
 /** Columns of the core/v1 kinds, after the API server's printers (pkg/printers/internalversion). */
 
-const orNone = (text: string) => (text === '' ? '<none>' : text);
+export const orNone = (text: string) => (text === '' ? '<none>' : text);
 
 interface PodSummary {
   ready: string;
@@ -244,31 +244,6 @@ function quotaUsage(quota: KubeObject, limits: boolean): string {
     .join(', ');
 }
 
-const ACCESS_MODES: Record<string, string> = {
-  ReadWriteOnce: 'RWO',
-  ReadOnlyMany: 'ROX',
-  ReadWriteMany: 'RWX',
-  ReadWriteOncePod: 'RWOP',
-};
-
-const claimColumns: TableColumn[] = [
-  nameColumn,
-  column('Status', (claim) =>
-    readText(claim, 'metadata.deletionTimestamp') !== '' ? 'Terminating' : readText(claim, 'status.phase'),
-  ),
-  column('Volume', (claim) => readText(claim, 'spec.volumeName')),
-  column('Capacity', (claim) => readText(claim, 'status.capacity.storage')),
-  column('Access Modes', (claim) =>
-    ((readPath(claim, 'status.accessModes') as string[] | undefined) ?? [])
-      .map((mode) => ACCESS_MODES[mode] ?? mode)
-      .join(','),
-  ),
-  column('StorageClass', (claim) => readText(claim, 'spec.storageClassName')),
-  column('VolumeAttributesClass', (claim) => readText(claim, 'spec.volumeAttributesClassName') || '<unset>'),
-  ageColumn,
-  column('VolumeMode', (claim) => readText(claim, 'spec.volumeMode') || 'Filesystem', 1),
-];
-
 export const CORE_TABLE_COLUMNS: Record<string, TableColumn[]> = {
   Namespace: [nameColumn, column('Status', (namespace) => readText(namespace, 'status.phase') || 'Active'), ageColumn],
   Node: nodeColumns,
@@ -291,5 +266,4 @@ export const CORE_TABLE_COLUMNS: Record<string, TableColumn[]> = {
     column('Request', (quota) => quotaUsage(quota, false)),
     column('Limit', (quota) => quotaUsage(quota, true)),
   ],
-  PersistentVolumeClaim: claimColumns,
 };

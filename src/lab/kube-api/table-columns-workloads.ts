@@ -30,7 +30,7 @@ function podTemplateColumns(templatePath: string): TableColumn[] {
 }
 
 /** `metav1.FormatLabelSelector`: matchLabels as k=v, matchExpressions as `key in (a,b)`. */
-function formatSelector(object: KubeObject, path = 'spec.selector'): string {
+export function formatSelector(object: KubeObject, path = 'spec.selector'): string {
   const selector = readPath(object, path);
   if (selector === undefined) return '<none>';
   const labels = Object.entries(readRecord(selector, 'matchLabels')).map(([key, value]) => `${key}=${String(value)}`);

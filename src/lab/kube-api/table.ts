@@ -7,11 +7,12 @@ import { ageOf } from './human-duration.js';
  */
 export interface TableColumn {
   name: string;
-  type: 'string' | 'integer' | 'date';
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'date';
   format?: string;
   priority?: number;
   description: string;
-  cell(object: KubeObject, now: Date): string | number;
+  /** null prints as `<none>`, as for a printer column whose path finds nothing. */
+  cell(object: KubeObject, now: Date): string | number | boolean | null;
 }
 
 export type IncludeObject = 'None' | 'Metadata' | 'Object';

@@ -1,7 +1,8 @@
 import { formatAge } from '../kube-age.js';
-import { summarizeKubeObject } from '../summarize-kube-object.js';
+import { hasOwnSummary, summarizeKubeObject } from '../summarize-kube-object.js';
 import { formatEvents } from './list-events.js';
-import { str, type KubeVerb } from './kube-verb.js';
+import { describeFields } from './describe-fields.js';
+import { kindOptions, str, type KubeVerb } from './kube-verb.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -31,7 +32,7 @@ function containerLines(object: Json, now: Date): string[] {
 /** `describe`: the object, its conditions and containers, and its recent events — like kubectl describe, compact. */
 export const describeObject: KubeVerb = async (params, { kube, now }) => {
   const kind = str(params.kind) ?? 'Pod';
-  const result = await kube.get(kind, String(params.name), str(params.namespace));
+  const result = await kube.get(kind, String(params.name), str(params.namespace), kindOptions(params));
   if (!result.object) {
     return {
       status: 'no_data',
@@ -65,6 +66,8 @@ export const describeObject: KubeVerb = async (params, { kube, now }) => {
   }
   const containers = containerLines(object, now);
   if (containers.length > 0) lines.push('containers:', ...containers);
+  // Kinds without a summary of their own (custom resources, RBAC, policies) show their fields.
+  if (!hasOwnSummary(result.object)) lines.push(...describeFields(result.object));
   const formatted = formatEvents(events.items, now, 10);
   lines.push(events.items.length > 0 ? `events:\n${formatted.text}` : 'events: none');
   return {

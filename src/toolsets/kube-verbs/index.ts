@@ -1,3 +1,4 @@
+export { apiResources } from './api-resources.js';
 export { describeObject } from './describe-object.js';
 export type { KubeVerb, KubeVerbContext } from './kube-verb.js';
 export { listEvents } from './list-events.js';

@@ -1,4 +1,4 @@
-import type { KubeClient } from '../../telemetry/kube-types.js';
+import type { KubeClient, KubeKindOptions } from '../../telemetry/kube-types.js';
 import type { ToolOutput } from '../tool-context.js';
 
 export interface KubeVerbContext {
@@ -11,4 +11,10 @@ export type KubeVerb = (params: Record<string, any>, context: KubeVerbContext) =
 
 export function str(value: unknown): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+/** `api_version` as the client takes it, when a tool was given one. */
+export function kindOptions(params: Record<string, unknown>): KubeKindOptions {
+  const apiVersion = str(params.api_version);
+  return apiVersion ? { apiVersion } : {};
 }

@@ -1,6 +1,6 @@
 import type { KubeObject } from '../../core/kube-object.js';
 import { podState, summarizeKubeObject } from '../summarize-kube-object.js';
-import { str, type KubeVerb } from './kube-verb.js';
+import { kindOptions, str, type KubeVerb } from './kube-verb.js';
 
 const DEFAULT_LIMIT = 30;
 
@@ -8,6 +8,7 @@ const DEFAULT_LIMIT = 30;
 export const listObjects: KubeVerb = async (params, { kube, now }) => {
   const kind = str(params.kind) ?? 'Pod';
   const result = await kube.list(kind, {
+    ...kindOptions(params),
     ...(str(params.namespace) ? { namespace: params.namespace } : {}),
     ...(str(params.label_selector) ? { labelSelector: params.label_selector } : {}),
     ...(str(params.field_selector) ? { fieldSelector: params.field_selector } : {}),
@@ -50,7 +51,7 @@ function isHealthyPod(object: KubeObject): boolean {
 /** `get`: one object, summarised, with its labels and owners. */
 export const getObject: KubeVerb = async (params, { kube, now }) => {
   const kind = str(params.kind) ?? 'Pod';
-  const result = await kube.get(kind, String(params.name), str(params.namespace));
+  const result = await kube.get(kind, String(params.name), str(params.namespace), kindOptions(params));
   if (!result.object) {
     return {
       status: 'no_data',

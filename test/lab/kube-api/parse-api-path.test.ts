@@ -53,12 +53,24 @@ describe('parseApiPath', () => {
   });
 
   it('marks any path naming secrets so it can be refused', () => {
-    expect(parseApiPath('/api/v1/secrets')).toEqual({ type: 'secrets', namespace: undefined, name: undefined });
+    expect(parseApiPath('/api/v1/secrets')).toEqual({
+      type: 'secrets',
+      group: '',
+      namespace: undefined,
+      name: undefined,
+    });
     expect(parseApiPath('/api/v1/watch/namespaces/llm/secrets/token')).toEqual({
       type: 'secrets',
+      group: '',
       namespace: 'llm',
       name: 'token',
     });
+    // The secrets resource of any group, and any resource of a group named secrets.
+    expect(parseApiPath('/apis/example.com/v1/namespaces/llm/secrets')).toMatchObject({
+      type: 'secrets',
+      group: 'example.com',
+    });
+    expect(parseApiPath('/apis/secrets/v1/vaults/v')).toMatchObject({ type: 'secrets', group: 'secrets', name: 'v' });
   });
 
   it('returns unknown when the kind is not served or scoped wrongly', () => {

@@ -1,16 +1,12 @@
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKubeApiServer, writeKubeconfig, type KubeApiServer } from '../../../src/lab/kube-api/index.js';
+import { KUBECTL, runKubectl } from './kubectl.js';
 import { LOGS, NOW, OBJECTS } from './lab-objects.js';
 
-const kubectl = (process.env.PATH ?? '')
-  .split(delimiter)
-  .map((directory) => join(directory, 'kubectl'))
-  .find((candidate) => existsSync(candidate));
+const kubectl = KUBECTL;
 
 const title = kubectl
   ? 'startKubeApiServer with kubectl'
@@ -20,27 +16,8 @@ let server: KubeApiServer;
 let directory: string;
 let kubeconfigPath: string;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs kubectl against the lab only: no user kubeconfig, a private discovery cache. */
-function run(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      kubectl ?? 'kubectl',
-      ['--cache-dir', join(directory, 'cache'), ...args],
-      {
-        env: { PATH: process.env.PATH, HOME: directory, KUBECONFIG: join(directory, 'no-such-kubeconfig') },
-        timeout: 30_000,
-      },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const run = (args: string[]) => runKubectl(directory, join(directory, 'no-such-kubeconfig'), args);
 
 describe.skipIf(!kubectl)(title, () => {
   beforeAll(async () => {

@@ -61,7 +61,16 @@ describe('startKubeApiServer', () => {
     const legacy = await config.makeApiClient(CoreApi).getAPIVersions();
     expect(legacy.versions).toEqual(['v1']);
     const groups = await config.makeApiClient(ApisApi).getAPIVersions();
-    expect(groups.groups.map((group) => group.name).sort()).toEqual(['apps', 'autoscaling', 'batch']);
+    expect(groups.groups.map((group) => group.name).sort()).toEqual([
+      'apiextensions.k8s.io',
+      'apps',
+      'autoscaling',
+      'batch',
+      'discovery.k8s.io',
+      'networking.k8s.io',
+      'rbac.authorization.k8s.io',
+      'storage.k8s.io',
+    ]);
     const coreResources = await core.getAPIResources();
     const pods = coreResources.resources.find((resource) => resource.name === 'pods');
     expect(pods).toMatchObject({ kind: 'Pod', namespaced: true, verbs: ['get', 'list'], shortNames: ['po'] });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/core/kube-object.js';
 import { CORE_TABLE_COLUMNS } from '../../../src/lab/kube-api/table-columns-core.js';
+import { BUILT_IN_TABLE_COLUMNS } from '../../../src/lab/kube-api/columns-of.js';
 import { KUBE_KINDS } from '../../../src/lab/kube-api/kinds.js';
-import { WORKLOAD_TABLE_COLUMNS } from '../../../src/lab/kube-api/table-columns-workloads.js';
 
 const now = new Date('2025-06-01T12:00:00Z');
 const created = '2025-06-01T11:00:00Z';
@@ -25,12 +25,12 @@ function shown(
 }
 
 describe('CORE_TABLE_COLUMNS', () => {
-  it('defines a name and an age (or last seen) column for every served kind', () => {
+  it('defines a name and an age (or last seen, or created at) column for every served kind', () => {
     for (const { kind } of KUBE_KINDS) {
-      const names = (CORE_TABLE_COLUMNS[kind] ?? WORKLOAD_TABLE_COLUMNS[kind] ?? []).map((column) => column.name);
+      const names = (BUILT_IN_TABLE_COLUMNS[kind] ?? []).map((column) => column.name);
       expect(names, kind).toContain('Name');
       expect(
-        names.some((name) => name === 'Age' || name === 'Last Seen'),
+        names.some((name) => name === 'Age' || name === 'Last Seen' || name === 'Created At'),
         kind,
       ).toBe(true);
     }
@@ -83,7 +83,7 @@ describe('CORE_TABLE_COLUMNS', () => {
     });
   });
 
-  it('prints services, config maps, quotas and claims with their usual columns', () => {
+  it('prints services, config maps and quotas with their usual columns', () => {
     expect(
       shown('Service', {
         spec: {
@@ -112,17 +112,5 @@ describe('CORE_TABLE_COLUMNS', () => {
         },
       }),
     ).toEqual({ Name: 'x', Age: '60m', Request: 'requests.nvidia.com/gpu: 4/4', Limit: 'limits.memory: 60Gi/64Gi' });
-    expect(
-      shown('PersistentVolumeClaim', {
-        spec: { volumeName: 'pv-1', storageClassName: 'fast' },
-        status: { phase: 'Bound', capacity: { storage: '100Gi' }, accessModes: ['ReadWriteOnce'] },
-      }),
-    ).toMatchObject({
-      Status: 'Bound',
-      Volume: 'pv-1',
-      Capacity: '100Gi',
-      'Access Modes': 'RWO',
-      StorageClass: 'fast',
-    });
   });
 });
