@@ -18,6 +18,8 @@ export type HolmesErrorCode =
   | 'READ_ONLY_VIOLATION'
   | 'UPSTREAM_UNAVAILABLE'
   | 'TIMEOUT'
+  | 'GRAPH_INVALID'
+  | 'GRAPH_RENDER_FAILED'
   | 'INTERNAL';
 
 const USER_CODES: ReadonlySet<HolmesErrorCode> = new Set([
