@@ -7,15 +7,16 @@ import type { GraphTheme } from './graph-theme.js';
 import { FONT_SIZE, LEGEND_ICON, LAYOUT, TITLE_SIZE, planLayout, type GraphLayout } from './plan-layout.js';
 
 /** Names of the helper series that carry the markers; they have no legend entry. */
-export const MARKER_SERIES = '__markers__';
+const MARKER_SERIES = '__markers__';
 const THRESHOLD_SERIES = '__threshold__';
-// Closer than this, the onset's and the alert's labels would overlap: they go either side of their lines.
-const LABELS_APART_PX = 96;
+// About the width of "onset 13:04" at 12 px: closer than this, two marker labels would overlap.
+const LABEL_WIDTH_PX = 84;
+const LABEL_RAISE_PX = 15;
 
 const clock = (ms: number) => new Date(ms).toISOString().slice(11, 16);
 
 /** "and 3 more": the series the cap left out, as the legend's last entry. */
-export function moreLabel(hidden: number): string {
+function moreLabel(hidden: number): string {
   return `and ${hidden} more`;
 }
 
@@ -79,55 +80,34 @@ function verticalMarkers(data: GraphData, layout: GraphLayout, theme: GraphTheme
   const { spec } = data;
   const start = Date.parse(spec.start);
   const end = Date.parse(spec.end);
+  const plotWidth = layout.width - layout.grid.left - layout.grid.right;
+  const xOf = (ms: number) => ((ms - start) / (end - start)) * plotWidth;
   const inRange = (ms: number) => ms >= start && ms <= end;
   const alert = Date.parse(spec.alertStart);
   const onset = spec.onset === undefined ? undefined : Date.parse(spec.onset);
-  const plotWidth = layout.width - layout.grid.left - layout.grid.right;
+  // Labels that would overlap are stacked: the onset's goes one line higher.
   const close =
-    onset !== undefined &&
-    inRange(onset) &&
-    inRange(alert) &&
-    (Math.abs(alert - onset) / (end - start)) * plotWidth < LABELS_APART_PX;
-  const marker = (
-    ms: number,
-    text: string,
-    color: string,
-    type: 'solid' | 'dashed',
-    align: 'left' | 'right' | 'center',
-  ) => ({
-    xAxis: ms,
-    lineStyle: { color, type, width: 1.5 },
-    label: {
-      formatter: () => text,
-      position: 'end',
-      color,
-      fontSize: FONT_SIZE,
-      align,
-      // Beside the line, not on it: a left-aligned label starts just right of its line.
-      ...(align === 'left' ? { offset: [4, 0] } : align === 'right' ? { offset: [-4, 0] } : {}),
-    },
-  });
+    onset !== undefined && inRange(onset) && inRange(alert) && Math.abs(xOf(alert) - xOf(onset)) < LABEL_WIDTH_PX;
+  const marker = (ms: number, text: string, color: string, type: 'solid' | 'dashed', raised: boolean) => {
+    // Near an edge of the plot a centred label would be cut: it goes beside its line, inwards.
+    const align = xOf(ms) < LABEL_WIDTH_PX / 2 ? 'left' : xOf(ms) > plotWidth - LABEL_WIDTH_PX / 2 ? 'right' : 'center';
+    return {
+      xAxis: ms,
+      lineStyle: { color, type, width: 1.5 },
+      label: {
+        formatter: () => text,
+        position: 'end',
+        color,
+        fontSize: FONT_SIZE,
+        align,
+        offset: [align === 'left' ? 4 : align === 'right' ? -4 : 0, raised ? -LABEL_RAISE_PX : 0],
+      },
+    };
+  };
   const lines = [];
   if (onset !== undefined && inRange(onset))
-    lines.push(
-      marker(
-        onset,
-        `onset ${clock(onset)}`,
-        theme.onset,
-        'dashed',
-        close ? (onset <= alert ? 'right' : 'left') : 'center',
-      ),
-    );
-  if (inRange(alert))
-    lines.push(
-      marker(
-        alert,
-        `alert ${clock(alert)}`,
-        theme.alert,
-        'solid',
-        close ? (alert >= (onset ?? 0) ? 'left' : 'right') : 'center',
-      ),
-    );
+    lines.push(marker(onset, `onset ${clock(onset)}`, theme.onset, 'dashed', close));
+  if (inRange(alert)) lines.push(marker(alert, `alert ${clock(alert)}`, theme.alert, 'solid', false));
   return lines;
 }
 
@@ -197,7 +177,8 @@ export function buildChartOption(
             yAxis: threshold.value,
             lineStyle: { color: theme.threshold, type: 'dashed', width: 1.5 },
             label: {
-              position: 'insideEndTop',
+              // At the start: before the onset the plot is quiet, after it the lines and markers crowd the right.
+              position: 'insideStartTop',
               color: theme.threshold,
               fontSize: FONT_SIZE,
               formatter: () =>

@@ -9,7 +9,7 @@ const LEGEND_ROW = 20;
 const MARGIN = 16;
 const AXIS_LABEL_GAP = 8;
 const X_LABELS = 26;
-const TOP = 58;
+const TOP = 62;
 
 export interface GraphLayout {
   width: number;

@@ -66,14 +66,21 @@ describe('renderGraphSvg', () => {
     expect(textsOf(elements)).toEqual(expect.arrayContaining(['onset 11:30', 'alert 11:46']));
   });
 
-  it('puts close onset and alert labels on either side of their lines', () => {
+  it('stacks the onset label above the alert label when the two are close', async () => {
     const { svg } = renderGraphSvg(dataFor([lineFor('a', wave(0))], {}, { onset: '2025-03-10T11:44:00Z' }));
     const elements = svgElements(svg);
-    const onsetLabel = elements.find((element) => element.text === 'onset 11:44')!;
-    const alertLabel = elements.find((element) => element.text === 'alert 11:46')!;
-    expect(onsetLabel.attributes['text-anchor']).toBe('end');
-    expect(alertLabel.attributes['text-anchor']).toBe('start');
-    expect(translate(onsetLabel)!.x).toBeLessThan(translate(alertLabel)!.x);
+    const onsetLabel = translate(elements.find((element) => element.text === 'onset 11:44')!)!;
+    const alertLabel = translate(elements.find((element) => element.text === 'alert 11:46')!)!;
+    expect(alertLabel.y - onsetLabel.y).toBeGreaterThanOrEqual(12);
+  });
+
+  it('keeps a marker label near the right edge inside the picture by putting it left of its line', async () => {
+    const { svg, layout } = renderGraphSvg(
+      dataFor([lineFor('a', wave(0))], {}, { onset: undefined, alertStart: '2025-03-10T11:59:30Z' }),
+    );
+    const label = svgElements(svg).find((element) => element.text === 'alert 11:59')!;
+    expect(label.attributes['text-anchor']).toBe('end');
+    expect(translate(label)!.x).toBeLessThan(layout.width - layout.grid.right);
   });
 
   it('leaves out a marker outside the range instead of failing', () => {
