@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { HolmesConfig } from '../config/config-schema.js';
 import { HolmesError } from '../core/errors.js';
 import type { GraphFailure } from '../graphs/render-result-graphs.js';
+import type { WithGraphs } from '../graphs/result-graphs.js';
 import type { PrometheusClient } from '../telemetry/prometheus-types.js';
 
 /** A graph written to disk, for the report. */
@@ -32,7 +33,7 @@ export async function prepareGraphDirectory(dir: string): Promise<void> {
  * drawn or written is returned as failures; nothing here fails the investigation.
  */
 export async function writeResultGraphs(
-  result: { id: string; graphs?: unknown; deterministic?: unknown },
+  result: WithGraphs & { id: string },
   prometheus: PrometheusClient | undefined,
   dir: string,
 ): Promise<{ files: GraphFile[]; failures: GraphFailure[] }> {
@@ -58,12 +59,9 @@ export async function writeResultGraphs(
   return { files, failures };
 }
 
-export type GraphWriter = (result: {
-  id: string;
-  notChecked: string[];
-  graphs?: unknown;
-  deterministic?: unknown;
-}) => Promise<{ files: GraphFile[]; failures: GraphFailure[] }>;
+export type GraphWriter = (
+  result: WithGraphs & { id: string; notChecked: string[] },
+) => Promise<{ files: GraphFile[]; failures: GraphFailure[] }>;
 
 /**
  * What `--graphs DIR` does once an investigation has finished, from the same sources (a lab is

@@ -7,6 +7,7 @@ export { fetchGraphData } from './fetch-graph-data.js';
 export type { GraphData, GraphLine, GraphPoint } from './graph-data.js';
 export { renderResultGraphs, describeGraphFailure } from './render-result-graphs.js';
 export { resultGraphs } from './result-graphs.js';
+export type { WithGraphs } from './result-graphs.js';
 export type { GraphFailure, RenderResultGraphsOptions } from './render-result-graphs.js';
 export { createGraphCache } from './create-graph-cache.js';
 export type { GraphCache, GraphCacheOptions } from './create-graph-cache.js';

@@ -3,7 +3,7 @@ import { MAX_GRAPHS, type GraphSpec } from '../core/graph-spec.js';
 import type { PrometheusClient } from '../telemetry/prometheus-types.js';
 import { renderGraph, type RenderedGraph } from './render-graph.js';
 import type { RenderGraphOptions } from './render-graph-svg.js';
-import { resultGraphs } from './result-graphs.js';
+import { resultGraphs, type WithGraphs } from './result-graphs.js';
 
 /** A graph that could not be drawn, and why; the investigation itself stands. */
 export interface GraphFailure {
@@ -35,7 +35,7 @@ function titleOf(spec: unknown, index: number): string {
  * fails is returned as a failure beside the others, never thrown.
  */
 export async function renderResultGraphs(
-  result: { graphs?: unknown; deterministic?: unknown },
+  result: WithGraphs,
   prometheus: PrometheusClient | undefined,
   options: RenderResultGraphsOptions = {},
 ): Promise<{ graphs: Array<RenderedGraph & { index: number }>; failures: GraphFailure[] }> {

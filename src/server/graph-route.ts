@@ -35,7 +35,7 @@ export function registerGraphRoute(app: Hono, options: GraphRouteOptions): void 
         },
         404,
       );
-    const specs = resultGraphs(found.result as { graphs?: unknown; deterministic?: unknown });
+    const specs = resultGraphs(found.result);
     const spec = specs[n - 1];
     if (spec === undefined)
       return context.json(

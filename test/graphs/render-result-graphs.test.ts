@@ -53,7 +53,7 @@ describe('renderResultGraphs', () => {
 
   it("uses the deterministic investigation's graphs for an agent result that has none of its own", async () => {
     const { graphs } = await renderResultGraphs(
-      { graphs: [], deterministic: { graphs: [good('inherited')] } },
+      { graphs: [], llm: { deterministic: { graphs: [good('inherited')] } } },
       await prometheus(),
     );
     expect(graphs.map((graph) => graph.title)).toEqual(['inherited']);
