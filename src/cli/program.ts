@@ -101,7 +101,8 @@ export function createProgram(version: string): Command {
       )
       .summary("find an alert's root cause")
       .option('--alert-file <file>', 'one alert, a list, or an Alertmanager webhook body (JSON or YAML)')
-      .option('--deterministic', 'zero tokens even when models are configured'),
+      .option('--deterministic', 'zero tokens even when models are configured')
+      .option('--graphs <dir>', "write the root cause's graphs as PNG files (<id>-<n>.png) into this directory"),
   ).action(run(async () => (await import('./commands/investigate.js')).investigateCommand));
   sourceOptions(
     investigate

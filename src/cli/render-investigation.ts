@@ -1,10 +1,21 @@
 import { renderAgentResult } from '../agent/render-agent-result.js';
 import type { InvestigationResult, LlmOutcome } from '../core/investigation.js';
+import type { GraphFailure } from '../graphs/render-result-graphs.js';
+import { renderGraphFiles, type GraphFile } from './write-result-graphs.js';
+
+/** The graphs `--graphs DIR` wrote, and those it could not draw. */
+export interface WrittenGraphs {
+  files: GraphFile[];
+  failures: GraphFailure[];
+}
 
 const MARK = { supports: '+', contradicts: '-', inconclusive: '?', unavailable: '·' } as const;
 
 /** The report a person reads in a terminal: cause, evidence, remediation, what was not checked. */
-export function renderInvestigation(result: InvestigationResult, options: { hypotheses?: number } = {}): string {
+export function renderInvestigation(
+  result: InvestigationResult,
+  options: { hypotheses?: number; graphs?: WrittenGraphs } = {},
+): string {
   const lines: string[] = [];
   if (result.alert) {
     const labels = Object.entries(result.alert.labels)
@@ -54,6 +65,10 @@ export function renderInvestigation(result: InvestigationResult, options: { hypo
   lines.push(
     `ENTITIES namespace ${entities.namespace ?? '?'} · workload ${entities.workload ? `${entities.workload.kind}/${entities.workload.name}` : '?'} · pods ${entities.pods.map((pod) => pod.name).join(', ') || '-'} · nodes ${entities.nodes.join(', ') || '-'}${entities.gpus.length ? ` · GPUs ${entities.gpus.map((gpu) => `${gpu.node}/${gpu.gpu}`).join(', ')}` : ''}${entities.model ? ` · model ${entities.model}` : ''}${entities.team ? ` · team ${entities.team}` : ''}`,
   );
+  const graphSection = options.graphs ? renderGraphFiles(options.graphs.files, options.graphs.failures) : '';
+  if (graphSection) lines.push('', graphSection.trimEnd());
+  else if (result.graphs && result.graphs.length > 0)
+    lines.push('', `GRAPHS ${result.graphs.length} for the root cause (write them as PNG with --graphs DIR)`);
   if (result.notChecked.length > 0) {
     lines.push('');
     lines.push('NOT CHECKED');
@@ -64,8 +79,8 @@ export function renderInvestigation(result: InvestigationResult, options: { hypo
 }
 
 /** Any result as a person reads it: the agent's view when the agent was involved, else the investigator's. */
-export function renderResult(result: InvestigationResult): string {
-  return result.llm
-    ? renderAgentResult(result as InvestigationResult & { llm: LlmOutcome })
-    : renderInvestigation(result);
+export function renderResult(result: InvestigationResult, options: { graphs?: WrittenGraphs } = {}): string {
+  if (!result.llm) return renderInvestigation(result, options);
+  const graphSection = options.graphs ? renderGraphFiles(options.graphs.files, options.graphs.failures) : '';
+  return `${renderAgentResult(result as InvestigationResult & { llm: LlmOutcome })}${graphSection ? `\n${graphSection}` : ''}`;
 }

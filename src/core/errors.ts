@@ -20,6 +20,8 @@ export type HolmesErrorCode =
   | 'TEMPLATE_UNSAFE'
   | 'UPSTREAM_UNAVAILABLE'
   | 'TIMEOUT'
+  | 'GRAPH_INVALID'
+  | 'GRAPH_RENDER_FAILED'
   | 'INTERNAL';
 
 const USER_CODES: ReadonlySet<HolmesErrorCode> = new Set([

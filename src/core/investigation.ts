@@ -1,5 +1,6 @@
 import type { Alert } from './alert.js';
 import type { Admission, BudgetDecision, Caps, FirstLook, LlmAnswer, Spent } from './llm-outcome.js';
+import type { GraphSpec } from './graph-spec.js';
 import type { ToolResult } from './tool-result.js';
 
 export type Verdict = 'supports' | 'contradicts' | 'inconclusive' | 'unavailable';
@@ -107,4 +108,6 @@ export interface InvestigationResult {
   steps: InvestigationStep[];
   /** Set when the LLM agent was involved; null for a purely deterministic investigation. */
   llm: LlmOutcome | null;
+  /** Graphs of the top cause's time series, most telling first (at most MAX_GRAPHS); drawn at delivery. */
+  graphs?: GraphSpec[];
 }

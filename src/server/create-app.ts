@@ -4,10 +4,12 @@ import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { HolmesError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import type { GraphCache } from '../graphs/create-graph-cache.js';
 import { parseAlertInput, webhookSchema } from '../integrations/alertmanager/parse-alert-input.js';
 import type { InvestigationStore } from '../ledger/investigation-store.js';
 import { createAuth, type AuthOptions } from './auth.js';
 import { createBatchAccept } from './batch-accept.js';
+import { registerGraphRoute } from './graph-route.js';
 import type { ServerMetrics } from './server-metrics.js';
 
 export interface AppOptions {
@@ -23,6 +25,8 @@ export interface AppOptions {
   /** Answers a question like `holmes ask`; absent when no model is configured. */
   ask?: (question: string) => Promise<unknown>;
   isReady: () => boolean;
+  /** Draws GET /api/v1/investigations/ID/graphs/N.png; absent when no Prometheus is configured. */
+  graphs?: GraphCache;
 }
 
 const RETRY_AFTER_SECONDS = 30;
@@ -239,6 +243,8 @@ export function createApp(options: AppOptions): Hono {
       return context.json({ error: 'not_found', message: `No investigation ${context.req.param('id')}.` }, 404);
     return context.json(found);
   });
+
+  registerGraphRoute(app, { store, graphs: options.graphs, logger });
 
   app.post('/api/v1/ask', async (context) => {
     const body = await readJson(context);

@@ -2,8 +2,10 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { HolmesConfig } from '../config/config-schema.js';
 import { resolveSecret } from '../config/secret.js';
 import type { Logger } from '../core/logger.js';
+import { createGraphCache } from '../graphs/create-graph-cache.js';
 import { createInvestigationStore } from '../ledger/investigation-store.js';
 import { openDatabase } from '../ledger/open-database.js';
+import { prometheusFromConfig } from '../telemetry/clients-from-config.js';
 import { createApp } from './create-app.js';
 import { createServerMetrics } from './server-metrics.js';
 import { createWorkerPool, type RunInvestigation } from './worker-pool.js';
@@ -43,6 +45,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const metrics = createServerMetrics();
   const pool = createWorkerPool({ store, run: options.run, concurrency: server.concurrency, logger, metrics });
   let ready = false;
+  // Graphs are drawn when asked for, after their investigation finished: never on a worker's path.
+  const prometheus = prometheusFromConfig(config);
   const app = createApp({
     store,
     metrics,
@@ -54,6 +58,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     onQueued: pool.notify,
     ...(options.ask ? { ask: options.ask } : {}),
     isReady: () => ready,
+    ...(prometheus ? { graphs: createGraphCache({ prometheus }) } : {}),
   });
   pool.start();
   const http: ServerType = await new Promise((resolve, reject) => {

@@ -12,9 +12,12 @@ export interface Clients {
   kube: KubeClient | undefined;
 }
 
-/** The read-only clients the config asks for; a source that is not configured is undefined. */
-export function clientsFromConfig(config: HolmesConfig, onRequest?: TelemetryRequestListener): Clients {
-  const prometheus = config.prometheus.url
+/** The read-only Prometheus client of the config, or undefined when no URL is configured. */
+export function prometheusFromConfig(
+  config: HolmesConfig,
+  onRequest?: TelemetryRequestListener,
+): PrometheusClient | undefined {
+  return config.prometheus.url
     ? createPrometheusClient({
         url: config.prometheus.url,
         timeoutMs: config.prometheus.timeoutMs,
@@ -27,6 +30,11 @@ export function clientsFromConfig(config: HolmesConfig, onRequest?: TelemetryReq
         ...(onRequest ? { onRequest } : {}),
       })
     : undefined;
+}
+
+/** The read-only clients the config asks for; a source that is not configured is undefined. */
+export function clientsFromConfig(config: HolmesConfig, onRequest?: TelemetryRequestListener): Clients {
+  const prometheus = prometheusFromConfig(config, onRequest);
   const { kubernetes } = config;
   const kubeConfigured = kubernetes.server || kubernetes.kubeconfig || kubernetes.inCluster || process.env.KUBECONFIG;
   const kube = kubeConfigured

@@ -4,6 +4,7 @@ import type { InvestigationResult } from '../../core/investigation.js';
 import type { CommandContext } from '../command-context.js';
 import { writeJson } from '../command-context.js';
 import { withSources, type SourceOptions } from '../with-sources.js';
+import { createGraphWriter, prepareGraphDirectory, type GraphFile } from '../write-result-graphs.js';
 
 export interface InvestigateAlertmanagerOptions extends SourceOptions {
   url: string;
@@ -12,6 +13,8 @@ export interface InvestigateAlertmanagerOptions extends SourceOptions {
   label?: string[];
   /** Investigate at most this many alerts (oldest first). */
   limit?: string;
+  /** Write each result's graphs as PNG files into this directory (given to `investigate`). */
+  graphs?: string;
   /** Zero tokens even when models are configured. */
   deterministic?: boolean;
 }
@@ -51,6 +54,7 @@ export async function investigateAlertmanagerCommand(
 ): Promise<void> {
   const labels = parseLabels(options.label ?? []);
   const limit = parseLimit(options.limit);
+  if (options.graphs) await prepareGraphDirectory(options.graphs);
   const { fetchActiveAlerts } = await import('../../integrations/alertmanager/fetch-active-alerts.js');
   // Alertmanager is asked first: no lab is started for nothing, and a wrong --url fails fast.
   const firing = await fetchActiveAlerts({
@@ -75,14 +79,16 @@ export async function investigateAlertmanagerCommand(
   const results = await withSources(context, options, async (config) => {
     const reasoner = await createReasoner(config, { deterministic: Boolean(options.deterministic) });
     reportReasoner(context, reasoner);
-    const out: InvestigationResult[] = [];
+    const out: Array<InvestigationResult & { graphFiles?: GraphFile[] }> = [];
+    const drawGraphs = options.graphs ? createGraphWriter(options.graphs, config) : undefined;
     try {
       for (const [index, alert] of alerts.entries()) {
         const result = await reasoner.investigate(alert, { requester: 'cli', onEvent: agentProgress(context) });
-        out.push(result);
+        const graphs = await drawGraphs?.(result);
+        out.push(graphs ? { ...result, graphFiles: graphs.files } : result);
         if (!context.json)
           context.out.write(
-            `${index > 0 ? '\n' : ''}── ${index + 1}/${alerts.length} · fingerprint ${alert.fingerprint} · firing since ${alert.startsAt}\n${renderResult(result)}\n`,
+            `${index > 0 ? '\n' : ''}── ${index + 1}/${alerts.length} · fingerprint ${alert.fingerprint} · firing since ${alert.startsAt}\n${renderResult(result, graphs ? { graphs } : {})}\n`,
           );
       }
     } finally {

@@ -6,11 +6,14 @@ import { HolmesError } from '../../core/errors.js';
 import type { CommandContext } from '../command-context.js';
 import { writeJson } from '../command-context.js';
 import { withSources, type SourceOptions } from '../with-sources.js';
+import { createGraphWriter, prepareGraphDirectory } from '../write-result-graphs.js';
 
 export interface InvestigateCommandOptions extends SourceOptions {
   alertFile?: string;
   /** Zero tokens even when models are configured. */
   deterministic?: boolean;
+  /** Write the result's graphs as PNG files into this directory. */
+  graphs?: string;
 }
 
 async function readAlerts(file: string): Promise<Alert[]> {
@@ -47,6 +50,7 @@ export async function investigateCommand(context: CommandContext, options: Inves
     });
   }
   const fileAlerts = options.alertFile ? await readAlerts(options.alertFile) : undefined;
+  if (options.graphs) await prepareGraphDirectory(options.graphs);
   const [{ createReasoner }, { renderResult }, { agentProgress }] = await Promise.all([
     import('../../agent/create-reasoner.js'),
     import('../render-investigation.js'),
@@ -58,6 +62,8 @@ export async function investigateCommand(context: CommandContext, options: Inves
     reportReasoner(context, reasoner);
     const tty = Boolean((context.err as NodeJS.WriteStream).isTTY) && !context.json;
     const out = [];
+    // Drawn once each investigation has finished; a graph that fails goes under NOT CHECKED.
+    const drawGraphs = options.graphs ? createGraphWriter(options.graphs, config) : undefined;
     try {
       for (const alert of alerts) {
         const result = await reasoner.investigate(alert, {
@@ -65,8 +71,9 @@ export async function investigateCommand(context: CommandContext, options: Inves
           onEvent: agentProgress(context),
           ...(tty ? { onStep: stepProgress(context) } : {}),
         });
-        out.push(result);
-        if (!context.json) context.out.write(`${renderResult(result)}\n`);
+        const graphs = await drawGraphs?.(result);
+        out.push(graphs ? { ...result, graphFiles: graphs.files } : result);
+        if (!context.json) context.out.write(`${renderResult(result, graphs ? { graphs } : {})}\n`);
       }
     } finally {
       reasoner.close();

@@ -1,0 +1,16 @@
+export { renderGraph, drawGraph, parseGraphSpec } from './render-graph.js';
+export type { RenderedGraph } from './render-graph.js';
+export { renderGraphSvg, GRAPH_SIZE } from './render-graph-svg.js';
+export type { RenderGraphOptions } from './render-graph-svg.js';
+export { rasterizeSvg } from './rasterize-svg.js';
+export { fetchGraphData } from './fetch-graph-data.js';
+export type { GraphData, GraphLine, GraphPoint } from './graph-data.js';
+export { renderResultGraphs, describeGraphFailure } from './render-result-graphs.js';
+export { resultGraphs } from './result-graphs.js';
+export type { WithGraphs } from './result-graphs.js';
+export type { GraphFailure, RenderResultGraphsOptions } from './render-result-graphs.js';
+export { createGraphCache } from './create-graph-cache.js';
+export type { GraphCache, GraphCacheOptions } from './create-graph-cache.js';
+export { formatUnitValue } from './format-unit-value.js';
+export { GRAPH_THEMES } from './graph-theme.js';
+export type { GraphTheme, GraphThemeName } from './graph-theme.js';

@@ -1,0 +1,165 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { GraphSpec } from '../../src/core/graph-spec.js';
+import { GRAPH_THEMES } from '../../src/graphs/graph-theme.js';
+import { renderResultGraphs } from '../../src/graphs/render-result-graphs.js';
+import { loadScenario } from '../../src/lab/load-scenario.js';
+import type { Scenario } from '../../src/lab/scenario.js';
+import { startLab } from '../../src/lab/start-lab.js';
+import { createPrometheusClient } from '../../src/telemetry/prometheus-client.js';
+import type { PrometheusClient } from '../../src/telemetry/prometheus-types.js';
+import { colorCounts, decodePng, plotArea, seriesColors } from './png-pixels.js';
+import { svgElements, textsOf } from './svg-elements.js';
+
+const SCENARIOS = fileURLToPath(new URL('../../evals/scenarios/', import.meta.url));
+const palette = GRAPH_THEMES.light.palette;
+
+/** The scenario's whole history, ending at its `now`, with the alert's start and an onset ten minutes before it. */
+function rangeOf(scenario: Scenario): Pick<GraphSpec, 'start' | 'end' | 'stepSeconds' | 'alertStart' | 'onset'> {
+  const samples = Math.max(...scenario.series.map((series) => series.values.length));
+  const end = scenario.now.getTime();
+  const alertStart = Date.parse(scenario.alert.startsAt);
+  return {
+    start: new Date(end - (samples - 1) * scenario.intervalMs).toISOString(),
+    end: new Date(end).toISOString(),
+    stepSeconds: scenario.intervalMs / 1000,
+    alertStart: scenario.alert.startsAt,
+    onset: new Date(alertStart - 10 * 60_000).toISOString(),
+  };
+}
+
+// Hand-made specs over each scenario's real series (metric and label names as in its scenario.yaml):
+// inputs for the renderer, not the product's choice of graphs.
+const CASES: Array<{ id: string; specs: (scenario: Scenario) => GraphSpec[] }> = [
+  {
+    id: 'chat-api-p99-shared-gpu',
+    specs: (scenario) => [
+      {
+        title: "chat-api p99 TTFT vs activity on its pod's GPU",
+        unit: 's',
+        rightUnit: 'percent',
+        ...rangeOf(scenario),
+        threshold: { value: 2, label: 'alert at' },
+        series: [
+          {
+            query:
+              'histogram_quantile(0.99, sum by (le, pod) (rate(vllm:time_to_first_token_seconds_bucket{namespace="llm",service="chat-api"}[5m])))',
+            legend: ['pod'],
+            role: 'victim',
+          },
+          {
+            query: 'DCGM_FI_DEV_GPU_UTIL{Hostname="gpu-a100-07",gpu="3"}',
+            legend: 'GPU util',
+            axis: 'right',
+            role: 'suspect',
+          },
+        ],
+      },
+    ],
+  },
+  {
+    id: 'whisper-throughput-drop',
+    specs: (scenario) => [
+      {
+        title: 'SM clock vs temperature, gpu-l40s-03',
+        unit: 'mhz',
+        rightUnit: 'celsius',
+        ...rangeOf(scenario),
+        series: [
+          { query: 'DCGM_FI_DEV_SM_CLOCK{hostname="gpu-l40s-03"}', legend: ['gpu'], role: 'victim' },
+          { query: 'DCGM_FI_DEV_GPU_TEMP{hostname="gpu-l40s-03"}', legend: 'temp', axis: 'right', role: 'suspect' },
+        ],
+      },
+    ],
+  },
+  {
+    id: 'llm-spend-spike-agent-loop',
+    specs: (scenario) => [
+      {
+        title: 'customer-care requests per key vs the team spend',
+        unit: 'requests_per_second',
+        rightUnit: 'usd_per_hour',
+        ...rangeOf(scenario),
+        maxSeries: 2,
+        series: [
+          {
+            query: 'sum by (team) (rate(litellm_spend_metric_total{team="customer-care"}[10m])) * 3600',
+            legend: 'spend',
+            axis: 'right',
+            role: 'victim',
+          },
+          {
+            query: 'sum by (api_key_alias) (rate(litellm_proxy_total_requests_metric_total[5m]))',
+            legend: ['api_key_alias'],
+            role: 'suspect',
+          },
+        ],
+      },
+    ],
+  },
+];
+
+/** How many series the spec's queries return, asked of Prometheus directly. */
+async function seriesCount(prometheus: PrometheusClient, spec: GraphSpec): Promise<number> {
+  let total = 0;
+  for (const series of spec.series) {
+    const answer = await prometheus.rangeQuery(
+      series.query,
+      new Date(spec.start),
+      new Date(spec.end),
+      spec.stepSeconds,
+    );
+    if (answer.resultType === 'matrix') total += answer.series.length;
+  }
+  return total;
+}
+
+describe('graphs of public scenarios, rendered from the lab', () => {
+  it.each(CASES)(
+    'renders $id: 800×400, a drawn plot, one colour and one legend entry per series',
+    async ({ id, specs }) => {
+      const scenario = await loadScenario(`${SCENARIOS}${id}`);
+      const lab = await startLab(scenario);
+      try {
+        const prometheus = createPrometheusClient({ url: lab.prometheusUrl });
+        const result = { graphs: specs(scenario) };
+        const { graphs, failures } = await renderResultGraphs(result, prometheus);
+        expect(failures).toEqual([]);
+        expect(graphs).toHaveLength(result.graphs.length);
+        for (const [index, graph] of graphs.entries()) {
+          const spec = result.graphs[index]!;
+          const returned = await seriesCount(prometheus, spec);
+          expect(returned, 'the queries return series in the lab').toBeGreaterThan(1);
+          const expectedShown = Math.min(returned, spec.maxSeries ?? 6);
+          expect([graph.shown, graph.hidden]).toEqual([expectedShown, returned - expectedShown]);
+
+          const png = decodePng(graph.png);
+          expect([png.width, png.height]).toEqual([800, 400]);
+          const plot = colorCounts(png, plotArea(graph.layout));
+          expect(plot.size, 'the plot area is not blank').toBeGreaterThan(20);
+          expect(
+            palette.some((color) => (plot.get(color) ?? 0) > 20),
+            'lines are drawn in the plot',
+          ).toBe(true);
+          expect(seriesColors(png, palette)).toEqual(palette.slice(0, expectedShown));
+
+          const elements = svgElements(graph.svg);
+          const legendIcons = elements.filter(
+            (element) =>
+              element.attributes.ecmeta_ssr_type === 'legend' &&
+              Boolean(element.attributes.d) &&
+              palette.includes(element.attributes.fill ?? ''),
+          );
+          expect(legendIcons).toHaveLength(expectedShown);
+          const texts = textsOf(elements);
+          if (returned > expectedShown) expect(texts).toContain(`and ${returned - expectedShown} more`);
+          expect(texts.some((text) => text.startsWith('alert '))).toBe(true);
+          expect(texts.some((text) => text.startsWith('onset '))).toBe(true);
+        }
+      } finally {
+        await lab.close();
+      }
+    },
+    120_000,
+  );
+});
