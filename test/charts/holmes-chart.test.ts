@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
+import type { Hono } from 'hono';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/core/logger.js';
@@ -26,6 +27,28 @@ import {
   type Values,
 } from './chart-files.js';
 import { enclosingBlocks, lintTemplate, setAside } from './helm-template.js';
+
+/** The real HTTP app, with a token and an in-memory store. */
+async function withApp(use: (app: Hono) => Promise<void>): Promise<void> {
+  const db = openDatabase({ path: ':memory:' });
+  try {
+    await use(
+      createApp({
+        store: createInvestigationStore(db),
+        metrics: createServerMetrics(),
+        logger: await createLogger({ level: 'silent' }),
+        auth: { tokens: ['a-token-of-32-characters-or-more'], allowUnauthenticated: false },
+        bodyLimitBytes: 4_096,
+        maxQueue: 3,
+        maxAlertsPerGroup: 20,
+        onQueued: () => undefined,
+        isReady: () => true,
+      }),
+    );
+  } finally {
+    db.close();
+  }
+}
 
 const validate = new Ajv({ allErrors: true }).compile(JSON.parse(readChartFile('values.schema.json')));
 
@@ -157,24 +180,10 @@ describe('charts/holmes Deployment', () => {
     expect(container!.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
     expect(container!.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'http' });
     expect(container!.ports.map((port) => port.name)).toContain('http');
-    const db = openDatabase({ path: ':memory:' });
-    try {
-      const app = createApp({
-        store: createInvestigationStore(db),
-        metrics: createServerMetrics(),
-        logger: await createLogger({ level: 'silent' }),
-        auth: { tokens: ['a-token-of-32-characters-or-more'], allowUnauthenticated: false },
-        bodyLimitBytes: 4_096,
-        maxQueue: 3,
-        maxAlertsPerGroup: 20,
-        onQueued: () => undefined,
-        isReady: () => true,
-      });
+    await withApp(async (app) => {
       for (const path of [container!.livenessProbe.httpGet.path, container!.readinessProbe.httpGet.path])
         expect((await app.request(path)).status, path).toBe(200);
-    } finally {
-      db.close();
-    }
+    });
   });
 
   it('runs as a non-root user on a read-only root filesystem with no privilege to gain', () => {
@@ -215,22 +224,8 @@ describe('charts/holmes NOTES.txt', () => {
     const route = /url: \{\{ \$url \}\}(\/\S+)/.exec(notes)?.[1];
     expect(route).toBe('/api/v1/alertmanager');
     // The route exists and wants the token: 401 without it (an unknown path would be 404).
-    const db = openDatabase({ path: ':memory:' });
-    try {
-      const app = createApp({
-        store: createInvestigationStore(db),
-        metrics: createServerMetrics(),
-        logger: await createLogger({ level: 'silent' }),
-        auth: { tokens: ['a-token-of-32-characters-or-more'], allowUnauthenticated: false },
-        bodyLimitBytes: 4_096,
-        maxQueue: 3,
-        maxAlertsPerGroup: 20,
-        onQueued: () => undefined,
-        isReady: () => true,
-      });
+    await withApp(async (app) => {
       expect((await app.request(route!, { method: 'POST', body: '{}' })).status).toBe(401);
-    } finally {
-      db.close();
-    }
+    });
   });
 });
