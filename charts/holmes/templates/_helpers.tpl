@@ -27,15 +27,67 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 {{- end -}}
 
-{{- define "holmes.tokenSecret" -}}
-{{- default (printf "%s-token" (include "holmes.fullname" .)) .Values.auth.existingSecret -}}
+{{- define "holmes.toolsetsConfigMap" -}}
+{{- default (printf "%s-toolsets" (include "holmes.fullname" .)) .Values.toolsets.existingConfigMap -}}
 {{- end -}}
 
-{{/* The config Holmes reads: the user's, with the server, storage and cluster access the chart provides. */}}
+{{- define "holmes.runbooksConfigMap" -}}
+{{- default (printf "%s-runbooks" (include "holmes.fullname" .)) .Values.runbooks.existingConfigMap -}}
+{{- end -}}
+
+{{/*
+The part of holmes.yaml the chart owns: where the pod mounts things and which environment
+variables hold the secrets (see the Deployment). Plain YAML with .Values lookups and if/else
+only: test/charts reads it without Helm and validates the result with Holmes's own schema.
+*/}}
+{{- define "holmes.chartConfig" -}}
+kubernetes:
+  inCluster: true
+server:
+  host: 0.0.0.0
+  port: 8080
+  tokens:
+    - file: /var/run/secrets/holmes/webhook-token
+{{- if .Values.postgres.enabled }}
+storage:
+  postgres:
+    url: {{ .Values.postgres.url | quote }}
+    password: { env: HOLMES_POSTGRES_PASSWORD }
+    sslmode: {{ .Values.postgres.sslmode | quote }}
+{{- else }}
+storage:
+  path: /var/lib/holmes/holmes.db
+{{- end }}
+{{- if or .Values.toolsets.files .Values.toolsets.existingConfigMap }}
+toolsets:
+  directories: [/etc/holmes/toolsets]
+{{- end }}
+{{- if or .Values.runbooks.files .Values.runbooks.existingConfigMap }}
+runbooks:
+  directories: [/etc/holmes/runbooks]
+{{- end }}
+{{- if .Values.slack.enabled }}
+slack:
+  botToken: { env: SLACK_BOT_TOKEN }
+  signingSecret: { env: SLACK_SIGNING_SECRET }
+{{- if .Values.slack.socketMode }}
+  appToken: { env: SLACK_APP_TOKEN }
+{{- end }}
+{{- end }}
+{{- if .Values.jira.enabled }}
+jira:
+  url: {{ .Values.jira.url | quote }}
+{{- if .Values.jira.email }}
+  email: {{ .Values.jira.email | quote }}
+  apiToken: { env: JIRA_API_TOKEN }
+{{- else }}
+  personalAccessToken: { env: JIRA_PERSONAL_ACCESS_TOKEN }
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* holmes.yaml: the user's config with the chart's part merged over it (values.schema.json keeps the two apart). */}}
 {{- define "holmes.config" -}}
-{{- $chart := dict
-  "server" (dict "host" "0.0.0.0" "port" 8080 "tokens" (list (dict "file" "/var/run/secrets/holmes/token")))
-  "storage" (dict "path" "/var/lib/holmes/holmes.db")
-  "kubernetes" (dict "inCluster" true) -}}
+{{- $chart := include "holmes.chartConfig" . | fromYaml -}}
 {{- toYaml (mustMergeOverwrite (deepCopy .Values.config) $chart) -}}
 {{- end -}}
