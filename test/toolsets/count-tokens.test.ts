@@ -16,12 +16,25 @@ describe('loadTokenCounter', () => {
     expect(count('short text')).toBe(exact.encode('short text').length);
   });
 
-  it('estimates a long unbroken run (slow for BPE) above what the tokenizer counts, and the rest exactly', async () => {
+  it('counts a long unbroken run (slow for BPE) in pieces, a little above the exact count, and JSON nearly exactly', async () => {
     const count = await loadTokenCounter();
     const exact = getEncoding('o200k_base');
-    const run = 'x9'.repeat(100);
-    const text = `label team=${run} fired`;
+    const text = `label team=${'x9'.repeat(300)} fired`;
     expect(count(text)).toBeGreaterThanOrEqual(exact.encode(text).length);
-    expect(count(`a ${'a'.repeat(100_000)} b`)).toBe(exact.encode('a ').length + 100_000 + exact.encode(' b').length);
+    expect(count(text) - exact.encode(text).length).toBeLessThanOrEqual(Math.ceil(600 / 128) * 2);
+    const json = JSON.stringify({
+      type: 'object',
+      properties: Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`field_${i}`, { type: 'string' }])),
+    });
+    expect(count(json) / exact.encode(json).length).toBeLessThan(1.05);
+  });
+
+  it('estimates the part of a run beyond 4,096 characters at a token per byte, never below the tokenizer', async () => {
+    const count = await loadTokenCounter();
+    const exact = getEncoding('o200k_base');
+    const counted = count(`a ${'a'.repeat(100_000)} b`);
+    expect(counted).toBeGreaterThan(100_000 - 4096);
+    expect(counted).toBeLessThan(100_000);
+    expect(counted).toBeGreaterThanOrEqual(exact.encode('a'.repeat(4096)).length);
   });
 });
