@@ -1,7 +1,7 @@
 import type { Alert } from './alert.js';
 import type { Admission, BudgetDecision, Caps, FirstLook, LlmAnswer, Spent } from './llm-outcome.js';
 import type { GraphSpec } from './graph-spec.js';
-import type { ToolResult } from './tool-result.js';
+import type { ToolMissing, ToolResult } from './tool-result.js';
 
 export type Verdict = 'supports' | 'contradicts' | 'inconclusive' | 'unavailable';
 
@@ -16,6 +16,8 @@ export interface Evidence {
   /** The tool call behind the evidence (text, data, exact requests). */
   tool: Pick<ToolResult, 'toolset' | 'tool' | 'params' | 'status' | 'text' | 'requests'> & { error?: string };
   facts: Record<string, unknown>;
+  /** The data was never collected here: what is missing and the setting that would collect it. */
+  missing?: ToolMissing;
 }
 
 export interface Hypothesis {

@@ -14,10 +14,11 @@ export interface Investigator {
 
 /** Builds clients, toolbox and runbooks once from the config; each alert then costs only its queries. */
 export async function createInvestigator(config: HolmesConfig): Promise<Investigator> {
-  const [toolbox, runbooks] = await Promise.all([
-    toolboxFromConfig(config),
-    loadRunbooks([BUILTIN_RUNBOOKS_DIR, ...config.runbooks.directories]),
-  ]);
+  const toolbox = await toolboxFromConfig(config);
+  // Checked against the tools they call: a runbook with a typo is skipped with its file and line.
+  const runbooks = await loadRunbooks([BUILTIN_RUNBOOKS_DIR, ...config.runbooks.directories], {
+    tools: toolbox.tools({ all: true }),
+  });
   return {
     toolbox,
     runbooks,

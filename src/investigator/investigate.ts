@@ -10,7 +10,7 @@ import { entityView, plainView } from './entity-view.js';
 import { renderShell } from './render-shell.js';
 import { ListValue } from '../toolsets/template-values.js';
 import { evaluateCheck } from './evaluate-check.js';
-import { renderText } from './render-text.js';
+import { renderPlainText } from '../runbooks/render-plain-text.js';
 import { rankHypotheses, type ScoredRunbook } from './rank-hypotheses.js';
 import { resolveEntities } from './resolve-entities.js';
 
@@ -174,9 +174,9 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
           const text = { ...plainView(view), ...textFacts(facts) };
           const command = entry.command ? renderShell(entry.command, { ...view, ...commandFacts(facts) }) : undefined;
           return {
-            title: renderText(entry.title, text),
+            title: renderPlainText(entry.title, text),
             ...(command ? { command: command.trimEnd() } : {}),
-            ...(entry.details ? { details: renderText(entry.details, text) } : {}),
+            ...(entry.details ? { details: renderPlainText(entry.details, text) } : {}),
           };
         }),
       }

@@ -11,7 +11,7 @@ import { BUILTIN_TOOLSETS_DIR, loadToolsets, type LoadToolsetsResult } from './l
 import { describeParameters, toParameterSchema } from './parameter-schema.js';
 import { runPromqlTool } from './run-promql-tool.js';
 import type { ToolContext, ToolOutput } from './tool-context.js';
-import type { ToolSpec, ToolsetSpec } from './toolset-schema.js';
+import type { SignalSpec, ToolSpec, ToolsetSpec } from './toolset-schema.js';
 
 const VERBS: Record<string, kubeVerbs.KubeVerb> = {
   list: kubeVerbs.listObjects,
@@ -57,8 +57,8 @@ export interface ToolDescriptor {
 export interface Toolbox {
   statuses: ToolsetStatus[];
   failures: LoadToolsetsResult['failures'];
-  /** Tools of enabled toolsets. */
-  tools(): ToolDescriptor[];
+  /** Tools of enabled toolsets (`all`: of every loaded toolset, also those failed or turned off). */
+  tools(options?: { all?: boolean }): ToolDescriptor[];
   /** Runs a tool by `name` or `toolset-id/name`; never throws — failures are results with status error. */
   run(name: string, params?: Record<string, unknown>): Promise<ToolResult>;
 }
@@ -100,6 +100,21 @@ function implement(
   return builtin;
 }
 
+/** A parameter whose values are the loaded signals' names becomes an enum of them. */
+function withSignalValues(tool: ToolSpec, signals: ReadonlyMap<string, SignalSpec>): ToolSpec {
+  const entries = Object.entries(tool.parameters);
+  if (!entries.some(([, spec]) => spec.valuesFrom === 'signals')) return tool;
+  return {
+    ...tool,
+    parameters: Object.fromEntries(
+      entries.map(([name, spec]) => [
+        name,
+        spec.valuesFrom === 'signals' ? { ...spec, type: 'enum' as const, values: [...signals.keys()].sort() } : spec,
+      ]),
+    ),
+  };
+}
+
 /** Loads the toolsets, checks their prerequisites, and runs their tools with validation, timeouts and caps. */
 export async function createToolbox(options: ToolboxOptions = {}): Promise<Toolbox> {
   const loaded = await loadToolsets({
@@ -122,9 +137,14 @@ export async function createToolbox(options: ToolboxOptions = {}): Promise<Toolb
   const maxOutputTokens = options.maxOutputTokens ?? 2_000;
   const timeoutMs = options.timeoutMs ?? 20_000;
   const now = options.now ?? (() => new Date());
+  // Signals of every toolset that is not turned off: the signal tool checks their metrics itself.
+  const signals = new Map<string, SignalSpec>(
+    loaded.toolsets.filter(({ spec }) => !disabled.has(spec.id)).flatMap(({ spec }) => Object.entries(spec.signals)),
+  );
   const byName = new Map<string, { spec: ToolSpec; toolset: ToolsetSpec; status: ToolsetStatus }>();
   loaded.toolsets.forEach(({ spec }, index) => {
-    for (const tool of spec.tools) {
+    for (const declared of spec.tools) {
+      const tool = withSignalValues(declared, signals);
       const entry = { spec: tool, toolset: spec, status: statuses[index]! };
       byName.set(tool.name, entry);
       byName.set(`${spec.id}/${tool.name}`, entry);
@@ -167,7 +187,13 @@ export async function createToolbox(options: ToolboxOptions = {}): Promise<Toolb
         `Invalid parameters for ${entry.spec.name}: ${problems.join('; ')}. Allowed: ${describeParameters(entry.spec.parameters)}.`,
       );
     }
-    const context: ToolContext = { prometheus: options.prometheus, kube: options.kube, now, toolset: entry.toolset };
+    const context: ToolContext = {
+      prometheus: options.prometheus,
+      kube: options.kube,
+      now,
+      toolset: entry.toolset,
+      signals,
+    };
     try {
       const output = await withTimeout(
         implement(entry.spec, entry.toolset)(parsed.data, context),
@@ -197,6 +223,7 @@ export async function createToolbox(options: ToolboxOptions = {}): Promise<Toolb
         data: output.data,
         requests: output.requests,
         ...(omitted ? { omitted } : {}),
+        ...(output.missing ? { missing: output.missing } : {}),
         durationMs: performance.now() - started,
         rawBytes: output.raw.reduce((sum, body) => sum + Buffer.byteLength(body), 0),
         ...(options.keepRaw ? { raw: output.raw } : {}),
@@ -214,9 +241,9 @@ export async function createToolbox(options: ToolboxOptions = {}): Promise<Toolb
   return {
     statuses,
     failures: loaded.failures,
-    tools: () =>
+    tools: (listOptions = {}) =>
       [...new Set(byName.values())]
-        .filter((entry) => entry.status.status === 'enabled')
+        .filter((entry) => listOptions.all || entry.status.status === 'enabled')
         .map((entry) => ({ toolset: entry.toolset.id, spec: entry.spec })),
     run,
   };
