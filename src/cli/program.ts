@@ -225,6 +225,18 @@ export function createProgram(version: string): Command {
     .argument('<dir>', 'a scenario folder or a folder of them')
     .action(run(async () => (await import('./commands/lab-check.js')).labCheck));
 
+  const runbooks = program.command('runbooks').description('the runbooks: how each cause is recognised and fixed');
+  runbooks
+    .command('check')
+    .argument('[dirs...]', 'runbook folders (default: the built-in ones and runbooks.directories)')
+    .description('load and lint runbooks: tools, parameters, facts and templates, with file and line')
+    .action(run(async () => (await import('./commands/runbooks.js')).runbooksCheck));
+  runbooks
+    .command('test')
+    .argument('[dirs...]', 'runbook folders (default: the built-in ones and runbooks.directories)')
+    .description("run every check's examples (<id>.examples.yaml): tool data in, verdict out, no Prometheus")
+    .action(run(async () => (await import('./commands/runbooks.js')).runbooksTest));
+
   const toolsets = program.command('toolsets').description('the read-only tools Holmes investigates with');
   sourceOptions(toolsets.command('list').description('list toolsets: enabled, disabled or failed')).action(
     run(async () => (await import('./commands/toolsets.js')).toolsetsList),

@@ -26,7 +26,8 @@ export function freeNames(expression: string): string[] {
       for (const item of node) {
         walk(item, scope);
         const entry = item as Node;
-        if (entry?.type === 'bind' && (entry.lhs as Node)?.type === 'variable') scope.add(String((entry.lhs as Node).value));
+        if (entry?.type === 'bind' && (entry.lhs as Node)?.type === 'variable')
+          scope.add(String((entry.lhs as Node).value));
       }
       return;
     }

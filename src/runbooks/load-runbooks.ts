@@ -58,7 +58,10 @@ function compileIssues(runbook: Runbook): Array<{ path: Array<string | number>; 
   return problems;
 }
 
-async function loadRunbook(file: string, tools: KnownTool[] | undefined): Promise<{ runbook?: Runbook; issues: Issue[] }> {
+async function loadRunbook(
+  file: string,
+  tools: KnownTool[] | undefined,
+): Promise<{ runbook?: Runbook; issues: Issue[] }> {
   const text = await readFile(file, 'utf8');
   const parts = splitFrontMatter(text);
   if (!parts) {
@@ -115,7 +118,10 @@ export interface LoadRunbooksOptions {
 }
 
 /** Loads every `*.md` runbook (README.md excepted) of the given directories; later ids override earlier ones. */
-export async function loadRunbooks(directories: string[], options: LoadRunbooksOptions = {}): Promise<LoadRunbooksResult> {
+export async function loadRunbooks(
+  directories: string[],
+  options: LoadRunbooksOptions = {},
+): Promise<LoadRunbooksResult> {
   const result: LoadRunbooksResult = { runbooks: [], failures: [] };
   const byId = new Map<string, Runbook>();
   for (const directory of directories) {

@@ -87,7 +87,10 @@ export function validateRunbook(runbook: Runbook, tools: KnownTool[]): RunbookPr
     }
     const defined = new Set<string>();
     const expressions: Array<[Array<string | number>, string]> = [
-      ...Object.entries(check.facts).map(([name, expression]): [Array<string | number>, string] => [at('facts', name), expression]),
+      ...Object.entries(check.facts).map(([name, expression]): [Array<string | number>, string] => [
+        at('facts', name),
+        expression,
+      ]),
       [at('supports'), check.supports],
       ...(check.contradicts ? [[at('contradicts'), check.contradicts] as [Array<string | number>, string]] : []),
     ];
@@ -124,7 +127,12 @@ export function validateRunbook(runbook: Runbook, tools: KnownTool[]): RunbookPr
       const template = step[key];
       if (!template) continue;
       for (const name of templateNames(template)) {
-        if (!view.has(name) && !allFacts.has(name) && !allFacts.has(name.replace(/_pct$/, '')) && !isSectionItem(template, name))
+        if (
+          !view.has(name) &&
+          !allFacts.has(name) &&
+          !allFacts.has(name.replace(/_pct$/, '')) &&
+          !isSectionItem(template, name)
+        )
           problems.push({
             path: ['remediation', index, key],
             message: `{{${name}}} is neither a fact of a check nor an entity of the view`,
@@ -140,7 +148,9 @@ export function validateRunbook(runbook: Runbook, tools: KnownTool[]): RunbookPr
 function isSectionItem(template: string, name: string): boolean {
   const inside = (tokens: unknown[], depth: number): boolean =>
     (tokens as Array<[string, string, number, number, unknown[]?]>).some(
-      (token) => (depth > 0 && token[0] === 'name' && token[1] === name) || (Array.isArray(token[4]) && inside(token[4], depth + (token[0] === '#' ? 1 : 0))),
+      (token) =>
+        (depth > 0 && token[0] === 'name' && token[1] === name) ||
+        (Array.isArray(token[4]) && inside(token[4], depth + (token[0] === '#' ? 1 : 0))),
     );
   return inside(Mustache.parse(template), 0);
 }
