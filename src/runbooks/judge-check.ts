@@ -110,6 +110,9 @@ export async function judgeCheck(check: CheckSpec, input: CheckInput, missing?: 
       : `${check.description}: ${verdict === 'contradicts' ? 'not seen' : 'inconclusive'}.`;
     return { verdict, sentence, facts };
   } catch (error) {
+    // With no data for this scope, an expression that cannot compare nothing is no evidence either way.
+    if (input.status === 'no_data')
+      return { verdict: 'inconclusive', sentence: `${check.description}: no data for ${input.view.workload ?? input.view.namespace ?? 'this scope'}.`, facts };
     const reason = error instanceof CheckProblem ? error.message : `the expression failed: ${(error as Error).message}`;
     return { verdict: 'unavailable', sentence: `${check.description}: not checked — ${reason}.`, facts };
   }

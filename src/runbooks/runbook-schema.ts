@@ -60,7 +60,7 @@ export const checkSchema = z.strictObject({
   /** A cause whose required check does not support it cannot rank high. */
   required: z.boolean().default(false),
   explain: z.strictObject({
-    supports: z.string().min(5),
+    supports: z.string().min(5).optional(),
     contradicts: z.string().optional(),
     inconclusive: z.string().optional(),
   }),

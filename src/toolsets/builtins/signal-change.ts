@@ -14,6 +14,17 @@ const MINUTE = 60_000;
 const SEARCH_BEFORE_MS = 120 * MINUTE;
 const BASELINE_MS = 60 * MINUTE;
 const MAX_POINTS = 480;
+/** A series' first minutes hold rate()/increase() over a window it has not filled yet: partial, so skipped. */
+const WARM_UP_MS = 5 * MINUTE;
+
+/** A series' samples without its warm-up, as points. */
+function settled(series: RangeSeries): RangeSeries {
+  const first = series.values[0]?.[0];
+  if (first === undefined) return series;
+  const kept = series.values.filter(([seconds]) => seconds * 1000 >= first * 1000 + WARM_UP_MS);
+  // A series younger than its warm-up keeps its last sample: something is better than nothing.
+  return { ...series, values: kept.length > 0 ? kept : series.values.slice(-1) };
+}
 
 /** One series' change, named by what it is about. */
 export interface SeriesChange {
@@ -266,7 +277,7 @@ export const signalChange: BuiltinTool = async (params, context) => {
         : ['node', 'port'].includes(spec.subject) && nodes.size > 0
           ? Boolean(node && nodes.has(node))
           : true;
-    return { entry: { labels, values: entry.values }, ours };
+    return { entry: settled({ labels, values: entry.values }), ours };
   });
   const options = { alertStartMs, nowMs: now.getTime(), searchBeforeMs: SEARCH_BEFORE_MS, baselineMs: BASELINE_MS };
   const group = (members: typeof series): GroupChange =>
