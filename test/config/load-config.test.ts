@@ -114,4 +114,20 @@ describe('resolveSecret', () => {
     expect(resolveSecret({ env: 'T' }, 'x', { T: 'abc' })).toBe('abc');
     expect(() => resolveSecret({ env: 'UNSET_VAR' }, 'prometheus.bearerToken', {})).toThrow(/UNSET_VAR/);
   });
+
+  it('refuses a secret file that is empty or holds only whitespace, naming the file and the field', () => {
+    for (const text of ['', '  \n\t\n']) {
+      const file = configFile(text);
+      const error = catchError(() => resolveSecret({ file }, 'server.tokens[0]'));
+      expect(error.code).toBe('CONFIG_INVALID');
+      expect(error.message).toContain('server.tokens[0]');
+      expect(error.message).toContain(file);
+    }
+  });
+
+  it('refuses an environment variable and a literal that hold only whitespace', () => {
+    expect(() => resolveSecret({ env: 'T' }, 'server.tokens[0]', { T: '  ' })).toThrow(/T is not set or empty/);
+    const file = configFile('server:\n  tokens: ["   "]\n');
+    expect(() => loadConfig({ file, env: {}, cwd })).toThrow(/invalid/);
+  });
 });
