@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
 import { formatIssue, HolmesError } from '../core/errors.js';
+import { redactSecrets } from '../core/redact-secrets.js';
 import { createProgram } from './program.js';
 
 const EXIT_USER_ERROR = 2;
@@ -23,12 +24,12 @@ function report(error: unknown): number {
       if (!error.message.includes(line)) lines.push(`  - ${line}`);
     }
     if (error.fix) lines.push(`fix: ${error.fix}`);
-    process.stderr.write(`${lines.join('\n')}\n`);
+    process.stderr.write(redactSecrets(`${lines.join('\n')}\n`));
     return EXIT_USER_ERROR;
   }
   const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
   process.stderr.write(
-    `holmes crashed (a bug): ${stack}\nPlease report it with the command you ran and this output.\n`,
+    redactSecrets(`holmes crashed (a bug): ${stack}\nPlease report it with the command you ran and this output.\n`),
   );
   return EXIT_BUG;
 }

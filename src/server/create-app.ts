@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { HolmesError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { GraphCache } from '../graphs/create-graph-cache.js';
+import { redactSecretsIn } from '../core/redact-secrets.js';
 import { zodIssues } from '../core/zod-issues.js';
 import { fallbackGroupKey } from '../integrations/alertmanager/fallback-group-key.js';
 import { parseAlertInputInTurns, parseWebhookInTurns } from '../integrations/alertmanager/parse-alert-input.js';
@@ -250,7 +251,8 @@ export function createApp(options: AppOptions): Hono {
         503,
       );
     }
-    return context.json((await options.ask(parsed.data.question)) as object);
+    // An answer is returned as it was made: a provider's error text in it may echo a key.
+    return context.json(redactSecretsIn((await options.ask(parsed.data.question)) as object));
   });
 
   app.get('/metrics', async (context) => {

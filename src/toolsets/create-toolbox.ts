@@ -1,4 +1,5 @@
 import { HolmesError } from '../core/errors.js';
+import { redactSecrets } from '../core/redact-secrets.js';
 import type { ToolResult } from '../core/tool-result.js';
 import type { KubeClient } from '../telemetry/kube-types.js';
 import type { PrometheusClient } from '../telemetry/prometheus-types.js';
@@ -135,17 +136,20 @@ export async function createToolbox(options: ToolboxOptions = {}): Promise<Toolb
     const started = performance.now();
     const entry = byName.get(name);
     const identity = { toolset: entry?.toolset.id ?? '', tool: entry?.spec.name ?? name, params };
-    const failure = (message: string, unreachable = false): ToolResult => ({
-      ...identity,
-      status: 'error',
-      text: message,
-      error: message,
-      ...(unreachable ? { unreachable } : {}),
-      data: null,
-      requests: [],
-      durationMs: performance.now() - started,
-      rawBytes: 0,
-    });
+    const failure = (problem: string, unreachable = false): ToolResult => {
+      const message = redactSecrets(problem);
+      return {
+        ...identity,
+        status: 'error',
+        text: message,
+        error: message,
+        ...(unreachable ? { unreachable } : {}),
+        data: null,
+        requests: [],
+        durationMs: performance.now() - started,
+        rawBytes: 0,
+      };
+    };
     if (!entry) {
       const available = statuses
         .filter((status) => status.status === 'enabled')
@@ -175,8 +179,9 @@ export async function createToolbox(options: ToolboxOptions = {}): Promise<Toolb
         `Tool ${entry.spec.name}`,
       );
       // The tokenizer table is large: loaded at the first tool call, not when the toolbox is built.
+      // What a tool read may hold credentials (a URL with user:password in a pod's env): never passed on.
       const capped = capOutput(
-        output.text,
+        redactSecrets(output.text),
         maxOutputTokens,
         await loadTokenCounter(),
         output.keep ? { keep: output.keep } : {},

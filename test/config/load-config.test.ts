@@ -107,6 +107,23 @@ describe('redactConfig', () => {
   });
 });
 
+describe('loadConfig URLs', () => {
+  it('refuses a Prometheus, Kubernetes or model URL that is not http(s), naming the field', () => {
+    for (const [yaml, path] of [
+      ['prometheus:\n  url: ftp://x\n', 'prometheus.url'],
+      ['kubernetes:\n  server: file:///etc/passwd\n', 'kubernetes.server'],
+      ['models:\n  - { provider: openai, model: m, baseUrl: "gopher://x" }\n', 'models[0].baseUrl'],
+    ] as const) {
+      const error = catchError(() => loadConfig({ file: configFile(yaml), env: {}, cwd }));
+      expect(
+        error.issues.map((issue) => issue.path),
+        yaml,
+      ).toEqual([path]);
+      expect(error.issues[0]!.message).toContain('http');
+    }
+  });
+});
+
 describe('resolveSecret', () => {
   it('reads env and file references and names the variable when it is unset', () => {
     const file = configFile('token-from-file\n');
