@@ -10,6 +10,7 @@ import { zodIssues } from '../core/zod-issues.js';
 import { fallbackGroupKey } from '../integrations/alertmanager/fallback-group-key.js';
 import { parseAlertInputInTurns, parseWebhookInTurns } from '../integrations/alertmanager/parse-alert-input.js';
 import type { InvestigationStore } from '../ledger/investigation-store.js';
+import type { SourceStatus } from '../toolsets/check-prerequisites.js';
 import { createAuth, type AuthOptions } from './auth.js';
 import { createBatchAccept } from './batch-accept.js';
 import { registerGraphRoute } from './graph-route.js';
@@ -30,6 +31,8 @@ export interface AppOptions {
   isReady: () => boolean;
   /** Draws GET /api/v1/investigations/ID/graphs/N.png; absent when no Prometheus is configured. */
   graphs?: GraphCache;
+  /** The telemetry sources as last checked (never waits for a check); none when not given. */
+  sources?: () => SourceStatus[];
 }
 
 const RETRY_AFTER_SECONDS = 30;
@@ -80,9 +83,21 @@ export function createApp(options: AppOptions): Hono {
   const accept = createBatchAccept(store);
 
   app.get('/healthz', (context) => context.json({ status: 'ok' }));
-  app.get('/readyz', (context) =>
-    options.isReady() ? context.json({ status: 'ready' }) : context.json({ status: 'not ready' }, 503),
-  );
+  const sources = () => {
+    const current = options.sources?.() ?? [];
+    for (const source of current)
+      if (source.status === 'ok' || source.status === 'failing')
+        metrics.sourceUp.set({ source: source.source }, source.status === 'ok' ? 1 : 0);
+    return current;
+  };
+  // Ready means alerts are accepted and stored; that holds with Prometheus down, so a failing
+  // source makes the answer `degraded` (still 200) rather than taking Holmes out of its Service.
+  app.get('/readyz', (context) => {
+    if (!options.isReady()) return context.json({ status: 'not ready' }, 503);
+    const current = sources();
+    const failing = current.some((source) => source.status === 'failing');
+    return context.json({ status: failing ? 'degraded' : 'ready', sources: current });
+  });
   // Outside auth, so refused deliveries are counted too: a sender with a wrong token shows up in /metrics.
   app.use('/api/v1/alertmanager', async (context, next) => {
     await next();
@@ -257,6 +272,7 @@ export function createApp(options: AppOptions): Hono {
 
   app.get('/metrics', async (context) => {
     metrics.queueDepth.set(store.queueDepth());
+    sources();
     return context.body(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType });
   });
 

@@ -5,6 +5,7 @@ import { HolmesError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { createGraphCache } from '../graphs/create-graph-cache.js';
 import { createInvestigationStore } from '../ledger/investigation-store.js';
+import type { SourceStatus } from '../toolsets/check-prerequisites.js';
 import { openDatabase } from '../ledger/open-database.js';
 import { prometheusFromConfig } from '../telemetry/clients-from-config.js';
 import { createApp } from './create-app.js';
@@ -15,6 +16,8 @@ export interface StartServerOptions {
   config: HolmesConfig;
   logger: Logger;
   run: RunInvestigation;
+  /** The telemetry sources as last checked, for /readyz and /metrics. */
+  sources?: () => SourceStatus[];
   /** Answers POST /api/v1/ask (the agent); without it the route says no model is configured. */
   ask?: (question: string) => Promise<unknown>;
 }
@@ -80,6 +83,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     maxAlertsPerGroup: server.maxAlertsPerGroup,
     onQueued: pool.notify,
     ...(options.ask ? { ask: options.ask } : {}),
+    ...(options.sources ? { sources: options.sources } : {}),
     isReady: () => ready,
     ...(prometheus ? { graphs: createGraphCache({ prometheus }) } : {}),
   });

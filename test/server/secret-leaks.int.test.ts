@@ -3,20 +3,16 @@
  * in its URL, and a model API key a provider echoes in its 401. Neither may reach a result, the
  * API, the store (database and WAL) or a model's input; the password must reach Prometheus.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { findBinary } from '../../src/lab/prometheus/find-binary.js';
-import { freePort } from '../../src/lab/prometheus/free-port.js';
-import { stopProcess } from '../../src/lab/prometheus/stop-process.js';
-import { startWatchdog } from '../../src/lab/prometheus/watchdog.js';
 import { providerFixture } from '../agent/provider-fixtures.js';
 import { createSandbox, type Sandbox } from '../cli/run-cli.js';
 import { waitFor } from '../integrations/alertmanager/fixtures/start-alertmanager.js';
 import { createClient, spawnServe, TOKEN, type ServeProcess } from './fixtures/spawn-serve.js';
+import { startPlainPrometheus, type PlainPrometheus } from './fixtures/start-plain-prometheus.js';
 import { makeAlert, webhookBody } from './fixtures/webhook.js';
 
 const PASSWORD = 'pr0m-s3cret-7d2e';
@@ -25,38 +21,9 @@ const PASSWORD_HASH = '$2b$04$.yzbUtyaq3u6uKBSlnFYauR84Z0VWRO6DqrEkc15o5pA4kT2JE
 const BAD_KEY = 'sk-leak-test-0f3b9a7c41d2e8';
 
 let sandbox: Sandbox;
-let prometheus: { child: ChildProcess; url: string } | undefined;
+let prometheus: PlainPrometheus | undefined;
 let model: { server: Server; url: string; bodies: string[] } | undefined;
 let serve: ServeProcess | undefined;
-
-async function startPrometheusWithBasicAuth(dir: string): Promise<{ child: ChildProcess; url: string }> {
-  const binary = await findBinary('prometheus', 'HOLMES_PROMETHEUS_BIN');
-  const config = await sandbox.write('prometheus.yml', 'global:\n  scrape_interval: 1m\n');
-  const web = await sandbox.write('web.yml', stringify({ basic_auth_users: { holmes: PASSWORD_HASH } }));
-  const port = await freePort('127.0.0.1');
-  const child = spawn(
-    binary,
-    [
-      `--config.file=${config}`,
-      `--web.config.file=${web}`,
-      `--storage.tsdb.path=${join(dir, 'tsdb')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-    ],
-    { stdio: 'ignore' },
-  );
-  const watchdog = startWatchdog(dir);
-  watchdog.watch(child.pid);
-  child.once('exit', () => watchdog.stop());
-  const url = `http://127.0.0.1:${port}`;
-  const authorization = `Basic ${Buffer.from(`holmes:${PASSWORD}`).toString('base64')}`;
-  await waitFor(
-    async () =>
-      (await fetch(`${url}/-/ready`, { headers: { authorization } }).catch(() => undefined))?.ok ? true : undefined,
-    'Prometheus to be ready',
-    20_000,
-  );
-  return { child, url };
-}
 
 /**
  * An OpenAI-compatible server: a request with BAD_KEY gets a 401 that echoes the key (as some
@@ -96,7 +63,10 @@ async function startModelServer(): Promise<{ server: Server; url: string; bodies
 describe('holmes serve with secrets in a URL and in provider errors', () => {
   beforeAll(async () => {
     sandbox = await createSandbox();
-    prometheus = await startPrometheusWithBasicAuth(sandbox.dir);
+    prometheus = await startPlainPrometheus({
+      basicAuthUsers: { holmes: PASSWORD_HASH },
+      authorization: `Basic ${Buffer.from(`holmes:${PASSWORD}`).toString('base64')}`,
+    });
     model = await startModelServer();
     const withPassword = prometheus.url.replace('http://', `http://holmes:${PASSWORD}@`);
     const config = await sandbox.write(
@@ -130,7 +100,7 @@ describe('holmes serve with secrets in a URL and in provider errors', () => {
   });
   afterAll(async () => {
     await serve?.stop();
-    if (prometheus) await stopProcess(prometheus.child);
+    await prometheus?.close();
     await new Promise((resolve) => model?.server.close(resolve));
     await sandbox?.remove();
   });

@@ -20,10 +20,20 @@ function parsePort(value: string): number {
 /** `holmes serve`: Alertmanager webhook receiver and HTTP API, until SIGINT/SIGTERM. */
 export async function serveCommand(context: CommandContext, options: ServeOptions): Promise<void> {
   const port = options.port === undefined ? undefined : parsePort(options.port);
-  const [{ startServer }, { createReasoner }, { reportReasoner }] = await Promise.all([
+  const [
+    { startServer },
+    { createReasoner },
+    { reportReasoner },
+    { createSourceProbe },
+    { clientsFromConfig },
+    { sourceProbeOptions },
+  ] = await Promise.all([
     import('../../server/start-server.js'),
     import('../../agent/create-reasoner.js'),
     import('./investigate.js'),
+    import('../../toolsets/check-prerequisites.js'),
+    import('../../telemetry/clients-from-config.js'),
+    import('../../toolsets/toolbox-from-config.js'),
   ]);
   const config = structuredClone(context.config);
   if (options.host) config.server.host = options.host;
@@ -32,6 +42,8 @@ export async function serveCommand(context: CommandContext, options: ServeOption
   const reasoner = await createReasoner(config);
   reportReasoner(context, reasoner);
   const agent = reasoner.agent;
+  const sourceProbe = createSourceProbe(clientsFromConfig(config), sourceProbeOptions(config));
+  sourceProbe.snapshot(); // Starts the first check in the background.
   const serverOptions = {
     config,
     logger: context.logger,
@@ -39,6 +51,8 @@ export async function serveCommand(context: CommandContext, options: ServeOption
     run: async (alerts: Parameters<Parameters<typeof startServer>[0]['run']>[0]) =>
       reasoner.investigate(alerts[0]!, { requester: 'api' }),
     ...(agent ? { ask: (question: string) => agent.ask(question, { requester: 'api' }) } : {}),
+    // What /readyz reports: the sources as last checked, asked again when stale; never awaited.
+    sources: sourceProbe.snapshot,
   };
   const server = await startServer(serverOptions).catch((error: unknown) => {
     reasoner.close();

@@ -10,9 +10,12 @@ async function openToolbox(config: HolmesConfig) {
 
 /** `holmes toolsets list`: every toolset, enabled / disabled / failed with the reason. */
 export async function toolsetsList(context: CommandContext, options: SourceOptions = {}): Promise<void> {
-  const toolbox = await withSources(context, options, (config) => openToolbox(config));
-  if (context.json) return writeJson(context, { toolsets: toolbox.statuses, failures: toolbox.failures });
-  for (const status of toolbox.statuses) {
+  const [toolbox, statuses] = await withSources(context, options, async (config) => {
+    const opened = await openToolbox(config);
+    return [opened, await opened.refresh()] as const;
+  });
+  if (context.json) return writeJson(context, { toolsets: statuses, failures: toolbox.failures });
+  for (const status of statuses) {
     context.out.write(`${status.status.padEnd(8)} ${status.id.padEnd(20)} ${status.tools.join(', ')}\n`);
     if (status.reason) context.out.write(`         ${status.reason}\n`);
   }
