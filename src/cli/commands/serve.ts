@@ -35,6 +35,12 @@ export async function serveCommand(context: CommandContext, options: ServeOption
     import('../../telemetry/clients-from-config.js'),
     import('../../toolsets/toolbox-from-config.js'),
   ]);
+  // Tool output is capped in tokens: the tokenizer loads now, in the background, not at the first tool call.
+  (await import('../../toolsets/count-tokens.js'))
+    .preloadTokenizer()
+    .catch((error: Error) =>
+      context.logger.warn({ error: error.message }, 'the tokenizer did not load; the first tool call retries'),
+    );
   const config = structuredClone(context.config);
   if (options.host) config.server.host = options.host;
   if (port !== undefined) config.server.port = port;
