@@ -6,7 +6,7 @@
  * tsx it would also carry the transpiler and its caches, some 75 MB.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { access, copyFile, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { createRequire } from 'node:module';
@@ -15,7 +15,9 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { alertFingerprint } from '../../src/core/alert-fingerprint.js';
+import { loadScenario } from '../../src/lab/load-scenario.js';
 import { startWatchdog } from '../../src/lab/prometheus/watchdog.js';
+import { startLab } from '../../src/lab/start-lab.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -31,6 +33,8 @@ const STORM_GROUPS = 20;
 interface Server {
   url: string;
   child: ChildProcess;
+  /** performance.now() when the process was spawned. */
+  started: number;
 }
 
 /**
@@ -62,14 +66,14 @@ async function buildCli(dir: string): Promise<string[]> {
   return [main];
 }
 
-async function startServer(dir: string): Promise<Server> {
-  const cli = await buildCli(dir);
-  const config = join(dir, 'holmes.yaml');
+async function startServer(dir: string, cli: string[], name = 'holmes', sources: string[] = []): Promise<Server> {
+  const config = join(dir, `${name}.yaml`);
   await writeFile(
     config,
     [
+      ...sources,
       'storage:',
-      `  path: ${join(dir, 'holmes.db')}`,
+      `  path: ${join(dir, `${name}.db`)}`,
       'server:',
       '  port: 0',
       '  tokens: [{ env: BENCH_SERVER_TOKEN }]',
@@ -80,6 +84,7 @@ async function startServer(dir: string): Promise<Server> {
       '',
     ].join('\n'),
   );
+  const started = performance.now();
   const child = spawn(process.execPath, [...cli, '--config', config, '--json', 'serve'], {
     cwd: dir,
     env: { PATH: process.env.PATH, HOME: dir, BENCH_SERVER_TOKEN: TOKEN },
@@ -100,7 +105,14 @@ async function startServer(dir: string): Promise<Server> {
     });
     child.once('exit', (code) => reject(new Error(`holmes serve exited (${code}): ${stderr}`)));
   });
-  return { url, child };
+  return { url, child, started };
+}
+
+async function stop(server: Server | undefined): Promise<void> {
+  if (!server || server.child.exitCode !== null) return;
+  const exited = new Promise((resolve) => server.child.once('exit', resolve));
+  server.child.kill('SIGTERM');
+  await exited;
 }
 
 function webhook(groupKey: string, labels: Record<string, string>): string {
@@ -219,11 +231,118 @@ function peakRssMb(pid: number): number {
   return match ? Number(match[1]) / 1024 : Number.NaN;
 }
 
+/**
+ * A body of 10,000 alerts without groupKey (a hand-made notification), while /healthz is asked
+ * every few milliseconds: how long the answer takes, the longest health check meanwhile, and what
+ * the store grew by.
+ */
+async function noGroupKeyBody(server: Server, dir: string): Promise<void> {
+  const alerts = Array.from({ length: 10_000 }, (_, index) => ({
+    labels: { alertname: 'NoGroupKey', namespace: 'bench', pod: `ngk-${index}` },
+  }));
+  const body = JSON.stringify({ version: '4', status: 'firing', alerts });
+  const size = () =>
+    ['holmes.db', 'holmes.db-wal'].reduce((sum, name) => {
+      try {
+        return sum + statSync(join(dir, name)).size;
+      } catch {
+        return sum;
+      }
+    }, 0);
+  const before = size();
+  const started = performance.now();
+  let done = false;
+  const answer = fetch(new URL('/api/v1/alertmanager', server.url), {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    body,
+  }).then(async (response) => {
+    done = true;
+    return { status: response.status, elapsed: performance.now() - started, text: await response.text() };
+  });
+  const health: number[] = [];
+  while (!done) {
+    const asked = performance.now();
+    await fetch(new URL('/healthz', server.url));
+    health.push(performance.now() - asked);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  const outcome = await answer;
+  process.stdout.write(
+    `one body of 10,000 alerts without groupKey (${(body.length / 1024).toFixed(0)} KB): answered ${outcome.status} in ${outcome.elapsed.toFixed(0)} ms; /healthz meanwhile max ${Math.max(...health).toFixed(1)} ms over ${health.length} checks; store grew ${((size() - before) / 1024 / 1024).toFixed(1)} MB\n`,
+  );
+}
+
+/**
+ * A fresh server whose sources are a scenario's lab: the scenario's alert is posted as soon as it
+ * listens, while another sender delivers a steady 200 alerts/s; the acks of that stream during
+ * the first investigation (which loads the tokenizer and meets every source for the first time).
+ */
+async function firstInvestigation(dir: string, cli: string[]): Promise<void> {
+  const scenario = await loadScenario(
+    fileURLToPath(new URL('../../evals/scenarios/chat-api-p99-shared-gpu', import.meta.url)),
+  );
+  const lab = await startLab(scenario);
+  let server: Server | undefined;
+  try {
+    server = await startServer(dir, cli, 'first', [
+      'prometheus:',
+      `  url: ${lab.prometheusUrl}`,
+      'kubernetes:',
+      `  server: ${lab.kubeApiUrl}`,
+    ]);
+    const listening = performance.now() - server.started;
+    const { url } = server;
+    const alert = { ...scenario.alert, fingerprint: alertFingerprint(scenario.alert.labels) };
+    const posted = await fetch(new URL('/api/v1/alertmanager', url), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ version: '4', groupKey: 'first', status: 'firing', alerts: [alert] }),
+    });
+    const { investigationId } = (await posted.json()) as { investigationId: string };
+    const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+    const target = new URL('/api/v1/alertmanager', url);
+    const stream: BlastResult = { seconds: 0, latenciesMs: [], accepted: 0, failed: 0 };
+    const inFlight: Array<Promise<void>> = [];
+    const began = performance.now();
+    let finished: { state: string; seconds: number } | undefined;
+    const watch = (async () => {
+      for (;;) {
+        const response = await fetch(new URL(`/api/v1/investigations/${investigationId}`, url), {
+          headers: { authorization: `Bearer ${TOKEN}` },
+        });
+        const { state } = (await response.json()) as { state: string };
+        if (!['queued', 'running'].includes(state)) return { state, seconds: (performance.now() - began) / 1000 };
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    })();
+    void watch.then((outcome) => (finished = outcome));
+    // Open loop at 200/s (one request every 5 ms), every alert in one group, until the investigation ends.
+    for (let index = 0; !finished; index += 1) {
+      const due = began + index * 5;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const payload = webhook('during-first', { alertname: 'During', namespace: 'bench', pod: `during-${index}` });
+      inFlight.push(post(agent, target, payload, stream, performance.now()));
+    }
+    await Promise.all(inFlight);
+    agent.destroy();
+    process.stdout.write(
+      `first investigation after a start (listening ${listening.toFixed(0)} ms after spawn; ${finished!.state} in ${finished!.seconds.toFixed(1)} s): ack latency of ${stream.latenciesMs.length} webhooks at 200/s meanwhile p50 ${quantile(stream.latenciesMs, 0.5).toFixed(1)} ms, p99 ${quantile(stream.latenciesMs, 0.99).toFixed(1)} ms (target ≤ 50 ms), max ${Math.max(...stream.latenciesMs).toFixed(1)} ms${stream.failed ? `; ${stream.failed} refused` : ''}\n`,
+    );
+  } finally {
+    await stop(server);
+    await lab.close();
+  }
+}
+
 export async function run(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'holmes-bench-serve-'));
   let server: Server | undefined;
   try {
-    server = await startServer(dir);
+    const cli = await buildCli(dir);
+    await firstInvestigation(dir, cli);
+    server = await startServer(dir, cli);
     const { url } = server;
     // Warm-up: JIT, prepared statements, connections.
     await blast(url, 1_000, (index) => webhook('warm-up', { alertname: 'WarmUp', pod: `warm-${index}` }));
@@ -270,12 +389,9 @@ export async function run(): Promise<void> {
       `storm: ${STORM_ALERTS} alerts in ${STORM_GROUPS} groups (${storm.accepted} persisted in ${storm.seconds.toFixed(2)} s, ack p99 ${quantile(storm.latenciesMs, 0.99).toFixed(1)} ms) → ${investigations.length} investigations started (target ${STORM_GROUPS})\n`,
     );
     process.stdout.write(`server peak RSS (VmHWM): ${peakRssMb(server.child.pid!).toFixed(0)} MB (target ≤ 300 MB)\n`);
+    await noGroupKeyBody(server, dir);
   } finally {
-    if (server && server.child.exitCode === null) {
-      const exited = new Promise((resolve) => server!.child.once('exit', resolve));
-      server.child.kill('SIGTERM');
-      await exited;
-    }
+    await stop(server);
     await rm(dir, { recursive: true, force: true });
   }
 }

@@ -1,5 +1,6 @@
 import { renderAgentResult } from '../agent/render-agent-result.js';
 import type { InvestigationResult, LlmOutcome } from '../core/investigation.js';
+import { terminalText } from '../core/terminal-text.js';
 import type { GraphFailure } from '../graphs/render-result-graphs.js';
 import { renderGraphFiles, type GraphFile } from './write-result-graphs.js';
 
@@ -75,7 +76,8 @@ export function renderInvestigation(
     for (const item of result.notChecked.slice(0, 8)) lines.push(`  · ${item}`);
     if (result.notChecked.length > 8) lines.push(`  … ${result.notChecked.length - 8} more (see --json)`);
   }
-  return `${lines.join('\n')}\n`;
+  // Each entry is one line: a newline or escape sequence inside a value is shown, not obeyed.
+  return `${lines.map((line) => terminalText(line)).join('\n')}\n`;
 }
 
 /** Any result as a person reads it: the agent's view when the agent was involved, else the investigator's. */
