@@ -2,7 +2,6 @@
 import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
 import { formatIssue, HolmesError } from '../core/errors.js';
-import { redactSecrets } from '../core/redact-secrets.js';
 import { createProgram } from './program.js';
 
 const EXIT_USER_ERROR = 2;
@@ -13,9 +12,14 @@ function packageVersion(): string {
   return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
 }
 
-/** Prints an error once: user errors without a stack, bugs with one and a way to report. */
-function report(error: unknown): number {
+/**
+ * Prints an error once: user errors without a stack, bugs with one and a way to report; secrets
+ * the command resolved (an API key echoed in a provider's message) are redacted.
+ */
+async function report(error: unknown): Promise<number> {
   if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USER_ERROR;
+  // Loaded here, not at start: `holmes --help` loads nothing beyond the CLI.
+  const { redactSecrets } = await import('../core/redact-secrets.js');
   if (HolmesError.isInstance(error) && error.isUserError) {
     const lines = [`error: ${error.message}`];
     // Some messages already list their issues (a scenario's); print each problem once.

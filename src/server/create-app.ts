@@ -142,7 +142,7 @@ export function createApp(options: AppOptions): Hono {
       return context.json(
         {
           error: 'invalid_body',
-          message: `Not an Alertmanager webhook body (version 4): ${error.message}`,
+          message: error.issues.length > 0 ? 'Not an Alertmanager webhook body (version 4).' : error.message,
           issues: error.issues,
         },
         400,
