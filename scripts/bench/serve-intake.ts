@@ -17,7 +17,6 @@ import { promisify } from 'node:util';
 import { alertFingerprint } from '../../src/core/alert-fingerprint.js';
 import { loadScenario } from '../../src/lab/load-scenario.js';
 import { startWatchdog } from '../../src/lab/prometheus/watchdog.js';
-import { startLab } from '../../src/lab/start-lab.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -108,7 +107,7 @@ async function startServer(dir: string, cli: string[], name = 'holmes', sources:
   return { url, child, started };
 }
 
-async function stop(server: Server | undefined): Promise<void> {
+async function stop(server: Pick<Server, 'child'> | undefined): Promise<void> {
   if (!server || server.child.exitCode !== null) return;
   const exited = new Promise((resolve) => server.child.once('exit', resolve));
   server.child.kill('SIGTERM');
@@ -278,11 +277,40 @@ async function noGroupKeyBody(server: Server, dir: string): Promise<void> {
  * listens, while another sender delivers a steady 200 alerts/s; the acks of that stream during
  * the first investigation (which loads the tokenizer and meets every source for the first time).
  */
+/**
+ * The lab in a process of its own (`holmes lab up --json`): its Kubernetes API endpoint would
+ * otherwise share this process's event loop with the load and distort the acks measured.
+ */
+async function startLabProcess(cli: string[], dir: string, scenarioDir: string) {
+  const child = spawn(process.execPath, [...cli, '--json', 'lab', 'up', scenarioDir], {
+    cwd: dir,
+    env: { PATH: process.env.PATH, HOME: dir, TMPDIR: dir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const watchdog = startWatchdog(dir);
+  watchdog.watch(child.pid);
+  child.once('exit', () => watchdog.stop());
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const info = await new Promise<{ prometheusUrl: string; kubeApiUrl: string }>((resolve, reject) => {
+    let stdout = '';
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      try {
+        resolve(JSON.parse(stdout) as { prometheusUrl: string; kubeApiUrl: string });
+      } catch {
+        // Not complete yet.
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`holmes lab up exited (${code}): ${stderr}`)));
+  });
+  return { ...info, child };
+}
+
 async function firstInvestigation(dir: string, cli: string[]): Promise<void> {
-  const scenario = await loadScenario(
-    fileURLToPath(new URL('../../evals/scenarios/chat-api-p99-shared-gpu', import.meta.url)),
-  );
-  const lab = await startLab(scenario);
+  const scenarioDir = fileURLToPath(new URL('../../evals/scenarios/chat-api-p99-shared-gpu', import.meta.url));
+  const scenario = await loadScenario(scenarioDir);
+  const lab = await startLabProcess(cli, dir, scenarioDir);
   let server: Server | undefined;
   try {
     server = await startServer(dir, cli, 'first', [
@@ -342,7 +370,7 @@ async function firstInvestigation(dir: string, cli: string[]): Promise<void> {
     );
   } finally {
     await stop(server);
-    await lab.close();
+    await stop(lab);
   }
 }
 
