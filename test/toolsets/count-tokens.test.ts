@@ -1,5 +1,5 @@
 import { getEncoding } from 'js-tiktoken';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { loadTokenCounter, preloadTokenizer } from '../../src/toolsets/count-tokens.js';
 
 describe('loadTokenCounter', () => {
@@ -39,9 +39,12 @@ describe('loadTokenCounter', () => {
   });
 
   it('counts exactly as js-tiktoken o200k_base when its tables are built a slice per turn', async () => {
+    // A fresh copy of the module: the tests above already loaded the tokenizer of this one.
+    vi.resetModules();
+    const fresh = await import('../../src/toolsets/count-tokens.js');
     let turns = 0;
     const ticking = setInterval(() => (turns += 1), 0);
-    const count = await loadTokenCounter();
+    const count = await fresh.loadTokenCounter();
     clearInterval(ticking);
     // Other work ran while it loaded: the load gave the event loop back many times.
     expect(turns).toBeGreaterThan(10);
