@@ -50,10 +50,10 @@ export interface Agent {
 /** Builds the agent once from the config: models, investigator, store; each request then runs the loop. */
 export async function createAgent(config: HolmesConfig, options: AgentOptions = {}): Promise<Agent> {
   const registry = createModelRegistry(config, options.env);
-  const [investigator, countTokens] = await Promise.all([
-    options.investigator ?? createInvestigator(config),
-    loadTokenCounter(),
-  ]);
+  // The tokenizer loads in the background (a slice per turn); the first request waits for it, the start does not.
+  const countTokens = loadTokenCounter();
+  countTokens.catch(() => undefined); // A failure surfaces at the first request that awaits it.
+  const investigator = options.investigator ?? (await createInvestigator(config));
   const db = options.db ?? openDatabase({ path: config.storage.path, synchronous: config.storage.synchronous });
   const ledger = createSpendLedger(db);
   const records = createRecordStore(db);
@@ -65,16 +65,17 @@ export async function createAgent(config: HolmesConfig, options: AgentOptions = 
     backoffMs: config.agent.backoffMs,
     maxBackoffMs: config.agent.maxBackoffMs,
   });
-  const base = { config, entries: registry.entries, caller, investigator, ledger, records, countTokens };
+  const base = { config, entries: registry.entries, caller, investigator, ledger, records };
   return {
     entries: registry.entries,
     warnings: registry.warnings,
     investigator,
     records,
     ledger,
-    investigate: (alert, runOptions = {}) =>
+    investigate: async (alert, runOptions = {}) =>
       runAgent({
         ...base,
+        countTokens: await countTokens,
         request: { kind: 'alert', alert },
         requester: runOptions.requester,
         onEvent: runOptions.onEvent,
@@ -83,6 +84,7 @@ export async function createAgent(config: HolmesConfig, options: AgentOptions = 
       if (registry.entries.length === 0) throw noModelError();
       return runAgent({
         ...base,
+        countTokens: await countTokens,
         request: { kind: 'question', question, history: runOptions.history },
         requester: runOptions.requester,
         threadId: runOptions.threadId,

@@ -1,5 +1,6 @@
 import { formatUsd } from '../core/format-usd.js';
 import type { InvestigationResult, LlmOutcome } from '../core/investigation.js';
+import { terminalText } from '../core/terminal-text.js';
 import type { ResolvedAnswer } from './final-answer.js';
 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
@@ -80,5 +81,6 @@ export function renderAgentResult(result: InvestigationResult & { llm: LlmOutcom
       );
   }
   lines.push('', `Record ${result.id}: \`holmes replay ${result.id.slice(0, 8)}\` re-renders every step.`);
-  return `${lines.join('\n')}\n`;
+  // Each entry is one line: a newline or escape sequence inside a value is shown, not obeyed.
+  return `${lines.map((line) => terminalText(line)).join('\n')}\n`;
 }

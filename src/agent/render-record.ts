@@ -1,4 +1,5 @@
 import type { RecordRow, RecordStep } from '../ledger/record-store.js';
+import { terminalText } from '../core/terminal-text.js';
 import { readableQuery, type ResolvedAnswer } from './final-answer.js';
 import { formatUsd } from '../core/format-usd.js';
 import { renderAnswer } from './render-agent-result.js';
@@ -105,5 +106,6 @@ export function renderRecord(record: RecordRow & { steps: RecordStep[] }, option
   ];
   for (const step of record.steps) lines.push(...renderStep(step, options));
   if (record.state === 'running') lines.push('', '(still running: its process is alive)');
-  return `${lines.join('\n')}\n`;
+  // Prompts and outputs span lines; escape sequences and other controls in them are shown, not obeyed.
+  return `${lines.map((line) => terminalText(line, { multiline: true })).join('\n')}\n`;
 }

@@ -1,6 +1,7 @@
 import type { LevelWithSilent } from 'pino';
 import type { HolmesConfig } from '../config/config-schema.js';
 import type { Logger } from '../core/logger.js';
+import { redactSecrets } from '../core/redact-secrets.js';
 
 /** Global flags every command receives. */
 export interface GlobalOptions {
@@ -40,6 +41,25 @@ function nextStopSignal(): Promise<NodeJS.Signals> {
   });
 }
 
+/**
+ * The stream with every string written to it redacted (remembered secrets, URL credentials);
+ * everything else (isTTY, columns, events) is the stream's own.
+ */
+function redacting<T extends NodeJS.WritableStream>(stream: T): T {
+  const write = (chunk: unknown, ...rest: unknown[]) =>
+    (stream.write as (...args: unknown[]) => boolean)(
+      typeof chunk === 'string' ? redactSecrets(chunk) : chunk,
+      ...rest,
+    );
+  return new Proxy(stream, {
+    get(target, property) {
+      if (property === 'write') return write;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
 /** Loads the config and the logger once, for the command that runs. */
 export async function createCommandContext(
   options: GlobalOptions,
@@ -58,8 +78,8 @@ export async function createCommandContext(
     configFile: loaded.file,
     logger,
     json: Boolean(options.json),
-    out: process.stdout,
-    err: process.stderr,
+    out: redacting(process.stdout),
+    err: redacting(process.stderr),
     // Not a listener for every command: one that never awaits this would make Ctrl-C do nothing.
     get interrupted() {
       return (interrupted ??= nextStopSignal());

@@ -12,9 +12,14 @@ function packageVersion(): string {
   return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
 }
 
-/** Prints an error once: user errors without a stack, bugs with one and a way to report. */
-function report(error: unknown): number {
+/**
+ * Prints an error once: user errors without a stack, bugs with one and a way to report; secrets
+ * the command resolved (an API key echoed in a provider's message) are redacted.
+ */
+async function report(error: unknown): Promise<number> {
   if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USER_ERROR;
+  // Loaded here, not at start: `holmes --help` loads nothing beyond the CLI.
+  const { redactSecrets } = await import('../core/redact-secrets.js');
   if (HolmesError.isInstance(error) && error.isUserError) {
     const lines = [`error: ${error.message}`];
     // Some messages already list their issues (a scenario's); print each problem once.
@@ -23,12 +28,12 @@ function report(error: unknown): number {
       if (!error.message.includes(line)) lines.push(`  - ${line}`);
     }
     if (error.fix) lines.push(`fix: ${error.fix}`);
-    process.stderr.write(`${lines.join('\n')}\n`);
+    process.stderr.write(redactSecrets(`${lines.join('\n')}\n`));
     return EXIT_USER_ERROR;
   }
   const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
   process.stderr.write(
-    `holmes crashed (a bug): ${stack}\nPlease report it with the command you ran and this output.\n`,
+    redactSecrets(`holmes crashed (a bug): ${stack}\nPlease report it with the command you ran and this output.\n`),
   );
   return EXIT_BUG;
 }

@@ -100,7 +100,8 @@ export function createProgram(version: string): Command {
         'find the root cause of an alert from evidence (deterministic at zero tokens; the LLM agent when models are configured)',
       )
       .summary("find an alert's root cause")
-      .option('--alert-file <file>', 'one alert, a list, or an Alertmanager webhook body (JSON or YAML)')
+      .option('--alert-file <file>', 'one alert, a list, or an Alertmanager webhook body (JSON or YAML, at most 10 MB)')
+      .option('--limit <n>', 'investigate at most this many groups of the alert file (default 20)')
       .option('--deterministic', 'zero tokens even when models are configured')
       .option('--graphs <dir>', "write the root cause's graphs as PNG files (<id>-<n>.png) into this directory"),
   ).action(run(async () => (await import('./commands/investigate.js')).investigateCommand));

@@ -1,5 +1,6 @@
 import { renderAgentResult } from '../agent/render-agent-result.js';
 import type { InvestigationResult, LlmOutcome } from '../core/investigation.js';
+import { terminalText } from '../core/terminal-text.js';
 import type { GraphFailure } from '../graphs/render-result-graphs.js';
 import { renderGraphFiles, type GraphFile } from './write-result-graphs.js';
 
@@ -66,7 +67,7 @@ export function renderInvestigation(
     `ENTITIES namespace ${entities.namespace ?? '?'} · workload ${entities.workload ? `${entities.workload.kind}/${entities.workload.name}` : '?'} · pods ${entities.pods.map((pod) => pod.name).join(', ') || '-'} · nodes ${entities.nodes.join(', ') || '-'}${entities.gpus.length ? ` · GPUs ${entities.gpus.map((gpu) => `${gpu.node}/${gpu.gpu}`).join(', ')}` : ''}${entities.model ? ` · model ${entities.model}` : ''}${entities.team ? ` · team ${entities.team}` : ''}`,
   );
   const graphSection = options.graphs ? renderGraphFiles(options.graphs.files, options.graphs.failures) : '';
-  if (graphSection) lines.push('', graphSection.trimEnd());
+  if (graphSection) lines.push('', ...graphSection.trimEnd().split('\n'));
   else if (result.graphs && result.graphs.length > 0)
     lines.push('', `GRAPHS ${result.graphs.length} for the root cause (write them as PNG with --graphs DIR)`);
   if (result.notChecked.length > 0) {
@@ -75,7 +76,8 @@ export function renderInvestigation(
     for (const item of result.notChecked.slice(0, 8)) lines.push(`  · ${item}`);
     if (result.notChecked.length > 8) lines.push(`  … ${result.notChecked.length - 8} more (see --json)`);
   }
-  return `${lines.join('\n')}\n`;
+  // Each entry is one line: a newline or escape sequence inside a value is shown, not obeyed.
+  return `${lines.map((line) => terminalText(line)).join('\n')}\n`;
 }
 
 /** Any result as a person reads it: the agent's view when the agent was involved, else the investigator's. */

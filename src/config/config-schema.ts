@@ -3,6 +3,9 @@ import { secretSchema } from './secret.js';
 
 const durationMs = z.number().int().positive();
 
+/** Every URL Holmes calls is HTTP: `ftp://` or `file://` would only fail later, at the first request. */
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL, e.g. http://host:9090' });
+
 /** A model API key: a reference only, so the config (and `holmes config show`) never holds one. */
 const modelKeySchema = secretSchema.refine((secret) => typeof secret !== 'string', {
   message: 'API keys are not written in the config: use { env: NAME } or { file: PATH }',
@@ -16,7 +19,7 @@ export const modelSchema = z.strictObject({
   /** Name in the ledger and in messages; default `provider/model`. */
   name: z.string().min(1).optional(),
   /** e.g. http://vllm.llm:8000/v1, http://127.0.0.1:11434/v1 (Ollama), a LiteLLM proxy. */
-  baseUrl: z.url().optional(),
+  baseUrl: httpUrl.optional(),
   /** Several keys are rotated on 429 and 401; none for a local server. */
   apiKeys: z.array(modelKeySchema).default([]),
   /** Tokens; default from the built-in table of common models. */
@@ -44,7 +47,7 @@ const teamBudgetSchema = z.strictObject({
 export const configSchema = z.strictObject({
   prometheus: z
     .strictObject({
-      url: z.url().optional(),
+      url: httpUrl.optional(),
       bearerToken: secretSchema.optional(),
       headers: z.record(z.string(), z.string()).default({}),
       timeoutMs: durationMs.default(15_000),
@@ -56,7 +59,7 @@ export const configSchema = z.strictObject({
       context: z.string().optional(),
       inCluster: z.boolean().default(false),
       /** An API server URL with no auth (the lab); overrides kubeconfig. */
-      server: z.url().optional(),
+      server: httpUrl.optional(),
       timeoutMs: durationMs.default(15_000),
     })
     .prefault({}),

@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Issue } from '../core/errors.js';
 import { HolmesError } from '../core/errors.js';
-import { formatPath, lineAt, parseYamlSource, type YamlSource } from '../core/yaml-source.js';
+import { formatPath, lineAt, parseYamlSource, plainValue, type YamlSource } from '../core/yaml-source.js';
 import { configSchema, type HolmesConfig } from './config-schema.js';
 import { envOverrides } from './env-overrides.js';
 
@@ -40,15 +40,62 @@ function merge(base: unknown, override: unknown): unknown {
   return out;
 }
 
+/** A config is a few kilobytes; past this it is the wrong file. */
+const MAX_CONFIG_BYTES = 1_048_576;
+
+function unreadable(file: string, error: unknown): HolmesError {
+  const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+  return new HolmesError('CONFIG_INVALID', `Cannot read the config file ${file} (${reason}).`, {
+    cause: error,
+    fix: 'Check the path and its permissions.',
+  });
+}
+
+/** The config's text; a directory, a FIFO or a huge file is a clear error, not a crash or a hang. */
+function readText(file: string): string {
+  let stat;
+  try {
+    stat = statSync(file);
+  } catch (error) {
+    throw unreadable(file, error);
+  }
+  if (!stat.isFile()) {
+    throw new HolmesError(
+      'CONFIG_INVALID',
+      `The config path ${file} is ${stat.isDirectory() ? 'a directory' : 'not a regular file'}.`,
+      { fix: 'Give the path of the YAML file itself, e.g. --config /etc/holmes/holmes.yaml.' },
+    );
+  }
+  if (stat.size > MAX_CONFIG_BYTES) {
+    throw new HolmesError(
+      'CONFIG_INVALID',
+      `The config file ${file} is ${stat.size} bytes; a config is at most ${MAX_CONFIG_BYTES}.`,
+      { fix: 'Point --config at the Holmes YAML config, not at another file.' },
+    );
+  }
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw unreadable(file, error);
+  }
+}
+
 function readConfigFile(file: string): { source: YamlSource; value: unknown } {
-  const { source, issues } = parseYamlSource(readFileSync(file, 'utf8'), file);
+  const { source, issues } = parseYamlSource(readText(file), file);
   if (issues.length > 0) {
     throw new HolmesError('CONFIG_INVALID', `The config file ${file} is not valid YAML.`, {
       issues,
       fix: 'Fix the YAML syntax at the line shown.',
     });
   }
-  const value: unknown = source.document.toJS();
+  const plain = plainValue(source);
+  const [problem] = plain.issues;
+  if (problem) {
+    throw new HolmesError('CONFIG_INVALID', `The config file ${file} is refused: ${problem.message}.`, {
+      ...(problem.fix ? { fix: problem.fix } : {}),
+    });
+  }
+  const value = plain.value;
   if (value !== null && value !== undefined && !isPlainObject(value)) {
     throw new HolmesError(
       'CONFIG_INVALID',

@@ -1,5 +1,6 @@
 import type { HolmesConfig } from './config-schema.js';
 import { SECRET_PATHS } from './config-schema.js';
+import { redactUrlCredentials } from '../core/redact-secrets.js';
 import { describeSecret, type Secret } from './secret.js';
 
 // Any header whose name suggests a credential: Authorization, Cookie, X-Api-Key, X-Auth-Token,
@@ -28,12 +29,9 @@ export function redactConfig(config: HolmesConfig): Record<string, unknown> {
     ['kubernetes', 'server'],
   ] as const) {
     const holder = copy[section];
-    if (typeof holder?.[key] === 'string') holder[key] = redactUrlPassword(holder[key]);
+    if (typeof holder?.[key] === 'string') holder[key] = redactUrlCredentials(holder[key]);
   }
+  for (const model of copy.models as unknown as Array<Record<string, unknown>>)
+    if (typeof model.baseUrl === 'string') model.baseUrl = redactUrlCredentials(model.baseUrl);
   return copy;
-}
-
-/** `https://user:pass@host` → `https://user:[redacted]@host`: a URL may carry basic-auth credentials. */
-function redactUrlPassword(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*):[^/]*@/i, '$1:[redacted]@');
 }

@@ -8,6 +8,8 @@ export const alertSchema = z.object({
   annotations: z.record(z.string(), z.string()).default({}),
   /** RFC 3339. */
   startsAt: z.string(),
+  /** The sender gave no start: startsAt is when Holmes received it, and a repeat is the same firing alert. */
+  startsAtInferred: z.boolean().optional(),
   /** RFC 3339; Alertmanager sends `0001-01-01T00:00:00Z` while firing. */
   endsAt: z.string().optional(),
   generatorURL: z.string().optional(),

@@ -1,4 +1,5 @@
 import { pino, type Logger, type LevelWithSilent } from 'pino';
+import { redactSecrets } from './redact-secrets.js';
 
 export type { Logger };
 
@@ -34,7 +35,13 @@ export interface CreateLoggerOptions {
 export async function createLogger(options: CreateLoggerOptions = {}): Promise<Logger> {
   const level = options.level ?? 'warn';
   const pretty = options.pretty ?? Boolean(process.stderr.isTTY);
-  const base = { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: undefined };
+  const base = {
+    level,
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    base: undefined,
+    // Paths cover known fields; a secret value inside any message or error text is caught here.
+    hooks: { streamWrite: redactSecrets },
+  };
   if (pretty) {
     // Synchronous pretty stream: no worker thread, so nothing is lost when the CLI exits.
     const { default: pretty } = await import('pino-pretty');

@@ -11,6 +11,9 @@ export interface YamlSource {
   index: number;
 }
 
+/** Alias references one document may expand: generous for configs, fatal for bombs. */
+const MAX_ALIAS_COUNT = 100;
+
 const SYNTAX_FIX = 'Fix the YAML syntax at that line (indentation, quoting, a missing colon or a tab).';
 
 /** Parses one YAML document; syntax errors come back as issues with their line. */
@@ -19,6 +22,32 @@ export function parseYamlSource(text: string, file: string): { source: YamlSourc
   const document = parseDocument(text, { lineCounter, prettyErrors: false });
   const source = { file, document, lineCounter, index: 0 };
   return { source, issues: syntaxIssues(source) };
+}
+
+// The yaml library stops expanding aliases past a limit (a "billion laughs" document) with this message.
+const ALIAS_BOMB = /resource exhaustion/i;
+
+/**
+ * The document as plain data. A document whose aliases would expand without bound (a YAML bomb)
+ * is an issue, not a crash: the yaml library refuses it and says so.
+ */
+export function plainValue(source: YamlSource): { value: unknown; issues: Issue[] } {
+  try {
+    return { value: source.document.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), issues: [] };
+  } catch (error) {
+    if (!(error instanceof Error) || !ALIAS_BOMB.test(error.message)) throw error;
+    return {
+      value: undefined,
+      issues: [
+        {
+          path: '',
+          message: `YAML aliases expand beyond ${MAX_ALIAS_COUNT} references (a "billion laughs" document)`,
+          file: source.file,
+          fix: 'Write the values out, or use fewer anchors and aliases (*name).',
+        },
+      ],
+    };
+  }
 }
 
 /** Parses a multi-document YAML stream, one source per document, empty ones included. */

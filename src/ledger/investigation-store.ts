@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Alert } from '../core/alert.js';
 import type { InvestigationResult } from '../core/investigation.js';
 import type { Db } from './open-database.js';
+import { storedJson, storedText } from './stored-text.js';
 
 export type InvestigationState = 'queued' | 'running' | 'completed' | 'degraded' | 'budget-exceeded' | 'failed';
 
@@ -74,6 +75,16 @@ export function createInvestigationStore(db: Db) {
     resolveAlert: db.prepare(
       `UPDATE alerts SET status = 'resolved', resolved_at = @at, payload = @payload WHERE fingerprint = @fingerprint AND starts_at = @startsAt AND status = 'firing'`,
     ),
+    // An alert sent without a start: the one firing with its fingerprint, whatever its start.
+    firingStart: db.prepare(
+      `SELECT starts_at AS startsAt FROM alerts WHERE fingerprint = ? AND status = 'firing' ORDER BY id DESC LIMIT 1`,
+    ),
+    // A firing notification after its resolution (retries reorder them): the alert did fire.
+    // Only a row inserted as resolved has no resolved_at: it was never seen firing.
+    lateFiring: db.prepare(
+      `UPDATE alerts SET resolved_at = @at WHERE fingerprint = @fingerprint AND starts_at = @startsAt AND status = 'resolved' AND resolved_at IS NULL`,
+    ),
+    resolveInvestigation: db.prepare(`UPDATE investigations SET resolved_at = ? WHERE id = ?`),
     openInvestigation: db.prepare(
       `SELECT id, alert_count AS alertCount FROM investigations WHERE group_key = ? AND resolved_at IS NULL ORDER BY created_at DESC LIMIT 1`,
     ),
@@ -111,6 +122,7 @@ export function createInvestigationStore(db: Db) {
 
   const accept = db.transaction((alerts: Alert[], options: AcceptOptions): AcceptOutcome => {
     const at = (options.now ?? new Date()).toISOString();
+    const groupKey = storedText(options.groupKey);
     const outcome: AcceptOutcome = {
       accepted: 0,
       duplicates: 0,
@@ -119,37 +131,41 @@ export function createInvestigationStore(db: Db) {
       resolvedUpdated: 0,
       queueFull: false,
     };
-    const fresh: Alert[] = [];
+    const fresh: Array<{ key: AlertKey; alert: Alert; late: boolean }> = [];
     for (const alert of alerts) {
+      const key = alertKey(alert);
+      // A repeat of an alert sent without a start is the alert already firing with its fingerprint.
+      const known = alert.startsAtInferred
+        ? (statements.firingStart.get(key.fingerprint) as { startsAt: string } | undefined)
+        : undefined;
+      if (known) key.startsAt = known.startsAt;
       const row = {
-        fingerprint: alert.fingerprint,
-        startsAt: alert.startsAt,
-        groupKey: options.groupKey,
+        ...key,
+        groupKey,
         status: alert.status,
-        alertname: alert.labels.alertname ?? null,
-        labels: JSON.stringify(alert.labels),
-        payload: JSON.stringify(alert),
+        alertname: storedText(alert.labels.alertname ?? null),
+        labels: storedJson(alert.labels),
+        payload: storedJson(alert),
         receivedAt: at,
       };
       if (alert.status === 'resolved') {
         // A resolution of an alert we never saw firing is still recorded, as resolved.
-        const updated = statements.resolveAlert.run({
-          fingerprint: alert.fingerprint,
-          startsAt: alert.startsAt,
-          at,
-          payload: row.payload,
-        }).changes;
+        const updated = statements.resolveAlert.run({ ...key, at, payload: row.payload }).changes;
         if (updated === 0 && statements.insertAlert.run(row).changes === 1) outcome.accepted += 1;
         else if (updated > 0) outcome.resolvedUpdated += updated;
         else outcome.duplicates += 1;
         continue;
       }
-      if (statements.insertAlert.run(row).changes === 1) {
+      if (known) outcome.duplicates += 1;
+      else if (statements.insertAlert.run(row).changes === 1) {
         outcome.accepted += 1;
-        fresh.push(alert);
+        fresh.push({ key, alert, late: false });
+      } else if (statements.lateFiring.run({ ...key, at }).changes === 1) {
+        outcome.accepted += 1;
+        fresh.push({ key, alert, late: true });
       } else outcome.duplicates += 1;
     }
-    const open = statements.openInvestigation.get(options.groupKey) as { id: string; alertCount: number } | undefined;
+    const open = statements.openInvestigation.get(groupKey) as { id: string; alertCount: number } | undefined;
     if (fresh.length > 0) {
       let investigationId = open?.id;
       let attached = open?.alertCount ?? 0;
@@ -159,34 +175,32 @@ export function createInvestigationStore(db: Db) {
           throw new QueueFullSignal();
         }
         investigationId = randomUUID();
-        const first = fresh[0]!;
+        const first = fresh[0]!.alert;
         statements.createInvestigation.run({
           id: investigationId,
-          groupKey: options.groupKey,
+          groupKey,
           source: options.source,
-          alertname: first.labels.alertname ?? null,
-          namespace: first.labels.namespace ?? null,
-          team: first.labels.team ?? null,
+          alertname: storedText(first.labels.alertname ?? null),
+          namespace: storedText(first.labels.namespace ?? null),
+          team: storedText(first.labels.team ?? null),
           createdAt: at,
           alertCount: 0,
         });
         outcome.created = true;
+        // Every alert that started it had already resolved: investigated, but not open for the group's next alerts.
+        if (fresh.every((entry) => entry.late)) statements.resolveInvestigation.run(at, investigationId);
       }
       // alert_count is the number attached; in a storm most alerts arrive with the group already full.
       const before = attached;
-      for (const alert of fresh) {
+      for (const { key } of fresh) {
         if (attached >= options.maxAlertsPerGroup) break;
-        attached += statements.attachAlert.run({
-          investigationId,
-          fingerprint: alert.fingerprint,
-          startsAt: alert.startsAt,
-        }).changes;
+        attached += statements.attachAlert.run({ investigationId, ...key }).changes;
       }
       if (attached !== before || outcome.created) statements.updateAlertCount.run(attached, investigationId);
       outcome.investigationId = investigationId;
     } else outcome.investigationId = open?.id;
     if (options.groupStatus === 'resolved')
-      outcome.resolvedUpdated += statements.resolveGroup.run({ at, groupKey: options.groupKey }).changes;
+      outcome.resolvedUpdated += statements.resolveGroup.run({ at, groupKey }).changes;
     return outcome;
   });
 
@@ -238,12 +252,12 @@ export function createInvestigationStore(db: Db) {
           mode: result.mode,
           at: now.toISOString(),
           rootCause: result.rootCause?.id ?? null,
-          result: JSON.stringify(result),
+          result: storedJson(result),
         }).changes === 1
       );
     },
     fail(id: string, error: string, now = new Date()): void {
-      statements.fail.run({ id, error, at: now.toISOString() });
+      statements.fail.run({ id, error: storedText(error), at: now.toISOString() });
     },
     /** Puts an unfinished job back (graceful shutdown). */
     requeue(id: string): void {
@@ -283,6 +297,30 @@ export function createInvestigationStore(db: Db) {
 }
 
 class QueueFullSignal extends Error {}
+
+interface AlertKey {
+  fingerprint: string;
+  startsAt: string;
+}
+
+// RFC 3339 with any offset and precision; Go's RFC3339Nano (what Alertmanager sends) is already canonical.
+const RFC3339 = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/i;
+
+/**
+ * What makes two notifications the same alert: its fingerprint and the instant it started, in
+ * one form (UTC, no trailing zeros in the fraction), so `07:00:00+01:00` and `06:00:00.000Z` match.
+ */
+function alertKey(alert: Alert): AlertKey {
+  return { fingerprint: storedText(alert.fingerprint), startsAt: canonicalInstant(alert.startsAt) };
+}
+
+function canonicalInstant(value: string): string {
+  const match = RFC3339.exec(value);
+  const ms = match ? Date.parse(`${match[1]}${match[3]!.toUpperCase()}`) : Number.NaN;
+  if (!match || !Number.isFinite(ms)) return storedText(value);
+  const fraction = (match[2] ?? '').replace(/0+$/, '');
+  return `${new Date(ms).toISOString().slice(0, 19)}${fraction ? `.${fraction}` : ''}Z`;
+}
 
 const QUEUE_FULL: AcceptOutcome = {
   accepted: 0,

@@ -1,4 +1,5 @@
 import type { Db } from './open-database.js';
+import { storedJson, storedText } from './stored-text.js';
 
 /**
  * Messages to outside systems (Slack, Jira) wait here until they are delivered, so an outage of
@@ -135,7 +136,7 @@ export function createOutbox(db: Db, options: { now?: () => Date } = {}) {
         channel,
         key,
         kind,
-        payload: JSON.stringify(payload),
+        payload: storedJson(payload),
         at,
         nextAt: enqueueOptions.notBefore ?? at,
       };
@@ -167,17 +168,21 @@ export function createOutbox(db: Db, options: { now?: () => Date } = {}) {
 
     /** Delivered: keeps what the receiver answered (a message ts, a ticket key) for later items to use. */
     complete(item: Pick<ClaimedItem, 'id' | 'version'>, result: unknown = null): void {
-      statements.complete.run({ id: item.id, version: item.version, result: JSON.stringify(result), at: now() });
+      statements.complete.run({ id: item.id, version: item.version, result: storedJson(result), at: now() });
     },
 
     /** Not delivered yet: tried again after `delayMs`. */
     retry(item: { id: number }, error: string, delayMs: number): void {
-      statements.retry.run({ id: item.id, error, nextAt: new Date(Date.parse(now()) + delayMs).toISOString() });
+      statements.retry.run({
+        id: item.id,
+        error: storedText(error),
+        nextAt: new Date(Date.parse(now()) + delayMs).toISOString(),
+      });
     },
 
     /** Never deliverable as it is (a config error): kept, with the reason, for a person to see. */
     fail(item: { id: number }, error: string): void {
-      statements.fail.run({ id: item.id, error, at: now() });
+      statements.fail.run({ id: item.id, error: storedText(error), at: now() });
     },
 
     get(channel: string, key: string): OutboxItem | undefined {

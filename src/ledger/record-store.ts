@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { HolmesError } from '../core/errors.js';
 import type { Db } from './open-database.js';
 import { processAlive } from './process-alive.js';
+import { storedJson, storedText } from './stored-text.js';
 
 export type RecordState = 'running' | 'completed' | 'degraded' | 'budget-exceeded' | 'failed';
 
@@ -128,12 +129,12 @@ export function createRecordStore(db: Db, options: { now?: () => Date } = {}) {
       statements.begin.run({
         id,
         kind: record.kind,
-        subject: record.subject,
+        subject: storedText(record.subject),
         threadId: record.threadId ?? null,
-        team: record.team ?? null,
-        namespace: record.namespace ?? null,
-        alertname: record.alertname ?? null,
-        askedBy: record.askedBy ?? null,
+        team: storedText(record.team ?? null),
+        namespace: storedText(record.namespace ?? null),
+        alertname: storedText(record.alertname ?? null),
+        askedBy: storedText(record.askedBy ?? null),
         pid: process.pid,
         host,
         startedAt: now().toISOString(),
@@ -147,7 +148,7 @@ export function createRecordStore(db: Db, options: { now?: () => Date } = {}) {
         at: now().toISOString(),
         kind,
         durationMs: durationMs === undefined ? null : Math.round(durationMs),
-        data: JSON.stringify(data),
+        data: storedJson(data),
       }) as { seq: number };
       return row.seq;
     },
@@ -158,15 +159,15 @@ export function createRecordStore(db: Db, options: { now?: () => Date } = {}) {
         mode: outcome.mode,
         at: now().toISOString(),
         rootCause: outcome.rootCause,
-        error: outcome.error ?? null,
+        error: storedText(outcome.error ?? null),
         inputTokens: outcome.inputTokens,
         outputTokens: outcome.outputTokens,
         usd: outcome.usd,
-        result: JSON.stringify(outcome.result),
+        result: storedJson(outcome.result),
       });
     },
     fail(id: string, error: string): void {
-      statements.fail.run({ id, at: now().toISOString(), error });
+      statements.fail.run({ id, at: now().toISOString(), error: storedText(error) });
     },
     reapOrphans,
     list(filter: { limit?: number; state?: string | undefined; team?: string | undefined } = {}): RecordRow[] {

@@ -15,6 +15,28 @@ function same(given: string, expected: string): boolean {
   return timingSafeEqual(left, right);
 }
 
+// RFC 7235 credentials: the scheme, whitespace, then one token68 or blob — nothing after it.
+const CREDENTIALS = /^([A-Za-z]+) +(\S+)$/;
+// Canonical base64 only: the alphabet, padded to a multiple of 4 (Buffer.from would skip junk).
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** The scheme and value of an Authorization header, or undefined when it is not one well-formed credential. */
+function parseAuthorization(header: string): { scheme: string; value: string } | undefined {
+  const match = CREDENTIALS.exec(header.trim());
+  return match ? { scheme: match[1]!.toLowerCase(), value: match[2]! } : undefined;
+}
+
+/** user:password of a Basic credential, or undefined when the value is not strict base64 of UTF-8 text. */
+function decodeBasic(value: string): string | undefined {
+  if (!BASE64.test(value)) return undefined;
+  const bytes = Buffer.from(value, 'base64');
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Bearer tokens (Alertmanager's `http_config.authorization`) or basic auth, compared in constant
  * time. Checked once at construction: a server with no credential must be asked for explicitly.
@@ -29,17 +51,23 @@ export function createAuth(options: AuthOptions): MiddlewareHandler {
       },
     );
   }
+  const index = options.tokens.findIndex((token) => token === '' || /\s/.test(token));
+  if (index >= 0) {
+    throw new HolmesError('CONFIG_INVALID', `server.tokens[${index}] is empty or contains whitespace.`, {
+      fix: 'A bearer token is one word (letters, digits, -._~+/=): generate one with `openssl rand -hex 32`.',
+    });
+  }
   const expectedBasic = options.basic ? `${options.basic.username}:${options.basic.password}` : undefined;
   return async (context, next) => {
     if (options.tokens.length === 0 && !expectedBasic) return next();
-    const header = context.req.header('authorization') ?? '';
-    const [scheme, value = ''] = header.split(/\s+/, 2);
+    const credentials = parseAuthorization(context.req.header('authorization') ?? '');
     let ok = false;
-    if (scheme?.toLowerCase() === 'bearer') {
+    if (credentials?.scheme === 'bearer') {
       // Compare against every token so the time does not reveal which one matched.
-      ok = options.tokens.map((token) => same(value, token)).includes(true);
-    } else if (scheme?.toLowerCase() === 'basic' && expectedBasic) {
-      ok = same(Buffer.from(value, 'base64').toString('utf8'), expectedBasic);
+      ok = options.tokens.map((token) => same(credentials.value, token)).includes(true);
+    } else if (credentials?.scheme === 'basic' && expectedBasic) {
+      const decoded = decodeBasic(credentials.value);
+      ok = decoded !== undefined && same(decoded, expectedBasic);
     }
     if (!ok) {
       context.header('WWW-Authenticate', expectedBasic ? 'Basic realm="holmes", Bearer' : 'Bearer realm="holmes"');

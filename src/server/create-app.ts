@@ -5,8 +5,12 @@ import { z } from 'zod';
 import { HolmesError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { GraphCache } from '../graphs/create-graph-cache.js';
-import { parseAlertInput, webhookSchema } from '../integrations/alertmanager/parse-alert-input.js';
+import { redactSecretsIn } from '../core/redact-secrets.js';
+import { zodIssues } from '../core/zod-issues.js';
+import { fallbackGroupKey } from '../integrations/alertmanager/fallback-group-key.js';
+import { parseAlertInputInTurns, parseWebhookInTurns } from '../integrations/alertmanager/parse-alert-input.js';
 import type { InvestigationStore } from '../ledger/investigation-store.js';
+import type { SourceStatus } from '../toolsets/check-prerequisites.js';
 import { createAuth, type AuthOptions } from './auth.js';
 import { createBatchAccept } from './batch-accept.js';
 import { registerGraphRoute } from './graph-route.js';
@@ -27,20 +31,11 @@ export interface AppOptions {
   isReady: () => boolean;
   /** Draws GET /api/v1/investigations/ID/graphs/N.png; absent when no Prometheus is configured. */
   graphs?: GraphCache;
+  /** The telemetry sources as last checked (never waits for a check); none when not given. */
+  sources?: () => SourceStatus[];
 }
 
 const RETRY_AFTER_SECONDS = 30;
-
-// A hostile body can raise thousands of issues with huge keys; the first few say enough.
-const MAX_ISSUES = 20;
-const MAX_PATH_SEGMENT = 80;
-
-function issuesOf(error: z.ZodError) {
-  return error.issues.slice(0, MAX_ISSUES).map((issue) => ({
-    path: issue.path.map((segment) => String(segment).slice(0, MAX_PATH_SEGMENT)).join('.') || '(root)',
-    message: issue.message,
-  }));
-}
 
 // Fatal: a body that is not UTF-8 is refused, not silently repaired with U+FFFD into label values.
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -88,9 +83,21 @@ export function createApp(options: AppOptions): Hono {
   const accept = createBatchAccept(store);
 
   app.get('/healthz', (context) => context.json({ status: 'ok' }));
-  app.get('/readyz', (context) =>
-    options.isReady() ? context.json({ status: 'ready' }) : context.json({ status: 'not ready' }, 503),
-  );
+  const sources = () => {
+    const current = options.sources?.() ?? [];
+    for (const source of current)
+      if (source.status === 'ok' || source.status === 'failing')
+        metrics.sourceUp.set({ source: source.source }, source.status === 'ok' ? 1 : 0);
+    return current;
+  };
+  // Ready means alerts are accepted and stored; that holds with Prometheus down, so a failing
+  // source makes the answer `degraded` (still 200) rather than taking Holmes out of its Service.
+  app.get('/readyz', (context) => {
+    if (!options.isReady()) return context.json({ status: 'not ready' }, 503);
+    const current = sources();
+    const failing = current.some((source) => source.status === 'failing');
+    return context.json({ status: failing ? 'degraded' : 'ready', sources: current });
+  });
   // Outside auth, so refused deliveries are counted too: a sender with a wrong token shows up in /metrics.
   app.use('/api/v1/alertmanager', async (context, next) => {
     await next();
@@ -126,32 +133,26 @@ export function createApp(options: AppOptions): Hono {
       metrics.notificationsRejected.inc({ reason: 'malformed' });
       return body.response;
     }
-    const parsed = webhookSchema.safeParse(body.value);
-    if (!parsed.success) {
+    let notification;
+    try {
+      notification = await parseWebhookInTurns(body.value, { source: 'webhook' });
+    } catch (error) {
+      if (!HolmesError.isInstance(error)) throw error;
       metrics.notificationsRejected.inc({ reason: 'invalid' });
       return context.json(
         {
           error: 'invalid_body',
-          message: 'Not an Alertmanager webhook body (version 4).',
-          issues: issuesOf(parsed.error),
+          message: error.issues.length > 0 ? 'Not an Alertmanager webhook body (version 4).' : error.message,
+          issues: error.issues,
         },
         400,
       );
     }
-    if (parsed.data.alerts.length === 0) {
-      metrics.notificationsRejected.inc({ reason: 'invalid' });
-      return context.json({ error: 'invalid_body', message: 'The webhook body has no alerts.' }, 400);
-    }
-    const alerts = parseAlertInput(parsed.data, { source: 'webhook' });
-    const groupKey =
-      parsed.data.groupKey ??
-      `fingerprints:${alerts
-        .map((alert) => alert.fingerprint)
-        .sort()
-        .join(',')}`;
+    const { alerts } = notification;
+    const groupKey = notification.groupKey ?? fallbackGroupKey(alerts);
     const outcome = await accept(alerts, {
       groupKey,
-      groupStatus: parsed.data.status ?? 'firing',
+      groupStatus: notification.status,
       source: 'webhook',
       maxQueue: options.maxQueue,
       maxAlertsPerGroup: options.maxAlertsPerGroup,
@@ -183,7 +184,7 @@ export function createApp(options: AppOptions): Hono {
     if (!body.ok) return body.response;
     let alerts;
     try {
-      alerts = parseAlertInput(body.value, { source: 'api' });
+      alerts = await parseAlertInputInTurns(body.value, { source: 'api' });
     } catch (error) {
       if (HolmesError.isInstance(error))
         return context.json(
@@ -225,7 +226,7 @@ export function createApp(options: AppOptions): Hono {
   app.get('/api/v1/investigations', (context) => {
     const parsed = listQuery.safeParse(context.req.query());
     if (!parsed.success)
-      return context.json({ error: 'invalid_query', message: 'Bad filter.', issues: issuesOf(parsed.error) }, 400);
+      return context.json({ error: 'invalid_query', message: 'Bad filter.', issues: zodIssues(parsed.error) }, 400);
     const { status, since, ...rest } = parsed.data;
     // Stored times are UTC ISO strings; an offset in `since` would break their string order.
     return context.json({
@@ -252,7 +253,7 @@ export function createApp(options: AppOptions): Hono {
     const parsed = z.strictObject({ question: z.string().min(3).max(4000) }).safeParse(body.value);
     if (!parsed.success)
       return context.json(
-        { error: 'invalid_body', message: 'Send {"question": "…"}.', issues: issuesOf(parsed.error) },
+        { error: 'invalid_body', message: 'Send {"question": "…"}.', issues: zodIssues(parsed.error) },
         400,
       );
     if (!options.ask) {
@@ -265,11 +266,13 @@ export function createApp(options: AppOptions): Hono {
         503,
       );
     }
-    return context.json((await options.ask(parsed.data.question)) as object);
+    // An answer is returned as it was made: a provider's error text in it may echo a key.
+    return context.json(redactSecretsIn((await options.ask(parsed.data.question)) as object));
   });
 
   app.get('/metrics', async (context) => {
     metrics.queueDepth.set(store.queueDepth());
+    sources();
     return context.body(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType });
   });
 

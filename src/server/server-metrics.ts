@@ -23,6 +23,12 @@ export function createServerMetrics() {
       labelNames: ['reason'],
       registers: [registry],
     }),
+    sourceUp: new Gauge({
+      name: 'holmes_source_up',
+      help: 'Whether a telemetry source (prometheus, kubernetes) answered when last checked (1) or not (0)',
+      labelNames: ['source'],
+      registers: [registry],
+    }),
     queueDepth: new Gauge({
       name: 'holmes_queue_depth',
       help: 'Investigations waiting for a worker',

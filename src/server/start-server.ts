@@ -1,9 +1,11 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { HolmesConfig } from '../config/config-schema.js';
 import { resolveSecret } from '../config/secret.js';
+import { HolmesError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { createGraphCache } from '../graphs/create-graph-cache.js';
 import { createInvestigationStore } from '../ledger/investigation-store.js';
+import type { SourceStatus } from '../toolsets/check-prerequisites.js';
 import { openDatabase } from '../ledger/open-database.js';
 import { prometheusFromConfig } from '../telemetry/clients-from-config.js';
 import { createApp } from './create-app.js';
@@ -14,6 +16,8 @@ export interface StartServerOptions {
   config: HolmesConfig;
   logger: Logger;
   run: RunInvestigation;
+  /** The telemetry sources as last checked, for /readyz and /metrics. */
+  sources?: () => SourceStatus[];
   /** Answers POST /api/v1/ask (the agent); without it the route says no model is configured. */
   ask?: (question: string) => Promise<unknown>;
 }
@@ -22,6 +26,28 @@ export interface RunningServer {
   url: string;
   /** Stops intake, finishes or requeues in-flight work, closes the store. */
   close(): Promise<void>;
+}
+
+/** Why the server could not listen, said as a user error with the fix (the usual causes are the user's to fix). */
+function listenError(error: unknown, host: string, port: number): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  const where = `${host}:${port}`;
+  const fixPort = 'Choose another port with --port or server.port (0 picks a free one).';
+  const fixHost =
+    'Use an address of this machine with --host or server.host: 127.0.0.1, 0.0.0.0 (all), or one `ip addr` lists.';
+  const known: Record<string, [string, string]> = {
+    EADDRINUSE: [
+      `Port ${port} on ${host} is already in use by another process.`,
+      `Stop that process, or ${fixPort.toLowerCase()}`,
+    ],
+    EACCES: [`Not allowed to listen on ${where}: ports below 1024 need privileges.`, fixPort],
+    EADDRNOTAVAIL: [`${host} is not an address of this machine, so Holmes cannot listen on it.`, fixHost],
+    ENOTFOUND: [`The listen address ${host} does not resolve to an address.`, fixHost],
+    EAI_AGAIN: [`The listen address ${host} could not be resolved (DNS unavailable).`, fixHost],
+  };
+  const entry = code ? known[code] : undefined;
+  if (!entry) return error;
+  return new HolmesError('CONFIG_INVALID', entry[0], { cause: error, fix: entry[1] });
 }
 
 /** `holmes serve`: the store, the workers and the HTTP API, started in that order. */
@@ -57,14 +83,22 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     maxAlertsPerGroup: server.maxAlertsPerGroup,
     onQueued: pool.notify,
     ...(options.ask ? { ask: options.ask } : {}),
+    ...(options.sources ? { sources: options.sources } : {}),
     isReady: () => ready,
     ...(prometheus ? { graphs: createGraphCache({ prometheus }) } : {}),
   });
   pool.start();
-  const http: ServerType = await new Promise((resolve, reject) => {
-    const instance = serve({ fetch: app.fetch, hostname: server.host, port: server.port }, () => resolve(instance));
-    instance.once('error', reject);
-  });
+  let http: ServerType;
+  try {
+    http = await new Promise((resolve, reject) => {
+      const instance = serve({ fetch: app.fetch, hostname: server.host, port: server.port }, () => resolve(instance));
+      instance.once('error', reject);
+    });
+  } catch (error) {
+    await pool.stop(0);
+    db.close();
+    throw listenError(error, server.host, server.port);
+  }
   const address = http.address();
   const port = typeof address === 'object' && address ? address.port : server.port;
   const url = `http://${server.host.includes(':') ? `[${server.host}]` : server.host}:${port}`;

@@ -1,6 +1,6 @@
 import { HolmesError } from '../core/errors.js';
 import { parseLabelSets, parseObject, parseQueryData, parseSampleValue, parseStringList } from './parse-query-data.js';
-import { createPrometheusRequest } from './prometheus-request.js';
+import { createPrometheusRequest, prometheusEndpoint } from './prometheus-request.js';
 import type { QueryParams } from './prometheus-request.js';
 import type {
   MetricMetadata,
@@ -41,15 +41,16 @@ function invalid(message: string, fix: string): HolmesError {
 /** A read-only Prometheus HTTP API client; every call goes through one guarded request function. */
 export function createPrometheusClient(options: PrometheusClientOptions): PrometheusClient {
   const stats = createTelemetryStats(options.onRequest);
+  const endpoint = prometheusEndpoint(options.url, options.headers ?? {});
   const request = createPrometheusRequest({
-    url: options.url,
+    url: endpoint.url,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    headers: options.headers ?? {},
+    headers: endpoint.headers,
     stats,
   });
 
   return {
-    url: options.url,
+    url: endpoint.url,
 
     async instantQuery(query, time) {
       const params: QueryParams = [['query', query]];

@@ -1,4 +1,5 @@
 import { HolmesError } from '../core/errors.js';
+import { rememberSecret } from '../core/redact-secrets.js';
 import type { TelemetryStatsRecorder } from './telemetry-stats.js';
 
 // Plain fetch rather than `prometheus-query`: that library parses `+Inf` to NaN, turns
@@ -48,6 +49,36 @@ interface PrometheusBody {
   errorType?: string;
   error?: string;
   warnings?: string[];
+}
+
+/**
+ * The Prometheus address as Holmes shows it, and the headers it sends. Credentials written into
+ * the URL (`http://user:pass@host`) become basic auth — fetch would otherwise drop them — and
+ * never appear in a message, a result or a log; the password is remembered for redaction.
+ */
+export function prometheusEndpoint(
+  url: string,
+  headers: Record<string, string> = {},
+): { url: string; headers: Record<string, string> } {
+  const base = parseBaseUrl(url);
+  if (!base.username && !base.password) return { url, headers };
+  const username = decodeURIComponent(base.username);
+  const password = decodeURIComponent(base.password);
+  rememberSecret(password);
+  base.username = '';
+  base.password = '';
+  const shown = base.href.replace(/\/$/, '');
+  if (Object.keys(headers).some((name) => name.toLowerCase() === 'authorization')) {
+    throw new HolmesError(
+      'CONFIG_INVALID',
+      `The Prometheus URL ${shown} carries a user and password, and an Authorization header (prometheus.bearerToken or prometheus.headers) is set too.`,
+      {
+        fix: 'Keep one: remove the user:password@ part of prometheus.url, or the bearer token / Authorization header.',
+      },
+    );
+  }
+  const basic = Buffer.from(`${username}:${password}`).toString('base64');
+  return { url: shown, headers: { ...headers, Authorization: `Basic ${basic}` } };
 }
 
 export function createPrometheusRequest(options: PrometheusRequestOptions): PrometheusRequest {

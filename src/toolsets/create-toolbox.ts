@@ -1,10 +1,11 @@
 import { HolmesError } from '../core/errors.js';
+import { redactSecrets } from '../core/redact-secrets.js';
 import type { ToolResult } from '../core/tool-result.js';
 import type { KubeClient } from '../telemetry/kube-types.js';
 import type { PrometheusClient } from '../telemetry/prometheus-types.js';
 import { BUILTINS } from './builtins/index.js';
 import { capOutput } from './cap-output.js';
-import { createPrerequisiteChecker } from './check-prerequisites.js';
+import { createPrerequisiteChecker, createSourceProbe, type SourceProbeOptions } from './check-prerequisites.js';
 import { loadTokenCounter } from './count-tokens.js';
 import * as kubeVerbs from './kube-verbs/index.js';
 import { BUILTIN_TOOLSETS_DIR, loadToolsets, type LoadToolsetsResult } from './load-toolsets.js';
@@ -36,6 +37,8 @@ export interface ToolboxOptions {
   now?: () => Date;
   /** Keep raw upstream bodies on results (benchmarks measure them). */
   keepRaw?: boolean;
+  /** How long prerequisite answers are reused, and how long a source may take to answer. */
+  probe?: SourceProbeOptions;
 }
 
 export interface ToolsetStatus {
@@ -49,12 +52,19 @@ export interface ToolsetStatus {
   tools: string[];
 }
 
+/** A toolbox that can also say, checked afresh when stale, which toolsets are usable now. */
+export interface CheckedToolbox extends Toolbox {
+  /** Re-checks prerequisites whose last answer is stale; resolves with `statuses`, brought up to date. */
+  refresh(): Promise<ToolsetStatus[]>;
+}
+
 export interface ToolDescriptor {
   toolset: string;
   spec: ToolSpec;
 }
 
 export interface Toolbox {
+  /** Every toolset, enabled, disabled or failed as last checked (a toolbox that re-checks updates it in place). */
   statuses: ToolsetStatus[];
   failures: LoadToolsetsResult['failures'];
   /** Tools of enabled toolsets (`all`: of every loaded toolset, also those failed or turned off). */
@@ -115,25 +125,50 @@ function withSignalValues(tool: ToolSpec, signals: ReadonlyMap<string, SignalSpe
   };
 }
 
-/** Loads the toolsets, checks their prerequisites, and runs their tools with validation, timeouts and caps. */
-export async function createToolbox(options: ToolboxOptions = {}): Promise<Toolbox> {
+/**
+ * Loads the toolsets and runs their tools with validation, timeouts and caps. Prerequisites are
+ * checked in the background, not awaited: a source down (or hanging) at start does not delay it,
+ * and each tool call re-checks them once the last answer is stale, so a source that comes back is
+ * used again. `statuses` is one array, updated in place as answers come in.
+ */
+export async function createToolbox(options: ToolboxOptions = {}): Promise<CheckedToolbox> {
   const loaded = await loadToolsets({
     directories: [BUILTIN_TOOLSETS_DIR, ...(options.directories ?? [])],
     builtins: new Set(Object.keys(BUILTINS)),
   });
-  const check = createPrerequisiteChecker({ prometheus: options.prometheus, kube: options.kube });
+  const clients = { prometheus: options.prometheus, kube: options.kube };
+  const check = createPrerequisiteChecker(clients, createSourceProbe(clients, options.probe));
   const disabled = new Set(options.disabled ?? []);
-  const statuses: ToolsetStatus[] = await Promise.all(
-    loaded.toolsets.map(async ({ spec, file }) => {
-      const base = { id: spec.id, description: spec.description, file, tools: spec.tools.map((tool) => tool.name) };
-      if (disabled.has(spec.id))
-        return { ...base, status: 'disabled' as const, reason: 'disabled in the config (toolsets.disabled)' };
-      const problem = await check(spec.prerequisites);
-      return problem
-        ? { ...base, status: 'failed' as const, reason: problem.reason, unreachable: problem.unreachable }
-        : { ...base, status: 'enabled' as const };
-    }),
-  );
+  const statuses: ToolsetStatus[] = loaded.toolsets.map(({ spec, file }) => ({
+    id: spec.id,
+    description: spec.description,
+    file,
+    tools: spec.tools.map((tool) => tool.name),
+    ...(disabled.has(spec.id)
+      ? { status: 'disabled' as const, reason: 'disabled in the config (toolsets.disabled)' }
+      : { status: 'enabled' as const }),
+  }));
+  let refreshing: Promise<ToolsetStatus[]> | undefined;
+  const refresh = (): Promise<ToolsetStatus[]> =>
+    (refreshing ??= (async () => {
+      const problems = await Promise.all(
+        loaded.toolsets.map(({ spec }) => (disabled.has(spec.id) ? undefined : check(spec.prerequisites))),
+      );
+      problems.forEach((problem, index) => {
+        const status = statuses[index]!;
+        if (problem === undefined) return;
+        if (problem)
+          Object.assign(status, { status: 'failed', reason: problem.reason, unreachable: problem.unreachable });
+        else {
+          status.status = 'enabled';
+          delete status.reason;
+          delete status.unreachable;
+        }
+      });
+      return statuses;
+    })().finally(() => (refreshing = undefined)));
+  // Started now, so the first alert usually finds the answers in; never awaited here.
+  void refresh();
   const maxOutputTokens = options.maxOutputTokens ?? 2_000;
   const timeoutMs = options.timeoutMs ?? 20_000;
   const now = options.now ?? (() => new Date());
@@ -155,23 +190,27 @@ export async function createToolbox(options: ToolboxOptions = {}): Promise<Toolb
     const started = performance.now();
     const entry = byName.get(name);
     const identity = { toolset: entry?.toolset.id ?? '', tool: entry?.spec.name ?? name, params };
-    const failure = (message: string, unreachable = false): ToolResult => ({
-      ...identity,
-      status: 'error',
-      text: message,
-      error: message,
-      ...(unreachable ? { unreachable } : {}),
-      data: null,
-      requests: [],
-      durationMs: performance.now() - started,
-      rawBytes: 0,
-    });
+    const failure = (problem: string, unreachable = false): ToolResult => {
+      const message = redactSecrets(problem);
+      return {
+        ...identity,
+        status: 'error',
+        text: message,
+        error: message,
+        ...(unreachable ? { unreachable } : {}),
+        data: null,
+        requests: [],
+        durationMs: performance.now() - started,
+        rawBytes: 0,
+      };
+    };
     if (!entry) {
       const available = statuses
         .filter((status) => status.status === 'enabled')
         .flatMap((status) => status.tools.map((tool) => `${status.id}/${tool}`));
       return failure(`Unknown tool '${name}'. Available: ${available.join(', ')}. Run \`holmes toolsets list\`.`);
     }
+    await refresh();
     if (entry.status.status !== 'enabled')
       return failure(
         `Toolset ${entry.toolset.id} is ${entry.status.status}: ${entry.status.reason}.`,
@@ -201,8 +240,9 @@ export async function createToolbox(options: ToolboxOptions = {}): Promise<Toolb
         `Tool ${entry.spec.name}`,
       );
       // The tokenizer table is large: loaded at the first tool call, not when the toolbox is built.
+      // What a tool read may hold credentials (a URL with user:password in a pod's env): never passed on.
       const capped = capOutput(
-        output.text,
+        redactSecrets(output.text),
         maxOutputTokens,
         await loadTokenCounter(),
         output.keep ? { keep: output.keep } : {},
@@ -246,5 +286,6 @@ export async function createToolbox(options: ToolboxOptions = {}): Promise<Toolb
         .filter((entry) => listOptions.all || entry.status.status === 'enabled')
         .map((entry) => ({ toolset: entry.toolset.id, spec: entry.spec })),
     run,
+    refresh,
   };
 }

@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Mustache from 'mustache';
 import type { Issue } from '../core/errors.js';
-import { formatPath, lineAt, parseYamlSource } from '../core/yaml-source.js';
+import { formatPath, lineAt, parseYamlSource, plainValue } from '../core/yaml-source.js';
 import { toolsetFileSchema, type ToolSpec, type ToolsetSpec } from './toolset-schema.js';
 
 /** Where the built-in toolsets live, whether running from src/ (tsx) or dist/. */
@@ -110,7 +110,9 @@ async function loadFile(
 ): Promise<{ spec?: ToolsetSpec; issues: Issue[]; locate?: Locate }> {
   const { source, issues: syntax } = parseYamlSource(await readFile(file, 'utf8'), file);
   if (syntax.length > 0) return { issues: syntax };
-  const parsed = toolsetFileSchema.safeParse(source.document.toJS());
+  const plain = plainValue(source);
+  if (plain.issues.length > 0) return { issues: plain.issues };
+  const parsed = toolsetFileSchema.safeParse(plain.value);
   const locate: Locate = (path, key = false) => {
     const line = lineAt(source, path, { key });
     return line ? { line } : {};

@@ -107,11 +107,44 @@ describe('redactConfig', () => {
   });
 });
 
+describe('loadConfig URLs', () => {
+  it('refuses a Prometheus, Kubernetes or model URL that is not http(s), naming the field', () => {
+    for (const [yaml, path] of [
+      ['prometheus:\n  url: ftp://x\n', 'prometheus.url'],
+      ['kubernetes:\n  server: file:///etc/passwd\n', 'kubernetes.server'],
+      ['models:\n  - { provider: openai, model: m, baseUrl: "gopher://x" }\n', 'models[0].baseUrl'],
+    ] as const) {
+      const error = catchError(() => loadConfig({ file: configFile(yaml), env: {}, cwd }));
+      expect(
+        error.issues.map((issue) => issue.path),
+        yaml,
+      ).toEqual([path]);
+      expect(error.issues[0]!.message).toContain('http');
+    }
+  });
+});
+
 describe('resolveSecret', () => {
   it('reads env and file references and names the variable when it is unset', () => {
     const file = configFile('token-from-file\n');
     expect(resolveSecret({ file }, 'x')).toBe('token-from-file');
     expect(resolveSecret({ env: 'T' }, 'x', { T: 'abc' })).toBe('abc');
     expect(() => resolveSecret({ env: 'UNSET_VAR' }, 'prometheus.bearerToken', {})).toThrow(/UNSET_VAR/);
+  });
+
+  it('refuses a secret file that is empty or holds only whitespace, naming the file and the field', () => {
+    for (const text of ['', '  \n\t\n']) {
+      const file = configFile(text);
+      const error = catchError(() => resolveSecret({ file }, 'server.tokens[0]'));
+      expect(error.code).toBe('CONFIG_INVALID');
+      expect(error.message).toContain('server.tokens[0]');
+      expect(error.message).toContain(file);
+    }
+  });
+
+  it('refuses an environment variable and a literal that hold only whitespace', () => {
+    expect(() => resolveSecret({ env: 'T' }, 'server.tokens[0]', { T: '  ' })).toThrow(/T is not set or empty/);
+    const file = configFile('server:\n  tokens: ["   "]\n');
+    expect(() => loadConfig({ file, env: {}, cwd })).toThrow(/invalid/);
   });
 });

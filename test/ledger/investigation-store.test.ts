@@ -8,6 +8,8 @@ import {
   type InvestigationStore,
 } from '../../src/ledger/investigation-store.js';
 import { openDatabase, type Db } from '../../src/ledger/open-database.js';
+import type { Alert } from '../../src/core/alert.js';
+import { rememberSecret } from '../../src/core/redact-secrets.js';
 import { group, makeAlert, resultFor } from '../server/fixtures/webhook.js';
 
 const OPTIONS: AcceptOptions = {
@@ -297,5 +299,91 @@ describe('createInvestigationStore', () => {
     expect(names({ alertname: 'A', team: 'chat' })).toEqual(['A/chat']);
     expect(names({ limit: 1 })).toEqual(['A/chat']);
     expect(names({ alertname: "A' OR 1=1 --" })).toEqual([]);
+  });
+
+  it('takes the same instant written another way (offset, fraction) for the same alert', () => {
+    const labels = { alertname: 'A', pod: 'p' };
+    expect(store.accept([makeAlert(labels, { startsAt: '2026-11-26T06:00:00Z' })], OPTIONS)).toMatchObject({
+      accepted: 1,
+    });
+    for (const startsAt of ['2026-11-26T07:00:00+01:00', '2026-11-26T06:00:00.000Z', '2026-11-26t01:00:00.0-05:00']) {
+      expect(store.accept([makeAlert(labels, { startsAt })], OPTIONS), startsAt).toMatchObject({
+        accepted: 0,
+        duplicates: 1,
+      });
+    }
+    // Nanoseconds, as Alertmanager writes them, still tell two starts apart.
+    const later = makeAlert(labels, { startsAt: '2026-11-26T06:00:00.000000001Z' });
+    expect(store.accept([later], OPTIONS)).toMatchObject({ accepted: 1 });
+    expect(count('alerts')).toBe(2);
+  });
+
+  it('deduplicates a repeat of an alert sent without a start, and resolves it, while it fires', () => {
+    const labels = { alertname: 'A', pod: 'p' };
+    const noStart = (status: 'firing' | 'resolved', minute: number): Alert => ({
+      ...makeAlert(labels, { status }),
+      startsAt: new Date(Date.UTC(2026, 10, 26, 6, minute)).toISOString(),
+      startsAtInferred: true,
+    });
+    expect(store.accept([noStart('firing', 0)], { ...OPTIONS, groupKey: 'api:1' })).toMatchObject({
+      accepted: 1,
+      created: true,
+    });
+    expect(store.accept([noStart('firing', 5)], { ...OPTIONS, groupKey: 'api:2' })).toMatchObject({
+      accepted: 0,
+      duplicates: 1,
+      investigationId: undefined,
+    });
+    expect(store.accept([noStart('resolved', 9)], { ...OPTIONS, groupKey: 'api:3' })).toMatchObject({
+      resolvedUpdated: 1,
+    });
+    // Resolved, it may fire again: a new alert.
+    expect(store.accept([noStart('firing', 20)], { ...OPTIONS, groupKey: 'api:4' })).toMatchObject({
+      accepted: 1,
+      created: true,
+    });
+    expect(count('alerts')).toBe(2);
+  });
+
+  it('investigates an alert whose firing notification arrives after its resolution, and leaves the group closed', () => {
+    const { groupKey, alerts } = group('Late', 1);
+    const resolved = { ...alerts[0]!, status: 'resolved' as const, endsAt: '2026-11-26T07:00:00Z' };
+    expect(store.accept([resolved], { ...OPTIONS, groupKey, groupStatus: 'resolved' })).toMatchObject({
+      accepted: 1,
+      created: false,
+    });
+    const late = store.accept(alerts, { ...OPTIONS, groupKey });
+    expect(late).toMatchObject({ accepted: 1, duplicates: 0, created: true });
+    const row = store.get(late.investigationId!)!;
+    expect(row.resolvedAt).not.toBeNull();
+    expect(row.alerts.map((alert) => alert.fingerprint)).toEqual([alerts[0]!.fingerprint]);
+    expect(store.claimNext()?.id).toBe(late.investigationId);
+    // A retry of that late notification is a duplicate: nothing more is queued.
+    expect(store.accept(alerts, { ...OPTIONS, groupKey })).toMatchObject({
+      accepted: 0,
+      duplicates: 1,
+      created: false,
+    });
+  });
+
+  it('stores lone surrogates as U+FFFD and never a secret it knows, in raw columns and JSON alike', () => {
+    rememberSecret('sk-test-4f8a1c2e9b');
+    const alert = makeAlert({ alertname: 'A\ud800', namespace: 'ns', token: 'sk-test-4f8a1c2e9b' });
+    const outcome = store.accept([alert], { ...OPTIONS, groupKey: 'g\udc00' });
+    const row = db.prepare(`SELECT alertname, group_key AS groupKey, labels FROM alerts`).get() as Record<
+      string,
+      string
+    >;
+    expect(row.alertname).toBe('A\ufffd');
+    expect(row.groupKey).toBe('g\ufffd');
+    expect(row.labels).not.toContain('sk-test-4f8a1c2e9b');
+    expect(row.labels).toContain('[redacted]');
+    // Bytes as SQLite holds them: valid UTF-8.
+    const bytes = db.prepare(`SELECT CAST(alertname AS BLOB) AS raw FROM alerts`).get() as { raw: Buffer };
+    expect(new TextDecoder('utf-8', { fatal: true }).decode(bytes.raw)).toBe('A\ufffd');
+    const job = store.claimNext()!;
+    store.finish(job.id, { ...resultFor(job.alerts), notChecked: ['401: key sk-test-4f8a1c2e9b refused'] });
+    store.fail(outcome.investigationId!, 'provider said sk-test-4f8a1c2e9b');
+    expect(JSON.stringify(store.get(outcome.investigationId!))).not.toContain('sk-test-4f8a1c2e9b');
   });
 });

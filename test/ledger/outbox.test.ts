@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/ledger/open-database.js';
 import { createOutbox, type Outbox } from '../../src/ledger/outbox.js';
+import { rememberSecret } from '../../src/core/redact-secrets.js';
 
 let dir: string;
 let db: Db;
@@ -85,5 +86,14 @@ describe('createOutbox', () => {
       lastError: "project 'OPS' does not exist",
     });
     expect(outbox.counts('jira')).toEqual({ pending: 1, sending: 0, done: 0, failed: 1 });
+  });
+
+  it('stores neither a known secret in a message nor one echoed in a delivery error', () => {
+    rememberSecret('xoxb-outbox-test-5a1f');
+    outbox.enqueue('slack', 'post:inv-1', 'post', { text: 'token xoxb-outbox-test-5a1f leaked in a label' });
+    outbox.retry(outbox.claim('slack', 1, 60_000)[0]!, 'invalid_auth: xoxb-outbox-test-5a1f', 1_000);
+    const rows = JSON.stringify(db.prepare('SELECT * FROM outbox').all());
+    expect(rows).not.toContain('xoxb-outbox-test-5a1f');
+    expect(rows).toContain('[redacted]');
   });
 });

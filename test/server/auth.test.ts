@@ -68,6 +68,42 @@ describe('createAuth', () => {
     }
   });
 
+  it('refuses a bearer header with anything after the token, or with no token at all', async () => {
+    const app = appWith({ tokens: ['alpha-token'], allowUnauthenticated: false });
+    for (const header of [
+      'Bearer alpha-token garbage',
+      'Bearer alpha-token alpha-token',
+      'Bearer  ',
+      'Bearer\talpha',
+    ]) {
+      expect(await status(app, header), header).toBe(401);
+    }
+    expect(await status(app, 'Bearer   alpha-token')).toBe(200);
+  });
+
+  it('refuses to build when a configured token is empty or holds whitespace', () => {
+    for (const token of ['', 'two words']) {
+      expect(() => createAuth({ tokens: [token], allowUnauthenticated: false })).toThrow(/server.tokens\[0\]/);
+    }
+  });
+
+  it('refuses basic credentials that are not strict base64, even when lenient decoding would match', async () => {
+    const app = appWith({ tokens: [], basic: { username: 'user', password: 'passw' }, allowUnauthenticated: false });
+    // 10 bytes: canonical base64 ends in '=='.
+    const canonical = Buffer.from('user:passw').toString('base64');
+    expect(await status(app, `Basic ${canonical}`)).toBe(200);
+    for (const value of [
+      `${canonical}!!`,
+      `!${canonical}`,
+      canonical.replace(/=+$/, ''),
+      `${canonical.slice(0, 4)}*${canonical.slice(4)}`,
+    ]) {
+      expect(Buffer.from(value, 'base64').toString('utf8'), value).toBe('user:passw');
+      expect(await status(app, `Basic ${value}`), value).toBe(401);
+    }
+    expect(await status(app, `Basic ${canonical} extra`)).toBe(401);
+  });
+
   it('accepts basic auth with the configured user and password only', async () => {
     const app = appWith({
       tokens: [],

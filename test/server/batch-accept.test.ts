@@ -68,4 +68,23 @@ describe('createBatchAccept', () => {
     ]);
     expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
   });
+
+  it('writes a notification of 1,201 alerts in three commits, lets others in between, and answers it as one', async () => {
+    const accept = createBatchAccept(counted());
+    const { alerts } = group('Storm', 1_201);
+    const big = accept(alerts, { ...OPTIONS, groupKey: 'storm', groupStatus: 'resolved' });
+    // A small notification sent meanwhile is committed before the big one is done.
+    let bigDone = false;
+    void big.then(() => (bigDone = true));
+    const small = await accept(group('Small', 1).alerts, { ...OPTIONS, groupKey: 'small' });
+    expect(small).toMatchObject({ accepted: 1, created: true });
+    expect(bigDone).toBe(false);
+    expect(await big).toMatchObject({ accepted: 1_201, duplicates: 0, created: true, queueFull: false });
+    expect(commits.reduce((sum, items) => sum + items, 0)).toBe(4);
+    expect(commits.length).toBeGreaterThanOrEqual(3);
+    // The group was resolved once, by the last slice: the investigation of its alerts is closed.
+    const storm = store.list({ alertname: 'Storm' });
+    expect(storm).toHaveLength(1);
+    expect(storm[0]!.resolvedAt).not.toBeNull();
+  });
 });

@@ -5,6 +5,7 @@ import { createInvestigationStore, type InvestigationStore } from '../../src/led
 import { openDatabase, type Db } from '../../src/ledger/open-database.js';
 import { createApp, type AppOptions } from '../../src/server/create-app.js';
 import { createServerMetrics, type ServerMetrics } from '../../src/server/server-metrics.js';
+import type { SourceStatus } from '../../src/toolsets/check-prerequisites.js';
 import { group, makeAlert, resultFor, webhookBody } from './fixtures/webhook.js';
 
 const TOKEN = 'test-token-0123456789';
@@ -60,6 +61,27 @@ describe('createApp', () => {
     expect((await app.request('/readyz')).status).toBe(200);
     ready = false;
     expect((await app.request('/readyz')).status).toBe(503);
+  });
+
+  it('says which sources fail on /readyz, staying ready since alerts are still accepted, and exports holmes_source_up', async () => {
+    const kubernetes: SourceStatus = { source: 'kubernetes', status: 'not-configured' };
+    let sources: SourceStatus[] = [
+      {
+        source: 'prometheus',
+        status: 'failing',
+        reason: 'Prometheus at http://p:9090 is not reachable: ECONNREFUSED',
+        checkedAt: '2026-11-26T06:00:00.000Z',
+      },
+      kubernetes,
+    ];
+    await build({ sources: () => sources });
+    const degraded = await app.request('/readyz');
+    expect(degraded.status).toBe(200);
+    expect(await degraded.json()).toEqual({ status: 'degraded', sources });
+    expect(await metric('holmes_source_up')).toContain('holmes_source_up{source="prometheus"} 0');
+    sources = [{ source: 'prometheus', status: 'ok', checkedAt: '2026-11-26T06:00:05.000Z' }, kubernetes];
+    expect(await (await app.request('/readyz')).json()).toMatchObject({ status: 'ready' });
+    expect(await metric('holmes_source_up')).toContain('holmes_source_up{source="prometheus"} 1');
   });
 
   it('requires credentials on the API and /metrics when a token is configured', async () => {

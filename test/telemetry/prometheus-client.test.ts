@@ -211,6 +211,29 @@ describe('createPrometheusClient', () => {
     expect(labels.request).toBe('/prometheus/api/v1/labels');
   });
 
+  it('sends a user and password written in the URL as basic auth, and shows the URL without them', async () => {
+    const basic = `Basic ${Buffer.from('ops team:p@ss/w0rd').toString('base64')}`;
+    nock(URL, { reqheaders: { authorization: basic } })
+      .get('/api/v1/labels')
+      .reply(200, success(['job']))
+      .get('/api/v1/query')
+      .query(true)
+      .reply(500, 'boom');
+    const client = createPrometheusClient({ url: 'http://ops%20team:p%40ss%2Fw0rd@prometheus.test:9090' });
+
+    expect((await client.labelNames()).names).toEqual(['job']);
+    expect(client.url).toBe(URL);
+    const error = await client.instantQuery('up').catch((caught: Error) => caught);
+    expect((error as Error).message).toContain(`Prometheus at ${URL} failed`);
+    expect((error as Error).message).not.toContain('w0rd');
+  });
+
+  it('refuses a URL with a password when an Authorization header is configured as well', () => {
+    expect(() =>
+      createPrometheusClient({ url: 'http://u:pw@prometheus.test:9090', headers: { Authorization: 'Bearer t' } }),
+    ).toThrow(/carries a user and password, and an Authorization header/);
+  });
+
   it('switches to a form POST when the query string would be too long for a GET', async () => {
     const query = `sum(${'up + '.repeat(1500)}up)`;
     let body = '';

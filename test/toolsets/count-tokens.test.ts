@@ -1,6 +1,6 @@
 import { getEncoding } from 'js-tiktoken';
-import { describe, expect, it } from 'vitest';
-import { loadTokenCounter } from '../../src/toolsets/count-tokens.js';
+import { describe, expect, it, vi } from 'vitest';
+import { loadTokenCounter, preloadTokenizer } from '../../src/toolsets/count-tokens.js';
 
 describe('loadTokenCounter', () => {
   it('counts ordinary text exactly as the tokenizer does', async () => {
@@ -36,5 +36,36 @@ describe('loadTokenCounter', () => {
     expect(counted).toBeGreaterThan(100_000 - 4096);
     expect(counted).toBeLessThan(100_000);
     expect(counted).toBeGreaterThanOrEqual(exact.encode('a'.repeat(4096)).length);
+  });
+
+  it('counts exactly as js-tiktoken o200k_base when its tables are built a slice per turn', async () => {
+    // A fresh copy of the module: the tests above already loaded the tokenizer of this one.
+    vi.resetModules();
+    const fresh = await import('../../src/toolsets/count-tokens.js');
+    let turns = 0;
+    const ticking = setInterval(() => (turns += 1), 0);
+    const count = await fresh.loadTokenCounter();
+    clearInterval(ticking);
+    // Other work ran while it loaded: the load gave the event loop back many times.
+    expect(turns).toBeGreaterThan(10);
+    const reference = getEncoding('o200k_base');
+    for (const text of [
+      '',
+      'Hello world',
+      'DCGM_FI_DEV_GPU_UTIL{gpu="0", UUID="GPU-5fd4"} 97.5',
+      'chat-api-7d9f8b6c5-x2kq9   1/1   Running   0   3h12m   10.0.3.17   gpu-a100-07',
+      '日本語のテキスト — émigré naïve café 🚀🔥',
+      '  leading spaces\n\n\ttabs\r\nand CRLF  ',
+      'y'.repeat(120),
+    ])
+      expect(count(text), JSON.stringify(text.slice(0, 40))).toBe(reference.encode(text).length);
+  });
+
+  it('shares one load between a preload at start and the first tool call', async () => {
+    const preloaded = preloadTokenizer();
+    const [first, second] = await Promise.all([loadTokenCounter(), loadTokenCounter()]);
+    await preloaded;
+    expect(first('one two three')).toBe(second('one two three'));
+    expect(preloadTokenizer()).toBe(preloaded);
   });
 });

@@ -46,6 +46,7 @@ describe('createToolbox', () => {
 
   it('marks toolsets failed with the reason when their backend or metrics are missing, and refuses their tools', async () => {
     const toolbox = await createToolbox({ prometheus: fakePrometheus({ metricNames: ['up'] }), now: () => NOW });
+    await toolbox.refresh();
 
     const status = (id: string) => toolbox.statuses.find((entry) => entry.id === id);
     expect(status('prometheus/metrics')?.status).toBe('enabled');
@@ -230,5 +231,43 @@ describe('createToolbox', () => {
 
     expect(result).toMatchObject({ status: 'success', toolset: 'kubernetes/core', tool: 'pod_logs' });
     expect(kube.logRequests).toEqual([{ namespace: 'llm', pod: 'chat-api-1', container: 'vllm', tailLines: 50 }]);
+  });
+
+  it('uses Prometheus again once it answers, when it was down as the toolbox was built', async () => {
+    let up = false;
+    const prometheus = {
+      ...fakePrometheus({ metricNames: ['up'] }),
+      buildInfo: async () => {
+        if (!up) throw new Error('connect ECONNREFUSED 127.0.0.1:9090');
+        return { buildInfo: { version: '2.42.0' }, request: '/api/v1/status/buildinfo', raw: '{}', warnings: [] };
+      },
+    };
+    let clock = 0;
+    const toolbox = await createToolbox({
+      prometheus,
+      now: () => NOW,
+      probe: { now: () => clock, failingForMs: 1_000 },
+    });
+
+    const down = await toolbox.run('prometheus_instant_query', { query: 'up' });
+    expect(down).toMatchObject({ status: 'error', unreachable: true, error: expect.stringContaining('ECONNREFUSED') });
+    up = true;
+    // The failure is reused while it is fresh…
+    expect((await toolbox.run('prometheus_instant_query', { query: 'up' })).status).toBe('error');
+    clock += 1_001;
+    // …and asked again once it is stale.
+    expect((await toolbox.run('prometheus_instant_query', { query: 'up' })).status).not.toBe('error');
+    expect(toolbox.statuses.find((entry) => entry.id === 'prometheus/metrics')).toMatchObject({ status: 'enabled' });
+    expect(toolbox.statuses.find((entry) => entry.id === 'prometheus/metrics')?.reason).toBeUndefined();
+  });
+
+  it('is built at once and fails a tool call after the probe timeout when Prometheus accepts and never answers', async () => {
+    const prometheus = { ...fakePrometheus(), buildInfo: () => new Promise<never>(() => undefined) };
+    const toolbox = await createToolbox({ prometheus, now: () => NOW, probe: { probeTimeoutMs: 30 } });
+
+    const result = await toolbox.run('prometheus_instant_query', { query: 'up' });
+
+    expect(result).toMatchObject({ status: 'error', unreachable: true });
+    expect(result.error).toContain('did not answer within 30 ms');
   });
 });

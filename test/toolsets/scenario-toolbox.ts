@@ -67,6 +67,8 @@ export async function startScenarioToolbox(
       ...(options.keepRaw ? { keepRaw: true } : {}),
       ...(options.maxOutputTokens ? { maxOutputTokens: options.maxOutputTokens } : {}),
     });
+    // Prerequisites are checked in the background; the tests read the statuses they end with.
+    await toolbox.refresh();
     const opened = proxy;
     return {
       scenario,

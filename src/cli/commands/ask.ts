@@ -4,6 +4,7 @@ import { HolmesError } from '../../core/errors.js';
 import type { InvestigationResult } from '../../core/investigation.js';
 import type { AgentEvent } from '../../agent/run-agent.js';
 import type { CommandContext } from '../command-context.js';
+import { terminalText } from '../../core/terminal-text.js';
 import { writeJson } from '../command-context.js';
 import { withSources, type SourceOptions } from '../with-sources.js';
 
@@ -22,19 +23,17 @@ async function readStdin(): Promise<string> {
 /** Tool calls as they happen, on a terminal only. */
 export function agentProgress(context: CommandContext): ((event: AgentEvent) => void) | undefined {
   if (!(context.err as NodeJS.WriteStream).isTTY || context.json) return undefined;
+  // Tool names, arguments and reasons come from the model and the alert: shown, never obeyed.
+  const line = (text: string) => context.err.write(`${terminalText(text)}\n`);
   return (event) => {
     const data = event.data as Record<string, unknown>;
     const took = event.durationMs !== undefined ? ` (${Math.round(event.durationMs)} ms)` : '';
     if (event.kind === 'tool-call')
-      context.err.write(`  → ${String(data.name)} ${JSON.stringify(data.args)} ${String(data.status)}${took}\n`);
-    else if (event.kind === 'tool-refused')
-      context.err.write(`  ✗ ${String(data.name)} refused (${String(data.reason)})\n`);
-    else if (event.kind === 'model-call')
-      context.err.write(`  · ${String(data.model)} ${String(data.purpose)}${took}\n`);
-    else if (event.kind === 'budget')
-      context.err.write(`  $ ${String((data.decision as { reason?: string }).reason)}\n`);
-    else if (event.kind === 'first-look' || event.kind === 'prompt')
-      context.err.write(`  · evidence gathered${took}\n`);
+      line(`  → ${String(data.name)} ${JSON.stringify(data.args)} ${String(data.status)}${took}`);
+    else if (event.kind === 'tool-refused') line(`  ✗ ${String(data.name)} refused (${String(data.reason)})`);
+    else if (event.kind === 'model-call') line(`  · ${String(data.model)} ${String(data.purpose)}${took}`);
+    else if (event.kind === 'budget') line(`  $ ${String((data.decision as { reason?: string }).reason)}`);
+    else if (event.kind === 'first-look' || event.kind === 'prompt') line(`  · evidence gathered${took}`);
   };
 }
 

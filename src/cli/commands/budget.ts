@@ -1,5 +1,6 @@
 import { formatUsd } from '../../core/format-usd.js';
 import type { CommandContext } from '../command-context.js';
+import { terminalText } from '../../core/terminal-text.js';
 import { writeJson } from '../command-context.js';
 
 export interface BudgetOptions {
@@ -18,7 +19,9 @@ interface TeamRow {
   overBudget: boolean;
 }
 
-const table = (rows: string[][]) => {
+const table = (cells: string[][]) => {
+  // One line per row: a team or alert name holding a newline cannot forge a row.
+  const rows = cells.map((row) => row.map((cell) => terminalText(cell)));
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   return rows
     .map((row) => `  ${row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ')}`.trimEnd())
@@ -118,7 +121,8 @@ export async function budgetCommand(context: CommandContext, options: BudgetOpti
         `BY ${options.by.toUpperCase()} (since ${sinceDay})`,
         extra.length > 0 ? spendRows(extra) : '  none',
       );
-    context.out.write(`${out.join('\n')}\n`);
+    // Team, namespace and alert names come from alert labels: shown, never obeyed by the terminal.
+    context.out.write(`${out.map((line) => terminalText(line, { multiline: true })).join('\n')}\n`);
   } finally {
     db.close();
   }

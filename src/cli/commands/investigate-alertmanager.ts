@@ -1,5 +1,6 @@
 import type { Alert } from '../../core/alert.js';
 import { HolmesError } from '../../core/errors.js';
+import { terminalText } from '../../core/terminal-text.js';
 import type { InvestigationResult } from '../../core/investigation.js';
 import type { CommandContext } from '../command-context.js';
 import { writeJson } from '../command-context.js';
@@ -88,7 +89,7 @@ export async function investigateAlertmanagerCommand(
         out.push(graphs ? { ...result, graphFiles: graphs.files } : result);
         if (!context.json)
           context.out.write(
-            `${index > 0 ? '\n' : ''}── ${index + 1}/${alerts.length} · fingerprint ${alert.fingerprint} · firing since ${alert.startsAt}\n${renderResult(result, graphs ? { graphs } : {})}\n`,
+            `${index > 0 ? '\n' : ''}${terminalText(`── ${index + 1}/${alerts.length} · fingerprint ${alert.fingerprint} · firing since ${alert.startsAt}`)}\n${renderResult(result, graphs ? { graphs } : {})}\n`,
           );
       }
     } finally {

@@ -1,5 +1,6 @@
 import { formatUsd } from '../../core/format-usd.js';
 import type { CommandContext } from '../command-context.js';
+import { terminalText } from '../../core/terminal-text.js';
 import { writeJson } from '../command-context.js';
 
 export interface InvestigationsListOptions {
@@ -38,7 +39,7 @@ export async function investigationsList(context: CommandContext, options: Inves
     for (const row of rows) {
       const cost = row.usd > 0 ? ` ${formatUsd(row.usd)}` : '';
       context.out.write(
-        `${row.id.slice(0, 8)}  ${row.startedAt.slice(0, 19)}Z  ${row.state.padEnd(15)} ${(row.mode ?? '-').padEnd(13)} ${(row.team ?? '-').padEnd(12)} ${row.rootCause ?? '-'}  ${row.inputTokens + row.outputTokens} tokens${cost}  ${row.kind === 'question' ? `"${row.subject.slice(0, 60)}"` : row.subject}\n`,
+        `${terminalText(`${row.id.slice(0, 8)}  ${row.startedAt.slice(0, 19)}Z  ${row.state.padEnd(15)} ${(row.mode ?? '-').padEnd(13)} ${(row.team ?? '-').padEnd(12)} ${row.rootCause ?? '-'}  ${row.inputTokens + row.outputTokens} tokens${cost}  ${row.kind === 'question' ? `"${row.subject.slice(0, 60)}"` : row.subject}`)}\n`,
       );
     }
   } finally {
@@ -56,7 +57,7 @@ export async function investigationsShow(context: CommandContext, id: string): P
     if (record.result) context.out.write(renderResult(record.result as Parameters<typeof renderResult>[0]));
     else
       context.out.write(
-        `${record.kind === 'alert' ? 'Alert' : 'Question'} ${record.subject}\nRecord ${record.id} · ${record.state}${record.error ? ` · ${record.error}` : ''}\nNo result was stored (${record.state === 'running' ? 'still running' : 'it did not finish'}); \`holmes replay ${record.id.slice(0, 8)}\` shows the steps it made.\n`,
+        `${record.kind === 'alert' ? 'Alert' : 'Question'} ${terminalText(record.subject)}\nRecord ${record.id} · ${record.state}${record.error ? ` · ${terminalText(record.error)}` : ''}\nNo result was stored (${record.state === 'running' ? 'still running' : 'it did not finish'}); \`holmes replay ${record.id.slice(0, 8)}\` shows the steps it made.\n`,
       );
   } finally {
     db.close();

@@ -1,3 +1,4 @@
+import { HolmesError } from '../../core/errors.js';
 import type { CommandContext } from '../command-context.js';
 
 export interface ServeOptions {
@@ -5,20 +6,50 @@ export interface ServeOptions {
   port?: string;
 }
 
+/** `--port`: a whole number 0–65535 (0 picks a free port), checked before anything starts. */
+function parsePort(value: string): number {
+  const port = /^\d{1,5}$/.test(value.trim()) ? Number(value) : Number.NaN;
+  if (!(port >= 0 && port <= 65_535)) {
+    throw new HolmesError('USAGE', `--port ${value} is not a port number.`, {
+      fix: 'Give a whole number from 1 to 65535, e.g. --port 8080 (0 picks a free port).',
+    });
+  }
+  return port;
+}
+
 /** `holmes serve`: Alertmanager webhook receiver and HTTP API, until SIGINT/SIGTERM. */
 export async function serveCommand(context: CommandContext, options: ServeOptions): Promise<void> {
-  const [{ startServer }, { createReasoner }, { reportReasoner }] = await Promise.all([
+  const port = options.port === undefined ? undefined : parsePort(options.port);
+  const [
+    { startServer },
+    { createReasoner },
+    { reportReasoner },
+    { createSourceProbe },
+    { clientsFromConfig },
+    { sourceProbeOptions },
+  ] = await Promise.all([
     import('../../server/start-server.js'),
     import('../../agent/create-reasoner.js'),
     import('./investigate.js'),
+    import('../../toolsets/check-prerequisites.js'),
+    import('../../telemetry/clients-from-config.js'),
+    import('../../toolsets/toolbox-from-config.js'),
   ]);
+  // Tool output is capped in tokens: the tokenizer loads now, in the background, not at the first tool call.
+  (await import('../../toolsets/count-tokens.js'))
+    .preloadTokenizer()
+    .catch((error: Error) =>
+      context.logger.warn({ error: error.message }, 'the tokenizer did not load; the first tool call retries'),
+    );
   const config = structuredClone(context.config);
   if (options.host) config.server.host = options.host;
-  if (options.port !== undefined) config.server.port = Number(options.port);
+  if (port !== undefined) config.server.port = port;
   // With a model configured, alerts and POST /api/v1/ask go through the agent (which starts from the same investigator).
   const reasoner = await createReasoner(config);
   reportReasoner(context, reasoner);
   const agent = reasoner.agent;
+  const sourceProbe = createSourceProbe(clientsFromConfig(config), sourceProbeOptions(config));
+  sourceProbe.snapshot(); // Starts the first check in the background.
   const serverOptions = {
     config,
     logger: context.logger,
@@ -26,8 +57,13 @@ export async function serveCommand(context: CommandContext, options: ServeOption
     run: async (alerts: Parameters<Parameters<typeof startServer>[0]['run']>[0]) =>
       reasoner.investigate(alerts[0]!, { requester: 'api' }),
     ...(agent ? { ask: (question: string) => agent.ask(question, { requester: 'api' }) } : {}),
+    // What /readyz reports: the sources as last checked, asked again when stale; never awaited.
+    sources: sourceProbe.snapshot,
   };
-  const server = await startServer(serverOptions);
+  const server = await startServer(serverOptions).catch((error: unknown) => {
+    reasoner.close();
+    throw error;
+  });
   context.err.write(`holmes serve listening on ${server.url} (webhook: POST ${server.url}/api/v1/alertmanager)\n`);
   if (context.json) context.out.write(`${JSON.stringify({ url: server.url })}\n`);
   const signal = await context.interrupted;

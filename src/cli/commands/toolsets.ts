@@ -1,4 +1,5 @@
 import { formatIssue, HolmesError } from '../../core/errors.js';
+import { terminalText } from '../../core/terminal-text.js';
 import type { HolmesConfig } from '../../config/config-schema.js';
 import type { CommandContext } from '../command-context.js';
 import { withSources, type SourceOptions } from '../with-sources.js';
@@ -10,11 +11,16 @@ async function openToolbox(config: HolmesConfig) {
 
 /** `holmes toolsets list`: every toolset, enabled / disabled / failed with the reason. */
 export async function toolsetsList(context: CommandContext, options: SourceOptions = {}): Promise<void> {
-  const toolbox = await withSources(context, options, (config) => openToolbox(config));
-  if (context.json) return writeJson(context, { toolsets: toolbox.statuses, failures: toolbox.failures });
-  for (const status of toolbox.statuses) {
-    context.out.write(`${status.status.padEnd(8)} ${status.id.padEnd(20)} ${status.tools.join(', ')}\n`);
-    if (status.reason) context.out.write(`         ${status.reason}\n`);
+  const [toolbox, statuses] = await withSources(context, options, async (config) => {
+    const opened = await openToolbox(config);
+    return [opened, await opened.refresh()] as const;
+  });
+  if (context.json) return writeJson(context, { toolsets: statuses, failures: toolbox.failures });
+  for (const status of statuses) {
+    context.out.write(
+      `${terminalText(`${status.status.padEnd(8)} ${status.id.padEnd(20)} ${status.tools.join(', ')}`)}\n`,
+    );
+    if (status.reason) context.out.write(`         ${terminalText(status.reason)}\n`);
   }
   for (const failure of toolbox.failures) {
     context.out.write(`invalid  ${failure.file}\n`);
@@ -46,7 +52,8 @@ export async function toolsetsRun(
   const result = await withSources(context, options, async (config) => (await openToolbox(config)).run(name, params));
   if (context.json) writeJson(context, result);
   else {
-    context.out.write(`${result.text}\n`);
+    // What the tool read (pod logs, label values) is shown, never obeyed by the terminal.
+    context.out.write(`${terminalText(result.text, { multiline: true })}\n`);
     context.err.write(`\n[${result.status}] ${result.toolset}/${result.tool} in ${Math.round(result.durationMs)} ms\n`);
     for (const request of result.requests) context.err.write(`  ${request}\n`);
     if (result.omitted) context.err.write(`  left out: ${result.omitted.what} — ${result.omitted.hint}\n`);
