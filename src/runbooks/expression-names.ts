@@ -61,3 +61,61 @@ export function freeNames(expression: string): string[] {
   walk(jsonata(expression).ast(), new Set());
   return [...free];
 }
+
+/**
+ * The field paths an expression reads from its input's root (`data.ours.after`), up to the first
+ * step that is not a plain name. Paths inside filters are relative to an item and are left out.
+ */
+export function rootPaths(expression: string): string[][] {
+  const paths: string[][] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const item of node) walk(item);
+      return;
+    }
+    if (!node || typeof node !== 'object') return;
+    const entry = node as Node;
+    // Lambdas, filters and sort terms read relative to an item, not the root.
+    if (entry.type === 'lambda' || entry.type === 'filter' || entry.type === 'sort') return;
+    if (entry.type === 'path') {
+      const steps = (entry.steps as Node[]) ?? [];
+      const names: string[] = [];
+      for (const step of steps) {
+        if (step.type !== 'name') break;
+        names.push(String(step.value));
+        if (step.stages || step.predicate || step.group) break;
+      }
+      if (names.length > 0) paths.push(names);
+      // Later steps and filters read relative to an item; only blocks and calls in them are skipped too.
+      return;
+    }
+    if (entry.type === 'name') {
+      paths.push([String(entry.value)]);
+      return;
+    }
+    for (const [key, value] of Object.entries(entry))
+      if (!['procedure', 'stages', 'predicate', 'group'].includes(key)) walk(value);
+  };
+  walk(jsonata(expression).ast());
+  return paths;
+}
+
+/**
+ * The first of `paths` that names a field no record at its level has (a typo, not an empty
+ * result): `data.ours.aftr` when `data.ours` exists without `aftr`. Empty lists and nulls cannot
+ * tell, so they never count as missing.
+ */
+export function missingPath(paths: string[][], input: unknown): string | undefined {
+  for (const path of paths) {
+    let level: unknown[] = [input];
+    for (const [index, name] of path.entries()) {
+      const records = level
+        .flatMap((value) => (Array.isArray(value) ? value : [value]))
+        .filter((value): value is Record<string, unknown> => typeof value === 'object' && value !== null);
+      if (records.length === 0) break;
+      if (!records.some((record) => name in record)) return path.slice(0, index + 1).join('.');
+      level = records.map((record) => record[name]);
+    }
+  }
+  return undefined;
+}

@@ -2,6 +2,7 @@ import jsonata, { type Expression } from 'jsonata';
 import type { Verdict } from '../core/investigation.js';
 import type { ToolMissing } from '../core/tool-result.js';
 import { formatCompactNumber } from '../telemetry/format-compact-number.js';
+import { missingPath, rootPaths } from './expression-names.js';
 import { FACT_FUNCTIONS, FACT_SIGNATURES } from './fact-functions.js';
 import { renderPlainText } from './render-plain-text.js';
 import type { CheckSpec } from './runbook-schema.js';
@@ -69,9 +70,11 @@ async function verdictOf(
   facts: Record<string, unknown>,
 ) {
   const value = await evaluate(expression, input, facts);
+  // JSONata gives no value when what it reads is empty (no series): that shows nothing either way.
+  if (value === undefined) return false;
   if (typeof value !== 'boolean')
     throw new CheckProblem(
-      `'${field}' gave ${value === undefined ? 'no value' : JSON.stringify(value)?.slice(0, 60)}, not true or false — fix the expression in the runbook`,
+      `'${field}' gave ${JSON.stringify(value)?.slice(0, 60)}, not true or false — fix the expression in the runbook`,
     );
   return value;
 }
@@ -79,8 +82,9 @@ async function verdictOf(
 /**
  * A check's verdict from its tool's data, with no tool run: the part `holmes runbooks test`
  * exercises from examples. Only evidence contradicts a cause: data that was never collected is
- * inconclusive, and a fact the data does not define (a typo in a path) or a verdict that is not a
- * boolean makes the check unavailable, naming the fact or the field.
+ * inconclusive, and a path the data does not have (a typo) or a verdict that is not a boolean
+ * makes the check unavailable, naming the fact or the field. A fact may be undefined (an empty
+ * filter): expressions compare it as JSONata does.
  */
 export async function judgeCheck(check: CheckSpec, input: CheckInput, missing?: ToolMissing): Promise<Judgement> {
   if (missing) {
@@ -93,11 +97,19 @@ export async function judgeCheck(check: CheckSpec, input: CheckInput, missing?: 
   const facts: Record<string, unknown> = {};
   try {
     for (const [name, expression] of Object.entries(check.facts)) {
-      facts[name] = await evaluate(expression, input, facts);
-      if (facts[name] === undefined)
+      const typo = missingPath(rootPaths(expression), input);
+      if (typo)
         throw new CheckProblem(
-          `fact '${name}' is undefined: the tool's data has no such path, or the expression needs '?? null' where a value may be absent`,
+          `fact '${name}' reads ${typo}, which the tool's data does not have — fix the path in the runbook`,
         );
+      facts[name] = await evaluate(expression, input, facts);
+    }
+    for (const [field, expression] of [
+      ['supports', check.supports],
+      ['contradicts', check.contradicts ?? 'false'],
+    ] as const) {
+      const typo = missingPath(rootPaths(expression), input);
+      if (typo) throw new CheckProblem(`'${field}' reads ${typo}, which the tool's data does not have — fix the path`);
     }
     let verdict: Verdict = 'inconclusive';
     if (await verdictOf('supports', check.supports, input, facts)) verdict = 'supports';
@@ -112,7 +124,11 @@ export async function judgeCheck(check: CheckSpec, input: CheckInput, missing?: 
   } catch (error) {
     // With no data for this scope, an expression that cannot compare nothing is no evidence either way.
     if (input.status === 'no_data')
-      return { verdict: 'inconclusive', sentence: `${check.description}: no data for ${input.view.workload ?? input.view.namespace ?? 'this scope'}.`, facts };
+      return {
+        verdict: 'inconclusive',
+        sentence: `${check.description}: no data for ${input.view.workload ?? input.view.namespace ?? 'this scope'}.`,
+        facts,
+      };
     const reason = error instanceof CheckProblem ? error.message : `the expression failed: ${(error as Error).message}`;
     return { verdict: 'unavailable', sentence: `${check.description}: not checked — ${reason}.`, facts };
   }

@@ -155,9 +155,11 @@ for (const { scenario } of scenarios) {
       });
 
       expect(result.status).toBe(expected.length > 0 ? 'success' : 'no_data');
-      expect((result.data as Array<{ replicaSet: string }>).map((rollout) => rollout.replicaSet).sort()).toEqual(
-        expected.map((set) => set.metadata.name).sort(),
-      );
+      expect(
+        (result.data as { rollouts: Array<{ replicaSet: string }> }).rollouts
+          .map((rollout) => rollout.replicaSet)
+          .sort(),
+      ).toEqual(expected.map((set) => set.metadata.name).sort());
     });
 
     if (warnings.length > 0) {

@@ -177,6 +177,9 @@ function valueFor(name: string, spec: ParameterSpec, focus: ScenarioFocus): unkn
       return required ? focus.pod?.name : undefined;
     case 'label':
       return required ? 'pod' : undefined;
+    case 'signal':
+      // A signal every workload has; each signal's dialects have their own tests.
+      return spec.values?.includes('restarts') ? 'restarts' : spec.values?.[0];
     case 'query':
       return spec.type === 'promql' && required ? `count by (__name__) (${selector(focus)})` : undefined;
     case 'match':

@@ -62,7 +62,10 @@ export const recentRollouts: KubeVerb = async (params, { kube, now }) => {
     pods.some((pod) => pod.startsWith(`${rollout.replicaSet}-`));
   const ours = rollouts
     .filter(isOurs)
-    .map((rollout) => ({ ...rollout, minutesBeforeAlert: Math.round((alertStartMs - Date.parse(rollout.createdAt)) / 60_000) }));
+    .map((rollout) => ({
+      ...rollout,
+      minutesBeforeAlert: Math.round((alertStartMs - Date.parse(rollout.createdAt)) / 60_000),
+    }));
   const text =
     rollouts.length === 0
       ? `No rollouts in the last ${str(params.within) ?? '6h'}.`
