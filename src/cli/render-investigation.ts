@@ -1,3 +1,4 @@
+import { notDetermined } from '../core/not-determined.js';
 import { renderAgentResult } from '../agent/render-agent-result.js';
 import type { InvestigationResult, LlmOutcome } from '../core/investigation.js';
 import { terminalText } from '../core/terminal-text.js';
@@ -35,7 +36,8 @@ export function renderInvestigation(
     );
     lines.push(`  ${result.rootCause.summary}`);
   } else {
-    lines.push('ROOT CAUSE  not determined from the evidence');
+    const [headline, ...details] = notDetermined(result.hypotheses);
+    lines.push(`ROOT CAUSE  ${headline}`, ...details.map((line) => `  ${line}`));
   }
   lines.push('');
   lines.push('HYPOTHESES');

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { parseDuration } from '../core/duration.js';
 import pLimit from 'p-limit';
 import type { Alert } from '../core/alert.js';
+import { notDetermined } from '../core/not-determined.js';
 import type { Evidence, InvestigationResult, InvestigationStep, RemediationStep } from '../core/investigation.js';
 import type { ToolResult } from '../core/tool-result.js';
 import type { CheckSpec, Runbook } from '../runbooks/runbook-schema.js';
@@ -161,7 +162,7 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
     'rank',
     rootCause
       ? `root cause ${rootCause.cause} (confidence ${rootCause.confidence})`
-      : 'no cause is supported by the evidence',
+      : notDetermined(hypotheses).join(' '),
   );
 
   const supporting = (rootCause?.evidence ?? []).filter((evidence) => evidence.verdict === 'supports');
@@ -198,7 +199,7 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
   ];
   const summary = rootCause
     ? `${rootCause.title}${entities.workload ? ` (${entities.workload.name}${entities.namespace ? ` in ${entities.namespace}` : ''})` : ''}: ${supporting[0]?.sentence ?? ''}${supporting[1] ? ` ${supporting[1].sentence}` : ''}`.trim()
-    : 'No runbook cause is supported by the evidence; see the hypotheses and what could not be checked.';
+    : '';
   return {
     id: randomUUID(),
     kind: 'alert',
