@@ -19,10 +19,19 @@ export async function createInvestigator(config: HolmesConfig): Promise<Investig
   const runbooks = await loadRunbooks([BUILTIN_RUNBOOKS_DIR, ...config.runbooks.directories], {
     tools: toolbox.tools({ all: true }),
   });
+  const skipped = runbooks.failures.map(describeSkipped);
   return {
     toolbox,
     runbooks,
     investigate: (alert, onStep) =>
-      investigate({ alert, toolbox, runbooks: runbooks.runbooks, ...(onStep ? { onStep } : {}) }),
+      investigate({ alert, toolbox, runbooks: runbooks.runbooks, skipped, ...(onStep ? { onStep } : {}) }),
   };
+}
+
+/** `runbook gpu-x.md skipped: line 12: checks[0].tool: … Fix: …` — the first problem; `holmes runbooks check` lists all. */
+export function describeSkipped(failure: LoadRunbooksResult['failures'][number]): string {
+  const [first] = failure.issues;
+  const where = first?.line ? `line ${first.line}: ` : '';
+  const more = failure.issues.length > 1 ? ` (+${failure.issues.length - 1} more: holmes runbooks check)` : '';
+  return `runbook ${failure.file} skipped: ${where}${first ? `${first.path ? `${first.path}: ` : ''}${first.message}${first.fix ? ` Fix: ${first.fix}` : ''}` : 'invalid'}${more}`;
 }

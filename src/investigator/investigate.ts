@@ -19,6 +19,8 @@ export interface InvestigateOptions {
   alert: Alert;
   toolbox: Toolbox;
   runbooks: Runbook[];
+  /** Runbooks refused at load, one line each (file:line and the fix): every result says so. */
+  skipped?: string[];
   now?: () => Date;
   /** Tool calls in flight at once. */
   concurrency?: number;
@@ -195,6 +197,7 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
         .filter((evidence) => evidence.verdict === 'unavailable')
         .map((evidence) => evidence.sentence),
       ...failedToolsets,
+      ...(options.skipped ?? []),
     ]),
   ];
   const summary = rootCause

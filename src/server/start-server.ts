@@ -20,6 +20,8 @@ export interface StartServerOptions {
   sources?: () => SourceStatus[];
   /** Answers POST /api/v1/ask (the agent); without it the route says no model is configured. */
   ask?: (question: string) => Promise<unknown>;
+  /** Runbooks refused at load (each result lists them under NOT CHECKED); /metrics counts them. */
+  runbooksSkipped?: number;
 }
 
 export interface RunningServer {
@@ -69,6 +71,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const db = openDatabase({ path: config.storage.path, synchronous: config.storage.synchronous });
   const store = createInvestigationStore(db);
   const metrics = createServerMetrics();
+  metrics.runbooksSkipped.set(options.runbooksSkipped ?? 0);
   const pool = createWorkerPool({ store, run: options.run, concurrency: server.concurrency, logger, metrics });
   let ready = false;
   // Graphs are drawn when asked for, after their investigation finished: never on a worker's path.

@@ -23,7 +23,10 @@ describe('notDetermined', () => {
   it('lists the causes a required check contradicted and the leads with their first supporting evidence', () => {
     const lines = notDetermined([
       hypothesis('bad-rollout', [evidence('new-replicaset', 'contradicts', true), evidence('x', 'supports')]),
-      hypothesis('capacity-saturation', [evidence('demand-grew', 'inconclusive', true), evidence('at-max', 'supports')]),
+      hypothesis('capacity-saturation', [
+        evidence('demand-grew', 'inconclusive', true),
+        evidence('at-max', 'supports'),
+      ]),
       hypothesis('cpu-throttling', [evidence('throttled', 'inconclusive', true)]),
     ]);
     expect(lines[0]).toMatch(/^not determined/);
