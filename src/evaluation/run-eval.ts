@@ -48,6 +48,8 @@ export interface RunEvalOptions {
   mode?: EvalMode;
   /** LLM mode: how the agent is built (tests pass scripted models). */
   agent?: AgentOptions;
+  /** Runs in each scenario's lab after its investigation, e.g. `holmes doctor` against it (tests). */
+  inLab?: (config: HolmesConfig, scenario: Scenario) => Promise<void>;
 }
 
 /** Scenario folders in DIR (each holding scenario.yaml), sorted; a bad DIR stops the run. */
@@ -131,6 +133,7 @@ async function evaluateOne(dir: string, config: HolmesConfig, options: RunEvalOp
       if (options.mode === 'llm') return await evaluateWithAgent(scenario, labConfig, options.agent ?? {});
       const investigator = await createInvestigator(labConfig);
       const result = await investigator.investigate(scenario.alert);
+      await options.inLab?.(labConfig, scenario);
       const top3 = result.hypotheses.slice(0, 3).map((hypothesis) => hypothesis.cause);
       const actual = result.rootCause?.id ?? null;
       return {

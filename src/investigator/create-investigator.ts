@@ -3,6 +3,9 @@ import type { InvestigationResult, InvestigationStep } from '../core/investigati
 import type { HolmesConfig } from '../config/config-schema.js';
 import { BUILTIN_RUNBOOKS_DIR, loadRunbooks, type LoadRunbooksResult } from '../runbooks/load-runbooks.js';
 import type { Toolbox } from '../toolsets/create-toolbox.js';
+import { prometheusFromConfig } from '../telemetry/clients-from-config.js';
+import { describeProfile } from '../toolsets/signals/describe-profile.js';
+import { telemetryProfile } from '../toolsets/signals/telemetry-profile.js';
 import { toolboxFromConfig } from '../toolsets/toolbox-from-config.js';
 import { investigate } from './investigate.js';
 
@@ -20,11 +23,20 @@ export async function createInvestigator(config: HolmesConfig): Promise<Investig
     tools: toolbox.tools({ all: true }),
   });
   const skipped = runbooks.failures.map(describeSkipped);
+  const prometheus = prometheusFromConfig(config);
+  const sources = prometheus ? async () => describeProfile(await telemetryProfile(prometheus)) : undefined;
   return {
     toolbox,
     runbooks,
     investigate: (alert, onStep) =>
-      investigate({ alert, toolbox, runbooks: runbooks.runbooks, skipped, ...(onStep ? { onStep } : {}) }),
+      investigate({
+        alert,
+        toolbox,
+        runbooks: runbooks.runbooks,
+        skipped,
+        ...(sources ? { sources } : {}),
+        ...(onStep ? { onStep } : {}),
+      }),
   };
 }
 

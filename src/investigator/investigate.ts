@@ -19,6 +19,8 @@ export interface InvestigateOptions {
   alert: Alert;
   toolbox: Toolbox;
   runbooks: Runbook[];
+  /** What the telemetry profile found, one line each (see describeProfile): shown in the result. */
+  sources?: () => Promise<string[]>;
   /** Runbooks refused at load, one line each (file:line and the fix): every result says so. */
   skipped?: string[];
   now?: () => Date;
@@ -157,6 +159,8 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
     }),
   );
   const checksMs = performance.now() - checksStarted;
+  // The profile was read (and cached) by the tools already; a failure only leaves the line out.
+  const sources = await options.sources?.().catch(() => undefined);
   const hypotheses = [...rankHypotheses(candidates), ...rankHypotheses(considered.length > 0 ? ruledOut : [])];
   const top = hypotheses[0];
   const rootCause = top && top.confidence > 0 ? top : undefined;
@@ -218,6 +222,7 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
     entities,
     symptoms,
     notChecked,
+    ...(sources ? { sources } : {}),
     usage: { modelCalls: 0, inputTokens: 0, outputTokens: 0, usd: 0, toolCalls, queries },
     timings: {
       startedAt: startedAt.toISOString(),

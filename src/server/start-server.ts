@@ -20,6 +20,8 @@ export interface StartServerOptions {
   sources?: () => SourceStatus[];
   /** Answers POST /api/v1/ask (the agent); without it the route says no model is configured. */
   ask?: (question: string) => Promise<unknown>;
+  /** GET /api/v1/doctor (as `holmes doctor --json`). */
+  doctor?: () => Promise<unknown>;
   /** Runbooks refused at load (each result lists them under NOT CHECKED); /metrics counts them. */
   runbooksSkipped?: number;
 }
@@ -86,6 +88,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     maxAlertsPerGroup: server.maxAlertsPerGroup,
     onQueued: pool.notify,
     ...(options.ask ? { ask: options.ask } : {}),
+    ...(options.doctor ? { doctor: options.doctor } : {}),
     ...(options.sources ? { sources: options.sources } : {}),
     isReady: () => ready,
     ...(prometheus ? { graphs: createGraphCache({ prometheus }) } : {}),
