@@ -67,9 +67,8 @@ export const autoscalerStatus: BuiltinTool = async (params, context) => {
   const namespace = textParam(params, 'namespace');
   const workload = textParam(params, 'workload');
   const name = textParam(params, 'hpa');
-  const list = namespace
-    ? await listOrEmpty(kube, 'HorizontalPodAutoscaler', { namespace })
-    : { items: [], request: null };
+  // Without a namespace, every namespace's HPAs: the workload's name picks its own.
+  const list = await listOrEmpty(kube, 'HorizontalPodAutoscaler', namespace ? { namespace } : {});
   const hpa = list.items.find(
     (item) =>
       item.metadata.name === name || (!name && (item.spec as Json | undefined)?.scaleTargetRef?.name === workload),
@@ -102,7 +101,7 @@ export const autoscalerStatus: BuiltinTool = async (params, context) => {
   const status = (hpa.status ?? {}) as Json;
   const { events, request } = await eventsAbout(
     kube,
-    namespace,
+    hpa.metadata.namespace,
     (involved) => involved.kind === 'HorizontalPodAutoscaler' && involved.name === hpa.metadata.name,
   );
   requests.push(request);
@@ -138,7 +137,7 @@ export const autoscalerStatus: BuiltinTool = async (params, context) => {
     changedMinutesBeforeAlert: minutesBetween(changedAtMs(hpa), startMs),
   };
   const lines = [
-    `HPA ${namespace}/${hpa.metadata.name} → ${spec.scaleTargetRef?.kind}/${spec.scaleTargetRef?.name}: replicas ${data.current} (desired ${data.desired}), min ${min}, max ${max}${data.pinned ? ' — pinned (min = max)' : ''}${data.previous ? `; before the last edit min ${data.previous.min}, max ${data.previous.max}` : ''}.`,
+    `HPA ${hpa.metadata.namespace}/${hpa.metadata.name} → ${spec.scaleTargetRef?.kind}/${spec.scaleTargetRef?.name}: replicas ${data.current} (desired ${data.desired}), min ${min}, max ${max}${data.pinned ? ' — pinned (min = max)' : ''}${data.previous ? `; before the last edit min ${data.previous.min}, max ${data.previous.max}` : ''}.`,
     ...['scalingActive', 'ableToScale', 'scalingLimited'].map((key) => {
       const entry = data[key as 'scalingActive'];
       return entry ? `  ${key}: ${entry.status} ${entry.reason} — ${entry.message}` : `  ${key}: not reported`;

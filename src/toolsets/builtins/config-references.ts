@@ -108,33 +108,19 @@ export const configReferences: BuiltinTool = async (params, context) => {
     else distinct.set(key, { ...entry, pods: new Set([entry.pod]) });
   }
   const references = await Promise.all(
-    [...distinct.values()].map(async (entry) => {
-      if (entry.kind === 'Secret')
-        return {
-          kind: entry.kind,
-          namespace: entry.namespace,
-          name: entry.name,
-          key: entry.key,
-          pods: entry.pods.size,
-          via: entry.via,
-          exists: null,
-          keys: [],
-          elsewhere: [],
-        };
-      const here = await kube.get('ConfigMap', entry.name, entry.namespace).catch(() => null);
-      const same = await listOrEmpty(kube, 'ConfigMap', { fieldSelector: `metadata.name=${entry.name}` });
+    [...distinct.values()].map(async ({ kind, namespace: where, name, key, pods, via }) => {
+      const reference = { kind, namespace: where, name, key, pods: pods.size, via };
+      // A Secret is never read, not even to see whether it exists: its absence is the kubelet's word.
+      if (kind === 'Secret') return { ...reference, exists: null, keys: [], elsewhere: [] };
+      const here = await kube.get('ConfigMap', name, where).catch(() => null);
+      const same = await listOrEmpty(kube, 'ConfigMap', { fieldSelector: `metadata.name=${name}` });
       return {
-        kind: entry.kind,
-        namespace: entry.namespace,
-        name: entry.name,
-        key: entry.key,
-        pods: entry.pods.size,
-        via: entry.via,
+        ...reference,
         exists: here ? here.object !== null : null,
         keys: Object.keys(((here?.object as Json | null)?.data ?? {}) as Json).sort(),
         elsewhere: same.items
           .map((item) => item.metadata.namespace ?? '')
-          .filter((other) => other !== entry.namespace)
+          .filter((other) => other !== where)
           .sort(),
       };
     }),
