@@ -169,7 +169,10 @@ async function attachPullErrors(kube: KubeClient, entries: UnhealthyContainer[])
           .filter((event) => (event as Json).involvedObject?.name === entry.pod)
           .map((event) => String((event as Json).message ?? ''))
           .filter((message) => /pull|image/i.test(message));
-        const failed = messages.filter((message) => !/^back-off pulling/i.test(message));
+        // "Failed to pull image …: <the registry's answer>" says why; "Error: ImagePullBackOff" does not.
+        const failed = messages.filter((message) =>
+          /failed to pull|rpc error|invalid image|couldn't parse/i.test(message),
+        );
         const message = failed.at(-1) ?? messages.at(-1) ?? entry.waitingMessage ?? '';
         entry.pullError = { message: message.slice(0, 300), cause: pullErrorCause([...messages, message]) };
       }
