@@ -59,23 +59,29 @@ const divide = (top: number | null, bottom: number | null) =>
 
 interface Timeline {
   version: string;
+  /** When its first sample came (its first minutes are left out of points: rate() windows not yet full). */
+  startMs: number;
   points: Array<{ t: number; v: number }>;
 }
 
 /** Groups series by their `replicaset` label (the signal derives it from pod names); others are left out. */
 function timelines(series: RangeSeries[]): Timeline[] {
-  const byVersion = new Map<string, Array<{ t: number; v: number }>>();
+  const byVersion = new Map<string, Timeline>();
   for (const entry of series) {
     const version = entry.labels.replicaset;
-    if (!version) continue;
+    const first = entry.values[0]?.[0];
+    if (!version || first === undefined) continue;
     const points = settled(entry)
       .values.filter(([, value]) => Number.isFinite(value))
       .map(([seconds, v]) => ({ t: seconds * 1000, v }));
-    byVersion.set(version, [...(byVersion.get(version) ?? []), ...points]);
+    const line = byVersion.get(version) ?? { version, startMs: first * 1000, points: [] };
+    line.startMs = Math.min(line.startMs, first * 1000);
+    line.points.push(...points);
+    byVersion.set(version, line);
   }
-  return [...byVersion.entries()]
-    .filter(([, points]) => points.length > 0)
-    .map(([version, points]) => ({ version, points: points.sort((left, right) => left.t - right.t) }));
+  return [...byVersion.values()]
+    .filter((line) => line.points.length > 0)
+    .map((line) => ({ ...line, points: line.points.sort((left, right) => left.t - right.t) }));
 }
 
 /**
@@ -88,18 +94,20 @@ export function compareVersions(series: RangeSeries[], alertStartMs: number, now
   const lines = timelines(series);
   const versions: VersionSeries[] = lines.map((line) => ({
     version: line.version,
-    firstSeen: new Date(line.points[0]!.t).toISOString(),
+    firstSeen: new Date(line.startMs).toISOString(),
     lastSeen: new Date(line.points.at(-1)!.t).toISOString(),
     current: line.points.at(-1)!.t >= nowMs - CURRENT_MS,
     median: median(line.points.map((point) => point.v)),
   }));
   const running = lines.filter((line) => line.points.at(-1)!.t >= nowMs - CURRENT_MS);
-  const newest = running.sort((left, right) => right.points[0]!.t - left.points[0]!.t)[0];
-  const since = newest?.points[0]!.t;
-  const older = newest ? lines.filter((line) => line.points[0]!.t < since!) : [];
+  const newest = running.sort((left, right) => right.startMs - left.startMs)[0];
+  const since = newest?.startMs;
+  const older = newest ? lines.filter((line) => line.startMs < since!) : [];
   if (!newest || older.length === 0) return { versions, new: null, old: null, ratio: null, laterRatio: null };
   const values = newest.points.map((point) => point.v);
-  const early = median(newest.points.filter((point) => point.t < since! + EARLY_MS).map((point) => point.v));
+  const early = median(
+    newest.points.filter((point) => point.t < newest.points[0]!.t + EARLY_MS).map((point) => point.v),
+  );
   const last = median(newest.points.filter((point) => point.t >= nowMs - CURRENT_MS).map((point) => point.v));
   // The old versions in the hour before the new one appeared (or their last hour, if they stopped earlier).
   const oldPoints = older.flatMap((line) => {
