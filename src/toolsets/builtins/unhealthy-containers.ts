@@ -278,7 +278,9 @@ export const unhealthyContainers: BuiltinTool = async (params, context) => {
     requests.push(
       `/api/v1/namespaces/${entry.namespace}/pods/${entry.pod}/log?container=${entry.container}&previous=true&tailLines=${tailLines}`,
     );
-  const scope = `${namespace ? `namespace ${namespace}` : 'all namespaces'}${podPattern ? `, pods /${text('pod')}/` : ''}`;
+  // Echoed clipped: an alternation of many pod names (or a hostile label) is not worth its tokens.
+  const clip = (value: string) => (value.length > 120 ? `${value.slice(0, 120)}…` : value);
+  const scope = `${namespace ? `namespace ${clip(namespace)}` : 'all namespaces'}${podPattern ? `, pods /${clip(text('pod')!)}/` : ''}`;
   return {
     status: found.length === 0 ? 'no_data' : 'success',
     text:

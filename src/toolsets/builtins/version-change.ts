@@ -1,3 +1,4 @@
+import { HolmesError } from '../../core/errors.js';
 import type { RangeSeries } from '../../telemetry/prometheus-types.js';
 import { formatValue } from '../format-value.js';
 import { renderPromql } from '../render-promql.js';
@@ -141,6 +142,12 @@ export function compareVersions(series: RangeSeries[], alertStartMs: number, now
 export const versionChange: BuiltinTool = async (params, context) => {
   const name = String(params.signal);
   const { spec, prometheus, now, profile, variants } = await readSignal(name, params, context);
+  if (spec.subject !== 'version') {
+    const versioned = [...context.signals].filter(([, signal]) => signal.subject === 'version').map(([key]) => key);
+    throw new HolmesError('TOOL_PARAMS_INVALID', `Signal '${name}' is not measured per version.`, {
+      fix: `Use one of: ${versioned.sort().join(', ')} (or signal_change for '${name}').`,
+    });
+  }
   const alertStartMs =
     typeof params.alert_start === 'string' ? Date.parse(params.alert_start) : now.getTime() - 15 * MINUTE;
   const base = { signal: name, title: spec.title, unit: spec.unit, query: null };

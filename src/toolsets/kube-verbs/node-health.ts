@@ -143,7 +143,7 @@ export const nodeHealth: KubeVerb = async (params, { kube, now }) => {
   const pressure = nodes.flatMap((node) => node.pressure.map((item) => `${node.name} ${item}`));
   const text = [
     nodes.length === 0
-      ? `None of the nodes ${[...wanted].join(', ')} exists.`
+      ? `None of the ${wanted.size} nodes asked for exists (${[...wanted].join(', ').slice(0, 120)}).`
       : nodes
           .map(
             (node) =>

@@ -131,4 +131,11 @@ describe('versionChange', () => {
     expect(output.missing).toMatchObject({ metrics: ['http_requests_total'] });
     expect(output.missing?.fix).toContain('status code');
   });
+
+  it('refuses a signal that is not measured per version, naming the ones that are', async () => {
+    const { context: toolContext } = await context(['kube_pod_container_status_restarts_total'], () => []);
+    await expect(versionChange({ ...params, signal: 'restarts' }, toolContext)).rejects.toThrow(
+      /not measured per version/,
+    );
+  });
 });
