@@ -23,6 +23,7 @@ const VERBS: Record<string, kubeVerbs.KubeVerb> = {
   owners: kubeVerbs.ownerChain,
   rollouts: kubeVerbs.recentRollouts,
   kinds: kubeVerbs.apiResources,
+  nodes: kubeVerbs.nodeHealth,
 };
 
 export interface ToolboxOptions {

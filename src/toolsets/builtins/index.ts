@@ -3,6 +3,7 @@ import { gpuInventory } from './gpu-inventory.js';
 import { gpuSharing } from './gpu-sharing.js';
 import { signalChange } from './signal-change.js';
 import { unhealthyContainers } from './unhealthy-containers.js';
+import { versionChange } from './version-change.js';
 import {
   prometheusActiveAlerts,
   prometheusLabelValues,
@@ -22,4 +23,5 @@ export const BUILTINS: Readonly<Record<string, BuiltinTool>> = {
   gpu_sharing: gpuSharing,
   unhealthy_containers: unhealthyContainers,
   signal_change: signalChange,
+  version_change: versionChange,
 };

@@ -19,7 +19,7 @@ const MAX_POINTS = 480;
 const WARM_UP_MS = 5 * MINUTE;
 
 /** A series' samples without its warm-up, as points. */
-function settled(series: RangeSeries): RangeSeries {
+export function settled(series: RangeSeries): RangeSeries {
   const first = series.values[0]?.[0];
   if (first === undefined) return series;
   const kept = series.values.filter(([seconds]) => seconds * 1000 >= first * 1000 + WARM_UP_MS);
@@ -63,7 +63,7 @@ const label = (labels: Record<string, string>, ...names: string[]) =>
   names.map((name) => labels[name]).find((value) => value !== undefined && value !== '' && value !== 'None');
 
 /** The workload labels of DCGM series in this cluster's dialect (the gpu-operator's ServiceMonitor prefixes them). */
-function podLabels(query: string, profile: TelemetryProfile) {
+export function podLabels(query: string, profile: TelemetryProfile) {
   const dcgm = queryMetrics(query).some((name) => name.startsWith('DCGM_'));
   return dcgm && profile.dcgm.workloadLabels === 'exported'
     ? { namespace: 'exported_namespace', pod: 'exported_pod', container: 'exported_container' }
@@ -109,6 +109,8 @@ function subjectOf(spec: SignalSpec, labels: Record<string, string>): string {
       return label(labels, 'namespace') ?? '(no namespace)';
     case 'autoscaler':
       return label(labels, 'horizontalpodautoscaler') ?? '(no autoscaler)';
+    case 'version':
+      return label(labels, 'replicaset') ?? '(no version)';
     default:
       return 'total';
   }
@@ -155,7 +157,7 @@ function describe(spec: SignalSpec, group: GroupChange, who: string): string {
 }
 
 /** What a signal's query template can name: the entities, escaped by the renderer, and the dialect's label names. */
-function templateView(
+export function templateView(
   params: Record<string, unknown>,
   scope: WorkloadScope | undefined,
   names: ReturnType<typeof podLabels>,
@@ -175,7 +177,7 @@ function templateView(
 }
 
 /** `{{{scope}}}`: the workload's pods (or, with others, its whole namespace) in this dialect's labels. */
-function scopeSelector(
+export function scopeSelector(
   params: Record<string, unknown>,
   scope: WorkloadScope | undefined,
   names: ReturnType<typeof podLabels>,
@@ -187,14 +189,14 @@ function scopeSelector(
   return renderPromql('{{namespace_label}}!=""', view);
 }
 
-function scopeOf(params: Record<string, unknown>): WorkloadScope | undefined {
+export function scopeOf(params: Record<string, unknown>): WorkloadScope | undefined {
   const namespace = typeof params.namespace === 'string' ? params.namespace : undefined;
   const pods = Array.isArray(params.pods) ? (params.pods as string[]) : [];
   const workload = typeof params.workload === 'string' ? params.workload : undefined;
   return namespace && (pods.length > 0 || workload) ? { namespace, workload, pods } : undefined;
 }
 
-async function readSignal(name: string, params: Record<string, unknown>, context: ToolContext) {
+export async function readSignal(name: string, params: Record<string, unknown>, context: ToolContext) {
   const spec = context.signals.get(name);
   if (!spec) {
     throw new HolmesError('TOOL_PARAMS_INVALID', `Unknown signal '${name}'.`, {
