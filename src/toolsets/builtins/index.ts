@@ -1,6 +1,7 @@
 import type { BuiltinTool } from '../tool-context.js';
 import { gpuInventory } from './gpu-inventory.js';
 import { gpuSharing } from './gpu-sharing.js';
+import { gpuXid } from './gpu-xid.js';
 import { signalChange } from './signal-change.js';
 import { unhealthyContainers } from './unhealthy-containers.js';
 import {
@@ -20,6 +21,7 @@ export const BUILTINS: Readonly<Record<string, BuiltinTool>> = {
   prometheus_rules: prometheusRules,
   gpu_inventory: gpuInventory,
   gpu_sharing: gpuSharing,
+  gpu_xid: gpuXid,
   unhealthy_containers: unhealthyContainers,
   signal_change: signalChange,
 };
