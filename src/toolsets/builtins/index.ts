@@ -1,4 +1,5 @@
 import type { BuiltinTool } from '../tool-context.js';
+import { gpuThrottling } from './gpu-clocks.js';
 import { gpuInventory } from './gpu-inventory.js';
 import { gpuSharing } from './gpu-sharing.js';
 import { gpuXid } from './gpu-xid.js';
@@ -22,6 +23,7 @@ export const BUILTINS: Readonly<Record<string, BuiltinTool>> = {
   gpu_inventory: gpuInventory,
   gpu_sharing: gpuSharing,
   gpu_xid: gpuXid,
+  gpu_throttling: gpuThrottling,
   unhealthy_containers: unhealthyContainers,
   signal_change: signalChange,
 };
