@@ -1,5 +1,6 @@
 import type { BuiltinTool } from '../tool-context.js';
 import { gpuThrottling } from './gpu-clocks.js';
+import { idleGpuCost } from './gpu-idle-cost.js';
 import { gpuInventory } from './gpu-inventory.js';
 import { gpuSharing } from './gpu-sharing.js';
 import { gpuXid } from './gpu-xid.js';
@@ -24,6 +25,7 @@ export const BUILTINS: Readonly<Record<string, BuiltinTool>> = {
   gpu_sharing: gpuSharing,
   gpu_xid: gpuXid,
   gpu_throttling: gpuThrottling,
+  idle_gpu_cost: idleGpuCost,
   unhealthy_containers: unhealthyContainers,
   signal_change: signalChange,
 };
