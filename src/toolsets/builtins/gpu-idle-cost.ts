@@ -32,7 +32,11 @@ export interface IdleFindings {
 }
 
 /** Which GPU holders sat idle for the whole window, and their share of the GPUs and cost. */
-export function findIdleHolders(pods: Array<Omit<GpuHolder, 'idle' | 'fresh'>>, windowHours: number, threshold: number): IdleFindings {
+export function findIdleHolders(
+  pods: Array<Omit<GpuHolder, 'idle' | 'fresh'>>,
+  windowHours: number,
+  threshold: number,
+): IdleFindings {
   const rows = pods.map((pod) => {
     const quiet = pod.activity !== null && pod.activity < threshold;
     const long = pod.heldHours !== null && pod.heldHours >= 0.9 * windowHours;
@@ -89,11 +93,15 @@ export const idleGpuCost: BuiltinTool = async (params, context) => {
       );
   const activityQueries = [
     ...(profile.metrics.has('DCGM_FI_PROF_GR_ENGINE_ACTIVE')
-      ? [`max by (${names.namespace}, ${names.pod}) (avg_over_time(DCGM_FI_PROF_GR_ENGINE_ACTIVE{${only(names.namespace)}}[${window}]))`]
+      ? [
+          `max by (${names.namespace}, ${names.pod}) (avg_over_time(DCGM_FI_PROF_GR_ENGINE_ACTIVE{${only(names.namespace)}}[${window}]))`,
+        ]
       : []),
     // GPU_UTIL reads 0 on MIG instances: only whole GPUs.
     ...(profile.metrics.has('DCGM_FI_DEV_GPU_UTIL')
-      ? [`max by (${names.namespace}, ${names.pod}) (avg_over_time(DCGM_FI_DEV_GPU_UTIL{${only(names.namespace)}, GPU_I_ID=""}[${window}])) / 100`]
+      ? [
+          `max by (${names.namespace}, ${names.pod}) (avg_over_time(DCGM_FI_DEV_GPU_UTIL{${only(names.namespace)}, GPU_I_ID=""}[${window}])) / 100`,
+        ]
       : []),
   ];
   let activity: Awaited<ReturnType<typeof query>> = [];
