@@ -4,7 +4,7 @@ import { analyseChange, type Point } from '../signals/analyse-change.js';
 import { createPodMatcher } from '../signals/workload-scope.js';
 import { telemetryProfile, type TelemetryProfile } from '../signals/telemetry-profile.js';
 import type { BuiltinTool } from '../tool-context.js';
-import { dcgmLabels, gpuIdentity } from './gpu-workloads.js';
+import { dcgmLabels, gpuIdentity, nameList } from './gpu-workloads.js';
 
 const MINUTE = 60_000;
 const SEARCH_BEFORE_MS = 120 * MINUTE;
@@ -212,13 +212,6 @@ export function findThrottling(input: ClockInput) {
   };
 }
 
-const names = (value: unknown): string[] =>
-  Array.isArray(value)
-    ? value.map(String)
-    : typeof value === 'string' && value
-      ? value.split(',').map((item) => item.trim())
-      : [];
-
 /** `gpu_throttling`: whether the alert's GPUs were slowed by temperature or power, from reasons or, without them, clocks. */
 export const gpuThrottling: BuiltinTool = async (params, context) => {
   const prometheus = context.prometheus;
@@ -272,7 +265,7 @@ export const gpuThrottling: BuiltinTool = async (params, context) => {
   const scope = {
     namespace,
     workload: typeof params.workload === 'string' ? params.workload : undefined,
-    pods: names(params.pods),
+    pods: nameList(params.pods),
   };
   const findings = findThrottling({
     ...series,
@@ -280,7 +273,7 @@ export const gpuThrottling: BuiltinTool = async (params, context) => {
     aliases: context.toolset.labelAliases,
     profile,
     isOurs: scope.pods.length > 0 || scope.workload ? createPodMatcher(scope) : () => false,
-    nodes: names(params.nodes),
+    nodes: nameList(params.nodes),
     alertStartMs,
     nowMs: now.getTime(),
   });

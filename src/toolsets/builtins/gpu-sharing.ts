@@ -2,7 +2,7 @@ import { createPodMatcher, type WorkloadScope } from '../signals/workload-scope.
 import type { BuiltinTool } from '../tool-context.js';
 import { findNeighbours, type NeighbourFindings } from './gpu-neighbours.js';
 import { readGpuNodes } from './gpu-nodes.js';
-import { describeWorkload, readGpuAttribution, readGpuWorkloads, type GpuSeries } from './gpu-workloads.js';
+import { describeWorkload, readGpuAttribution, readGpuWorkloads, type GpuSeries, nameList } from './gpu-workloads.js';
 
 export interface SharedGpu {
   gpuKey: string;
@@ -36,16 +36,9 @@ export function findSharedGpus(gpus: GpuSeries[]): SharedGpu[] {
   return shared;
 }
 
-const names = (value: unknown): string[] =>
-  Array.isArray(value)
-    ? value.map(String)
-    : typeof value === 'string' && value
-      ? value.split(',').map((item) => item.trim())
-      : [];
-
 function scopeOf(params: Record<string, unknown>): WorkloadScope | undefined {
   const namespace = typeof params.namespace === 'string' ? params.namespace : undefined;
-  const pods = names(params.pods);
+  const pods = nameList(params.pods);
   const workload = typeof params.workload === 'string' ? params.workload : undefined;
   return namespace && (pods.length > 0 || workload) ? { namespace, workload, pods } : undefined;
 }
@@ -105,7 +98,7 @@ export const gpuSharing: BuiltinTool = async (params, context) => {
     const isOurs = createPodMatcher(scope);
     const nodes = [
       ...new Set([
-        ...names(params.nodes),
+        ...nameList(params.nodes),
         ...history.attributions.filter((row) => isOurs(row.namespace, row.pod)).map((row) => row.node),
       ]),
     ];

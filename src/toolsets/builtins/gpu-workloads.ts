@@ -32,6 +32,12 @@ export interface GpuAttribution {
   lastMs: number;
 }
 
+/** A `names` parameter (an array, or comma-separated) as a list. */
+export function nameList(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(String);
+  return typeof value === 'string' && value ? value.split(',').map((item) => item.trim()) : [];
+}
+
 const IDENTITY = 'Hostname, hostname, gpu, UUID, modelName, GPU_I_ID, GPU_I_PROFILE';
 
 function requirePrometheus(prometheus: PrometheusClient | undefined): PrometheusClient {

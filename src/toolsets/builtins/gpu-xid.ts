@@ -3,7 +3,7 @@ import type { RangeSeries } from '../../telemetry/prometheus-types.js';
 import { createPodMatcher, type WorkloadScope } from '../signals/workload-scope.js';
 import { telemetryProfile, type TelemetryProfile } from '../signals/telemetry-profile.js';
 import type { BuiltinTool } from '../tool-context.js';
-import { attributionsOf, dcgmLabels, gpuIdentity, type GpuAttribution } from './gpu-workloads.js';
+import { attributionsOf, dcgmLabels, gpuIdentity, type GpuAttribution, nameList } from './gpu-workloads.js';
 
 /** One XID a GPU reported, first seen at `atMs`. */
 export interface XidEvent {
@@ -144,13 +144,6 @@ export function findXids(input: XidInput): XidFindings {
   };
 }
 
-const names = (value: unknown): string[] =>
-  Array.isArray(value)
-    ? value.map(String)
-    : typeof value === 'string' && value
-      ? value.split(',').map((item) => item.trim())
-      : [];
-
 /** `gpu_xid`: XIDs the alert's GPUs reported from two hours before the alert on, split into ours and others. */
 export const gpuXid: BuiltinTool = async (params, context) => {
   const prometheus = context.prometheus;
@@ -189,7 +182,7 @@ export const gpuXid: BuiltinTool = async (params, context) => {
   const scope: WorkloadScope = {
     namespace,
     workload: typeof params.workload === 'string' ? params.workload : undefined,
-    pods: names(params.pods),
+    pods: nameList(params.pods),
   };
   const isOurs = scope.pods.length > 0 || scope.workload ? createPodMatcher(scope) : () => false;
   const decoder = context.toolset.decoders?.xid;
@@ -204,7 +197,7 @@ export const gpuXid: BuiltinTool = async (params, context) => {
     aliases: context.toolset.labelAliases,
     profile,
     isOurs,
-    nodes: names(params.nodes),
+    nodes: nameList(params.nodes),
     decode,
     fromMs,
     alertStartMs,
