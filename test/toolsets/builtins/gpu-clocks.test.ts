@@ -93,8 +93,8 @@ describe('findThrottling', () => {
   });
 
   it('reads DCGM_EXP_CLOCK_EVENTS_COUNT as a windowed count, not a counter', () => {
-    const events = { ...series('0', (i) => (i < BREAK ? 0 : 37)) };
-    events.labels = { ...events.labels, clock_event: 'hw_thermal' };
+    const counts = series('0', (i) => (i < BREAK ? 0 : 37));
+    const events = { values: counts.values, labels: { ...counts.labels, clock_event: 'hw_thermal' } };
     const findings = findThrottling(
       input({
         clock: [series('0', (i) => (i < BREAK ? 2520 : 1450))],
