@@ -222,6 +222,8 @@ export const gpuThrottling: BuiltinTool = async (params, context) => {
   const alertStartMs =
     typeof params.alert_start === 'string' ? Date.parse(params.alert_start) : now.getTime() - 15 * MINUTE;
   if (!profile.metrics.has('DCGM_FI_DEV_SM_CLOCK')) {
+    // Confirm the absence with the source itself, so the answer rests on a request.
+    const probe = await prometheus.instantQuery('group(DCGM_FI_DEV_SM_CLOCK)', now);
     return {
       status: 'no_data',
       text: 'SM clocks are not collected here (no DCGM_FI_DEV_SM_CLOCK).',
@@ -230,8 +232,8 @@ export const gpuThrottling: BuiltinTool = async (params, context) => {
         metrics: ['DCGM_FI_DEV_SM_CLOCK'],
         fix: `Add "DCGM_FI_DEV_SM_CLOCK, gauge, SM clock frequency (in MHz)." and "${CLOCK_REASONS_LINE}" to dcgm-exporter's counters CSV.`,
       },
-      requests: [],
-      raw: [],
+      requests: [probe.request],
+      raw: [probe.raw],
     };
   }
   const fromMs = alertStartMs - SEARCH_BEFORE_MS - BASELINE_MS;

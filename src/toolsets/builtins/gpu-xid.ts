@@ -157,6 +157,8 @@ export const gpuXid: BuiltinTool = async (params, context) => {
   const hasXid = profile.metrics.has('DCGM_FI_DEV_XID_ERRORS');
   const hasCount = profile.metrics.has('DCGM_EXP_XID_ERRORS_COUNT');
   if (!hasXid && !hasCount) {
+    // Confirm the absence with the source itself, so the answer rests on a request.
+    const probe = await prometheus.instantQuery('group(DCGM_FI_DEV_XID_ERRORS)', now);
     return {
       status: 'no_data',
       text: 'XID errors are not collected here (no DCGM_FI_DEV_XID_ERRORS).',
@@ -165,8 +167,8 @@ export const gpuXid: BuiltinTool = async (params, context) => {
         metrics: ['DCGM_FI_DEV_XID_ERRORS'],
         fix: 'Add "DCGM_FI_DEV_XID_ERRORS, gauge, Value of the last XID error encountered." to dcgm-exporter\'s counters CSV (on by default).',
       },
-      requests: [],
-      raw: [],
+      requests: [probe.request],
+      raw: [probe.raw],
     };
   }
   const stepSeconds = Math.max(30, Math.ceil((now.getTime() - fromMs) / 480 / 15_000) * 15);
