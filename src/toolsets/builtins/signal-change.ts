@@ -4,6 +4,7 @@ import { formatValue } from '../format-value.js';
 import { renderPromql } from '../render-promql.js';
 import { analyseChange, type Change, type Point } from '../signals/analyse-change.js';
 import { queryMetrics } from '../signals/query-metrics.js';
+import { signalGraph } from '../signals/signal-graph.js';
 import { telemetryProfile, type TelemetryProfile } from '../signals/telemetry-profile.js';
 import { createPodMatcher, ourPodsRegex, type WorkloadScope } from '../signals/workload-scope.js';
 import { ListValue, RegexValue } from '../template-values.js';
@@ -328,12 +329,26 @@ export const signalChange: BuiltinTool = async (params, context) => {
         `  ${change.ours ? '*' : ' '} ${change.subject}: ${change.before === null ? '—' : formatValue(change.before, spec.unit)} → ${change.after === null ? '—' : formatValue(change.after, spec.unit)}${change.onset ? ` since ${change.onset.slice(11, 16)}Z` : ''}`,
     ),
   ];
+  const graph =
+    raw.length > 0
+      ? signalGraph({
+          spec,
+          query,
+          labels: raw[0]?.labels,
+          startMs: fromMs,
+          endMs: now.getTime(),
+          stepSeconds,
+          alertStartMs,
+          onset: data.ours.onset,
+        })
+      : undefined;
   return {
     status: raw.length === 0 ? 'no_data' : 'success',
     text: raw.length === 0 ? `${spec.title}: no series for this scope.` : lines.join('\n'),
     data,
     requests,
     raw: bodies,
+    ...(graph ? { graph } : {}),
     ...(changes.length > topK
       ? { omitted: { what: `${changes.length - topK} more series`, hint: 'Raise top_k to see them.' } }
       : {}),
