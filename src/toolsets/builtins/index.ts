@@ -1,6 +1,7 @@
 import type { BuiltinTool } from '../tool-context.js';
 import { gpuInventory } from './gpu-inventory.js';
 import { gpuSharing } from './gpu-sharing.js';
+import { llmClientGrowth } from './llm-client-growth.js';
 import { signalChange } from './signal-change.js';
 import { unhealthyContainers } from './unhealthy-containers.js';
 import {
@@ -22,4 +23,5 @@ export const BUILTINS: Readonly<Record<string, BuiltinTool>> = {
   gpu_sharing: gpuSharing,
   unhealthy_containers: unhealthyContainers,
   signal_change: signalChange,
+  llm_client_growth: llmClientGrowth,
 };
