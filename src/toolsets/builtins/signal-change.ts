@@ -298,7 +298,10 @@ export const signalChange: BuiltinTool = async (params, context) => {
     };
   }
   if (variants.length === 0) {
-    const wanted = queryMetrics(spec.queries[0]!);
+    // Name what is absent, not the helpers (node_uname_info) the preferred dialect joins with.
+    const named = queryMetrics(spec.queries[0]!);
+    const absent = named.filter((metric) => !profile.metrics.has(metric));
+    const wanted = absent.length > 0 ? absent : named;
     return {
       status: 'no_data',
       text: `${spec.title}: not collected here (no ${wanted.join(', ')}). ${spec.collect ?? ''}`.trim(),
