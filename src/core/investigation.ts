@@ -98,6 +98,8 @@ export interface InvestigationResult {
   symptoms: string[];
   /** What could not be checked, and why. */
   notChecked: string[];
+  /** The telemetry as found (exporters and their dialects), one line each; absent when not read. */
+  sources?: string[];
   usage: {
     modelCalls: number;
     inputTokens: number;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { parseDuration } from '../core/duration.js';
 import pLimit from 'p-limit';
 import type { Alert } from '../core/alert.js';
+import { notDetermined } from '../core/not-determined.js';
 import type { Evidence, InvestigationResult, InvestigationStep, RemediationStep } from '../core/investigation.js';
 import type { ToolResult } from '../core/tool-result.js';
 import type { CheckSpec, Runbook } from '../runbooks/runbook-schema.js';
@@ -18,6 +19,10 @@ export interface InvestigateOptions {
   alert: Alert;
   toolbox: Toolbox;
   runbooks: Runbook[];
+  /** What the telemetry profile found, one line each (see describeProfile): shown in the result. */
+  sources?: () => Promise<string[]>;
+  /** Runbooks refused at load, one line each (file:line and the fix): every result says so. */
+  skipped?: string[];
   now?: () => Date;
   /** Tool calls in flight at once. */
   concurrency?: number;
@@ -154,6 +159,8 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
     }),
   );
   const checksMs = performance.now() - checksStarted;
+  // The profile was read (and cached) by the tools already; a failure only leaves the line out.
+  const sources = await options.sources?.().catch(() => undefined);
   const hypotheses = [...rankHypotheses(candidates), ...rankHypotheses(considered.length > 0 ? ruledOut : [])];
   const top = hypotheses[0];
   const rootCause = top && top.confidence > 0 ? top : undefined;
@@ -161,7 +168,7 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
     'rank',
     rootCause
       ? `root cause ${rootCause.cause} (confidence ${rootCause.confidence})`
-      : 'no cause is supported by the evidence',
+      : notDetermined(hypotheses).join(' '),
   );
 
   const supporting = (rootCause?.evidence ?? []).filter((evidence) => evidence.verdict === 'supports');
@@ -194,11 +201,12 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
         .filter((evidence) => evidence.verdict === 'unavailable')
         .map((evidence) => evidence.sentence),
       ...failedToolsets,
+      ...(options.skipped ?? []),
     ]),
   ];
   const summary = rootCause
     ? `${rootCause.title}${entities.workload ? ` (${entities.workload.name}${entities.namespace ? ` in ${entities.namespace}` : ''})` : ''}: ${supporting[0]?.sentence ?? ''}${supporting[1] ? ` ${supporting[1].sentence}` : ''}`.trim()
-    : 'No runbook cause is supported by the evidence; see the hypotheses and what could not be checked.';
+    : '';
   return {
     id: randomUUID(),
     kind: 'alert',
@@ -214,6 +222,7 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
     entities,
     symptoms,
     notChecked,
+    ...(sources ? { sources } : {}),
     usage: { modelCalls: 0, inputTokens: 0, outputTokens: 0, usd: 0, toolCalls, queries },
     timings: {
       startedAt: startedAt.toISOString(),

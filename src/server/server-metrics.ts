@@ -29,6 +29,11 @@ export function createServerMetrics() {
       labelNames: ['source'],
       registers: [registry],
     }),
+    runbooksSkipped: new Gauge({
+      name: 'holmes_runbooks_skipped',
+      help: 'Runbooks refused at load (broken file, unknown tool or parameter, undefined name); see the log or holmes runbooks check',
+      registers: [registry],
+    }),
     queueDepth: new Gauge({
       name: 'holmes_queue_depth',
       help: 'Investigations waiting for a worker',

@@ -20,6 +20,10 @@ export interface StartServerOptions {
   sources?: () => SourceStatus[];
   /** Answers POST /api/v1/ask (the agent); without it the route says no model is configured. */
   ask?: (question: string) => Promise<unknown>;
+  /** GET /api/v1/doctor (as `holmes doctor --json`). */
+  doctor?: () => Promise<unknown>;
+  /** Runbooks refused at load (each result lists them under NOT CHECKED); /metrics counts them. */
+  runbooksSkipped?: number;
 }
 
 export interface RunningServer {
@@ -69,6 +73,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const db = openDatabase({ path: config.storage.path, synchronous: config.storage.synchronous });
   const store = createInvestigationStore(db);
   const metrics = createServerMetrics();
+  metrics.runbooksSkipped.set(options.runbooksSkipped ?? 0);
   const pool = createWorkerPool({ store, run: options.run, concurrency: server.concurrency, logger, metrics });
   let ready = false;
   // Graphs are drawn when asked for, after their investigation finished: never on a worker's path.
@@ -83,6 +88,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     maxAlertsPerGroup: server.maxAlertsPerGroup,
     onQueued: pool.notify,
     ...(options.ask ? { ask: options.ask } : {}),
+    ...(options.doctor ? { doctor: options.doctor } : {}),
     ...(options.sources ? { sources: options.sources } : {}),
     isReady: () => ready,
     ...(prometheus ? { graphs: createGraphCache({ prometheus }) } : {}),

@@ -71,6 +71,8 @@ export interface Toolbox {
   tools(options?: { all?: boolean }): ToolDescriptor[];
   /** Runs a tool by `name` or `toolset-id/name`; never throws — failures are results with status error. */
   run(name: string, params?: Record<string, unknown>): Promise<ToolResult>;
+  /** The signals of the enabled toolsets (for `holmes doctor`); a toolbox built by hand may have none. */
+  signals?: ReadonlyMap<string, SignalSpec>;
 }
 
 function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
@@ -287,5 +289,6 @@ export async function createToolbox(options: ToolboxOptions = {}): Promise<Check
         .map((entry) => ({ toolset: entry.toolset.id, spec: entry.spec })),
     run,
     refresh,
+    signals,
   };
 }

@@ -59,6 +59,8 @@ export async function serveCommand(context: CommandContext, options: ServeOption
     ...(agent ? { ask: (question: string) => agent.ask(question, { requester: 'api' }) } : {}),
     // What /readyz reports: the sources as last checked, asked again when stale; never awaited.
     sources: sourceProbe.snapshot,
+    runbooksSkipped: reasoner.investigator.runbooks.failures.length,
+    doctor: async () => (await import('../../doctor/run-doctor.js')).runDoctor(config),
   };
   const server = await startServer(serverOptions).catch((error: unknown) => {
     reasoner.close();

@@ -60,12 +60,10 @@ export const recentRollouts: KubeVerb = async (params, { kube, now }) => {
   const isOurs = (rollout: (typeof rollouts)[number]) =>
     (workload !== undefined && rollout.deployment.endsWith(`/${workload}`)) ||
     pods.some((pod) => pod.startsWith(`${rollout.replicaSet}-`));
-  const ours = rollouts
-    .filter(isOurs)
-    .map((rollout) => ({
-      ...rollout,
-      minutesBeforeAlert: Math.round((alertStartMs - Date.parse(rollout.createdAt)) / 60_000),
-    }));
+  const ours = rollouts.filter(isOurs).map((rollout) => ({
+    ...rollout,
+    minutesBeforeAlert: Math.round((alertStartMs - Date.parse(rollout.createdAt)) / 60_000),
+  }));
   const text =
     rollouts.length === 0
       ? `No rollouts in the last ${str(params.within) ?? '6h'}.`
