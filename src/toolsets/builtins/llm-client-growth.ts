@@ -43,8 +43,8 @@ interface Read {
   measure: ClientMeasure | undefined;
   requests: string[];
   raw: string[];
-  /** The metric names of the signal's first dialect, when none of them is collected here. */
-  missing?: string[];
+  /** None of the signal's dialects is collected here. */
+  missing?: boolean;
 }
 
 /** One measure for the team's clients (first dialect with series wins) and for every other team, summed. */
@@ -54,12 +54,17 @@ async function readMeasure(
   context: ToolContext,
   window: { from: Date; to: Date; step: number },
 ): Promise<Read> {
-  const { prometheus, profile, variants, spec } = await readSignal(signal, params, context);
-  if (variants.length === 0) return { measure: undefined, requests: [], raw: [], missing: spec.queries.slice(0, 1) };
+  // Without a team or a key, every client of the gateway is ours (and there are no others).
+  const scoped = typeof params.team === 'string' || typeof params.api_key === 'string';
+  const { prometheus, profile, variants, collected } = await readSignal(signal, params, context, {
+    anyEntities: !scoped,
+  });
+  if (!collected) return { measure: undefined, requests: [], raw: [], missing: true };
+  const everyTeam = scoped ? {} : { team_scope: 'team=~".*"' };
   const requests: string[] = [];
   const raw: string[] = [];
   for (const variant of variants) {
-    const query = renderSignalQuery(variant, params, profile);
+    const query = renderSignalQuery(variant, params, profile, everyTeam);
     const result = await prometheus.rangeQuery(query, window.from, window.to, window.step);
     requests.push(result.request);
     raw.push(result.raw);
@@ -69,6 +74,7 @@ async function readMeasure(
       const subject = clientOf(series.labels);
       ours.set(subject, [...(ours.get(subject) ?? []), ...points(series)]);
     }
+    if (!scoped) return { measure: { ours, others: [] }, requests, raw };
     const othersQuery = `sum(${renderSignalQuery(variant, params, profile, { team_scope: teamScope(params, profile, true) })})`;
     const others = await prometheus.rangeQuery(othersQuery, window.from, window.to, window.step);
     requests.push(others.request);
@@ -90,7 +96,7 @@ function clientLine(client: ClientGrowth, priced: boolean): string {
   );
 }
 
-function describe(data: ClientGrowthData, endUsers: boolean, topK: number): string[] {
+function describe(data: ClientGrowthData, endUsers: boolean, topK: number, scoped: boolean): string[] {
   const unit = data.measure === 'spend' ? 'usd/h' : data.measure === 'tokens' ? 'tokens/min' : '/min';
   const group = (who: string, figures: ClientGrowthData['ours']) =>
     `${who}: ${data.measure} ${figure(figures.before, unit)} → ${figure(figures.after, unit)}` +
@@ -100,8 +106,8 @@ function describe(data: ClientGrowthData, endUsers: boolean, topK: number): stri
     '.';
   const since = data.onset ? `since the change at ${data.onset.slice(11, 16)}Z` : 'since the alert (no clear change)';
   return [
-    `Gateway clients of the team by ${data.measure} growth, ${since}, against the hour before.`,
-    group('Team', data.ours),
+    `Gateway clients${scoped ? ' of the team' : ' (every team: the alert names none)'} by ${data.measure} growth, ${since}, against the hour before.`,
+    group(scoped ? 'Team' : 'Gateway', data.ours),
     ...(data.others.count > 0 ? [group('Other teams', data.others)] : []),
     ...(endUsers
       ? []
@@ -164,7 +170,12 @@ export const llmClientGrowth: BuiltinTool = async (params, context) => {
   const topK = typeof params.top_k === 'number' ? params.top_k : 8;
   return {
     status: 'success',
-    text: describe(data, profile.litellm.endUser, topK).join('\n'),
+    text: describe(
+      data,
+      profile.litellm.endUser,
+      topK,
+      typeof params.team === 'string' || typeof params.api_key === 'string',
+    ).join('\n'),
     data: { ...data, endUserTracked: profile.litellm.endUser, clients: data.clients.slice(0, topK) },
     requests,
     raw,

@@ -237,7 +237,12 @@ export function renderSignalQuery(
   });
 }
 
-export async function readSignal(name: string, params: Record<string, unknown>, context: ToolContext) {
+export async function readSignal(
+  name: string,
+  params: Record<string, unknown>,
+  context: ToolContext,
+  options: { anyEntities?: boolean } = {},
+) {
   const spec = context.signals.get(name);
   if (!spec) {
     throw new HolmesError('TOOL_PARAMS_INVALID', `Unknown signal '${name}'.`, {
@@ -251,9 +256,10 @@ export async function readSignal(name: string, params: Record<string, unknown>, 
   const profile = await telemetryProfile(prometheus, now);
   // Dialects whose metrics this cluster has, in the signal's order of preference.
   const collected = spec.queries.filter((query) => queryMetrics(query).every((metric) => profile.metrics.has(metric)));
-  const variants = collected.filter((query) =>
-    ENTITY_SLOTS.every(([slot, given]) => !slot.test(query) || given(params)),
-  );
+  // A caller that fills the entity slots itself (a gateway-wide view) takes every collected dialect.
+  const variants = options.anyEntities
+    ? collected
+    : collected.filter((query) => ENTITY_SLOTS.every(([slot, given]) => !slot.test(query) || given(params)));
   return { spec, prometheus, now, profile, variants, collected: collected.length > 0 };
 }
 

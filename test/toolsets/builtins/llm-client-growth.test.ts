@@ -43,8 +43,8 @@ function gateway(tokenNames: 'current' | 'legacy') {
     instant: (query): InstantSeries[] =>
       query.startsWith('group by (team, team_alias)')
         ? [
-            { labels: { team: TEAM_ID, team_alias: 'knowledge-base' }, value: 1 },
-            { labels: { team: 'other-id', team_alias: 'legal-ops' }, value: 1 },
+            { labels: { team: TEAM_ID, team_alias: 'knowledge-base' }, value: [0, 1] },
+            { labels: { team: 'other-id', team_alias: 'legal-ops' }, value: [0, 1] },
           ]
         : [],
     range: (query) => {
@@ -82,6 +82,20 @@ describe('llmClientGrowth', () => {
       expect(result.text).toMatch(/End-user tracking is off/);
     },
   );
+
+  it('reads every client of the gateway when the alert names no team or key', async () => {
+    const prometheus = fakePrometheus({
+      metricNames: ['litellm_proxy_total_requests_metric_total'],
+      range: (query) => (query.includes('team=~".*"') ? [series(client('cc-ticket-triage'), 20, 340)] : []),
+    });
+    const context: ToolContext = { prometheus, kube: undefined, now: () => NOW, toolset: spendToolset, signals };
+    const result = await llmClientGrowth({ alert_start: ALERT }, context);
+    const data = result.data as ClientGrowthData;
+    expect(data.measure).toBe('requests');
+    expect(data.driver).toMatchObject({ subject: 'cc-ticket-triage', requestsRatio: 17 });
+    expect(data.others.count).toBe(0);
+    expect(prometheus.queries.filter((query) => query.includes('team!='))).toEqual([]);
+  });
 
   it('says the gateway is not scraped rather than finding nothing', async () => {
     const prometheus = fakePrometheus({ metricNames: ['up'] });

@@ -51,7 +51,7 @@ describe('signal_change dialects of serving, gateway and fabric signals', () => 
         query.includes('team="2d7f"') ? [series({ api_key_alias: 'kb-answer', end_user: 'None' }, 4300, 27900)] : [],
       (query) =>
         query.startsWith('group by (team, team_alias)')
-          ? [{ labels: { team: '2d7f', team_alias: 'knowledge-base' }, value: 1 }]
+          ? [{ labels: { team: '2d7f', team_alias: 'knowledge-base' }, value: [0, 1] }]
           : [],
     );
     const data = (await result).data as SignalChangeData;

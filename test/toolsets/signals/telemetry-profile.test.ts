@@ -16,8 +16,8 @@ describe('telemetryProfile', () => {
       (query) =>
         query.startsWith('group by (team, team_alias)')
           ? [
-              { labels: { team: '2d7f4a91', team_alias: 'knowledge-base' }, value: 1 },
-              { labels: { team: 'None', team_alias: 'None' }, value: 1 },
+              { labels: { team: '2d7f4a91', team_alias: 'knowledge-base' }, value: [0, 1] },
+              { labels: { team: 'None', team_alias: 'None' }, value: [0, 1] },
             ]
           : [],
     );
@@ -32,7 +32,7 @@ describe('telemetryProfile', () => {
   it('reads LiteLLM token names from before August 2025, and end users when tracking is on', async () => {
     const profile = await profileOf(
       ['litellm_proxy_total_requests_metric_total', 'litellm_total_tokens_total'],
-      (query) => (query.startsWith('count(') ? [{ labels: {}, value: 42 }] : []),
+      (query) => (query.startsWith('count(') ? [{ labels: {}, value: [0, 42] }] : []),
     );
     expect(profile.litellm.tokens).toBe('legacy');
     expect(profile.litellm.endUser).toBe(true);
