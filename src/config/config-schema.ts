@@ -12,7 +12,7 @@ const modelKeySchema = secretSchema.refine((secret) => typeof secret !== 'string
 });
 
 /** One entry of the ordered model list; failover goes down the list. */
-export const modelSchema = z.strictObject({
+const modelSchema = z.strictObject({
   /** `openai` covers every OpenAI-compatible endpoint (OpenAI, Ollama, vLLM, LiteLLM proxy, llama.cpp server). */
   provider: z.enum(['openai', 'anthropic']),
   model: z.string().min(1),
