@@ -4,6 +4,7 @@ import { idleGpuCost } from './gpu-idle-cost.js';
 import { gpuInventory } from './gpu-inventory.js';
 import { gpuSharing } from './gpu-sharing.js';
 import { gpuXid } from './gpu-xid.js';
+import { llmClientGrowth } from './llm-client-growth.js';
 import { signalChange } from './signal-change.js';
 import { unhealthyContainers } from './unhealthy-containers.js';
 import { versionChange } from './version-change.js';
@@ -30,4 +31,5 @@ export const BUILTINS: Readonly<Record<string, BuiltinTool>> = {
   unhealthy_containers: unhealthyContainers,
   signal_change: signalChange,
   version_change: versionChange,
+  llm_client_growth: llmClientGrowth,
 };

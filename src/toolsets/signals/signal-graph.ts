@@ -25,6 +25,7 @@ const LEGEND_LABELS: Record<SignalSpec['subject'], string[]> = {
   model: ['model_name', 'requested_model', 'model'],
   namespace: ['namespace', 'exported_namespace'],
   autoscaler: ['horizontalpodautoscaler', 'scaledobject'],
+  version: ['replicaset', 'version'],
   total: [],
 };
 
