@@ -254,11 +254,9 @@ export function createProgram(version: string): Command {
     )
     .action(run(async () => (await import('./commands/toolsets.js')).toolsetsRun));
 
-  sourceOptions(
-    program
-      .command('doctor')
-      .description('what Holmes can see here: sources, dialects, missing metrics, inconclusive checks, RBAC'),
-  ).action(run(async () => (await import('./commands/doctor.js')).doctor));
+  sourceOptions(program.command('doctor').description('what Holmes can and cannot see on this cluster')).action(
+    run(async () => (await import('./commands/doctor.js')).doctor),
+  );
 
   const config = program.command('config').description('inspect the configuration');
   config
