@@ -230,12 +230,12 @@ export function createProgram(version: string): Command {
   runbooks
     .command('check')
     .argument('[dirs...]', 'runbook folders (default: the built-in ones and runbooks.directories)')
-    .description('lint runbooks: tools, parameters, names, with file and line')
+    .description('lint runbooks against the tools, with file and line')
     .action(run(async () => (await import('./commands/runbooks.js')).runbooksCheck));
   runbooks
     .command('test')
     .argument('[dirs...]', 'runbook folders (default: the built-in ones and runbooks.directories)')
-    .description("run each check's examples (<id>.examples.yaml), no Prometheus")
+    .description("run each check's examples, without Prometheus")
     .action(run(async () => (await import('./commands/runbooks.js')).runbooksTest));
 
   const toolsets = program.command('toolsets').description('the read-only tools Holmes investigates with');
