@@ -42,6 +42,14 @@ export interface OutboxItem {
   createdAt: string;
 }
 
+/** What one delivery attempt came to, as the receiver's adapter judges it. */
+export type DeliveryOutcome =
+  | { status: 'delivered'; result?: unknown }
+  /** The receiver is down, rate-limited (429 with Retry-After) or answered 5xx: try again later. */
+  | { status: 'retry'; error: string; retryAfterMs?: number }
+  /** The message can never be delivered as it is (a config error: unknown channel, project, field). */
+  | { status: 'failed'; error: string };
+
 /** An item leased to one sender; `version` tells whether its payload changed while it was being sent. */
 export interface ClaimedItem extends OutboxItem {
   version: number;
