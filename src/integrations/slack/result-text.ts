@@ -116,6 +116,9 @@ export function costText(result: InvestigationResult): string {
   );
   parts.push(formatUsd(usage.usd));
   if (llm) parts.push(`team ${inlineCode(llm.admission.team)}`);
-  parts.push(`${count(usage.queries)} queries`, `${(result.timings.durationMs / 1000).toFixed(1)} s`);
+  parts.push(
+    `${count(usage.queries)} ${usage.queries === 1 ? 'query' : 'queries'}`,
+    `${(result.timings.durationMs / 1000).toFixed(1)} s`,
+  );
   return parts.join(' · ');
 }

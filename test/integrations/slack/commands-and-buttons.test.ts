@@ -1,0 +1,208 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { TicketCreator, TicketRef } from '../../../src/core/ticket.js';
+import { finalAnswer } from '../../agent/fake-investigator.js';
+import { createSlackAgent, type SlackAgent } from './fixtures/slack-agent.js';
+import { blocksOf, investigatedAlert, textOf } from './fixtures/slack-flows.js';
+import { buttonClick, form, postSigned, slashCommand } from './fixtures/slack-requests.js';
+import { startSlackServer, type SlackServer, type SlackServerOptions } from './fixtures/slack-server.js';
+import { startSlackStandIn, type SlackStandIn } from './fixtures/slack-stand-in.js';
+
+let dir: string;
+let path: string;
+let standIn: SlackStandIn;
+let running: SlackServer | undefined;
+let brain: SlackAgent | undefined;
+
+const ALICE = 'U0ALICE';
+/** A 1×1 PNG: what a graph renderer hands over. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+const askTurns = () => [{ toolCalls: [finalAnswer(['E1'])], usage: { input: 1_000, output: 100 } }];
+
+async function start(options: Partial<SlackServerOptions> = {}, withAgent = true) {
+  // The agent reads the same config as the server (in `holmes serve` they are one).
+  if (withAgent) brain = await createSlackAgent(path, [...askTurns(), ...askTurns()], options.config);
+  running = await startSlackServer({
+    standIn,
+    storagePath: path,
+    ...(brain ? { agent: brain.agent } : {}),
+    ...options,
+  });
+  return running;
+}
+
+const command = (text: string, user = ALICE, channel = 'C0ALERTS') => {
+  const fields = slashCommand({ user, channel, text, responseUrl: standIn.responseUrl() });
+  return {
+    fields,
+    id: fields.response_url.split('/').at(-1)!,
+    send: () => postSigned(`${running!.server.url}/slack/events`, form(fields), 'application/x-www-form-urlencoded'),
+  };
+};
+
+const click = (options: Omit<Parameters<typeof buttonClick>[0], 'responseUrl' | 'user'> & { user?: string }) => {
+  const payload = buttonClick({ user: ALICE, ...options, responseUrl: standIn.responseUrl() });
+  return {
+    id: payload.response_url.split('/').at(-1)!,
+    send: () =>
+      postSigned(
+        `${running!.server.url}/slack/events`,
+        form({ payload: JSON.stringify(payload) }),
+        'application/x-www-form-urlencoded',
+      ),
+  };
+};
+
+const responsesTo = (id: string) =>
+  standIn.responses.filter((response) => response.id === id).map((response) => response.body);
+
+describe('Slack: /holmes and the buttons (HTTP)', () => {
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'holmes-slack-cmd-'));
+    path = join(dir, 'holmes.db');
+    standIn = await startSlackStandIn();
+  });
+  afterEach(async () => {
+    await running?.close();
+    running = undefined;
+    brain?.close();
+    brain = undefined;
+    await standIn.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('acknowledges /holmes investigate while the investigation is still running, then answers with its result', async () => {
+    let hold: Promise<void> = Promise.resolve();
+    await start({ hold: () => hold }, false);
+    const { investigationId } = await investigatedAlert(running!, standIn);
+    let release!: () => void;
+    hold = new Promise<void>((resolve) => (release = resolve));
+    const investigate = command('investigate InferenceP99High');
+    const response = await investigate.send();
+    // Slack got its answer while the investigation is held back: the ack does not wait for the work.
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      response_type: 'ephemeral',
+      text: '⏳ Investigating `InferenceP99High`; the result will follow here.',
+    });
+    await standIn.until(() => running!.runs.length === 2);
+    expect(responsesTo(investigate.id)).toEqual([]);
+    expect(running!.runs[1]!.job).toEqual({ id: investigationId, requestedBy: `slack:${ALICE}` });
+    release();
+    const [result] = await standIn.until(() => responsesTo(investigate.id).length > 0 && responsesTo(investigate.id));
+    expect(result).toMatchObject({ response_type: 'in_channel' });
+    expect(textOf(result!)).toContain('*Root cause:* Another workload shares the same physical GPU');
+  });
+
+  it('answers /holmes ask through the response_url, /holmes budget with the figures, and help for anything else', async () => {
+    await start({
+      config: { budget: { users: { [`slack:${ALICE}`]: 'chat' }, teams: { chat: { dailyUsd: 5, monthlyUsd: 50 } } } },
+    });
+    const ask = command('ask which pods share GPU 3?');
+    expect(await (await ask.send()).json()).toEqual({
+      response_type: 'ephemeral',
+      text: '⏳ Working on: which pods share GPU 3?',
+    });
+    const [answer] = await standIn.until(() => responsesTo(ask.id).length > 0 && responsesTo(ask.id));
+    expect(answer).toMatchObject({ response_type: 'in_channel' });
+    expect(textOf(answer!)).toContain('embed-batch time-slices the GPU of chat-api');
+    expect(brain!.agent.records.list({ limit: 1 })[0]).toMatchObject({ askedBy: `slack:${ALICE}`, team: 'chat' });
+
+    const budget = command('budget');
+    await budget.send();
+    const [figures] = await standIn.until(() => responsesTo(budget.id).length > 0 && responsesTo(budget.id));
+    expect(String(figures!.text)).toMatch(
+      /^\*Team `chat`\* \(user slack:U0ALICE\)\nToday: \$0\.0012 of \$5\.00 · this month: \$0\.0012 of \$50\.00\n✅ Within budget\./,
+    );
+
+    const unknown = (await (await command('restart-the-cluster').send()).json()) as { text: string };
+    expect(unknown.text).toContain('I do not know `/holmes restart-the-cluster`');
+    expect(unknown.text).toContain('/holmes investigate');
+  });
+
+  it('refuses a command from a channel outside the policy', async () => {
+    await start({ slack: { policy: { channels: ['C0ALERTS'], admins: ['#sre-platform'] } } });
+    const ask = command('ask which pods share GPU 3?', ALICE, 'C0ELSEWHERE');
+    await ask.send();
+    const [refusal] = await standIn.until(() => responsesTo(ask.id).length > 0 && responsesTo(ask.id));
+    expect(refusal).toEqual({
+      response_type: 'ephemeral',
+      text: "Sorry <@U0ALICE>, I only answer in the channels my policy lists, and this is not one of them. #sre-platform can change this (`slack.policy` in Holmes's config).",
+    });
+    expect(brain!.model.calls).toHaveLength(0);
+  });
+
+  it('shows the evidence, re-investigates with the LLM on the clicker’s budget, and files a ticket through the hook', async () => {
+    const tickets = new Map<string, TicketRef>();
+    const filed: Array<[string, string]> = [];
+    const ticketCreator: TicketCreator = {
+      createTicket: async (id, requestedBy) => {
+        filed.push([id, requestedBy]);
+        const ticket = { key: 'SRE-42', url: 'https://jira.example/browse/SRE-42' };
+        tickets.set(id, ticket);
+        return ticket;
+      },
+      ticketFor: (id) => tickets.get(id),
+    };
+    await start({ ticketCreator });
+    const { channel, ts, investigationId, update } = await investigatedAlert(running!, standIn);
+    const labels = (blocksOf(update).find((block) => block.type === 'actions')!.elements ?? []).map(
+      (element) => (element.text as { text: string }).text,
+    );
+    expect(labels).toEqual([
+      'Prometheus graph',
+      'Silence…',
+      'Investigate with LLM',
+      'Create Jira ticket',
+      'Show evidence',
+    ]);
+
+    const evidence = click({ channel, messageTs: ts, actionId: 'holmes_show_evidence', value: investigationId });
+    expect((await evidence.send()).status).toBe(200);
+    const [shown] = await standIn.until(() => responsesTo(evidence.id).length > 0 && responsesTo(evidence.id));
+    expect(shown).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+    expect(textOf(shown!)).toContain(
+      '✅ ml-batch/embed-batch-r4812 time-slices gpu 3 on gpu-a100-07 with chat-api-2xkqp',
+    );
+
+    const ticket = click({ channel, messageTs: ts, actionId: 'holmes_create_ticket', value: investigationId });
+    await ticket.send();
+    await standIn.until(() => responsesTo(ticket.id).length > 0);
+    expect(responsesTo(ticket.id)[0]!.text).toBe('Created SRE-42: https://jira.example/browse/SRE-42');
+    expect(filed).toEqual([[investigationId, `slack:${ALICE}`]]);
+    const linked = await standIn.until(() =>
+      standIn.okCallsOf('chat.update').find((call) => call.params.ts === ts && textOf(call).includes('Jira SRE-42')),
+    );
+    expect(textOf(linked)).not.toContain('Create Jira ticket');
+
+    const llm = click({ channel, messageTs: ts, actionId: 'holmes_investigate_llm', value: investigationId });
+    await llm.send();
+    await standIn.until(() => running!.runs.length === 2);
+    expect(running!.runs[1]!.job).toEqual({ id: investigationId, requestedBy: `slack:${ALICE}` });
+    await standIn.until(() => responsesTo(llm.id).length > 0);
+    expect(responsesTo(llm.id)[0]!.text).toContain("Investigating again with the LLM, on team `unassigned`'s budget");
+  });
+
+  it('uploads the first evidence graph into the thread with files.uploadV2', async () => {
+    await start({ renderGraphs: async () => [PNG] }, false);
+    const { channel, ts } = await investigatedAlert(running!, standIn);
+    const completed = await standIn.until(() => standIn.okCallsOf('files.completeUploadExternal')[0]);
+    const requested = standIn.okCallsOf('files.getUploadURLExternal')[0]!;
+    expect(requested.params).toMatchObject({
+      filename: expect.stringMatching(/^holmes-.*-evidence\.png$/),
+      length: String(PNG.length),
+    });
+    expect(standIn.uploads).toHaveLength(1);
+    expect(standIn.uploads[0]!.bytes.equals(PNG)).toBe(true);
+    expect(completed.params).toMatchObject({ channel_id: channel, thread_ts: ts });
+    expect(completed.params.files).toEqual([
+      { id: requested.answer!.file_id, title: 'Evidence: Another workload shares the same physical GPU' },
+    ]);
+  });
+});
