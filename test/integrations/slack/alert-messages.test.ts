@@ -88,6 +88,35 @@ describe('Slack: investigation messages', () => {
     expect(textOf(report)).toContain('`max by (gpu) (DCGM_FI_PROF_GR_ENGINE_ACTIVE{namespace="llm"})`');
   });
 
+  it("shows the agent's step in the investigation's message while it runs", async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    running = await startSlackServer({
+      standIn,
+      storagePath: join(dir, 'holmes.db'),
+      hold: async (job) => {
+        // What the agent reports after a model turn that asks for a tool.
+        job.onEvent({ kind: 'model-call', data: { toolCalls: [{ id: 'c1', name: 'gpu_sharing', args: {} }] } });
+        await held;
+      },
+    });
+    await running.postWebhook('{}:{alertname="InferenceP99High"}', [alert()]);
+    await standIn.until(
+      () =>
+        standIn
+          .okCallsOf('chat.postMessage')
+          .some((call) => textOf(call).includes('⏳ *Investigating*: calling `gpu_sharing`…')) ||
+        standIn
+          .okCallsOf('chat.update')
+          .some((call) => textOf(call).includes('⏳ *Investigating*: calling `gpu_sharing`…')),
+    );
+    release();
+    const done = await standIn.until(() =>
+      standIn.okCallsOf('chat.update').find((call) => textOf(call).includes('Root cause')),
+    );
+    expect(textOf(done)).not.toContain('calling `gpu_sharing`');
+  });
+
   it('routes an alert by its labels and updates the same message when it resolves', async () => {
     running = await startSlackServer({ standIn, storagePath: join(dir, 'holmes.db') });
     const groupKey = '{}:{alertname="InferenceP99High"}';
