@@ -127,6 +127,7 @@ export async function createSlack(options: SlackOptions): Promise<Slack> {
     onAction: createButtonActions({ ...shared, ticketCreator: options.ticketCreator, llm: features.llm }),
   });
   const deliver = createSlackDelivery({ client, store, outbox: options.outbox });
+  let stopping = false;
 
   return {
     identity,
@@ -138,13 +139,18 @@ export async function createSlack(options: SlackOptions): Promise<Slack> {
       app
         .start()
         .then(() => config.mode === 'socket' && logger.info('slack: Socket Mode connected'))
-        .catch((error: unknown) =>
-          logger.error(
-            { error: (error as Error).message },
-            'slack: Socket Mode could not connect; check slack.appToken',
-          ),
-        );
+        .catch((error: unknown) => {
+          // Stopping while still connecting ends the attempt; that is no failure.
+          if (!stopping)
+            logger.error(
+              { error: error instanceof Error ? error.message : String(error) },
+              'slack: Socket Mode could not connect; check slack.appToken and that Slack is reachable',
+            );
+        });
     },
-    stop: (graceMs) => app.stop(graceMs),
+    stop: (graceMs) => {
+      stopping = true;
+      return app.stop(graceMs);
+    },
   };
 }

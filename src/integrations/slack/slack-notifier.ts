@@ -77,10 +77,6 @@ export function createSlackNotifier(options: SlackNotifierOptions) {
     if (!record || !alert) return;
     const key = investigationKey(id);
     const channel = store.message(key)?.channel ?? options.router(alert.labels);
-    if (!channel) {
-      logger.debug({ investigation: id }, 'slack: no route and no default channel for this alert; not posted');
-      return;
-    }
     const finished = FINISHED.has(record.state);
     if (finished) progress.delete(id);
     const view: InvestigationView = {
@@ -96,12 +92,16 @@ export function createSlackNotifier(options: SlackNotifierOptions) {
       silenceUrl: silenceLink(options.config, alert.labels, `Silenced from Holmes investigation ${id.slice(0, 8)}`),
     };
     const rendered = investigationMessage(view, options.features);
-    message(key, { channel, investigationId: id }, rendered);
+    if (channel) message(key, { channel, investigationId: id }, rendered);
+    else logger.debug({ investigation: id }, 'slack: no route and no default channel for this alert; not posted');
     if (finished) {
       // One report (and graph) per run: a re-run started at another time posts its own.
       const run = record.result?.timings.startedAt ?? 'failed';
-      if (record.result) replies(key, `report:${id}:${run}`, reportMessages(record.result));
-      if (record.result && options.renderGraphs) void uploadGraph(id, key, run, record.result);
+      if (channel && record.result) {
+        replies(key, `report:${id}:${run}`, reportMessages(record.result));
+        if (options.renderGraphs) void uploadGraph(id, key, run, record.result);
+      }
+      // Whoever asked with /holmes investigate gets the result where they asked, routed or not.
       store.takeWaiters(id, (waiter) =>
         respond(`respond:${waiter.responseUrl}`, {
           url: waiter.responseUrl,

@@ -26,7 +26,8 @@ const alert = (labels: Record<string, string> = {}, status: 'firing' | 'resolved
     { status },
   );
 
-describe('Slack: investigation messages', () => {
+// The receiver (HTTP or Socket Mode) changes how Slack reaches Holmes, not how Holmes posts: both must post the same.
+describe.each(['http', 'socket'] as const)('Slack: investigation messages (%s mode)', (mode) => {
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'holmes-slack-'));
     standIn = await startSlackStandIn();
@@ -41,7 +42,7 @@ describe('Slack: investigation messages', () => {
   it('posts an investigating message when an alert arrives, then updates it with the result and posts the report in its thread', async () => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
-    running = await startSlackServer({ standIn, storagePath: join(dir, 'holmes.db'), hold: () => held });
+    running = await startSlackServer({ standIn, mode, storagePath: join(dir, 'holmes.db'), hold: () => held });
     expect(standIn.callsOf('auth.test')).toHaveLength(1);
     const response = await running.postWebhook('{}:{alertname="InferenceP99High"}', [alert()]);
     expect(response.status).toBe(200);
@@ -93,6 +94,7 @@ describe('Slack: investigation messages', () => {
     const held = new Promise<void>((resolve) => (release = resolve));
     running = await startSlackServer({
       standIn,
+      mode,
       storagePath: join(dir, 'holmes.db'),
       hold: async (job) => {
         // What the agent reports after a model turn that asks for a tool.
@@ -118,7 +120,7 @@ describe('Slack: investigation messages', () => {
   });
 
   it('routes an alert by its labels and updates the same message when it resolves', async () => {
-    running = await startSlackServer({ standIn, storagePath: join(dir, 'holmes.db') });
+    running = await startSlackServer({ standIn, mode, storagePath: join(dir, 'holmes.db') });
     const groupKey = '{}:{alertname="InferenceP99High"}';
     const firing = alert({ team: 'ml-platform' });
     await running.postWebhook(groupKey, [firing]);
@@ -152,7 +154,7 @@ describe('Slack: investigation messages', () => {
         })),
       },
     });
-    running = await startSlackServer({ standIn, storagePath: join(dir, 'holmes.db'), shape });
+    running = await startSlackServer({ standIn, mode, storagePath: join(dir, 'holmes.db'), shape });
     await running.postWebhook('{}:{alertname="InferenceP99High"}', [alert()]);
     const update = await standIn.until(() => standIn.callsOf('chat.update')[0]);
     // The stand-in refuses what Slack refuses (invalid_blocks): the update went through, within limits.
@@ -174,7 +176,7 @@ describe('Slack: investigation messages', () => {
 
   it('delivers the message once after the Web API was down, honouring Retry-After on a 429', async () => {
     standIn.setDown(true);
-    running = await startSlackServer({ standIn, storagePath: join(dir, 'holmes.db') });
+    running = await startSlackServer({ standIn, mode, storagePath: join(dir, 'holmes.db') });
     await running.postWebhook('{}:{alertname="InferenceP99High"}', [alert()]);
     // Tried and refused while Slack is down; the investigation itself finishes regardless.
     await standIn.until(() => standIn.callsOf('chat.postMessage').length >= 1);

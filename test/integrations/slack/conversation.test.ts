@@ -213,6 +213,10 @@ describe('Slack: conversations over the Events API (HTTP)', () => {
     expect((await postSigned(url, body, 'application/json', { timestamp: old, secret: SIGNING_SECRET })).status).toBe(
       401,
     );
+    // Slack checks the Request URL with a signed challenge when the app is set up.
+    const challenge = JSON.stringify({ token: 'unused', challenge: 'c3po-r2d2', type: 'url_verification' });
+    const verified = await postSigned(url, challenge, 'application/json');
+    expect(await verified.json()).toEqual({ challenge: 'c3po-r2d2' });
     // The same body, correctly signed now, is accepted: the refusals were about the signature.
     expect((await postSigned(url, body, 'application/json')).status).toBe(200);
     await standIn.until(() => brain!.model.calls.length > 0);
