@@ -81,38 +81,29 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       .finally(() => running.delete(tracked));
     running.add(tracked);
   };
-  const fresh = (eventId: string | undefined) => eventId === undefined || store.claimEvent(`event:${eventId}`);
+  /** A message to Holmes, once per event id (Slack redelivers an event it thinks was missed). */
+  const received = (
+    eventId: string,
+    event: {
+      user?: string | undefined;
+      channel: string;
+      text?: string | undefined;
+      ts: string;
+      thread_ts?: string | undefined;
+    },
+    direct: boolean,
+  ) => {
+    if (!event.user || !store.claimEvent(`event:${eventId}`)) return;
+    const message = { user: event.user, channel: event.channel, text: event.text ?? '', ts: event.ts };
+    track(options.onMessage({ eventKey: eventId, ...message, threadTs: event.thread_ts, direct }));
+  };
 
-  app.event('app_mention', async ({ event, body }) => {
-    if (!event.user || !fresh(body.event_id)) return;
-    track(
-      options.onMessage({
-        eventKey: body.event_id,
-        user: event.user,
-        channel: event.channel,
-        text: event.text,
-        ts: event.ts,
-        threadTs: event.thread_ts,
-        direct: false,
-      }),
-    );
-  });
+  app.event('app_mention', async ({ event, body }) => received(body.event_id, event, false));
 
   app.event('message', async ({ event, body }) => {
     // Direct messages only, written by a person (no edits, joins or bot posts).
     if (event.channel_type !== 'im' || event.subtype !== undefined || 'bot_id' in event) return;
-    if (!event.user || !fresh(body.event_id)) return;
-    track(
-      options.onMessage({
-        eventKey: body.event_id,
-        user: event.user,
-        channel: event.channel,
-        text: event.text ?? '',
-        ts: event.ts,
-        threadTs: event.thread_ts,
-        direct: true,
-      }),
-    );
+    received(body.event_id, event, true);
   });
 
   app.command('/holmes', async ({ command, ack }) => {

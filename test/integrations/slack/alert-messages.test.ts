@@ -1,15 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { slackTestbed } from './fixtures/slack-testbed.js';
 import type { InvestigationResult } from '../../../src/core/investigation.js';
 import { makeAlert } from '../../server/fixtures/webhook.js';
-import { ALERTS_CHANNEL, GPU_CHANNEL, startSlackServer, type SlackServer } from './fixtures/slack-server.js';
-import { startSlackStandIn, type ApiCall, type SlackStandIn } from './fixtures/slack-stand-in.js';
-
-let dir: string;
-let standIn: SlackStandIn;
-let running: SlackServer | undefined;
+import { ALERTS_CHANNEL, GPU_CHANNEL, startSlackServer } from './fixtures/slack-server.js';
+import { type ApiCall } from './fixtures/slack-stand-in.js';
 
 type Block = { type: string; text?: { text: string }; elements?: Array<Record<string, unknown>> };
 const blocksOf = (call: ApiCall) => call.params.blocks as Block[];
@@ -27,28 +21,19 @@ const alert = (labels: Record<string, string> = {}, status: 'firing' | 'resolved
   );
 
 // The receiver (HTTP or Socket Mode) changes how Slack reaches Holmes, not how Holmes posts: both must post the same.
-describe.each(['http', 'socket'] as const)('Slack: investigation messages (%s mode)', (mode) => {
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'holmes-slack-'));
-    standIn = await startSlackStandIn();
-  });
-  afterEach(async () => {
-    await running?.close();
-    running = undefined;
-    await standIn.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
+const bed = slackTestbed();
 
+describe.each(['http', 'socket'] as const)('Slack: investigation messages (%s mode)', (mode) => {
   it('posts an investigating message when an alert arrives, then updates it with the result and posts the report in its thread', async () => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
-    running = await startSlackServer({ standIn, mode, storagePath: join(dir, 'holmes.db'), hold: () => held });
-    expect(standIn.callsOf('auth.test')).toHaveLength(1);
-    const response = await running.postWebhook('{}:{alertname="InferenceP99High"}', [alert()]);
+    bed.running = await startSlackServer({ standIn: bed.standIn, mode, storagePath: bed.path, hold: () => held });
+    expect(bed.standIn.callsOf('auth.test')).toHaveLength(1);
+    const response = await bed.running.postWebhook('{}:{alertname="InferenceP99High"}', [alert()]);
     expect(response.status).toBe(200);
 
-    const [post] = await standIn.until(
-      () => standIn.callsOf('chat.postMessage').length > 0 && standIn.callsOf('chat.postMessage'),
+    const [post] = await bed.standIn.until(
+      () => bed.standIn.callsOf('chat.postMessage').length > 0 && bed.standIn.callsOf('chat.postMessage'),
     );
     expect(post!.params.channel).toBe(ALERTS_CHANNEL);
     expect(textOf(post!)).toContain('Investigating');
@@ -58,8 +43,8 @@ describe.each(['http', 'socket'] as const)('Slack: investigation messages (%s mo
     });
     release();
 
-    const [update] = await standIn.until(
-      () => standIn.callsOf('chat.update').length > 0 && standIn.callsOf('chat.update'),
+    const [update] = await bed.standIn.until(
+      () => bed.standIn.callsOf('chat.update').length > 0 && bed.standIn.callsOf('chat.update'),
     );
     const ts = post!.answer!.ts;
     expect(update!.params).toMatchObject({ channel: ALERTS_CHANNEL, ts });
@@ -83,7 +68,9 @@ describe.each(['http', 'socket'] as const)('Slack: investigation messages (%s mo
     );
 
     // The full report goes in the message's thread.
-    const report = await standIn.until(() => standIn.callsOf('chat.postMessage').find((call) => call.params.thread_ts));
+    const report = await bed.standIn.until(() =>
+      bed.standIn.callsOf('chat.postMessage').find((call) => call.params.thread_ts),
+    );
     expect(report.params.thread_ts).toBe(ts);
     expect(textOf(report)).toContain('*Full report*');
     expect(textOf(report)).toContain('`max by (gpu) (DCGM_FI_PROF_GR_ENGINE_ACTIVE{namespace="llm"})`');
@@ -92,53 +79,53 @@ describe.each(['http', 'socket'] as const)('Slack: investigation messages (%s mo
   it("shows the agent's step in the investigation's message while it runs", async () => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
-    running = await startSlackServer({
-      standIn,
+    bed.running = await startSlackServer({
+      standIn: bed.standIn,
       mode,
-      storagePath: join(dir, 'holmes.db'),
+      storagePath: bed.path,
       hold: async (job) => {
         // What the agent reports after a model turn that asks for a tool.
         job.onEvent({ kind: 'model-call', data: { toolCalls: [{ id: 'c1', name: 'gpu_sharing', args: {} }] } });
         await held;
       },
     });
-    await running.postWebhook('{}:{alertname="InferenceP99High"}', [alert()]);
-    await standIn.until(
+    await bed.running.postWebhook('{}:{alertname="InferenceP99High"}', [alert()]);
+    await bed.standIn.until(
       () =>
-        standIn
+        bed.standIn
           .okCallsOf('chat.postMessage')
           .some((call) => textOf(call).includes('⏳ *Investigating*: calling `gpu_sharing`…')) ||
-        standIn
+        bed.standIn
           .okCallsOf('chat.update')
           .some((call) => textOf(call).includes('⏳ *Investigating*: calling `gpu_sharing`…')),
     );
     release();
-    const done = await standIn.until(() =>
-      standIn.okCallsOf('chat.update').find((call) => textOf(call).includes('Root cause')),
+    const done = await bed.standIn.until(() =>
+      bed.standIn.okCallsOf('chat.update').find((call) => textOf(call).includes('Root cause')),
     );
     expect(textOf(done)).not.toContain('calling `gpu_sharing`');
   });
 
   it('routes an alert by its labels and updates the same message when it resolves', async () => {
-    running = await startSlackServer({ standIn, mode, storagePath: join(dir, 'holmes.db') });
+    bed.running = await startSlackServer({ standIn: bed.standIn, mode, storagePath: bed.path });
     const groupKey = '{}:{alertname="InferenceP99High"}';
     const firing = alert({ team: 'ml-platform' });
-    await running.postWebhook(groupKey, [firing]);
-    await standIn.until(() => standIn.callsOf('chat.update').length > 0);
-    const posted = standIn.callsOf('chat.postMessage').find((call) => !call.params.thread_ts)!;
+    await bed.running.postWebhook(groupKey, [firing]);
+    await bed.standIn.until(() => bed.standIn.callsOf('chat.update').length > 0);
+    const posted = bed.standIn.callsOf('chat.postMessage').find((call) => !call.params.thread_ts)!;
     expect(posted.params.channel).toBe(GPU_CHANNEL);
-    const messageTs = standIn.callsOf('chat.update')[0]!.params.ts;
+    const messageTs = bed.standIn.callsOf('chat.update')[0]!.params.ts;
 
-    await running.postWebhook(groupKey, [{ ...firing, status: 'resolved', endsAt: '2026-11-26T07:00:00Z' }]);
-    const resolved = await standIn.until(() =>
-      standIn.callsOf('chat.update').find((call) => textOf(call).includes('RESOLVED')),
+    await bed.running.postWebhook(groupKey, [{ ...firing, status: 'resolved', endsAt: '2026-11-26T07:00:00Z' }]);
+    const resolved = await bed.standIn.until(() =>
+      bed.standIn.callsOf('chat.update').find((call) => textOf(call).includes('RESOLVED')),
     );
     expect(resolved.params).toMatchObject({ channel: GPU_CHANNEL, ts: messageTs });
     expect(blocksOf(resolved)[0]).toMatchObject({ text: { text: '✅ InferenceP99High · critical · RESOLVED' } });
     // Still the root cause; a resolved alert needs no silence.
     expect(textOf(resolved)).toContain('gpu-noisy-neighbor');
     expect(textOf(resolved)).not.toContain('Silence');
-    expect(standIn.callsOf('chat.postMessage').filter((call) => !call.params.thread_ts)).toHaveLength(1);
+    expect(bed.standIn.callsOf('chat.postMessage').filter((call) => !call.params.thread_ts)).toHaveLength(1);
   });
 
   it('cuts an oversized report to Slack limits with a visible note and puts the full text in the thread', async () => {
@@ -154,9 +141,9 @@ describe.each(['http', 'socket'] as const)('Slack: investigation messages (%s mo
         })),
       },
     });
-    running = await startSlackServer({ standIn, mode, storagePath: join(dir, 'holmes.db'), shape });
-    await running.postWebhook('{}:{alertname="InferenceP99High"}', [alert()]);
-    const update = await standIn.until(() => standIn.callsOf('chat.update')[0]);
+    bed.running = await startSlackServer({ standIn: bed.standIn, mode, storagePath: bed.path, shape });
+    await bed.running.postWebhook('{}:{alertname="InferenceP99High"}', [alert()]);
+    const update = await bed.standIn.until(() => bed.standIn.callsOf('chat.update')[0]);
     // The stand-in refuses what Slack refuses (invalid_blocks): the update went through, within limits.
     const blocks = blocksOf(update);
     expect(blocks.length).toBeLessThanOrEqual(50);
@@ -164,8 +151,8 @@ describe.each(['http', 'socket'] as const)('Slack: investigation messages (%s mo
     expect(textOf(update)).toContain('✂ Cut to fit Slack; the full text is in the thread.');
     expect(textOf(update)).not.toContain('THE-END');
     // The thread holds all of it: the end of the summary and the 60th step.
-    await standIn.until(() => {
-      const thread = standIn
+    await bed.standIn.until(() => {
+      const thread = bed.standIn
         .callsOf('chat.postMessage')
         .filter((call) => call.params.thread_ts)
         .map(textOf)
@@ -175,19 +162,19 @@ describe.each(['http', 'socket'] as const)('Slack: investigation messages (%s mo
   });
 
   it('delivers the message once after the Web API was down, honouring Retry-After on a 429', async () => {
-    standIn.setDown(true);
-    running = await startSlackServer({ standIn, mode, storagePath: join(dir, 'holmes.db') });
-    await running.postWebhook('{}:{alertname="InferenceP99High"}', [alert()]);
+    bed.standIn.setDown(true);
+    bed.running = await startSlackServer({ standIn: bed.standIn, mode, storagePath: bed.path });
+    await bed.running.postWebhook('{}:{alertname="InferenceP99High"}', [alert()]);
     // Tried and refused while Slack is down; the investigation itself finishes regardless.
-    await standIn.until(() => standIn.callsOf('chat.postMessage').length >= 1);
-    await standIn.until(() => running!.runs.length === 1);
-    standIn.fail('chat.postMessage', { status: 429, retryAfter: 1 });
-    standIn.setDown(false);
-    await standIn.until(() => standIn.okCallsOf('chat.postMessage').some((call) => call.params.thread_ts));
-    const tops = standIn.callsOf('chat.postMessage').filter((call) => !call.params.thread_ts);
+    await bed.standIn.until(() => bed.standIn.callsOf('chat.postMessage').length >= 1);
+    await bed.standIn.until(() => bed.running!.runs.length === 1);
+    bed.standIn.fail('chat.postMessage', { status: 429, retryAfter: 1 });
+    bed.standIn.setDown(false);
+    await bed.standIn.until(() => bed.standIn.okCallsOf('chat.postMessage').some((call) => call.params.thread_ts));
+    const tops = bed.standIn.callsOf('chat.postMessage').filter((call) => !call.params.thread_ts);
     // 503 (down), 429 (rate limited), then accepted: one message, and it already shows the result.
     expect(tops.map((call) => call.status)).toEqual([...tops.slice(0, -2).map(() => 503), 429, 200]);
-    expect(standIn.okCallsOf('chat.postMessage').filter((call) => !call.params.thread_ts)).toHaveLength(1);
+    expect(bed.standIn.okCallsOf('chat.postMessage').filter((call) => !call.params.thread_ts)).toHaveLength(1);
     expect(textOf(tops.at(-1)!)).toContain('gpu-noisy-neighbor');
   });
 });

@@ -1,20 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { slackTestbed } from './fixtures/slack-testbed.js';
 import type { TicketCreator, TicketRef } from '../../../src/core/ticket.js';
 import { finalAnswer } from '../../agent/fake-investigator.js';
-import { createSlackAgent, type SlackAgent } from './fixtures/slack-agent.js';
+import { createSlackAgent } from './fixtures/slack-agent.js';
 import { blocksOf, investigatedAlert, textOf } from './fixtures/slack-flows.js';
 import { buttonClick, form, postSigned, slashCommand } from './fixtures/slack-requests.js';
-import { startSlackServer, type SlackServer, type SlackServerOptions } from './fixtures/slack-server.js';
-import { startSlackStandIn, type SlackStandIn } from './fixtures/slack-stand-in.js';
-
-let dir: string;
-let path: string;
-let standIn: SlackStandIn;
-let running: SlackServer | undefined;
-let brain: SlackAgent | undefined;
+import { startSlackServer, type SlackServerOptions } from './fixtures/slack-server.js';
 
 const ALICE = 'U0ALICE';
 /** A 1×1 PNG: what a graph renderer hands over. */
@@ -27,32 +18,33 @@ const askTurns = () => [{ toolCalls: [finalAnswer(['E1'])], usage: { input: 1_00
 
 async function start(options: Partial<SlackServerOptions> = {}, withAgent = true) {
   // The agent reads the same config as the server (in `holmes serve` they are one).
-  if (withAgent) brain = await createSlackAgent(path, [...askTurns(), ...askTurns()], options.config);
-  running = await startSlackServer({
-    standIn,
-    storagePath: path,
-    ...(brain ? { agent: brain.agent } : {}),
+  if (withAgent) bed.brain = await createSlackAgent(bed.path, [...askTurns(), ...askTurns()], options.config);
+  bed.running = await startSlackServer({
+    standIn: bed.standIn,
+    storagePath: bed.path,
+    ...(bed.brain ? { agent: bed.brain.agent } : {}),
     ...options,
   });
-  return running;
+  return bed.running;
 }
 
 const command = (text: string, user = ALICE, channel = 'C0ALERTS') => {
-  const fields = slashCommand({ user, channel, text, responseUrl: standIn.responseUrl() });
+  const fields = slashCommand({ user, channel, text, responseUrl: bed.standIn.responseUrl() });
   return {
     fields,
     id: fields.response_url.split('/').at(-1)!,
-    send: () => postSigned(`${running!.server.url}/slack/events`, form(fields), 'application/x-www-form-urlencoded'),
+    send: () =>
+      postSigned(`${bed.running!.server.url}/slack/events`, form(fields), 'application/x-www-form-urlencoded'),
   };
 };
 
 const click = (options: Omit<Parameters<typeof buttonClick>[0], 'responseUrl' | 'user'> & { user?: string }) => {
-  const payload = buttonClick({ user: ALICE, ...options, responseUrl: standIn.responseUrl() });
+  const payload = buttonClick({ user: ALICE, ...options, responseUrl: bed.standIn.responseUrl() });
   return {
     id: payload.response_url.split('/').at(-1)!,
     send: () =>
       postSigned(
-        `${running!.server.url}/slack/events`,
+        `${bed.running!.server.url}/slack/events`,
         form({ payload: JSON.stringify(payload) }),
         'application/x-www-form-urlencoded',
       ),
@@ -60,27 +52,15 @@ const click = (options: Omit<Parameters<typeof buttonClick>[0], 'responseUrl' | 
 };
 
 const responsesTo = (id: string) =>
-  standIn.responses.filter((response) => response.id === id).map((response) => response.body);
+  bed.standIn.responses.filter((response) => response.id === id).map((response) => response.body);
+
+const bed = slackTestbed();
 
 describe('Slack: /holmes and the buttons (HTTP)', () => {
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'holmes-slack-cmd-'));
-    path = join(dir, 'holmes.db');
-    standIn = await startSlackStandIn();
-  });
-  afterEach(async () => {
-    await running?.close();
-    running = undefined;
-    brain?.close();
-    brain = undefined;
-    await standIn.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
-
-  it('acknowledges /holmes investigate while the investigation is still running, then answers with its result', async () => {
+  it('acknowledges /holmes investigate while the investigation is still bed.running, then answers with its result', async () => {
     let hold: Promise<void> = Promise.resolve();
     await start({ hold: () => hold }, false);
-    const { investigationId } = await investigatedAlert(running!, standIn);
+    const { investigationId } = await investigatedAlert(bed.running!, bed.standIn);
     let release!: () => void;
     hold = new Promise<void>((resolve) => (release = resolve));
     const investigate = command('investigate InferenceP99High');
@@ -91,11 +71,13 @@ describe('Slack: /holmes and the buttons (HTTP)', () => {
       response_type: 'ephemeral',
       text: '⏳ Investigating `InferenceP99High`; the result will follow here.',
     });
-    await standIn.until(() => running!.runs.length === 2);
+    await bed.standIn.until(() => bed.running!.runs.length === 2);
     expect(responsesTo(investigate.id)).toEqual([]);
-    expect(running!.runs[1]!.job).toEqual({ id: investigationId, requestedBy: `slack:${ALICE}` });
+    expect(bed.running!.runs[1]!.job).toEqual({ id: investigationId, requestedBy: `slack:${ALICE}` });
     release();
-    const [result] = await standIn.until(() => responsesTo(investigate.id).length > 0 && responsesTo(investigate.id));
+    const [result] = await bed.standIn.until(
+      () => responsesTo(investigate.id).length > 0 && responsesTo(investigate.id),
+    );
     expect(result).toMatchObject({ response_type: 'in_channel' });
     expect(textOf(result!)).toContain('*Root cause:* Another workload shares the same physical GPU');
   });
@@ -109,14 +91,14 @@ describe('Slack: /holmes and the buttons (HTTP)', () => {
       response_type: 'ephemeral',
       text: '⏳ Working on: which pods share GPU 3?',
     });
-    const [answer] = await standIn.until(() => responsesTo(ask.id).length > 0 && responsesTo(ask.id));
+    const [answer] = await bed.standIn.until(() => responsesTo(ask.id).length > 0 && responsesTo(ask.id));
     expect(answer).toMatchObject({ response_type: 'in_channel' });
     expect(textOf(answer!)).toContain('embed-batch time-slices the GPU of chat-api');
-    expect(brain!.agent.records.list({ limit: 1 })[0]).toMatchObject({ askedBy: `slack:${ALICE}`, team: 'chat' });
+    expect(bed.brain!.agent.records.list({ limit: 1 })[0]).toMatchObject({ askedBy: `slack:${ALICE}`, team: 'chat' });
 
     const budget = command('budget');
     await budget.send();
-    const [figures] = await standIn.until(() => responsesTo(budget.id).length > 0 && responsesTo(budget.id));
+    const [figures] = await bed.standIn.until(() => responsesTo(budget.id).length > 0 && responsesTo(budget.id));
     expect(String(figures!.text)).toMatch(
       /^\*Team `chat`\* \(user slack:U0ALICE\)\nToday: \$0\.0012 of \$5\.00 · this month: \$0\.0012 of \$50\.00\n✅ Within budget\./,
     );
@@ -130,12 +112,12 @@ describe('Slack: /holmes and the buttons (HTTP)', () => {
     await start({ slack: { policy: { channels: ['C0ALERTS'], admins: ['#sre-platform'] } } });
     const ask = command('ask which pods share GPU 3?', ALICE, 'C0ELSEWHERE');
     await ask.send();
-    const [refusal] = await standIn.until(() => responsesTo(ask.id).length > 0 && responsesTo(ask.id));
+    const [refusal] = await bed.standIn.until(() => responsesTo(ask.id).length > 0 && responsesTo(ask.id));
     expect(refusal).toEqual({
       response_type: 'ephemeral',
       text: "Sorry <@U0ALICE>, I only answer in the channels my policy lists, and this is not one of them. #sre-platform can change this (`slack.policy` in Holmes's config).",
     });
-    expect(brain!.model.calls).toHaveLength(0);
+    expect(bed.brain!.model.calls).toHaveLength(0);
   });
 
   it('shows the evidence, re-investigates with the LLM on the clicker’s budget, and files a ticket through the hook', async () => {
@@ -151,7 +133,7 @@ describe('Slack: /holmes and the buttons (HTTP)', () => {
       ticketFor: (id) => tickets.get(id),
     };
     await start({ ticketCreator });
-    const { channel, ts, investigationId, update } = await investigatedAlert(running!, standIn);
+    const { channel, ts, investigationId, update } = await investigatedAlert(bed.running!, bed.standIn);
     const labels = (blocksOf(update).find((block) => block.type === 'actions')!.elements ?? []).map(
       (element) => (element.text as { text: string }).text,
     );
@@ -165,7 +147,7 @@ describe('Slack: /holmes and the buttons (HTTP)', () => {
 
     const evidence = click({ channel, messageTs: ts, actionId: 'holmes_show_evidence', value: investigationId });
     expect((await evidence.send()).status).toBe(200);
-    const [shown] = await standIn.until(() => responsesTo(evidence.id).length > 0 && responsesTo(evidence.id));
+    const [shown] = await bed.standIn.until(() => responsesTo(evidence.id).length > 0 && responsesTo(evidence.id));
     expect(shown).toMatchObject({ response_type: 'ephemeral', replace_original: false });
     expect(textOf(shown!)).toContain(
       '✅ ml-batch/embed-batch-r4812 time-slices gpu 3 on gpu-a100-07 with chat-api-2xkqp',
@@ -173,33 +155,35 @@ describe('Slack: /holmes and the buttons (HTTP)', () => {
 
     const ticket = click({ channel, messageTs: ts, actionId: 'holmes_create_ticket', value: investigationId });
     await ticket.send();
-    await standIn.until(() => responsesTo(ticket.id).length > 0);
+    await bed.standIn.until(() => responsesTo(ticket.id).length > 0);
     expect(responsesTo(ticket.id)[0]!.text).toBe('Created SRE-42: https://jira.example/browse/SRE-42');
     expect(filed).toEqual([[investigationId, `slack:${ALICE}`]]);
-    const linked = await standIn.until(() =>
-      standIn.okCallsOf('chat.update').find((call) => call.params.ts === ts && textOf(call).includes('Jira SRE-42')),
+    const linked = await bed.standIn.until(() =>
+      bed.standIn
+        .okCallsOf('chat.update')
+        .find((call) => call.params.ts === ts && textOf(call).includes('Jira SRE-42')),
     );
     expect(textOf(linked)).not.toContain('Create Jira ticket');
 
     const llm = click({ channel, messageTs: ts, actionId: 'holmes_investigate_llm', value: investigationId });
     await llm.send();
-    await standIn.until(() => running!.runs.length === 2);
-    expect(running!.runs[1]!.job).toEqual({ id: investigationId, requestedBy: `slack:${ALICE}` });
-    await standIn.until(() => responsesTo(llm.id).length > 0);
+    await bed.standIn.until(() => bed.running!.runs.length === 2);
+    expect(bed.running!.runs[1]!.job).toEqual({ id: investigationId, requestedBy: `slack:${ALICE}` });
+    await bed.standIn.until(() => responsesTo(llm.id).length > 0);
     expect(responsesTo(llm.id)[0]!.text).toContain("Investigating again with the LLM, on team `unassigned`'s budget");
   });
 
   it('uploads the first evidence graph into the thread with files.uploadV2', async () => {
     await start({ renderGraphs: async () => [PNG] }, false);
-    const { channel, ts } = await investigatedAlert(running!, standIn);
-    const completed = await standIn.until(() => standIn.okCallsOf('files.completeUploadExternal')[0]);
-    const requested = standIn.okCallsOf('files.getUploadURLExternal')[0]!;
+    const { channel, ts } = await investigatedAlert(bed.running!, bed.standIn);
+    const completed = await bed.standIn.until(() => bed.standIn.okCallsOf('files.completeUploadExternal')[0]);
+    const requested = bed.standIn.okCallsOf('files.getUploadURLExternal')[0]!;
     expect(requested.params).toMatchObject({
       filename: expect.stringMatching(/^holmes-.*-evidence\.png$/),
       length: String(PNG.length),
     });
-    expect(standIn.uploads).toHaveLength(1);
-    expect(standIn.uploads[0]!.bytes.equals(PNG)).toBe(true);
+    expect(bed.standIn.uploads).toHaveLength(1);
+    expect(bed.standIn.uploads[0]!.bytes.equals(PNG)).toBe(true);
     expect(completed.params).toMatchObject({ channel_id: channel, thread_ts: ts });
     expect(completed.params.files).toEqual([
       { id: requested.answer!.file_id, title: 'Evidence: Another workload shares the same physical GPU' },

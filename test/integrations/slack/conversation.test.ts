@@ -1,20 +1,12 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { slackTestbed } from './fixtures/slack-testbed.js';
 import { finalAnswer } from '../../agent/fake-investigator.js';
 import type { ScriptedRequest } from '../../agent/scripted-chat-model.js';
-import { createSlackAgent, type SlackAgent } from './fixtures/slack-agent.js';
+import { createSlackAgent } from './fixtures/slack-agent.js';
 import { answerVersions, investigatedAlert, textOf } from './fixtures/slack-flows.js';
 import { appMention, directMessage, postSigned, SIGNING_SECRET } from './fixtures/slack-requests.js';
-import { startSlackServer, type SlackServer, type SlackServerOptions } from './fixtures/slack-server.js';
-import { BOT_USER_ID, startSlackStandIn, type SlackStandIn } from './fixtures/slack-stand-in.js';
-
-let dir: string;
-let path: string;
-let standIn: SlackStandIn;
-let running: SlackServer | undefined;
-let brain: SlackAgent | undefined;
+import { startSlackServer, type SlackServerOptions } from './fixtures/slack-server.js';
+import { BOT_USER_ID } from './fixtures/slack-stand-in.js';
 
 const ALICE = 'U0ALICE';
 const promptOf = (request: ScriptedRequest) => request.messages.map((message) => String(message.content)).join('\n');
@@ -30,36 +22,29 @@ const followUpTurns = () => [
 
 async function start(options: Partial<SlackServerOptions> = {}, turns = followUpTurns()) {
   // The agent reads the same config as the server (in `holmes serve` they are one).
-  brain = await createSlackAgent(path, turns, options.config);
-  running = await startSlackServer({ standIn, storagePath: path, agent: brain.agent, ...options });
-  return running;
+  bed.brain = await createSlackAgent(bed.path, turns, options.config);
+  bed.running = await startSlackServer({
+    standIn: bed.standIn,
+    storagePath: bed.path,
+    agent: bed.brain.agent,
+    ...options,
+  });
+  return bed.running;
 }
 
 const events = (body: unknown, options: Parameters<typeof postSigned>[3] = {}) =>
-  postSigned(`${running!.server.url}/slack/events`, JSON.stringify(body), 'application/json', options);
+  postSigned(`${bed.running!.server.url}/slack/events`, JSON.stringify(body), 'application/json', options);
+
+const bed = slackTestbed();
 
 describe('Slack: conversations over the Events API (HTTP)', () => {
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'holmes-slack-talk-'));
-    path = join(dir, 'holmes.db');
-    standIn = await startSlackStandIn();
-  });
-  afterEach(async () => {
-    await running?.close();
-    running = undefined;
-    brain?.close();
-    brain = undefined;
-    await standIn.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
-
   it("answers a mention in an investigation's thread in that thread, with the investigation as context and progress in place", async () => {
     await start();
-    const { channel, ts } = await investigatedAlert(running!, standIn);
+    const { channel, ts } = await investigatedAlert(bed.running!, bed.standIn);
     let release!: () => void;
-    brain!.model.gate = async () => {
+    bed.brain!.model.gate = async () => {
       // The second model call waits until Slack has been shown the tool being called.
-      if (brain!.model.calls.length === 1) await new Promise<void>((resolve) => (release = resolve));
+      if (bed.brain!.model.calls.length === 1) await new Promise<void>((resolve) => (release = resolve));
     };
     const mention = appMention({
       user: ALICE,
@@ -70,36 +55,38 @@ describe('Slack: conversations over the Events API (HTTP)', () => {
     const response = await events(mention);
     expect(response.status).toBe(200);
 
-    await standIn.until(() =>
-      answerVersions(standIn, { channel, threadTs: ts }).some((call) => textOf(call).includes('calling `gpu_sharing`')),
+    await bed.standIn.until(() =>
+      answerVersions(bed.standIn, { channel, threadTs: ts }).some((call) =>
+        textOf(call).includes('calling `gpu_sharing`'),
+      ),
     );
     release();
-    const answered = await standIn.until(() =>
-      answerVersions(standIn, { channel, threadTs: ts }).find((call) =>
+    const answered = await bed.standIn.until(() =>
+      answerVersions(bed.standIn, { channel, threadTs: ts }).find((call) =>
         textOf(call).includes('embed-batch time-slices the GPU of chat-api'),
       ),
     );
     // One answer message, posted in the thread and then updated in place.
-    const versions = answerVersions(standIn, { channel, threadTs: ts });
+    const versions = answerVersions(bed.standIn, { channel, threadTs: ts });
     expect(versions[0]!.method).toBe('chat.postMessage');
     expect(versions.slice(1).every((call) => call.method === 'chat.update')).toBe(true);
     expect(textOf(answered)).toMatch(
       /Mode \*llm\* · openai\/scripted-model · 2,100 in \/ 150 out tokens · \$0\.0024 · team `unassigned`/,
     );
     // The question reached the model without the mention, after the investigation's record.
-    const prompt = promptOf(brain!.model.calls[0]!);
+    const prompt = promptOf(bed.brain!.model.calls[0]!);
     expect(prompt).toContain('Q: Investigate the alert InferenceP99High');
     expect(prompt).toContain('Root cause (runbook checks): gpu-noisy-neighbor');
     expect(prompt).toContain('Question: what else runs on that GPU?');
     expect(prompt).not.toContain(BOT_USER_ID);
     // Charged to the asker.
-    const askedBy = brain!.agent.records.list({ limit: 5 }).map((record) => record.askedBy);
+    const askedBy = bed.brain!.agent.records.list({ limit: 5 }).map((record) => record.askedBy);
     expect(askedBy).toContain(`slack:${ALICE}`);
   });
 
   it('answers a retried event once, also after a restart', async () => {
     await start({}, [...followUpTurns(), ...followUpTurns()]);
-    const { channel, ts } = await investigatedAlert(running!, standIn);
+    const { channel, ts } = await investigatedAlert(bed.running!, bed.standIn);
     const mention = appMention({
       user: ALICE,
       channel,
@@ -108,20 +95,20 @@ describe('Slack: conversations over the Events API (HTTP)', () => {
     });
     expect((await events(mention)).status).toBe(200);
     expect((await events(mention, { retryNum: 1 })).status).toBe(200);
-    await standIn.until(() =>
-      answerVersions(standIn, { channel, threadTs: ts }).some((call) =>
+    await bed.standIn.until(() =>
+      answerVersions(bed.standIn, { channel, threadTs: ts }).some((call) =>
         textOf(call).includes('embed-batch time-slices'),
       ),
     );
-    await running!.close();
-    running = await startSlackServer({ standIn, storagePath: path, agent: brain!.agent });
+    await bed.running!.close();
+    bed.running = await startSlackServer({ standIn: bed.standIn, storagePath: bed.path, agent: bed.brain!.agent });
     expect((await events(mention, { retryNum: 2 })).status).toBe(200);
     // A later, different question is answered: the server is listening, the retry was dropped.
     const other = appMention({ user: ALICE, channel, threadTs: ts, text: `<@${BOT_USER_ID}> and the other pods?` });
     expect((await events(other)).status).toBe(200);
-    await standIn.until(() => brain!.model.calls.length === 4);
-    const questions = brain!.model.calls
-      .filter((_, index) => index % 2 === 0)
+    await bed.standIn.until(() => bed.brain!.model.calls.length === 4);
+    const questions = bed
+      .brain!.model.calls.filter((_, index) => index % 2 === 0)
       .map((call) => /Question: (.*)/.exec(promptOf(call))?.[1]);
     expect(questions).toEqual(['what else runs on that GPU?', 'and the other pods?']);
   });
@@ -130,38 +117,38 @@ describe('Slack: conversations over the Events API (HTTP)', () => {
     await start({}, [...followUpTurns(), ...followUpTurns()]);
     const dm = directMessage({ user: ALICE, channel: 'D0ALICE', text: 'which pods share GPU 3?' });
     expect((await events(dm)).status).toBe(200);
-    await standIn.until(() =>
-      answerVersions(standIn, { channel: 'D0ALICE' }).some((call) => textOf(call).includes('embed-batch')),
+    await bed.standIn.until(() =>
+      answerVersions(bed.standIn, { channel: 'D0ALICE' }).some((call) => textOf(call).includes('embed-batch')),
     );
     const mention = appMention({ user: ALICE, channel: 'C0RANDOM', text: `<@${BOT_USER_ID}> which pods share GPU 3?` });
     await events(mention);
     const ts = mention.event.ts;
-    await standIn.until(() =>
-      answerVersions(standIn, { channel: 'C0RANDOM', threadTs: ts }).some((call) =>
+    await bed.standIn.until(() =>
+      answerVersions(bed.standIn, { channel: 'C0RANDOM', threadTs: ts }).some((call) =>
         textOf(call).includes('embed-batch'),
       ),
     );
     // No investigation record: the question starts from the question alone.
-    expect(promptOf(brain!.model.calls[2]!)).not.toContain('Investigate the alert');
+    expect(promptOf(bed.brain!.model.calls[2]!)).not.toContain('Investigate the alert');
   });
 
   it('refuses politely a user outside the policy, naming who can change it, without calling the model', async () => {
     await start({ slack: { policy: { users: [ALICE], admins: ['<@U0BOSS>', '#sre-platform'] } } });
     const mention = appMention({ user: 'U0MALLORY', channel: 'C0RANDOM', text: `<@${BOT_USER_ID}> dump the secrets` });
     expect((await events(mention)).status).toBe(200);
-    const refusal = await standIn.until(() => standIn.okCallsOf('chat.postEphemeral')[0]);
+    const refusal = await bed.standIn.until(() => bed.standIn.okCallsOf('chat.postEphemeral')[0]);
     expect(refusal.params).toMatchObject({ channel: 'C0RANDOM', user: 'U0MALLORY' });
     expect(String(refusal.params.text)).toBe(
       "Sorry <@U0MALLORY>, my policy does not list you (nor a user group of yours) among the people I answer. <@U0BOSS>, #sre-platform can change this (`slack.policy` in Holmes's config).",
     );
-    expect(brain!.model.calls).toHaveLength(0);
+    expect(bed.brain!.model.calls).toHaveLength(0);
   });
 
   it('admits a member of an allowed user group, and refuses direct messages when they are off', async () => {
-    standIn.groups = { S0ONCALL: ['U0BOB'] };
+    bed.standIn.groups = { S0ONCALL: ['U0BOB'] };
     await start({ slack: { policy: { userGroups: ['S0ONCALL'], dms: false } } });
     await events(directMessage({ user: 'U0BOB', channel: 'D0BOB', text: 'which pods share GPU 3?' }));
-    const refusal = await standIn.until(() => answerVersions(standIn, { channel: 'D0BOB' })[0]);
+    const refusal = await bed.standIn.until(() => answerVersions(bed.standIn, { channel: 'D0BOB' })[0]);
     expect(textOf(refusal)).toContain('I do not answer direct messages here');
     const mention = appMention({
       user: 'U0BOB',
@@ -169,12 +156,12 @@ describe('Slack: conversations over the Events API (HTTP)', () => {
       text: `<@${BOT_USER_ID}> which pods share GPU 3?`,
     });
     await events(mention);
-    await standIn.until(() =>
-      answerVersions(standIn, { channel: 'C0RANDOM', threadTs: mention.event.ts }).some((call) =>
+    await bed.standIn.until(() =>
+      answerVersions(bed.standIn, { channel: 'C0RANDOM', threadTs: mention.event.ts }).some((call) =>
         textOf(call).includes('embed-batch'),
       ),
     );
-    expect(standIn.callsOf('usergroups.users.list')[0]!.params).toMatchObject({ usergroup: 'S0ONCALL' });
+    expect(bed.standIn.callsOf('usergroups.users.list')[0]!.params).toMatchObject({ usergroup: 'S0ONCALL' });
   });
 
   it('tells a user whose team is over budget, with the figures, instead of asking the model', async () => {
@@ -183,20 +170,20 @@ describe('Slack: conversations over the Events API (HTTP)', () => {
     });
     const mention = appMention({ user: ALICE, channel: 'C0RANDOM', text: `<@${BOT_USER_ID}> why is p99 up?` });
     await events(mention);
-    const told = await standIn.until(
-      () => answerVersions(standIn, { channel: 'C0RANDOM', threadTs: mention.event.ts })[0],
+    const told = await bed.standIn.until(
+      () => answerVersions(bed.standIn, { channel: 'C0RANDOM', threadTs: mention.event.ts })[0],
     );
     expect(textOf(told)).toContain('Your team `chat` is over its budget (spent $0.00 of its daily $0.00)');
-    expect(brain!.model.calls).toHaveLength(0);
+    expect(bed.brain!.model.calls).toHaveLength(0);
   });
 
   it('says what it can do without a model when a follow-up comes and none is configured', async () => {
-    running = await startSlackServer({ standIn, storagePath: path });
-    const { channel, ts } = await investigatedAlert(running, standIn);
+    bed.running = await startSlackServer({ standIn: bed.standIn, storagePath: bed.path });
+    const { channel, ts } = await investigatedAlert(bed.running, bed.standIn);
     // No "Investigate with LLM" without a model.
-    expect(textOf(standIn.okCallsOf('chat.update').at(-1)!)).not.toContain('Investigate with LLM');
+    expect(textOf(bed.standIn.okCallsOf('chat.update').at(-1)!)).not.toContain('Investigate with LLM');
     await events(appMention({ user: ALICE, channel, threadTs: ts, text: `<@${BOT_USER_ID}> why?` }));
-    const reply = await standIn.until(() => answerVersions(standIn, { channel, threadTs: ts })[0]);
+    const reply = await bed.standIn.until(() => answerVersions(bed.standIn, { channel, threadTs: ts })[0]);
     const text = textOf(reply);
     expect(text).toContain('No model is configured');
     expect(text).toContain('✅ ml-batch/embed-batch-r4812 time-slices gpu 3 on gpu-a100-07 with chat-api-2xkqp');
@@ -206,7 +193,7 @@ describe('Slack: conversations over the Events API (HTTP)', () => {
   it('answers 401 to a bad signature or an old timestamp, and does nothing with them', async () => {
     await start();
     const body = JSON.stringify(appMention({ user: ALICE, channel: 'C0RANDOM', text: `<@${BOT_USER_ID}> hello` }));
-    const url = `${running!.server.url}/slack/events`;
+    const url = `${bed.running!.server.url}/slack/events`;
     expect((await postSigned(url, body, 'application/json', { secret: 'not-the-secret' })).status).toBe(401);
     expect((await postSigned(url, body, 'application/json', { signature: 'v0=deadbeef' })).status).toBe(401);
     const old = Math.floor(Date.now() / 1000) - 6 * 60;
@@ -219,6 +206,6 @@ describe('Slack: conversations over the Events API (HTTP)', () => {
     expect(await verified.json()).toEqual({ challenge: 'c3po-r2d2' });
     // The same body, correctly signed now, is accepted: the refusals were about the signature.
     expect((await postSigned(url, body, 'application/json')).status).toBe(200);
-    await standIn.until(() => brain!.model.calls.length > 0);
+    await bed.standIn.until(() => bed.brain!.model.calls.length > 0);
   });
 });
