@@ -19,6 +19,17 @@ export interface SlackMessage {
 
 const percent = (confidence: number) => `${Math.round(confidence * 100)}%`;
 
+/** Longer queries are cut in Slack; `holmes investigations show ID` has every one whole. */
+const MAX_QUERY = 400;
+
+/** What a request asked, readably: the PromQL of a Prometheus query, else the API path. */
+export function requestText(request: string): string {
+  const [path, search] = request.split('?');
+  const query = path?.startsWith('/api/v1/query') ? new URLSearchParams(search).get('query') : null;
+  const text = query ?? request;
+  return text.length > MAX_QUERY ? `${text.slice(0, MAX_QUERY - 1)}…` : text;
+}
+
 /** Every piece of evidence, per hypothesis in play (the model's findings first when it answered). */
 export function evidenceText(result: InvestigationResult): string {
   const lines: string[] = [];
@@ -29,7 +40,7 @@ export function evidenceText(result: InvestigationResult): string {
       lines.push(
         `• ${escapeMrkdwn(item.finding)}${item.sources.length ? ` [${escapeMrkdwn(item.sources.join(', '))}]` : ''}`,
       );
-      for (const query of item.queries) lines.push(`    ${inlineCode(query)}`);
+      for (const query of item.queries) lines.push(`    ${inlineCode(requestText(query))}`);
     }
     lines.push('');
   }
@@ -41,8 +52,8 @@ export function evidenceText(result: InvestigationResult): string {
     );
     for (const evidence of hypothesis.evidence) {
       lines.push(`${VERDICT_MARK[evidence.verdict]} ${escapeMrkdwn(evidence.sentence)}`);
-      const query = evidence.tool.requests[0];
-      if (query && evidence.verdict !== 'unavailable') lines.push(`    ${inlineCode(query)}`);
+      const request = evidence.tool.requests[0];
+      if (request && evidence.verdict !== 'unavailable') lines.push(`    ${inlineCode(requestText(request))}`);
     }
     lines.push('');
   }
