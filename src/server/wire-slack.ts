@@ -45,12 +45,21 @@ function budgetStatus(
   return { team, teamSource: source, limits, spent, over: overBudget(limits, spent), caps: budget.perInvestigation };
 }
 
-/** Requests to Slack's path go to Bolt's listener, everything else to the Hono app. */
-function routeSlack(slackListener: RequestListener, path: string): typeof createServer {
+/**
+ * POSTs to Slack's path go to Bolt's listener, everything else to the Hono app (which answers 404
+ * for other methods there). Bolt throws for a request it does not route; that must not reach the
+ * server's 'request' event, where it would end the process.
+ */
+function routeSlack(slackListener: RequestListener, path: string, logger: Logger): typeof createServer {
   return ((options: ServerOptions, listener: RequestListener) =>
     createServer(options, (request, response) => {
-      const target = request.url?.split('?')[0] === path ? slackListener : listener;
-      return target(request, response);
+      if (request.method !== 'POST' || request.url?.split('?')[0] !== path) return listener(request, response);
+      try {
+        return slackListener(request, response);
+      } catch (error) {
+        logger.warn({ error: (error as Error).message }, 'slack: request not handled');
+        if (!response.headersSent) response.writeHead(404).end();
+      }
     })) as typeof createServer;
 }
 
@@ -104,7 +113,7 @@ export async function wireSlack(options: SlackWiringOptions): Promise<SlackWirin
   slack.start();
   return {
     slack,
-    createServer: slack.requestListener ? routeSlack(slack.requestListener, EVENTS_PATH) : undefined,
+    createServer: slack.requestListener ? routeSlack(slack.requestListener, EVENTS_PATH, logger) : undefined,
     async close(graceMs) {
       await slack.stop(graceMs);
       await worker!.stop();

@@ -5,7 +5,7 @@ import type { Logger } from '../../core/logger.js';
 import type { SlackStore } from '../../ledger/slack-store.js';
 import type { AccessPolicy } from './access-policy.js';
 import { answerMessage, answerText, describeStep, progressMessage } from './answer-blocks.js';
-import { section } from './block-kit.js';
+import { fallbackText, section } from './block-kit.js';
 import { overBudgetText } from './budget-text.js';
 import { escapeMrkdwn } from './escape-mrkdwn.js';
 import { recordContext } from './record-context.js';
@@ -127,7 +127,7 @@ export function createConversation(options: ConversationOptions) {
         if (rendered.cut) notifier.replies(key, `full:${key}`, textMessages(answerText(result), 'The full answer'));
         wake();
       },
-      failed: (text: string) => (show({ text: escapeMrkdwn(text).slice(0, 200), blocks: [section(text)] }), wake()),
+      failed: (text: string) => (show({ text: fallbackText(text), blocks: [section(text)] }), wake()),
     } satisfies AnswerSink;
   }
 

@@ -95,6 +95,12 @@ function findingBlocks(view: InvestigationView): Block[] {
     blocks.push(
       section(`⏳ *Investigating again*${view.progress ? `: ${view.progress}` : ''}… (previous result below)`),
     );
+  if (view.state === 'failed')
+    blocks.push(
+      context([
+        `❌ The last run failed: ${escapeMrkdwn(view.error ?? 'unknown error')}. The result below is the one before.`,
+      ]),
+    );
   const note = statusNote(result);
   blocks.push(section(rootCauseText(result)));
   if (note) blocks.push(context([note]));

@@ -200,6 +200,10 @@ describe('Slack: conversations over the Events API (HTTP)', () => {
     expect((await postSigned(url, body, 'application/json', { timestamp: old, secret: SIGNING_SECRET })).status).toBe(
       401,
     );
+    // Other methods and paths are not Bolt's: a 404, and the server lives on.
+    expect((await fetch(url)).status).toBe(404);
+    expect((await fetch(`${url}/../other`, { method: 'POST' })).status).toBe(404);
+    expect((await fetch(`${bed.running!.server.url}/healthz`)).status).toBe(200);
     // Slack checks the Request URL with a signed challenge when the app is set up.
     const challenge = JSON.stringify({ token: 'unused', challenge: 'c3po-r2d2', type: 'url_verification' });
     const verified = await postSigned(url, challenge, 'application/json');
