@@ -128,6 +128,7 @@ export function createOutbox(db: Db, options: { now?: () => Date } = {}) {
        WHERE id = @id AND state = 'sending'`,
     ),
     counts: db.prepare(`SELECT state, COUNT(*) AS count FROM outbox WHERE channel = ? GROUP BY state`),
+    countsByChannel: db.prepare(`SELECT channel, state, COUNT(*) AS count FROM outbox GROUP BY channel, state`),
   };
 
   return {
@@ -204,6 +205,11 @@ export function createOutbox(db: Db, options: { now?: () => Date } = {}) {
       for (const row of statements.counts.all(channel) as Array<{ state: OutboxState; count: number }>)
         counts[row.state] = row.count;
       return counts;
+    },
+
+    /** Items per receiver and state, every receiver at once. */
+    countsByChannel(): Array<{ channel: string; state: OutboxState; count: number }> {
+      return statements.countsByChannel.all() as Array<{ channel: string; state: OutboxState; count: number }>;
     },
   };
 }

@@ -10,6 +10,7 @@ import type { RenderGraphs } from '../integrations/slack/index.js';
 import { createInvestigationStore } from '../ledger/investigation-store.js';
 import type { SourceStatus } from '../toolsets/check-prerequisites.js';
 import { openDatabase } from '../ledger/open-database.js';
+import { createOutbox } from '../ledger/outbox.js';
 import { prometheusFromConfig } from '../telemetry/clients-from-config.js';
 import { createApp } from './create-app.js';
 import { createServerMetrics } from './server-metrics.js';
@@ -77,7 +78,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   };
   const db = openDatabase({ path: config.storage.path, synchronous: config.storage.synchronous });
   const store = createInvestigationStore(db);
-  const metrics = createServerMetrics();
+  const outbox = createOutbox(db);
+  const metrics = createServerMetrics({ outboxCounts: () => outbox.countsByChannel() });
   // Slack (when configured) follows investigations as they are created, progress, finish and resolve.
   let slack: Awaited<ReturnType<typeof import('./wire-slack.js').wireSlack>> | undefined;
   const pool = createWorkerPool({

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { slackTestbed } from './fixtures/slack-testbed.js';
 import type { InvestigationResult } from '../../../src/core/investigation.js';
+import { TOKEN } from '../../server/fixtures/spawn-serve.js';
 import { makeAlert } from '../../server/fixtures/webhook.js';
 import { ALERTS_CHANNEL, GPU_CHANNEL, startSlackServer } from './fixtures/slack-server.js';
 import { type ApiCall } from './fixtures/slack-stand-in.js';
@@ -168,6 +169,11 @@ describe.each(['http', 'socket'] as const)('Slack: investigation messages (%s mo
     // Tried and refused while Slack is down; the investigation itself finishes regardless.
     await bed.standIn.until(() => bed.standIn.callsOf('chat.postMessage').length >= 1);
     await bed.standIn.until(() => bed.running!.runs.length === 1);
+    // The message waits in the outbox, visible in /metrics.
+    const metrics = await fetch(`${bed.running.server.url}/metrics`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    }).then((response) => response.text());
+    expect(metrics).toMatch(/holmes_outbox_messages\{channel="slack",state="(pending|sending)"\} [1-9]/);
     bed.standIn.fail('chat.postMessage', { status: 429, retryAfter: 1 });
     bed.standIn.setDown(false);
     await bed.standIn.until(() => bed.standIn.okCallsOf('chat.postMessage').some((call) => call.params.thread_ts));
