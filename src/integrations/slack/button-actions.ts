@@ -5,7 +5,7 @@ import type { SlackStore } from '../../ledger/slack-store.js';
 import type { AccessPolicy } from './access-policy.js';
 import { overBudgetText } from './budget-text.js';
 import { escapeEntities, escapeMrkdwn, inlineCode } from './escape-mrkdwn.js';
-import { ACTIONS } from './investigation-blocks.js';
+import { ACTIONS } from './investigation-message.js';
 import { evidenceMessages } from './report-messages.js';
 import type { BudgetLookup, SlackInvestigations } from './slack-hooks.js';
 import type { SlackNotifier } from './slack-notifier.js';

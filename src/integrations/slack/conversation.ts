@@ -4,7 +4,7 @@ import type { InvestigationResult } from '../../core/investigation.js';
 import type { Logger } from '../../core/logger.js';
 import type { SlackStore } from '../../ledger/slack-store.js';
 import type { AccessPolicy } from './access-policy.js';
-import { answerMessage, answerText, describeStep, progressMessage } from './answer-blocks.js';
+import { answerMessage, answerText, describeStep, progressMessage } from './answer-message.js';
 import { fallbackText, section } from './block-kit.js';
 import { overBudgetText } from './budget-text.js';
 import { escapeMrkdwn } from './escape-mrkdwn.js';

@@ -12,7 +12,7 @@ import type { Logger } from '../../core/logger.js';
 import type { SlackStore } from '../../ledger/slack-store.js';
 import { boltLogger } from './bolt-logger.js';
 import type { IncomingMessage } from './conversation.js';
-import { ACTIONS } from './investigation-blocks.js';
+import { ACTIONS } from './investigation-message.js';
 import type { CommandAck } from './slash-command.js';
 
 export const EVENTS_PATH = '/slack/events';

@@ -3,7 +3,7 @@ import type { InvestigationResult } from '../../core/investigation.js';
 import type { Logger } from '../../core/logger.js';
 import type { SlackStore } from '../../ledger/slack-store.js';
 import type { AccessPolicy } from './access-policy.js';
-import { answerMessage, answerText } from './answer-blocks.js';
+import { answerMessage, answerText } from './answer-message.js';
 import { budgetText } from './budget-text.js';
 import { HELP, type AnswerSink, type Conversation } from './conversation.js';
 import { escapeMrkdwn, inlineCode } from './escape-mrkdwn.js';

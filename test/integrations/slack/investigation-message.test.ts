@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { InvestigationResult } from '../../../src/core/investigation.js';
 import { codeBlock, escapeMrkdwn, inlineCode, safeUrl } from '../../../src/integrations/slack/escape-mrkdwn.js';
-import { investigationMessage, type InvestigationView } from '../../../src/integrations/slack/investigation-blocks.js';
+import { investigationMessage, type InvestigationView } from '../../../src/integrations/slack/investigation-message.js';
 import { silenceLink } from '../../../src/integrations/slack/silence-link.js';
 import { resultFor } from '../../server/fixtures/webhook.js';
 import { textOf } from './fixtures/slack-flows.js';
