@@ -122,7 +122,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     maxQueue: server.maxQueue,
     maxAlertsPerGroup: server.maxAlertsPerGroup,
     onQueued: pool.notify,
-    onInvestigationChanged: (id) => slack?.slack.refresh(id),
+    // After the response: the acknowledgement to Alertmanager never waits for Slack rendering.
+    onInvestigationChanged: (id) => setImmediate(() => slack?.slack.refresh(id)),
     ...(options.ask ? { ask: options.ask } : {}),
     ...(options.sources ? { sources: options.sources } : {}),
     isReady: () => ready,

@@ -5,7 +5,7 @@ import type { Logger } from '../../core/logger.js';
 import type { SlackStore } from '../../ledger/slack-store.js';
 import type { AccessPolicy } from './access-policy.js';
 import { answerMessage, answerText, describeStep, progressMessage } from './answer-message.js';
-import { fallbackText, section } from './block-kit.js';
+import { fallbackText, fitBlocks, section, sections } from './block-kit.js';
 import { overBudgetText } from './budget-text.js';
 import { escapeMrkdwn } from './escape-mrkdwn.js';
 import { recordContext } from './record-context.js';
@@ -127,7 +127,8 @@ export function createConversation(options: ConversationOptions) {
         if (rendered.cut) notifier.replies(key, `full:${key}`, textMessages(answerText(result), 'The full answer'));
         wake();
       },
-      failed: (text: string) => (show({ text: fallbackText(text), blocks: [section(text)] }), wake()),
+      // Text of any length (the evidence and runbook without a model): sections within Slack's limits.
+      failed: (text: string) => (show({ text: fallbackText(text), blocks: fitBlocks(sections(text)).blocks }), wake()),
     } satisfies AnswerSink;
   }
 
