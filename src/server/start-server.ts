@@ -80,6 +80,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const store = createInvestigationStore(db);
   const outbox = createOutbox(db);
   const metrics = createServerMetrics({ outboxCounts: () => outbox.countsByChannel() });
+  // Graphs are drawn when asked for, after their investigation finished: never on a worker's path.
+  const prometheus = prometheusFromConfig(config);
   // Slack (when configured) follows investigations as they are created, progress, finish and resolve.
   let slack: Awaited<ReturnType<typeof import('./wire-slack.js').wireSlack>> | undefined;
   const pool = createWorkerPool({
@@ -104,6 +106,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         agent,
         ticketCreator,
         renderGraphs,
+        prometheus,
       });
     } catch (error) {
       db.close();
@@ -111,8 +114,6 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     }
   }
   let ready = false;
-  // Graphs are drawn when asked for, after their investigation finished: never on a worker's path.
-  const prometheus = prometheusFromConfig(config);
   const app = createApp({
     store,
     metrics,

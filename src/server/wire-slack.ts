@@ -8,6 +8,7 @@ import type { TicketCreator } from '../core/ticket.js';
 import type { BudgetStatus, RenderGraphs, Slack } from '../integrations/slack/index.js';
 import type { InvestigationStore } from '../ledger/investigation-store.js';
 import type { Db } from '../ledger/open-database.js';
+import type { PrometheusClient } from '../telemetry/prometheus-types.js';
 import { createOutbox } from '../ledger/outbox.js';
 import { createSlackStore } from '../ledger/slack-store.js';
 import { createSpendLedger, type SpendLedger } from '../ledger/spend-ledger.js';
@@ -22,7 +23,9 @@ export interface SlackWiringOptions {
   onQueued: () => void;
   agent?: Pick<Agent, 'ask'> | undefined;
   ticketCreator?: TicketCreator | undefined;
+  /** The evidence graphs; default: drawn from the result's graph specs with `prometheus`. */
   renderGraphs?: RenderGraphs | undefined;
+  prometheus?: PrometheusClient | undefined;
 }
 
 export interface SlackWiring {
@@ -43,6 +46,19 @@ function budgetStatus(
   const limits = budget.teams[team] ?? budget.otherTeams;
   const spent = ledger.spent(team);
   return { team, teamSource: source, limits, spent, over: overBudget(limits, spent), caps: budget.perInvestigation };
+}
+
+/** The first graph of a result as a PNG (Slack shows one); a graph that cannot be drawn is logged and left out. */
+function graphRenderer(prometheus: PrometheusClient, logger: Logger): RenderGraphs {
+  return async (result) => {
+    // Loaded when a result has a graph: ECharts and resvg stay out of a server that never draws.
+    const { renderResultGraphs, resultGraphs, describeGraphFailure } = await import('../graphs/index.js');
+    if (resultGraphs(result).length === 0) return [];
+    const { graphs, failures } = await renderResultGraphs(result, prometheus, { limit: 1 });
+    for (const failure of failures)
+      logger.warn({ investigation: result.id }, `slack: ${describeGraphFailure(failure)}`);
+    return graphs.map((graph) => graph.png);
+  };
 }
 
 /**
@@ -106,7 +122,7 @@ export async function wireSlack(options: SlackWiringOptions): Promise<SlackWirin
     budget: (requester, labels) => budgetStatus(config.budget, ledger, requester, labels),
     ask: agent ? (question, askOptions) => agent.ask(question, askOptions) : undefined,
     ticketCreator: options.ticketCreator,
-    renderGraphs: options.renderGraphs,
+    renderGraphs: options.renderGraphs ?? (options.prometheus ? graphRenderer(options.prometheus, logger) : undefined),
   });
   worker = createOutboxWorker({ outbox, channel: SLACK_CHANNEL, deliver: slack.deliver, logger });
   worker.start();

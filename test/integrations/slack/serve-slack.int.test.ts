@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PNG } from 'pngjs';
 import { parse, stringify } from 'yaml';
 import { DEMO_SCENARIO } from '../../../src/cli/commands/demo.js';
 import { loadScenario } from '../../../src/lab/load-scenario.js';
@@ -10,6 +11,7 @@ import { createClient, serveConfig, spawnServe, type ServeProcess } from '../../
 import { webhookBody } from '../../server/fixtures/webhook.js';
 import { blocksOf, textOf } from './fixtures/slack-flows.js';
 import { form, postSigned, SIGNING_SECRET, slashCommand } from './fixtures/slack-requests.js';
+import { startSlackServer } from './fixtures/slack-server.js';
 import { BOT_TOKEN, startSlackStandIn, type SlackStandIn } from './fixtures/slack-stand-in.js';
 
 let lab: Lab;
@@ -104,6 +106,51 @@ describe('holmes serve with Slack, against the lab', () => {
 
       expect(await holmes.stop()).toEqual({ code: 0, signal: null });
       holmes = undefined;
+    },
+  );
+
+  it(
+    "uploads the result's first graph, drawn from the lab's Prometheus, into the investigation's thread",
+    { timeout: 120_000 },
+    async () => {
+      const end = new Date(scenario.now);
+      const slack = await startSlackStandIn();
+      const running = await startSlackServer({
+        standIn: slack,
+        storagePath: join(sandbox.dir, 'graph-store', 'holmes.db'),
+        config: { prometheus: { url: lab.prometheusUrl } },
+        // A check's graph spec, as the runbooks will emit them: a series the scenario really has.
+        shape: (result) => ({
+          ...result,
+          graphs: [
+            {
+              title: 'GPU activity of the shared GPU',
+              unit: 'ratio',
+              start: new Date(end.getTime() - 3_600_000).toISOString(),
+              end: end.toISOString(),
+              stepSeconds: 60,
+              alertStart: scenario.alert.startsAt,
+              series: [
+                { query: 'max by (Hostname, gpu) (DCGM_FI_PROF_GR_ENGINE_ACTIVE)', legend: ['Hostname', 'gpu'] },
+              ],
+            },
+          ],
+        }),
+      });
+      try {
+        await running.postWebhook('{}:{alertname="graph"}', [scenario.alert]);
+        const completed = await slack.until(() => slack.okCallsOf('files.completeUploadExternal')[0], 60_000);
+        const thread = slack.okCallsOf('chat.postMessage').find((call) => !call.params.thread_ts)!;
+        expect(completed.params).toMatchObject({ channel_id: 'C0ALERTS', thread_ts: thread.answer!.ts });
+        expect((completed.params.files as Array<{ title: string }>)[0]!.title).toBe(
+          'Evidence: Another workload shares the same physical GPU',
+        );
+        const png = PNG.sync.read(slack.uploads.at(-1)!.bytes);
+        expect([png.width, png.height]).toEqual([800, 400]);
+      } finally {
+        await running.close();
+        await slack.stop();
+      }
     },
   );
 });
