@@ -23,7 +23,7 @@ export interface SlackWiringOptions {
   onQueued: () => void;
   agent?: Pick<Agent, 'ask'> | undefined;
   ticketCreator?: TicketCreator | undefined;
-  /** The evidence graphs; default: drawn from the result's graph specs with `prometheus`. */
+  /** The evidence graphs; default: drawn from the result's graph specs with `prometheus` (when there is one). */
   renderGraphs?: RenderGraphs | undefined;
   prometheus?: PrometheusClient | undefined;
 }
@@ -48,16 +48,20 @@ function budgetStatus(
   return { team, teamSource: source, limits, spent, over: overBudget(limits, spent), caps: budget.perInvestigation };
 }
 
-/** The first graph of a result as a PNG (Slack shows one); a graph that cannot be drawn is logged and left out. */
-function graphRenderer(prometheus: PrometheusClient, logger: Logger): RenderGraphs {
+/**
+ * The first graph of a result as a PNG (Slack shows one). One that cannot be drawn (no Prometheus,
+ * a failed query) is named, so the thread says why the picture is missing.
+ */
+function graphRenderer(prometheus: PrometheusClient | undefined): RenderGraphs {
   return async (result) => {
     // Loaded when a result has a graph: ECharts and resvg stay out of a server that never draws.
     const { renderResultGraphs, resultGraphs, describeGraphFailure } = await import('../graphs/index.js');
-    if (resultGraphs(result).length === 0) return [];
+    if (resultGraphs(result).length === 0) return { images: [], notRendered: [] };
     const { graphs, failures } = await renderResultGraphs(result, prometheus, { limit: 1 });
-    for (const failure of failures)
-      logger.warn({ investigation: result.id }, `slack: ${describeGraphFailure(failure)}`);
-    return graphs.map((graph) => graph.png);
+    return {
+      images: graphs.map((graph) => ({ title: graph.title, png: graph.png })),
+      notRendered: failures.map(describeGraphFailure),
+    };
   };
 }
 
@@ -122,7 +126,7 @@ export async function wireSlack(options: SlackWiringOptions): Promise<SlackWirin
     budget: (requester, labels) => budgetStatus(config.budget, ledger, requester, labels),
     ask: agent ? (question, askOptions) => agent.ask(question, askOptions) : undefined,
     ticketCreator: options.ticketCreator,
-    renderGraphs: options.renderGraphs ?? (options.prometheus ? graphRenderer(options.prometheus, logger) : undefined),
+    renderGraphs: options.renderGraphs ?? graphRenderer(options.prometheus),
   });
   worker = createOutboxWorker({ outbox, channel: SLACK_CHANNEL, deliver: slack.deliver, logger });
   worker.start();

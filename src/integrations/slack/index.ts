@@ -8,6 +8,7 @@ export type {
   AskOptions,
   BudgetLookup,
   BudgetStatus,
+  EvidenceGraphs,
   ProgressEvent,
   RenderGraphs,
   SlackInvestigations,

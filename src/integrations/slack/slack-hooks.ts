@@ -58,5 +58,12 @@ export interface BudgetStatus {
 /** The team of `requester` (or of the alert's labels first, as admission decides) and its spend. */
 export type BudgetLookup = (requester: string, labels?: Record<string, string>) => BudgetStatus;
 
-/** The evidence graphs of a result as PNG images (the graphs integration); the first is uploaded. */
-export type RenderGraphs = (result: InvestigationResult) => Promise<Buffer[]>;
+/** A result's evidence graphs (the graphs integration): those drawn, and a line for each that was not. */
+export interface EvidenceGraphs {
+  images: Array<{ title: string; png: Buffer }>;
+  /** One line each, as under NOT CHECKED: which graph, and why it was not drawn. */
+  notRendered: string[];
+}
+
+/** Draws a result's evidence graphs as PNG; Slack uploads the first into the thread. */
+export type RenderGraphs = (result: InvestigationResult) => Promise<EvidenceGraphs>;

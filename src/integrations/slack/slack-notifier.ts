@@ -4,6 +4,8 @@ import type { TicketCreator } from '../../core/ticket.js';
 import type { Outbox } from '../../ledger/outbox.js';
 import type { SlackStore } from '../../ledger/slack-store.js';
 import { describeStep } from './answer-message.js';
+import { clip, context, fallbackText, LIMITS } from './block-kit.js';
+import { escapeMrkdwn } from './escape-mrkdwn.js';
 import { investigationMessage, type InvestigationView, type MessageFeatures } from './investigation-message.js';
 import { reportMessages, type SlackMessage } from './report-messages.js';
 import type { AlertRouter } from './route-alert.js';
@@ -29,6 +31,15 @@ export interface SlackNotifierOptions {
   logger: Logger;
   /** Something was queued in the outbox: wake its worker. */
   wake: () => void;
+}
+
+/** Why the thread has no picture, as the report's NOT CHECKED would say it. */
+function graphNote(notRendered: string[]): SlackMessage {
+  const lines = notRendered.map((line) => `• ${escapeMrkdwn(line)}`);
+  return {
+    text: fallbackText(`Evidence graph not drawn: ${escapeMrkdwn(notRendered.join('; '))}`),
+    blocks: [context([clip(`*Not checked*\n${lines.join('\n')}`, LIMITS.contextText)])],
+  };
 }
 
 const FINISHED = new Set(['completed', 'degraded', 'budget-exceeded', 'failed']);
@@ -112,19 +123,24 @@ export function createSlackNotifier(options: SlackNotifierOptions) {
     options.wake();
   }
 
+  /** The first evidence graph into the thread, after the report; or a line saying why there is none. */
   async function uploadGraph(id: string, key: string, run: string, result: NonNullable<InvestigationView['result']>) {
     try {
-      const [png] = await options.renderGraphs!(result);
-      if (!png) return;
-      const payload: FilePayload = {
-        parent: key,
-        filename: `holmes-${id.slice(0, 8)}-evidence.png`,
-        title: `Evidence: ${result.rootCause?.title ?? result.alert?.labels.alertname ?? 'investigation'}`,
-        altText: `Evidence graph of investigation ${id.slice(0, 8)}`,
-        base64: png.toString('base64'),
-      };
-      enqueue(`graph:${id}:${run}`, 'file', payload);
-      options.wake();
+      const { images, notRendered } = await options.renderGraphs!(result);
+      const [image] = images;
+      if (image) {
+        const payload: FilePayload = {
+          parent: key,
+          filename: `holmes-${id.slice(0, 8)}-evidence.png`,
+          title: `Evidence: ${image.title}`,
+          altText: `${image.title} (evidence graph of investigation ${id.slice(0, 8)})`,
+          base64: image.png.toString('base64'),
+        };
+        enqueue(`graph:${id}:${run}`, 'file', payload);
+      }
+      for (const line of notRendered) logger.warn({ investigation: id }, `slack: ${line}`);
+      if (notRendered.length > 0) replies(key, `graph-note:${id}:${run}`, [graphNote(notRendered)]);
+      if (image || notRendered.length > 0) options.wake();
     } catch (error) {
       logger.warn({ investigation: id, error: (error as Error).message }, 'slack: could not render the evidence graph');
     }

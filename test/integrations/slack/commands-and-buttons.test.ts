@@ -14,6 +14,17 @@ const PNG = Buffer.from(
   'base64',
 );
 
+/** A graph spec as a check keeps it, over the hour before the alert. */
+const graphSpec = (title: string) => ({
+  title,
+  unit: 'percent' as const,
+  start: '2026-03-02T09:00:00Z',
+  end: '2026-03-02T10:00:00Z',
+  stepSeconds: 60,
+  alertStart: '2026-03-02T09:50:00Z',
+  series: [{ query: 'max by (Hostname, gpu) (DCGM_FI_DEV_GPU_UTIL)', legend: ['Hostname', 'gpu'] }],
+});
+
 const askTurns = () => [{ toolCalls: [finalAnswer(['E1'])], usage: { input: 1_000, output: 100 } }];
 
 async function start(options: Partial<SlackServerOptions> = {}, withAgent = true) {
@@ -174,7 +185,8 @@ describe('Slack: /holmes and the buttons (HTTP)', () => {
   });
 
   it('uploads the first evidence graph into the thread with files.uploadV2', async () => {
-    await start({ renderGraphs: async () => [PNG] }, false);
+    const title = 'p99 latency of vllm-0 against GPU activity of batch-7';
+    await start({ renderGraphs: async () => ({ images: [{ title, png: PNG }], notRendered: [] }) }, false);
     const { channel, ts } = await investigatedAlert(bed.running!, bed.standIn);
     const completed = await bed.standIn.until(() => bed.standIn.okCallsOf('files.completeUploadExternal')[0]);
     const requested = bed.standIn.okCallsOf('files.getUploadURLExternal')[0]!;
@@ -185,8 +197,32 @@ describe('Slack: /holmes and the buttons (HTTP)', () => {
     expect(bed.standIn.uploads).toHaveLength(1);
     expect(bed.standIn.uploads[0]!.bytes.equals(PNG)).toBe(true);
     expect(completed.params).toMatchObject({ channel_id: channel, thread_ts: ts });
-    expect(completed.params.files).toEqual([
-      { id: requested.answer!.file_id, title: 'Evidence: Another workload shares the same physical GPU' },
-    ]);
+    expect(completed.params.files).toEqual([{ id: requested.answer!.file_id, title: `Evidence: ${title}` }]);
+  });
+
+  it('says in the thread why there is no graph when the default renderer cannot draw it', async () => {
+    // Nothing listens on port 9: the configured Prometheus is down when the graph is drawn.
+    await start(
+      {
+        config: { prometheus: { url: 'http://127.0.0.1:9' } },
+        shape: (result) => ({ ...result, graphs: [graphSpec('GPU activity of <!channel> batch-7')] }),
+      },
+      false,
+    );
+    const { channel, ts } = await investigatedAlert(bed.running!, bed.standIn);
+    const note = await bed.standIn.until(() =>
+      bed.standIn
+        .okCallsOf('chat.postMessage')
+        .find((call) => call.params.thread_ts === ts && textOf(call).includes('Not checked')),
+    );
+    expect(note.params.channel).toBe(channel);
+    const text = textOf(note);
+    expect(text).toContain("graph 1 'GPU activity of &lt;!channel&gt; batch-7' was not rendered");
+    expect(text).not.toContain('<!channel>');
+    // The report came first, and no file was uploaded.
+    const thread = bed.standIn.okCallsOf('chat.postMessage').filter((call) => call.params.thread_ts === ts);
+    expect(textOf(thread[0]!)).toContain('Full report');
+    expect(thread.at(-1)).toBe(note);
+    expect(bed.standIn.callsOf('files.getUploadURLExternal')).toHaveLength(0);
   });
 });

@@ -143,7 +143,7 @@ describe('holmes serve with Slack, against the lab', () => {
         const thread = slack.okCallsOf('chat.postMessage').find((call) => !call.params.thread_ts)!;
         expect(completed.params).toMatchObject({ channel_id: 'C0ALERTS', thread_ts: thread.answer!.ts });
         expect((completed.params.files as Array<{ title: string }>)[0]!.title).toBe(
-          'Evidence: Another workload shares the same physical GPU',
+          'Evidence: GPU activity of the shared GPU',
         );
         const png = PNG.sync.read(slack.uploads.at(-1)!.bytes);
         expect([png.width, png.height]).toEqual([800, 400]);
