@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { secretSchema } from './secret.js';
+import { slackSchema } from './slack-schema.js';
 
 const durationMs = z.number().int().positive();
 
@@ -139,6 +140,8 @@ export const configSchema = z.strictObject({
       unassignedTeam: z.string().min(1).default('unassigned'),
     })
     .prefault({}),
+  /** Slack ChatOps (absent: no Slack); see the README's Slack section. */
+  slack: slackSchema.optional(),
   log: z
     .strictObject({
       level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
@@ -151,4 +154,11 @@ export type HolmesConfig = z.infer<typeof configSchema>;
  * Paths (dot-separated) of fields holding secrets, for redaction. `models[].apiKeys` is not here:
  * a path cannot name every entry of a list, so those keys accept only references ({ env }, { file }).
  */
-export const SECRET_PATHS = ['prometheus.bearerToken', 'server.tokens', 'server.basicAuth.password'] as const;
+export const SECRET_PATHS = [
+  'prometheus.bearerToken',
+  'server.tokens',
+  'server.basicAuth.password',
+  'slack.botToken',
+  'slack.signingSecret',
+  'slack.appToken',
+] as const;

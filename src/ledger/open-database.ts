@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { HolmesError } from '../core/errors.js';
 import { LEDGER_TABLES } from './ledger-tables.js';
 import { OUTBOX_TABLES } from './outbox.js';
+import { SLACK_TABLES } from './slack-store.js';
 
 export type Db = Database.Database;
 
@@ -48,6 +49,11 @@ const MIGRATIONS: string[] = [
   LEDGER_TABLES,
   // 3: messages waiting for Slack, Jira and other receivers.
   OUTBOX_TABLES,
+  // 4: who asked for a (re-)investigation, for budget attribution; alerts found by name.
+  `ALTER TABLE investigations ADD COLUMN requested_by TEXT;
+   CREATE INDEX alerts_alertname ON alerts (alertname, received_at);`,
+  // 5: Slack messages, handled events, thread conversations, slash commands waiting for a result.
+  SLACK_TABLES,
 ];
 
 export interface OpenDatabaseOptions {

@@ -1,13 +1,8 @@
 import type { Logger } from '../core/logger.js';
-import type { ClaimedItem, Outbox } from '../ledger/outbox.js';
+import type { ClaimedItem, DeliveryOutcome, Outbox } from '../ledger/outbox.js';
 
-/** What one delivery attempt came to, as the receiver's adapter judges it. */
-export type DeliveryOutcome =
-  | { status: 'delivered'; result?: unknown }
-  /** The receiver is down, rate-limited (429 with Retry-After) or answered 5xx: try again later. */
-  | { status: 'retry'; error: string; retryAfterMs?: number }
-  /** The message can never be delivered as it is (a config error: unknown channel, project, field). */
-  | { status: 'failed'; error: string };
+// Declared with the outbox, so that integrations' adapters can name it without importing the server.
+export type { DeliveryOutcome };
 
 export interface OutboxWorkerOptions {
   outbox: Outbox;

@@ -1,7 +1,12 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+export interface ServerMetricsOptions {
+  /** Messages in the outbox per receiver and state, read at each scrape. */
+  outboxCounts?: () => Array<{ channel: string; state: string; count: number }>;
+}
+
 /** Holmes's own telemetry, on a registry of its own so several servers can live in one process (tests). */
-export function createServerMetrics() {
+export function createServerMetrics(options: ServerMetricsOptions = {}) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'holmes_' });
   return {
@@ -58,6 +63,18 @@ export function createServerMetrics() {
       help: 'Model spend in USD, by team and model',
       labelNames: ['team', 'model'],
       registers: [registry],
+    }),
+    // An outage of Slack or Jira shows as pending messages; failed ones need a person (a channel, a scope).
+    outboxMessages: new Gauge({
+      name: 'holmes_outbox_messages',
+      help: 'Outgoing messages waiting or kept in the outbox, by receiver and state (pending, sending, done, failed)',
+      labelNames: ['channel', 'state'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const row of options.outboxCounts?.() ?? [])
+          this.set({ channel: row.channel, state: row.state }, row.count);
+      },
     }),
     budgetRemaining: new Gauge({
       name: 'holmes_budget_remaining_usd',

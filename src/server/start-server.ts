@@ -1,12 +1,16 @@
 import { serve, type ServerType } from '@hono/node-server';
+import type { Agent } from '../agent/create-agent.js';
 import type { HolmesConfig } from '../config/config-schema.js';
 import { resolveSecret } from '../config/secret.js';
 import { HolmesError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import type { TicketCreator } from '../core/ticket.js';
 import { createGraphCache } from '../graphs/create-graph-cache.js';
+import type { RenderGraphs } from '../integrations/slack/index.js';
 import { createInvestigationStore } from '../ledger/investigation-store.js';
 import type { SourceStatus } from '../toolsets/check-prerequisites.js';
 import { openDatabase } from '../ledger/open-database.js';
+import { createOutbox } from '../ledger/outbox.js';
 import { prometheusFromConfig } from '../telemetry/clients-from-config.js';
 import { createApp } from './create-app.js';
 import { createServerMetrics } from './server-metrics.js';
@@ -20,6 +24,12 @@ export interface StartServerOptions {
   sources?: () => SourceStatus[];
   /** Answers POST /api/v1/ask (the agent); without it the route says no model is configured. */
   ask?: (question: string) => Promise<unknown>;
+  /** The agent, for Slack's questions and follow-ups (with who asks, the thread and progress). */
+  agent?: Pick<Agent, 'ask'> | undefined;
+  /** The ticket tracker (Jira), for Slack's "Create Jira ticket" button and ticket links. */
+  ticketCreator?: TicketCreator | undefined;
+  /** Evidence graphs as PNGs, uploaded into an investigation's Slack thread. */
+  renderGraphs?: RenderGraphs | undefined;
 }
 
 export interface RunningServer {
@@ -68,11 +78,42 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   };
   const db = openDatabase({ path: config.storage.path, synchronous: config.storage.synchronous });
   const store = createInvestigationStore(db);
-  const metrics = createServerMetrics();
-  const pool = createWorkerPool({ store, run: options.run, concurrency: server.concurrency, logger, metrics });
-  let ready = false;
+  const outbox = createOutbox(db);
+  const metrics = createServerMetrics({ outboxCounts: () => outbox.countsByChannel() });
   // Graphs are drawn when asked for, after their investigation finished: never on a worker's path.
   const prometheus = prometheusFromConfig(config);
+  // Slack (when configured) follows investigations as they are created, progress, finish and resolve.
+  let slack: Awaited<ReturnType<typeof import('./wire-slack.js').wireSlack>> | undefined;
+  const pool = createWorkerPool({
+    store,
+    run: options.run,
+    concurrency: server.concurrency,
+    logger,
+    metrics,
+    onProgress: (id, event) => slack?.slack.progress(id, event),
+    onFinished: (id) => slack?.slack.refresh(id),
+  });
+  if (config.slack) {
+    const { wireSlack } = await import('./wire-slack.js');
+    const { agent, ticketCreator, renderGraphs } = options;
+    try {
+      slack = await wireSlack({
+        config: { ...config, slack: config.slack },
+        logger,
+        db,
+        store,
+        onQueued: pool.notify,
+        agent,
+        ticketCreator,
+        renderGraphs,
+        prometheus,
+      });
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+  let ready = false;
   const app = createApp({
     store,
     metrics,
@@ -82,6 +123,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     maxQueue: server.maxQueue,
     maxAlertsPerGroup: server.maxAlertsPerGroup,
     onQueued: pool.notify,
+    // After the response: the acknowledgement to Alertmanager never waits for Slack rendering.
+    onInvestigationChanged: (id) => setImmediate(() => slack?.slack.refresh(id)),
     ...(options.ask ? { ask: options.ask } : {}),
     ...(options.sources ? { sources: options.sources } : {}),
     isReady: () => ready,
@@ -91,11 +134,20 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   let http: ServerType;
   try {
     http = await new Promise((resolve, reject) => {
-      const instance = serve({ fetch: app.fetch, hostname: server.host, port: server.port }, () => resolve(instance));
+      const instance = serve(
+        {
+          fetch: app.fetch,
+          hostname: server.host,
+          port: server.port,
+          ...(slack?.createServer ? { createServer: slack.createServer } : {}),
+        },
+        () => resolve(instance),
+      );
       instance.once('error', reject);
     });
   } catch (error) {
     await pool.stop(0);
+    await slack?.close(0);
     db.close();
     throw listenError(error, server.host, server.port);
   }
@@ -112,6 +164,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         ready = false;
         await new Promise<void>((resolve) => http.close(() => resolve()));
         await pool.stop(server.shutdownGraceMs);
+        // After the workers: their last results still reach the outbox (sent now, or at the next start).
+        await slack?.close(Math.min(server.shutdownGraceMs, 5_000));
         db.close();
       })()),
   };

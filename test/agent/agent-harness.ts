@@ -19,7 +19,7 @@ export interface Harness {
 export async function createHarness(
   turns: ScriptedTurn[],
   configInput: Record<string, unknown> = {},
-  options: { path?: string } = {},
+  options: { path?: string; model?: ScriptedChatModel } = {},
 ): Promise<Harness> {
   const config = configSchema.parse({
     models: [
@@ -34,7 +34,7 @@ export async function createHarness(
     ...configInput,
   });
   const db = openDatabase({ path: options.path ?? ':memory:' });
-  const model = new ScriptedChatModel(turns);
+  const model = options.model ?? new ScriptedChatModel(turns);
   const investigator = await createFakeInvestigator();
   const agent = await createAgent(config, { createModel: () => model, investigator, db, sleep: async () => undefined });
   return {
