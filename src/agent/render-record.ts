@@ -31,7 +31,7 @@ function renderStep(step: RecordStep, options: RenderRecordOptions): string[] {
       ];
     case 'prompt':
       return [
-        `${head}  toolsets ${Array.isArray(data.toolsets) ? data.toolsets.join(', ') : data.toolsets}; evidence ${(data.evidenceIds as string[]).join(' ') || '-'}`,
+        `${head}  tools ${Array.isArray(data.tools) ? data.tools.join(', ') : Array.isArray(data.toolsets) ? data.toolsets.join(', ') : (data.toolsets ?? '-')}; evidence ${(data.evidenceIds as string[]).join(' ') || '-'}`,
         ...(data.messages as Data[]).flatMap((message) => [
           `   ${message.role}:`,
           ...indent(String(message.content), '     ', brief),
