@@ -1,6 +1,6 @@
 import type { LlmAnswer } from '../core/llm-outcome.js';
 import { z } from 'zod';
-import { toolDefinition, type ToolDefinition } from './tool-definitions.js';
+import { leanSchema, toolDefinition, type ToolDefinition } from './tool-definitions.js';
 
 export const FINAL_ANSWER_TOOL = 'final_answer';
 export const OTHER_CAUSE = 'other';
@@ -12,21 +12,14 @@ export const OTHER_CAUSE = 'other';
 export function finalAnswerSchema(causes: Iterable<string>) {
   const vocabulary = [...new Set([...causes, OTHER_CAUSE])] as [string, ...string[]];
   return z.strictObject({
-    cause: z.enum(vocabulary).describe("Cause id from the vocabulary, or 'other' when none fits"),
+    cause: z.enum(vocabulary).describe("A runbook id, or 'other'"),
     title: z.string().min(3).max(200).describe('The cause in a few words'),
-    summary: z
-      .string()
-      .min(10)
-      .max(3000)
-      .describe('What happened and why, naming the workloads, pods, nodes and GPUs involved'),
+    summary: z.string().min(10).max(3000).describe('What happened and why, naming workloads, pods, nodes, GPUs'),
     evidence: z
       .array(
         z.strictObject({
           finding: z.string().min(3).describe('One fact, with its numbers'),
-          sources: z
-            .array(z.string().min(1))
-            .min(1)
-            .describe('Ids of the tool calls or evidence items (E1, …) it comes from'),
+          sources: z.array(z.string().min(1)).min(1).describe('Tool call ids or evidence ids (E1 …)'),
         }),
       )
       .min(1)
@@ -35,13 +28,13 @@ export function finalAnswerSchema(causes: Iterable<string>) {
       .array(
         z.strictObject({
           step: z.string().min(3),
-          runbook: z.string().nullable().describe('Runbook id the step comes from, or null'),
+          runbook: z.string().nullable().describe('Its runbook id, or null'),
           command: z.string().optional(),
         }),
       )
       .max(12),
     confidence: z.number().min(0).max(1),
-    openQuestions: z.array(z.string()).max(10).default([]).describe('What could not be checked or is still unclear'),
+    openQuestions: z.array(z.string()).max(10).default([]).describe('What could not be checked'),
   });
 }
 
@@ -58,13 +51,15 @@ export interface SourceEntry {
 export type ResolvedAnswer = LlmAnswer;
 
 export function finalAnswerDefinition(causes: Iterable<string>): ToolDefinition {
-  const { $schema: _schema, ...parameters } = z.toJSONSchema(finalAnswerSchema(causes), { io: 'input' }) as Record<
+  const { $schema: _schema, ...schema } = z.toJSONSchema(finalAnswerSchema(causes), { io: 'input' }) as Record<
     string,
     unknown
   >;
+  // Lengths and counts are checked when the answer arrives (zod): the issues go back to the model.
+  const parameters = leanSchema(schema) as Record<string, unknown>;
   return toolDefinition(
     FINAL_ANSWER_TOOL,
-    'End the investigation with the structured answer. Call it once, alone, when the evidence is in.',
+    'End the investigation with the structured answer: once, alone, when the evidence is in.',
     parameters,
   );
 }
