@@ -54,7 +54,7 @@ export function alertText(alert: Alert, entities?: Entities): string {
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2');
   const kinds = [entities?.gpus.length ? 'gpu' : '', entities?.model ? 'model' : '', entities?.apiKey ? 'key' : ''];
-  return [name, alert.annotations.summary ?? '', alert.annotations.description ?? '', ...kinds].join(' ');
+  return [name, alert.annotations.summary, alert.annotations.description, ...kinds].filter(Boolean).join(' ');
 }
 
 /**

@@ -2,6 +2,7 @@ import { formatUsd } from '../core/format-usd.js';
 import type { InvestigationStep } from '../core/investigation.js';
 import type { MeteredUsage } from '../core/llm-outcome.js';
 import type { AgentEvent } from '../agent/run-agent.js';
+import { terminalText } from '../core/terminal-text.js';
 import type { CommandContext } from './command-context.js';
 
 /** No stretch longer than this goes by without a line on the terminal. */
@@ -11,6 +12,8 @@ export interface Progress {
   onEvent: (event: AgentEvent) => void;
   /** Steps of the deterministic investigator when it runs alone (no model configured). */
   onStep: (step: InvestigationStep) => void;
+  /** Quiet until the next event (a result is shown, the user types a follow-up). */
+  pause: () => void;
   /** Stops the heartbeat; call it when the command is done. */
   close: () => void;
 }
@@ -39,15 +42,23 @@ function usageText(usage: MeteredUsage | undefined): string {
 export function createProgress(context: CommandContext, options: ProgressOptions = {}): Progress | undefined {
   if (!(context.err as NodeJS.WriteStream).isTTY || context.json) return undefined;
   let lastWrite = Date.now();
+  let paused = false;
   let waitingSince = Date.now();
   let waiting = 'starting';
+  /** Text of the model is being written on the current line. */
   let streaming = false;
+  // Tool names, arguments, reasons, steps and the model's text come from the model and the alert:
+  // shown, never obeyed by the terminal.
   const write = (text: string) => {
-    if (streaming && !text.startsWith('\u200b')) {
-      context.err.write('\n');
-      streaming = false;
-    }
-    context.err.write(text.replace(/^\u200b/, ''));
+    if (streaming) context.err.write('\n');
+    streaming = false;
+    context.err.write(`${terminalText(text.replace(/\n$/, ''))}\n`);
+    lastWrite = Date.now();
+  };
+  const stream = (raw: string) => {
+    const text = terminalText(raw, { multiline: true }).replace(/\n/g, '\n    ');
+    context.err.write(streaming ? text : `  ✎ ${text}`);
+    streaming = true;
     lastWrite = Date.now();
   };
   const waitFor = (what: string) => {
@@ -55,12 +66,13 @@ export function createProgress(context: CommandContext, options: ProgressOptions
     waitingSince = Date.now();
   };
   const timer = setInterval(() => {
-    if (Date.now() - lastWrite < SILENT_MS) return;
+    if (paused || Date.now() - lastWrite < SILENT_MS) return;
     write(`  … ${waiting} (${Math.round((Date.now() - waitingSince) / 1000)} s)\n`);
   }, options.tickMs ?? 500);
   timer.unref();
 
   const onEvent = (event: AgentEvent) => {
+    paused = false;
     const data = event.data as Data;
     switch (event.kind) {
       case 'deterministic-start':
@@ -125,23 +137,29 @@ export function createProgress(context: CommandContext, options: ProgressOptions
         return;
       case 'text-delta':
       case 'answer-delta':
-        if (!streaming) write('  ✎ ');
-        write(`\u200b${String(data.text).replace(/\n/g, '\n    ')}`);
-        streaming = true;
+        stream(String(data.text));
         return;
       default:
         return;
     }
   };
+  const pause = () => {
+    paused = true;
+    if (streaming) context.err.write('\n');
+    streaming = false;
+  };
   return {
     onEvent,
-    onStep: (step) =>
+    onStep: (step) => {
+      paused = false;
       write(
         `  ${step.kind.padEnd(8)} ${step.message}${step.durationMs !== undefined ? ` (${step.durationMs} ms)` : ''}\n`,
-      ),
+      );
+    },
+    pause,
     close: () => {
       clearInterval(timer);
-      if (streaming) context.err.write('\n');
+      pause();
     },
   };
 }

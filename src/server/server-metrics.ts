@@ -1,12 +1,24 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import {
+  estimatedSamples,
+  fill,
+  flaggedSamples,
+  remainingSamples,
+  tokenSamples,
+  usdSamples,
+  type SpendSource,
+} from './ledger-metrics.js';
 
 export interface ServerMetricsOptions {
+  /** Model spend and budgets, read from the ledger at each scrape. */
+  spend?: SpendSource;
   /** Messages in the outbox per receiver and state, read at each scrape. */
   outboxCounts?: () => Array<{ channel: string; state: string; count: number }>;
 }
 
 /** Holmes's own telemetry, on a registry of its own so several servers can live in one process (tests). */
 export function createServerMetrics(options: ServerMetricsOptions = {}) {
+  const { spend } = options;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'holmes_' });
   return {
@@ -54,15 +66,39 @@ export function createServerMetrics(options: ServerMetricsOptions = {}) {
     }),
     llmTokens: new Counter({
       name: 'holmes_llm_tokens_total',
-      help: 'Model tokens used, by team, model and direction',
+      help: 'Model tokens used, by team, model and direction (input: uncached prompt; cache_read, cache_write; output)',
       labelNames: ['team', 'model', 'direction'],
       registers: [registry],
+      collect() {
+        if (spend) fill(this, tokenSamples(spend));
+      },
     }),
     llmUsd: new Counter({
       name: 'holmes_llm_usd_total',
-      help: 'Model spend in USD, by team and model',
+      help: 'Model spend in USD, by team and model, cached tokens at their price',
       labelNames: ['team', 'model'],
       registers: [registry],
+      collect() {
+        if (spend) fill(this, usdSamples(spend));
+      },
+    }),
+    llmEstimatedCalls: new Counter({
+      name: 'holmes_llm_estimated_calls_total',
+      help: 'Model calls metered from an estimate (no usage reported, timed out or cut off), by team and model',
+      labelNames: ['team', 'model'],
+      registers: [registry],
+      collect() {
+        if (spend) fill(this, estimatedSamples(spend));
+      },
+    }),
+    llmUsageFlags: new Counter({
+      name: 'holmes_llm_usage_flags_total',
+      help: 'Model calls whose reported usage was far above their reservation, by team, model and flag',
+      labelNames: ['team', 'model', 'flag'],
+      registers: [registry],
+      collect() {
+        if (spend) fill(this, flaggedSamples(spend));
+      },
     }),
     // An outage of Slack or Jira shows as pending messages; failed ones need a person (a channel, a scope).
     outboxMessages: new Gauge({
@@ -81,6 +117,9 @@ export function createServerMetrics(options: ServerMetricsOptions = {}) {
       help: 'USD left in the team budget for the period',
       labelNames: ['team', 'period'],
       registers: [registry],
+      collect() {
+        if (spend) fill(this, remainingSamples(spend));
+      },
     }),
   };
 }
