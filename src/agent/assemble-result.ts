@@ -86,10 +86,12 @@ export function assembleResult(input: AssembleInput): InvestigationResult {
       kind: 'note',
       message: `agent: ${state.status}${state.stopReason ? ` (${state.stopReason})` : ''}; ${spent.steps} steps, ${spent.toolCalls} tool calls, ${spent.inputTokens}/${spent.outputTokens} tokens, ${formatUsd(spent.usd)}`,
     });
+  const decisions = input.guard?.decisions ?? [];
+  // Every model passed over for the budget (the last one for its window) is a refusal too.
   const refusal =
-    input.guard?.decisions
-      .filter((decision) => decision.action === 'refuse' || decision.action === 'refuse-tool')
-      .at(-1) ?? null;
+    decisions.filter((decision) => decision.action === 'refuse' || decision.action === 'refuse-tool').at(-1) ??
+    (state?.status === 'budget-exceeded' ? decisions.filter((decision) => decision.action === 'skip').at(-1) : null) ??
+    null;
   return {
     id: input.id,
     kind: input.alert ? 'alert' : 'question',
