@@ -122,7 +122,7 @@ export const configSchema = z.strictObject({
       /** max_tokens is shrunk down to this to fit a small window; below it, tools are dropped, then turns summarised. */
       minOutputTokens: z.number().int().positive().default(1_024),
       /** Tool definitions offered to the model, most relevant first, up to this many tokens (final_answer aside). */
-      maxToolDefinitionTokens: z.number().int().positive().default(700),
+      maxToolDefinitionTokens: z.number().int().positive().default(650),
     })
     .prefault({}),
   budget: z
