@@ -26,7 +26,7 @@ export const RUNBOOK_TOOL_DEFINITIONS: ToolDefinition[] = [
   ),
   toolDefinition(
     'run_runbook_checks',
-    `Run every check of one runbook and get each verdict with its evidence. Checks run on the alert's entities; ${ENTITY_PARAMS.join(', ')} override them.`,
+    "Run every check of one runbook and get each verdict with its evidence. Checks run on the alert's entities; the other parameters override them.",
     {
       type: 'object',
       properties: {

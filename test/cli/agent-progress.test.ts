@@ -96,6 +96,26 @@ describe('createProgress', () => {
     );
   });
 
+  it('shows escape sequences from tool arguments and the model as text, never as terminal commands', () => {
+    const context = terminal();
+    const progress = createProgress(context)!;
+    progress.onEvent({
+      kind: 'tool-call',
+      data: { name: 'pod_logs', args: { pod: 'api\u001b[2J' }, status: 'success' },
+    });
+    progress.onEvent({
+      kind: 'tool-refused',
+      data: { name: 'x\u001b]8;;http://evil\u0007', reason: 'cap\nforged line' },
+    });
+    progress.onEvent({ kind: 'answer-delta', data: { text: 'red \u001b[31mtext\r\nnext' }, transient: true });
+    progress.close();
+    const text = context.stderr();
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
+    expect(text).toContain('pod_logs {"pod":"api\\u001b[2J"} success');
+    expect(text).toContain('  ✗ x\\e]8;;http://evil\\x07 refused (cap\\nforged line)');
+    expect(text).toContain('  ✎ red \\e[31mtext\\r\n    next');
+  });
+
   it('stays quiet while paused, until the next event', async () => {
     vi.useFakeTimers();
     const context = terminal();
