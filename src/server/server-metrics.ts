@@ -6,6 +6,7 @@ import {
   remainingSamples,
   tokenSamples,
   usdSamples,
+  type Sample,
   type SpendSource,
 } from './ledger-metrics.js';
 
@@ -21,6 +22,22 @@ export function createServerMetrics(options: ServerMetricsOptions = {}) {
   const { spend } = options;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'holmes_' });
+  /** A counter read from the ledger at each scrape: the ledger holds the totals, across restarts. */
+  const ledgerCounter = (
+    name: string,
+    help: string,
+    labelNames: string[],
+    samples: (source: SpendSource) => Sample[],
+  ) =>
+    new Counter({
+      name,
+      help,
+      labelNames,
+      registers: [registry],
+      collect() {
+        if (spend) fill(this, samples(spend));
+      },
+    });
   return {
     registry,
     alertsReceived: new Counter({
@@ -64,42 +81,30 @@ export function createServerMetrics(options: ServerMetricsOptions = {}) {
       buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300],
       registers: [registry],
     }),
-    llmTokens: new Counter({
-      name: 'holmes_llm_tokens_total',
-      help: 'Model tokens used, by team, model and direction (input: uncached prompt; cache_read, cache_write; output)',
-      labelNames: ['team', 'model', 'direction'],
-      registers: [registry],
-      collect() {
-        if (spend) fill(this, tokenSamples(spend));
-      },
-    }),
-    llmUsd: new Counter({
-      name: 'holmes_llm_usd_total',
-      help: 'Model spend in USD, by team and model, cached tokens at their price',
-      labelNames: ['team', 'model'],
-      registers: [registry],
-      collect() {
-        if (spend) fill(this, usdSamples(spend));
-      },
-    }),
-    llmEstimatedCalls: new Counter({
-      name: 'holmes_llm_estimated_calls_total',
-      help: 'Model calls metered from an estimate (no usage reported, timed out or cut off), by team and model',
-      labelNames: ['team', 'model'],
-      registers: [registry],
-      collect() {
-        if (spend) fill(this, estimatedSamples(spend));
-      },
-    }),
-    llmUsageFlags: new Counter({
-      name: 'holmes_llm_usage_flags_total',
-      help: 'Model calls whose reported usage was far above their reservation, by team, model and flag',
-      labelNames: ['team', 'model', 'flag'],
-      registers: [registry],
-      collect() {
-        if (spend) fill(this, flaggedSamples(spend));
-      },
-    }),
+    llmTokens: ledgerCounter(
+      'holmes_llm_tokens_total',
+      'Model tokens used, by team, model and direction (input: uncached prompt; cache_read, cache_write; output)',
+      ['team', 'model', 'direction'],
+      tokenSamples,
+    ),
+    llmUsd: ledgerCounter(
+      'holmes_llm_usd_total',
+      'Model spend in USD, by team and model, cached tokens at their price',
+      ['team', 'model'],
+      usdSamples,
+    ),
+    llmEstimatedCalls: ledgerCounter(
+      'holmes_llm_estimated_calls_total',
+      'Model calls metered from an estimate (no usage reported, timed out or cut off), by team and model',
+      ['team', 'model'],
+      estimatedSamples,
+    ),
+    llmUsageFlags: ledgerCounter(
+      'holmes_llm_usage_flags_total',
+      'Model calls whose reported usage was far above their reservation, by team, model and flag',
+      ['team', 'model', 'flag'],
+      flaggedSamples,
+    ),
     // An outage of Slack or Jira shows as pending messages; failed ones need a person (a channel, a scope).
     outboxMessages: new Gauge({
       name: 'holmes_outbox_messages',
