@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { HolmesError } from '../core/errors.js';
-import { LEDGER_TABLES } from './ledger-tables.js';
+import { LEDGER_CACHE_AND_FLAGS, LEDGER_TABLES } from './ledger-tables.js';
 import { OUTBOX_TABLES } from './outbox.js';
 import { SLACK_TABLES } from './slack-store.js';
 
@@ -54,6 +54,8 @@ const MIGRATIONS: string[] = [
    CREATE INDEX alerts_alertname ON alerts (alertname, received_at);`,
   // 5: Slack messages, handled events, thread conversations, slash commands waiting for a result.
   SLACK_TABLES,
+  // 6: cache-write tokens and usage flags in the spend ledger.
+  LEDGER_CACHE_AND_FLAGS,
 ];
 
 export interface OpenDatabaseOptions {

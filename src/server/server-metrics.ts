@@ -1,14 +1,43 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import {
+  estimatedSamples,
+  fill,
+  flaggedSamples,
+  remainingSamples,
+  tokenSamples,
+  usdSamples,
+  type Sample,
+  type SpendSource,
+} from './ledger-metrics.js';
 
 export interface ServerMetricsOptions {
+  /** Model spend and budgets, read from the ledger at each scrape. */
+  spend?: SpendSource;
   /** Messages in the outbox per receiver and state, read at each scrape. */
   outboxCounts?: () => Array<{ channel: string; state: string; count: number }>;
 }
 
 /** Holmes's own telemetry, on a registry of its own so several servers can live in one process (tests). */
 export function createServerMetrics(options: ServerMetricsOptions = {}) {
+  const { spend } = options;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'holmes_' });
+  /** A counter read from the ledger at each scrape: the ledger holds the totals, across restarts. */
+  const ledgerCounter = (
+    name: string,
+    help: string,
+    labelNames: string[],
+    samples: (source: SpendSource) => Sample[],
+  ) =>
+    new Counter({
+      name,
+      help,
+      labelNames,
+      registers: [registry],
+      collect() {
+        if (spend) fill(this, samples(spend));
+      },
+    });
   return {
     registry,
     alertsReceived: new Counter({
@@ -52,18 +81,30 @@ export function createServerMetrics(options: ServerMetricsOptions = {}) {
       buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300],
       registers: [registry],
     }),
-    llmTokens: new Counter({
-      name: 'holmes_llm_tokens_total',
-      help: 'Model tokens used, by team, model and direction',
-      labelNames: ['team', 'model', 'direction'],
-      registers: [registry],
-    }),
-    llmUsd: new Counter({
-      name: 'holmes_llm_usd_total',
-      help: 'Model spend in USD, by team and model',
-      labelNames: ['team', 'model'],
-      registers: [registry],
-    }),
+    llmTokens: ledgerCounter(
+      'holmes_llm_tokens_total',
+      'Model tokens used, by team, model and direction (input: uncached prompt; cache_read, cache_write; output)',
+      ['team', 'model', 'direction'],
+      tokenSamples,
+    ),
+    llmUsd: ledgerCounter(
+      'holmes_llm_usd_total',
+      'Model spend in USD, by team and model, cached tokens at their price',
+      ['team', 'model'],
+      usdSamples,
+    ),
+    llmEstimatedCalls: ledgerCounter(
+      'holmes_llm_estimated_calls_total',
+      'Model calls metered from an estimate (no usage reported, timed out or cut off), by team and model',
+      ['team', 'model'],
+      estimatedSamples,
+    ),
+    llmUsageFlags: ledgerCounter(
+      'holmes_llm_usage_flags_total',
+      'Model calls whose reported usage was far above their reservation, by team, model and flag',
+      ['team', 'model', 'flag'],
+      flaggedSamples,
+    ),
     // An outage of Slack or Jira shows as pending messages; failed ones need a person (a channel, a scope).
     outboxMessages: new Gauge({
       name: 'holmes_outbox_messages',
@@ -81,6 +122,9 @@ export function createServerMetrics(options: ServerMetricsOptions = {}) {
       help: 'USD left in the team budget for the period',
       labelNames: ['team', 'period'],
       registers: [registry],
+      collect() {
+        if (spend) fill(this, remainingSamples(spend));
+      },
     }),
   };
 }

@@ -11,6 +11,7 @@ import { createInvestigationStore } from '../ledger/investigation-store.js';
 import type { SourceStatus } from '../toolsets/check-prerequisites.js';
 import { openDatabase } from '../ledger/open-database.js';
 import { createOutbox } from '../ledger/outbox.js';
+import { createSpendLedger } from '../ledger/spend-ledger.js';
 import { prometheusFromConfig } from '../telemetry/clients-from-config.js';
 import { createApp } from './create-app.js';
 import { createServerMetrics } from './server-metrics.js';
@@ -79,7 +80,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const db = openDatabase({ path: config.storage.path, synchronous: config.storage.synchronous });
   const store = createInvestigationStore(db);
   const outbox = createOutbox(db);
-  const metrics = createServerMetrics({ outboxCounts: () => outbox.countsByChannel() });
+  const metrics = createServerMetrics({
+    spend: { ledger: createSpendLedger(db), budget: config.budget },
+    outboxCounts: () => outbox.countsByChannel(),
+  });
   // Graphs are drawn when asked for, after their investigation finished: never on a worker's path.
   const prometheus = prometheusFromConfig(config);
   // Slack (when configured) follows investigations as they are created, progress, finish and resolve.
