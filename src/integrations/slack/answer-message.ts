@@ -56,6 +56,7 @@ export function describeStep(kind: string, data: Record<string, unknown>): strin
   }
   if (kind === 'first-look' || kind === 'prompt') return 'gathering evidence';
   if (kind === 'deterministic') return 'runbook checks done, asking the model';
-  if (kind === 'compact') return 'summarising the conversation so far';
+  // The agent reports 'compaction' after it summarised, or with `skipped` when it did not need to.
+  if (kind === 'compaction' && !data.skipped) return 'summarising the conversation so far';
   return undefined;
 }
