@@ -52,7 +52,8 @@ describe('holmes serve with Jira', () => {
         project: 'OPS',
         onResolve: { comment: true, transition: 'Done' },
         holmesUrl: 'https://holmes.example.com',
-        timeoutMs: 400,
+        // Short, so the dead process's lease (5 × timeoutMs) runs out soon; long enough for a loaded machine.
+        timeoutMs: 2_000,
       };
       const file = await sandbox.write('holmes.yaml', stringify(config));
       const first = await spawnServe(sandbox, file);

@@ -1,5 +1,6 @@
 import { alertSchema, type Alert } from '../../core/alert.js';
 import { HolmesError } from '../../core/errors.js';
+import { terminalText } from '../../core/terminal-text.js';
 import type { InvestigationResult } from '../../core/investigation.js';
 import type { CommandContext } from '../command-context.js';
 import { writeJson } from '../command-context.js';
@@ -66,15 +67,17 @@ export async function investigateJiraCommand(context: CommandContext, options: I
     return;
   }
   // Loaded once Jira has answered: a wrong URL, token or JQL fails fast.
-  const [{ createReasoner }, { renderResult }, { agentProgress }, { reportReasoner }] = await Promise.all([
+  const [{ createReasoner }, { renderResult }, { createProgress }, { reportReasoner }] = await Promise.all([
     import('../../agent/create-reasoner.js'),
     import('../render-investigation.js'),
-    import('./ask.js'),
+    import('../agent-progress.js'),
     import('./investigate.js'),
   ]);
   const outcomes = await withSources(context, options, async (config) => {
     const reasoner = await createReasoner(config, { deterministic: Boolean(options.deterministic) });
     reportReasoner(context, reasoner);
+    // On a terminal: what happens as it happens (stderr), as `holmes investigate` shows it.
+    const progress = createProgress(context);
     const out: TicketOutcome[] = [];
     try {
       for (const ticket of tickets) {
@@ -87,14 +90,14 @@ export async function investigateJiraCommand(context: CommandContext, options: I
           outcome.investigated = 'alert';
           outcome.result = await reasoner.investigate(alert.data, {
             requester: 'cli',
-            onEvent: agentProgress(context),
+            ...(progress ? { onEvent: progress.onEvent, onStep: progress.onStep } : {}),
           });
         } else if (reasoner.agent) {
           const text = `${ticket.summary}\n${documentText(ticket.description)}`.trim().slice(0, MAX_QUESTION);
           outcome.investigated = 'text';
           outcome.result = await reasoner.agent.ask(`Jira ticket ${ticket.key}: ${text}`, {
             requester: 'cli',
-            onEvent: agentProgress(context),
+            ...(progress ? { onEvent: progress.onEvent } : {}),
           });
         } else {
           outcome.skipped =
@@ -102,7 +105,9 @@ export async function investigateJiraCommand(context: CommandContext, options: I
           context.err.write(`${ticket.key}: skipped: ${outcome.skipped}.\n`);
           continue;
         }
-        if (!context.json) context.out.write(`── ${ticket.key} · ${ticket.url}\n${renderResult(outcome.result)}\n`);
+        progress?.pause();
+        if (!context.json)
+          context.out.write(`${terminalText(`── ${ticket.key} · ${ticket.url}`)}\n${renderResult(outcome.result)}\n`);
         if (!options.update) continue;
         const body = ticketBody(outcome.result, alerts, { lead: 'Holmes investigated this ticket' });
         if (jira.dryRun) {
@@ -114,6 +119,7 @@ export async function investigateJiraCommand(context: CommandContext, options: I
         context.err.write(`${ticket.key}: result commented.\n`);
       }
     } finally {
+      progress?.close();
       reasoner.close();
     }
     return out;
