@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jiraSchema } from './jira-schema.js';
 import { secretSchema } from './secret.js';
 import { slackSchema } from './slack-schema.js';
 
@@ -151,6 +152,8 @@ export const configSchema = z.strictObject({
     .prefault({}),
   /** Slack ChatOps (absent: no Slack); see the README's Slack section. */
   slack: slackSchema.optional(),
+  /** Jira tickets for investigations (absent: no Jira); see the README's Jira section. */
+  jira: jiraSchema.optional(),
   log: z
     .strictObject({
       level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
@@ -170,4 +173,6 @@ export const SECRET_PATHS = [
   'slack.botToken',
   'slack.signingSecret',
   'slack.appToken',
+  'jira.apiToken',
+  'jira.personalAccessToken',
 ] as const;

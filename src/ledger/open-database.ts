@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { HolmesError } from '../core/errors.js';
+import { JIRA_TABLES } from './jira-store.js';
 import { LEDGER_CACHE_AND_FLAGS, LEDGER_TABLES } from './ledger-tables.js';
 import { OUTBOX_TABLES } from './outbox.js';
 import { SLACK_TABLES } from './slack-store.js';
@@ -56,6 +57,8 @@ const MIGRATIONS: string[] = [
   SLACK_TABLES,
   // 6: cache-write tokens and usage flags in the spend ledger.
   LEDGER_CACHE_AND_FLAGS,
+  // 7: Jira tickets per dedup label and the intent recorded before each create call.
+  JIRA_TABLES,
 ];
 
 export interface OpenDatabaseOptions {

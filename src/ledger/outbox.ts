@@ -47,8 +47,11 @@ export type DeliveryOutcome =
   | { status: 'delivered'; result?: unknown }
   /** The receiver is down, rate-limited (429 with Retry-After) or answered 5xx: try again later. */
   | { status: 'retry'; error: string; retryAfterMs?: number }
-  /** The message can never be delivered as it is (a config error: unknown channel, project, field). */
-  | { status: 'failed'; error: string };
+  /**
+   * The message can never be delivered as it is (a config error: unknown channel, project, field).
+   * `reported`: the adapter already logged it with its fix (once for many items), so the worker logs it at debug.
+   */
+  | { status: 'failed'; error: string; reported?: boolean };
 
 /** An item leased to one sender; `version` tells whether its payload changed while it was being sent. */
 export interface ClaimedItem extends OutboxItem {

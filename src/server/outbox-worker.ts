@@ -65,7 +65,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     if (outcome.status === 'delivered') outbox.complete(item, outcome.result ?? null);
     else if (outcome.status === 'failed') {
       outbox.fail(item, outcome.error);
-      logger.error({ channel, key: item.key, error: outcome.error }, `${channel}: message cannot be delivered`);
+      logger[outcome.reported ? 'debug' : 'error'](
+        { channel, key: item.key, error: outcome.error },
+        `${channel}: message cannot be delivered`,
+      );
     } else {
       const delayMs = retryDelay(item.attempts, backoff, outcome.retryAfterMs);
       outbox.retry(item, outcome.error, delayMs);

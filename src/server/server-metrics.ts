@@ -126,6 +126,32 @@ export function createServerMetrics(options: ServerMetricsOptions = {}) {
         if (spend) fill(this, remainingSamples(spend));
       },
     }),
+    jiraTicketsCreated: new Counter({
+      name: 'holmes_jira_tickets_created_total',
+      help: 'Jira tickets Holmes created',
+      registers: [registry],
+    }),
+    jiraComments: new Counter({
+      name: 'holmes_jira_comments_total',
+      help: 'Comments Holmes added to Jira tickets (new investigations, resolutions, reopenings)',
+      registers: [registry],
+    }),
+    jiraTransitions: new Counter({
+      name: 'holmes_jira_transitions_total',
+      help: 'Jira transitions Holmes applied (on resolve, on reopen)',
+      registers: [registry],
+    }),
+    jiraAttachments: new Counter({
+      name: 'holmes_jira_attachments_total',
+      help: 'Uploads of investigation graphs to Jira tickets',
+      registers: [registry],
+    }),
+    jiraFailures: new Counter({
+      name: 'holmes_jira_delivery_failures_total',
+      help: 'Failed Jira calls, by reason (unreachable, rate_limited, server_error, config, not_found, internal)',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
   };
 }
 

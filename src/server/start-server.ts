@@ -15,6 +15,7 @@ import { createSpendLedger } from '../ledger/spend-ledger.js';
 import { prometheusFromConfig } from '../telemetry/clients-from-config.js';
 import { createApp } from './create-app.js';
 import { createServerMetrics } from './server-metrics.js';
+import { startJira, type JiraHooks } from './start-jira.js';
 import { createWorkerPool, type RunInvestigation } from './worker-pool.js';
 
 export interface StartServerOptions {
@@ -35,6 +36,8 @@ export interface StartServerOptions {
 
 export interface RunningServer {
   url: string;
+  /** Jira delivery, when configured: the ticket creator Slack's "Create Jira ticket" button calls. */
+  jira: JiraHooks | undefined;
   /** Stops intake, finishes or requeues in-flight work, closes the store. */
   close(): Promise<void>;
 }
@@ -88,6 +91,16 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const prometheus = prometheusFromConfig(config);
   // Slack (when configured) follows investigations as they are created, progress, finish and resolve.
   let slack: Awaited<ReturnType<typeof import('./wire-slack.js').wireSlack>> | undefined;
+  // Jira (when configured) opens, updates and resolves tickets as investigations finish and resolve.
+  let jira: JiraHooks | undefined;
+  try {
+    // A ticket made or found shows on the investigation's Slack message.
+    const onTicket = (id: string) => slack?.slack.refresh(id);
+    jira = await startJira({ config, db, store, metrics, logger, prometheus, onTicket });
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   const pool = createWorkerPool({
     store,
     run: options.run,
@@ -95,11 +108,14 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     logger,
     metrics,
     onProgress: (id, event) => slack?.slack.progress(id, event),
-    onFinished: (id) => slack?.slack.refresh(id),
+    onFinished: (id) => {
+      jira?.onFinished(id);
+      slack?.slack.refresh(id);
+    },
   });
   if (config.slack) {
     const { wireSlack } = await import('./wire-slack.js');
-    const { agent, ticketCreator, renderGraphs } = options;
+    const { agent, renderGraphs } = options;
     try {
       slack = await wireSlack({
         config: { ...config, slack: config.slack },
@@ -108,11 +124,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         store,
         onQueued: pool.notify,
         agent,
-        ticketCreator,
+        // The "Create Jira ticket" button files through Jira's own path (dedup, outbox).
+        ticketCreator: options.ticketCreator ?? jira,
         renderGraphs,
         prometheus,
       });
     } catch (error) {
+      await jira?.stop();
       db.close();
       throw error;
     }
@@ -127,8 +145,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     maxQueue: server.maxQueue,
     maxAlertsPerGroup: server.maxAlertsPerGroup,
     onQueued: pool.notify,
-    // After the response: the acknowledgement to Alertmanager never waits for Slack rendering.
-    onInvestigationChanged: (id) => setImmediate(() => slack?.slack.refresh(id)),
+    // Jira records a resolution before the acknowledgement (a quick local write); Slack renders after it.
+    onInvestigationChanged: (id) => {
+      jira?.onChanged(id);
+      setImmediate(() => slack?.slack.refresh(id));
+    },
     ...(options.ask ? { ask: options.ask } : {}),
     ...(options.sources ? { sources: options.sources } : {}),
     isReady: () => ready,
@@ -152,6 +173,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   } catch (error) {
     await pool.stop(0);
     await slack?.close(0);
+    await jira?.stop();
     db.close();
     throw listenError(error, server.host, server.port);
   }
@@ -163,6 +185,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   let closing: Promise<void> | undefined;
   return {
     url,
+    jira,
     close: () =>
       (closing ??= (async () => {
         ready = false;
@@ -170,6 +193,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         await pool.stop(server.shutdownGraceMs);
         // After the workers: their last results still reach the outbox (sent now, or at the next start).
         await slack?.close(Math.min(server.shutdownGraceMs, 5_000));
+        await jira?.stop();
         db.close();
       })()),
   };
