@@ -1,6 +1,7 @@
 import { Command, Help, Option } from 'commander';
 import type { CommandContext, GlobalOptions } from './command-context.js';
 import type { InvestigateAlertmanagerOptions } from './commands/investigate-alertmanager.js';
+import type { InvestigateJiraOptions } from './commands/investigate-jira.js';
 
 // Command implementations are imported lazily so `holmes --help` stays fast.
 type Action<A extends unknown[]> = (context: CommandContext, ...args: A) => Promise<void>;
@@ -125,6 +126,24 @@ export function createProgram(version: string): Command {
       // stand (`investigate alertmanager --scenario X`), so its values are merged in.
       return (context: CommandContext, options: InvestigateAlertmanagerOptions) =>
         investigateAlertmanagerCommand(context, { ...investigate.opts(), ...options });
+    }),
+  );
+
+  sourceOptions(
+    investigate
+      .command('jira')
+      .description(
+        'investigate the Jira tickets a JQL query finds (the alert Holmes recorded on its tickets, else the text, with a model); --update comments each result back',
+      )
+      .summary('investigate the tickets a JQL query finds')
+      .requiredOption('--jql <query>', "JQL, e.g. 'project = OPS AND labels = holmes AND statusCategory != Done'")
+      .option('--update', 'comment each result back on its ticket')
+      .option('--limit <n>', 'investigate at most this many tickets (default 20)'),
+  ).action(
+    run(async () => {
+      const { investigateJiraCommand } = await import('./commands/investigate-jira.js');
+      return (context: CommandContext, options: InvestigateJiraOptions) =>
+        investigateJiraCommand(context, { ...investigate.opts(), ...options });
     }),
   );
 
