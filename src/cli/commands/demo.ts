@@ -3,7 +3,9 @@ import type { CommandContext } from '../command-context.js';
 import { investigateCommand } from './investigate.js';
 
 /** The example GPU incident shipped with Holmes, wherever Holmes is run from. */
-const DEMO_SCENARIO = fileURLToPath(new URL('../../../evals/scenarios/chat-api-p99-shared-gpu', import.meta.url));
+export const DEMO_SCENARIO = fileURLToPath(
+  new URL('../../../evals/scenarios/chat-api-p99-shared-gpu', import.meta.url),
+);
 
 /**
  * `holmes demo [SCENARIO]`: a complete investigation of a GPU incident in the lab — a real

@@ -8,10 +8,15 @@ import { probeFailures } from './probe-failures.js';
 import { rbacDenials } from './rbac-denials.js';
 import { volumeClaims } from './volume-claims.js';
 import { volumeUsage } from './volume-usage.js';
+import { gpuThrottling } from './gpu-clocks.js';
+import { idleGpuCost } from './gpu-idle-cost.js';
 import { gpuInventory } from './gpu-inventory.js';
 import { gpuSharing } from './gpu-sharing.js';
+import { gpuXid } from './gpu-xid.js';
+import { llmClientGrowth } from './llm-client-growth.js';
 import { signalChange } from './signal-change.js';
 import { unhealthyContainers } from './unhealthy-containers.js';
+import { versionChange } from './version-change.js';
 import {
   prometheusActiveAlerts,
   prometheusLabelValues,
@@ -29,6 +34,9 @@ export const BUILTINS: Readonly<Record<string, BuiltinTool>> = {
   prometheus_rules: prometheusRules,
   gpu_inventory: gpuInventory,
   gpu_sharing: gpuSharing,
+  gpu_xid: gpuXid,
+  gpu_throttling: gpuThrottling,
+  idle_gpu_cost: idleGpuCost,
   unhealthy_containers: unhealthyContainers,
   signal_change: signalChange,
   pod_scheduling: podScheduling,
@@ -40,4 +48,6 @@ export const BUILTINS: Readonly<Record<string, BuiltinTool>> = {
   network_policies: networkPolicies,
   rbac_denials: rbacDenials,
   autoscaler_status: autoscalerStatus,
+  version_change: versionChange,
+  llm_client_growth: llmClientGrowth,
 };
