@@ -119,6 +119,7 @@ export function createRecordStore(db: Db, options: { now?: () => Date } = {}) {
     }
     throw new HolmesError('USAGE', `No investigation record ${idOrPrefix}.`, {
       fix: 'Run `holmes investigations list` for the ids (records live in storage.path).',
+      details: { notFound: true },
     });
   }
 

@@ -57,8 +57,14 @@ export interface SpawnCliOptions {
   detached?: boolean;
 }
 
+/** The command line that runs the CLI through tsx, for spawners other than node's (an MCP client's). */
+export function cliCommand(args: string[]): { command: string; args: string[] } {
+  return { command: process.execPath, args: ['--import', TSX, MAIN, ...args] };
+}
+
 export function spawnCli(sandbox: Sandbox, args: string[], options: SpawnCliOptions = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
+  const cli = cliCommand(args);
+  return spawn(cli.command, cli.args, {
     cwd: sandbox.dir,
     env: { ...sandbox.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
