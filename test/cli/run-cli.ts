@@ -57,9 +57,14 @@ export interface SpawnCliOptions {
   detached?: boolean;
 }
 
-/** The command line that runs the CLI through tsx, for spawners other than node's (an MCP client's). */
+/** The command line that runs a TypeScript file through tsx, for spawners other than ours (an MCP client's). */
+export function tsxCommand(file: string, args: string[] = []): { command: string; args: string[] } {
+  return { command: process.execPath, args: ['--import', TSX, file, ...args] };
+}
+
+/** The command line of the CLI itself. */
 export function cliCommand(args: string[]): { command: string; args: string[] } {
-  return { command: process.execPath, args: ['--import', TSX, MAIN, ...args] };
+  return tsxCommand(MAIN, args);
 }
 
 export function spawnCli(sandbox: Sandbox, args: string[], options: SpawnCliOptions = {}): ChildProcess {
