@@ -60,7 +60,7 @@ export const mcpServerSchema = z
     env: z.record(z.string().min(1), secretSchema).default({}),
     cwd: z.string().min(1).optional(),
     /** Streamable HTTP: the endpoint, e.g. https://mcp.example.com/mcp. */
-    url: z.url().optional(),
+    url: httpUrl.optional(),
     /** Sent with every request; values may be secret references ({ env }, { file }). */
     headers: z.record(z.string().min(1), secretSchema).default({}),
     /** Tool names (of the server, without the prefix) the agent may call; `*` matches any run of characters. */
@@ -195,10 +195,17 @@ export const configSchema = z.strictObject({
   jira: jiraSchema.optional(),
   /** Other MCP servers whose allowed tools join the agent's, as `<name>__<tool>`. */
   mcpServers: z
-    .record(
-      z.string().regex(/^[a-z][a-z0-9_-]{0,23}$/, 'server names are lowercase letters, digits, - and _ (up to 24)'),
-      mcpServerSchema,
-    )
+    .record(z.string(), mcpServerSchema)
+    .superRefine((servers, context) => {
+      // The name prefixes its tools (`<name>__<tool>`), which model APIs limit to 64 plain characters.
+      for (const name of Object.keys(servers))
+        if (!/^[a-z][a-z0-9_-]{0,23}$/.test(name))
+          context.addIssue({
+            code: 'custom',
+            path: [name],
+            message: `server name '${name}': use lowercase letters, digits, - and _ (up to 24, starting with a letter)`,
+          });
+    })
     .default({}),
   /** Holmes as an MCP server: `holmes mcp` (stdio) and /mcp on `holmes serve` (Streamable HTTP). */
   mcp: z
