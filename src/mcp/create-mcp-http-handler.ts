@@ -35,6 +35,14 @@ function jsonRpcError(status: number, message: string): Response {
   });
 }
 
+function sameHost(origin: string, url: string): boolean {
+  try {
+    return new URL(origin).host === new URL(url).host;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Sessions of Streamable HTTP, each with its own server (so every call knows its client), kept
  * in memory: a session idle past `sessionIdleMs` is closed, and at `maxSessions` the longest idle
@@ -69,6 +77,11 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
 
   return {
     async handle(request) {
+      // A web page that reached this address (DNS rebinding, a local port) is not an MCP client:
+      // clients send no Origin, browsers always do. The spec asks servers to check it.
+      const origin = request.headers.get('origin');
+      if (origin && !sameHost(origin, request.url))
+        return jsonRpcError(403, `Requests from web pages (Origin ${origin.slice(0, 100)}) are refused.`);
       const id = request.headers.get('mcp-session-id');
       if (id) {
         const session = sessions.get(id);

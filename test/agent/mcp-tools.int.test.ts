@@ -81,6 +81,11 @@ describe('the agent with an MCP server as a toolset (scripted model, stdio serve
 
     const [first, second, third] = harness.model.calls;
     expect(offered(first!)).toContain('tiny__gpu_owner');
+    // The model gets the server's own JSON Schema for the tool.
+    const definition = (first!.tools as Array<{ function: { name: string; parameters: unknown } }>).find(
+      (tool) => tool.function.name === 'tiny__gpu_owner',
+    );
+    expect(definition!.function.parameters).toMatchObject({ type: 'object', required: ['gpu'] });
     for (const call of harness.model.calls) expect(offered(call)).not.toContain('tiny__delete_everything');
     // Offered whatever toolsets the evidence chose, and no longer once the server is gone.
     expect(offered(second!)).toContain('tiny__gpu_owner');
@@ -119,6 +124,21 @@ describe('the agent with an MCP server as a toolset (scripted model, stdio serve
     const result = await harness.agent.investigate(ALERT);
     expect(result.status).toBe('completed');
     expect(existsSync(join(dir, 'deleted'))).toBe(false);
+  });
+
+  it('never runs an MCP tool unasked in the first look of a question; only the model calls it', async () => {
+    harness = await createHarness(
+      [
+        (request) => {
+          expect(offered(request)).toContain('tiny__gpu_owner');
+          return { toolCalls: [finalAnswer([], { cause: 'other', evidence: [] })], usage: { input: 900, output: 200 } };
+        },
+      ],
+      tinyServer(),
+    );
+    const result = await harness.agent.ask('which workloads hold gpu 3, and which owner has those workloads?');
+    expect(result.llm!.firstLook.map((look) => look.tool)).not.toContain('tiny__gpu_owner');
+    expect(result.llm!.firstLook.length).toBeGreaterThan(0);
   });
 
   it('goes on without the tools of a server that does not start', async () => {

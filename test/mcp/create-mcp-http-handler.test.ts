@@ -92,7 +92,7 @@ describe('createMcpHttpHandler', () => {
     expect(sessionCounts.at(-1)).toBe(2);
   });
 
-  it('refuses a request with an unknown session, and one without a session that is not an initialize', async () => {
+  it('refuses an unknown session, a request without a session that is not an initialize, and a web page', async () => {
     createHandler({ maxSessions: 2, sessionIdleMs: 60_000 });
     const unknown = await handler.handle(
       new Request(URL_MCP, {
@@ -115,6 +115,14 @@ describe('createMcpHttpHandler', () => {
     );
     expect(noSession.status).toBe(400);
     expect((await handler.handle(new Request(URL_MCP))).status).toBe(400);
+    const fromPage = await handler.handle(
+      new Request(URL_MCP, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: 'http://evil.example' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: {} }),
+      }),
+    );
+    expect(fromPage.status).toBe(403);
     expect(sessionCounts).toEqual([]);
   });
 });

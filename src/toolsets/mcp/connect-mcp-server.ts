@@ -132,7 +132,7 @@ export async function connectMcpServer(
     const tail = stderrTail();
     throw new HolmesError(
       'UPSTREAM_UNAVAILABLE',
-      `MCP server ${name} (${describeTarget(server)}) did not start: ${(error as Error).message}${tail ? `; its stderr: ${tail}` : ''}`,
+      `MCP server ${name} (${describeTarget(server)}) ${server.command ? 'did not start' : 'could not be reached'}: ${(error as Error).message}${tail ? `; its stderr: ${tail}` : ''}`,
       {
         cause: error,
         fix: server.command

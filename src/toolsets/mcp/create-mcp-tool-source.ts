@@ -5,6 +5,7 @@ import type { ToolDescriptor, ToolsetStatus } from '../create-toolbox.js';
 import { settleToolCall, toolFailure } from '../settle-tool-call.js';
 import type { ToolSpec } from '../toolset-schema.js';
 import type { ToolSource } from '../with-tool-sources.js';
+import { coerceArguments } from './coerce-arguments.js';
 import { connectMcpServer, describeTarget, type McpConnection } from './connect-mcp-server.js';
 import { allowlistMatcher, prefixedToolName, toolPrefix } from './mcp-tool-names.js';
 import { summarizeMcpContent } from './summarize-mcp-content.js';
@@ -156,7 +157,8 @@ export async function createMcpToolSource(
         async () => {
           let result;
           try {
-            result = await client.callTool({ name: entry.tool.name, arguments: params }, undefined, {
+            const args = coerceArguments(params, entry.tool.inputSchema);
+            result = await client.callTool({ name: entry.tool.name, arguments: args }, undefined, {
               timeout: timeoutMs,
             });
           } catch (error) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { coerceArguments } from '../../../src/toolsets/mcp/coerce-arguments.js';
 import { allowlistMatcher, prefixedToolName } from '../../../src/toolsets/mcp/mcp-tool-names.js';
 
 describe('prefixedToolName', () => {
@@ -20,5 +21,24 @@ describe('allowlistMatcher', () => {
   it('treats other characters of a pattern literally', () => {
     expect(allowlistMatcher(['files.read'])('files_read')).toBe(false);
     expect(allowlistMatcher(['files.read'])('files.read')).toBe(true);
+  });
+});
+
+describe('coerceArguments', () => {
+  const schema = {
+    type: 'object',
+    properties: { limit: { type: 'integer' }, deep: { type: 'boolean' }, name: { type: 'string' }, any: {} },
+  };
+
+  it('types the strings of --param where the schema says number or boolean, and leaves the rest', () => {
+    expect(coerceArguments({ limit: '5', deep: 'true', name: '42', any: '7', extra: 'x' }, schema)).toEqual({
+      limit: 5,
+      deep: true,
+      name: '42',
+      any: '7',
+      extra: 'x',
+    });
+    expect(coerceArguments({ limit: 'five', deep: 'yes' }, schema)).toEqual({ limit: 'five', deep: 'yes' });
+    expect(coerceArguments({ limit: 5 }, undefined)).toEqual({ limit: 5 });
   });
 });
