@@ -179,15 +179,7 @@ export async function runAgent(options: RunAgentOptions): Promise<InvestigationR
         startedAt,
         started,
       });
-      records.finish(id, {
-        state: result.status,
-        mode: result.mode,
-        rootCause: result.rootCause?.id ?? null,
-        inputTokens: 0,
-        outputTokens: 0,
-        usd: 0,
-        result,
-      });
+      records.finishAtZeroTokens(id, result);
       return result;
     }
 

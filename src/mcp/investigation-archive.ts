@@ -125,15 +125,7 @@ export function createInvestigationArchive(db: Db) {
     });
     try {
       const result = { ...(await run()), id };
-      records.finish(id, {
-        state: result.status,
-        mode: result.mode,
-        rootCause: result.rootCause?.id ?? null,
-        inputTokens: 0,
-        outputTokens: 0,
-        usd: 0,
-        result,
-      });
+      records.finishAtZeroTokens(id, result);
       return result;
     } catch (error) {
       records.fail(id, error instanceof Error ? error.message : String(error));
