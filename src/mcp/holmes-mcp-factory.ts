@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import type { HolmesConfig } from '../config/config-schema.js';
 import type { InvestigationResult } from '../core/investigation.js';
 import type { Logger } from '../core/logger.js';
@@ -11,7 +12,7 @@ export interface HolmesMcpFactoryOptions {
   /** The deterministic investigator and its toolbox (never one with other MCP servers' tools attached). */
   investigator: Investigator;
   db: Db;
-  config: Pick<HolmesConfig, 'budget'>;
+  config: Pick<HolmesConfig, 'budget' | 'server'>;
   logger: Logger;
   render: (result: InvestigationResult) => string;
   onCall?: ((event: McpCallEvent) => void) | undefined;
@@ -20,10 +21,17 @@ export interface HolmesMcpFactoryOptions {
 /** What stdio and HTTP share: the investigator and the store opened once, a server per connection. */
 export function holmesMcpFactory(options: HolmesMcpFactoryOptions): () => HolmesMcpServer {
   const archive = createInvestigationArchive(options.db);
+  // Investigations from every session share the sources with the webhook's workers: as many at once.
+  const limit = pLimit(options.config.server.concurrency);
+  const investigator = {
+    runbooks: options.investigator.runbooks,
+    investigate: (...args: Parameters<Investigator['investigate']>) =>
+      limit(() => options.investigator.investigate(...args)),
+  };
   return () =>
     createHolmesMcpServer({
       toolbox: options.investigator.toolbox,
-      investigator: options.investigator,
+      investigator,
       archive,
       budget: options.config.budget,
       render: options.render,
