@@ -61,6 +61,8 @@ export async function createMcpToolSource(
 
   const fail = (reason: string, unreachable: boolean) => {
     Object.assign(status, { status: 'failed', reason, unreachable });
+    // A stdio server that exited is gone already; an HTTP one that stopped answering may hold a stream.
+    void connection?.close().catch(() => undefined);
     connection = undefined;
     if (closed || server.restartAfterMs === 0) return;
     clearTimeout(restart);
@@ -170,11 +172,14 @@ export async function createMcpToolSource(
                   fix: `Narrow the call, or raise mcpServers.${name}.timeoutMs.`,
                 },
               );
-            if (lostConnection(error))
+            if (lostConnection(error)) {
+              // Over HTTP nothing else notices a server that went away: this call is how we learn it.
+              if (connection?.client === client) fail(`it went away during a call: ${(error as Error).message}`, true);
               throw new HolmesError(
                 'UPSTREAM_UNAVAILABLE',
                 `MCP server ${name} went away during ${entry.tool.name}: ${(error as Error).message}.`,
               );
+            }
             throw error;
           }
           const summary = summarizeMcpContent(result as Parameters<typeof summarizeMcpContent>[0]);

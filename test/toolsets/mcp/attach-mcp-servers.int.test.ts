@@ -115,7 +115,7 @@ describe('attachMcpServers', () => {
     expect((await opened.run('tiny__gpu_owner', { gpu: '3' })).status).toBe('success');
   });
 
-  it('reaches a server over Streamable HTTP with headers from secret references', async () => {
+  it('reaches a server over Streamable HTTP with headers from secret references, and notices when it goes away', async () => {
     const served = await serveTinyOverHttp('tiny-secret-7c1d');
     try {
       const config = configSchema.parse({
@@ -131,6 +131,11 @@ describe('attachMcpServers', () => {
       expect(opened.statuses[0]!.status).toBe('enabled');
       expect((await opened.run('tiny__gpu_owner', { gpu: '3' })).text).toContain('team-ml-batch');
       expect(new Set(served.requests)).toEqual(new Set(['Bearer tiny-secret-7c1d']));
+      // The server goes away: the call in hand says so, and the tools are no longer offered.
+      await served.close();
+      expect(await opened.run('tiny__gpu_owner', { gpu: '3' })).toMatchObject({ status: 'error', unreachable: true });
+      expect(opened.statuses[0]).toMatchObject({ status: 'failed', reason: expect.stringMatching(/went away/) });
+      expect(opened.tools()).toEqual([]);
       await opened.close?.();
 
       // The reference cannot be resolved: the server is unavailable and says which variable is missing.
