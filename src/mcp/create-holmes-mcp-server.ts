@@ -25,14 +25,29 @@ export const INSTRUCTIONS = [
 export function createHolmesMcpServer(options: HolmesMcpOptions): HolmesMcpServer {
   const server = new McpServer(
     { name: 'holmes', title: 'Holmes', version: holmesVersion() },
-    { instructions: INSTRUCTIONS },
+    // Toolsets that pass or fail together change the list once.
+    { instructions: INSTRUCTIONS, debouncedNotificationMethods: ['notifications/tools/list_changed'] },
   );
   const own = registerInvestigationTools(server, options);
-  const tools = new Set([...own, ...registerToolsetTools(server, options.toolbox, options.logger, new Set(own))]);
+  const toolsets = registerToolsetTools(server, options.toolbox, options.logger, new Set(own));
+  const tools = new Set([...own, ...toolsets.names]);
   registerRunbookResources(server, options.investigator.runbooks.runbooks);
+  const { toolbox } = options;
+  let timer: NodeJS.Timeout | undefined;
   return {
     server,
     connect: async (transport) => {
+      // The first list a client sees is the checked one, not every toolset before any answer came in.
+      if (toolbox.refresh) {
+        await toolbox.refresh();
+        toolsets.sync();
+        // A source that comes back (or goes) changes the list while the session lasts.
+        timer = setInterval(
+          () => void toolbox.refresh!().then(toolsets.sync, () => undefined),
+          options.recheckMs ?? 30_000,
+        );
+        timer.unref();
+      }
       await server.connect(transport);
       observeCalls(transport, {
         tools,
@@ -41,6 +56,9 @@ export function createHolmesMcpServer(options: HolmesMcpOptions): HolmesMcpServe
         onCall: options.onCall,
       });
     },
-    close: () => server.close(),
+    close: async () => {
+      clearInterval(timer);
+      await server.close();
+    },
   };
 }

@@ -18,4 +18,6 @@ export interface HolmesMcpOptions {
   logger: Logger;
   /** Told of every tool call and resource read (metrics). */
   onCall?: ((event: McpCallEvent) => void) | undefined;
+  /** How often a session re-checks the toolsets' prerequisites to update its tool list (30 s). */
+  recheckMs?: number;
 }

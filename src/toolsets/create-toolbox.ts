@@ -71,12 +71,17 @@ export interface Toolbox {
   /** Every toolset, enabled, disabled or failed as last checked (a toolbox that re-checks updates it in place). */
   statuses: ToolsetStatus[];
   failures: LoadToolsetsResult['failures'];
-  /** Tools of enabled toolsets. */
-  tools(): ToolDescriptor[];
+  /**
+   * Tools of enabled toolsets; with `unavailable`, also those of toolsets whose prerequisites
+   * failed as last checked (never those disabled in the config).
+   */
+  tools(options?: { unavailable?: boolean }): ToolDescriptor[];
   /** Runs a tool by `name` or `toolset-id/name`; never throws — failures are results with status error. */
   run(name: string, params?: Record<string, unknown>): Promise<ToolResult>;
   /** Releases what the toolbox started (MCP server processes); absent when there is nothing to release. */
   close?(): Promise<void>;
+  /** Re-checks stale prerequisites (see CheckedToolbox); absent for a toolbox that does not check them. */
+  refresh?(): Promise<ToolsetStatus[]>;
 }
 
 function implement(
@@ -201,9 +206,11 @@ export async function createToolbox(options: ToolboxOptions = {}): Promise<Check
   return {
     statuses,
     failures: loaded.failures,
-    tools: () =>
+    tools: (filter = {}) =>
       [...new Set(byName.values())]
-        .filter((entry) => entry.status.status === 'enabled')
+        .filter(
+          (entry) => entry.status.status === 'enabled' || (filter.unavailable && entry.status.status === 'failed'),
+        )
         .map((entry) => ({ toolset: entry.toolset.id, spec: entry.spec })),
     run,
     refresh,

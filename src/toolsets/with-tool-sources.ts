@@ -22,7 +22,8 @@ export function withToolSources(base: Toolbox, sources: ToolSource[]): Toolbox {
   return {
     statuses: [...base.statuses, ...sources.flatMap((source) => source.statuses)],
     failures: base.failures,
-    tools: () => [...base.tools(), ...sources.flatMap((source) => source.tools())],
+    tools: (filter) => [...base.tools(filter), ...sources.flatMap((source) => source.tools())],
+    ...(base.refresh ? { refresh: base.refresh } : {}),
     run: (name, params = {}) => {
       const source = sources.find((candidate) => candidate.owns(name));
       return source ? source.run(name, params) : base.run(name, params);

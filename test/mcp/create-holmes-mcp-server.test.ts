@@ -1,7 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ToolListChangedNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { configSchema } from '../../src/config/config-schema.js';
 import { createLogger } from '../../src/core/logger.js';
 import { createHolmesMcpServer, type HolmesMcpServer } from '../../src/mcp/create-holmes-mcp-server.js';
@@ -9,7 +9,7 @@ import { createInvestigationArchive } from '../../src/mcp/investigation-archive.
 import type { McpCallEvent } from '../../src/mcp/mcp-metrics.js';
 import { createInvestigationStore } from '../../src/ledger/investigation-store.js';
 import { openDatabase, type Db } from '../../src/ledger/open-database.js';
-import type { Toolbox } from '../../src/toolsets/create-toolbox.js';
+import type { Toolbox, ToolsetStatus } from '../../src/toolsets/create-toolbox.js';
 import { ALERT, createFakeInvestigator } from '../agent/fake-investigator.js';
 import { group, resultFor } from '../server/fixtures/webhook.js';
 
@@ -154,5 +154,72 @@ describe('createHolmesMcpServer', () => {
       ['list_investigations', 'Cursor (test)', 'no_data'],
       ['resources/read', 'Cursor (test)', 'success'],
     ]);
+  });
+});
+
+describe('createHolmesMcpServer tool list', () => {
+  it('offers only the toolsets whose prerequisites pass, and follows them as they change', async () => {
+    const investigator = await createFakeInvestigator();
+    const base = investigator.toolbox;
+    const serving = base.statuses.find((status) => status.id === 'llm/serving')!;
+    const gpu = base.statuses.find((status) => status.id === 'gpu/dcgm')!;
+    // What the prerequisite checks answer next: llm/serving has no vLLM metrics at first.
+    const answers = new Map<string, ToolsetStatus['status']>([['llm/serving', 'failed']]);
+    let refreshes = 0;
+    const toolbox: Toolbox = {
+      ...base,
+      tools: (filter) =>
+        base.tools().filter((tool) => {
+          const status = base.statuses.find((candidate) => candidate.id === tool.toolset)!.status;
+          return status === 'enabled' || (filter?.unavailable && status === 'failed');
+        }),
+      refresh: async () => {
+        refreshes += 1;
+        for (const [id, status] of answers) base.statuses.find((candidate) => candidate.id === id)!.status = status;
+        return base.statuses;
+      },
+      run: async (name, params) => {
+        // The call finds the GPU metrics gone (the exporter was uninstalled).
+        gpu.status = 'failed';
+        return base.run(name, params);
+      },
+    };
+    const local = createHolmesMcpServer({
+      toolbox,
+      investigator,
+      archive: createInvestigationArchive(db),
+      budget: configSchema.parse({}).budget,
+      render: () => '',
+      logger: await createLogger({ level: 'silent' }),
+      recheckMs: 20,
+    });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await local.connect(serverSide);
+    const watcher = new Client({ name: 'watcher', version: '1' });
+    let changes = 0;
+    watcher.setNotificationHandler(ToolListChangedNotificationSchema, () => void (changes += 1));
+    await watcher.connect(clientSide);
+    const listed = async () => (await watcher.listTools()).tools.map((tool) => tool.name).sort();
+    try {
+      expect(refreshes).toBeGreaterThan(0);
+      expect(serving.status).toBe('failed');
+      expect(await listed()).not.toContain('vllm_overview');
+      expect(await listed()).toContain('gpu_sharing');
+
+      // vLLM is scraped now: the next re-check offers its tools and tells the client.
+      answers.set('llm/serving', 'enabled');
+      await vi.waitFor(() => expect(changes).toBeGreaterThan(0), { timeout: 2_000 });
+      expect(await listed()).toContain('vllm_overview');
+
+      const seen = changes;
+      await watcher.callTool({ name: 'gpu_sharing', arguments: { namespace: 'llm' } });
+      await vi.waitFor(() => expect(changes).toBeGreaterThan(seen), { timeout: 2_000 });
+      expect(await listed()).not.toContain('gpu_sharing');
+      const refused = (await watcher.callTool({ name: 'gpu_sharing', arguments: {} })) as CallToolResult;
+      expect(refused.isError).toBe(true);
+    } finally {
+      await watcher.close();
+      await local.close();
+    }
   });
 });
