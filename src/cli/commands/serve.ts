@@ -27,6 +27,7 @@ export async function serveCommand(context: CommandContext, options: ServeOption
     { createSourceProbe },
     { clientsFromConfig },
     { sourceProbeOptions },
+    { renderResult },
   ] = await Promise.all([
     import('../../server/start-server.js'),
     import('../../agent/create-reasoner.js'),
@@ -34,6 +35,7 @@ export async function serveCommand(context: CommandContext, options: ServeOption
     import('../../toolsets/check-prerequisites.js'),
     import('../../telemetry/clients-from-config.js'),
     import('../../toolsets/toolbox-from-config.js'),
+    import('../render-investigation.js'),
   ]);
   // Tool output is capped in tokens: the tokenizer loads now, in the background, not at the first tool call.
   (await import('../../toolsets/count-tokens.js'))
@@ -60,6 +62,16 @@ export async function serveCommand(context: CommandContext, options: ServeOption
     ...(agent ? { ask: (question: string) => agent.ask(question, { requester: 'api' }), agent } : {}),
     // What /readyz reports: the sources as last checked, asked again when stale; never awaited.
     sources: sourceProbe.snapshot,
+    // MCP at /mcp: the deterministic investigator's tools (never another MCP server's), behind the same auth.
+    ...(config.mcp.http
+      ? {
+          mcp: (await import('../../mcp/mount-mcp-http.js')).mountMcpHttp({
+            investigator: reasoner.investigator,
+            config,
+            render: renderResult,
+          }),
+        }
+      : {}),
   };
   const server = await startServer(serverOptions).catch((error: unknown) => {
     reasoner.close();
