@@ -20,8 +20,10 @@ export const AgentState = Annotation.Root({
   reminders: replace<number>(() => 0),
   /** Tools whose results the next model call reads: its cost is attributed to them too. */
   toolsRead: replace<string[]>(() => []),
-  /** Toolsets the evidence chose for the model; null means every enabled one. */
-  toolsets: replace<string[] | null>(() => null),
+  /** Tools offered to the model, most relevant first (chosen once, so the prompt's prefix stays the same). */
+  offered: replace<string[]>(() => []),
+  /** No model could take the request: summarise older turns now, whatever the threshold. */
+  compactNeeded: replace<boolean>(() => false),
   /** The tool-call cap was reached: only final_answer is offered from now on. */
   toolsClosed: replace<boolean>(() => false),
 });

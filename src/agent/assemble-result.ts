@@ -5,8 +5,9 @@ import type { Entities, InvestigationResult, InvestigationStatus, InvestigationS
 import type { ToolResult } from '../core/tool-result.js';
 import type { Admission } from './admission.js';
 import type { AgentStateValue } from './agent-state.js';
-import type { BudgetGuard, Spent } from './budget-guard.js';
+import { emptySpent, type BudgetGuard } from './budget-guard.js';
 import { messageText } from './count-message-tokens.js';
+import { FINAL_ANSWER_TOOL } from './final-answer.js';
 
 export interface AssembleInput {
   id: string;
@@ -23,25 +24,33 @@ export interface AssembleInput {
   started: number;
 }
 
-const NO_SPEND: Spent = {
-  steps: 0,
-  modelCalls: 0,
-  toolCalls: 0,
-  inputTokens: 0,
-  cachedTokens: 0,
-  outputTokens: 0,
-  usd: 0,
-};
-
 function noEntities(): Entities {
   return { alertname: 'question', pods: [], containers: [], nodes: [], gpus: [], notes: [], unresolved: [] };
 }
 
-/** What the model said before the loop stopped: its last words, for a partial answer. */
+/** An answer the model tried to give, even one that did not validate: what it concluded, in words. */
+function attemptedAnswer(message: AIMessage): string {
+  const args = message.tool_calls?.find((call) => call.name === FINAL_ANSWER_TOOL)?.args as
+    Record<string, unknown> | undefined;
+  if (!args) return '';
+  const text = (value: unknown) => (typeof value === 'string' ? value : '');
+  const findings = Array.isArray(args.evidence)
+    ? args.evidence.map((item) => text((item as { finding?: unknown } | null)?.finding)).filter(Boolean)
+    : [];
+  return [
+    [text(args.cause), text(args.title)].filter(Boolean).join(': '),
+    text(args.summary),
+    ...findings.map((finding) => `- ${finding}`),
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+/** What the model said before the loop stopped (its words, or an answer that did not validate), for a partial answer. */
 function partial(messages: BaseMessage[]): string | null {
   const said = messages
     .filter((message) => AIMessage.isInstance(message))
-    .map((message) => messageText(message).trim())
+    .map((message) => [messageText(message).trim(), attemptedAnswer(message)].filter(Boolean).join('\n'))
     .filter(Boolean);
   return said.length > 0 ? said.slice(-2).join('\n') : null;
 }
@@ -63,7 +72,7 @@ function statusOf(input: AssembleInput): InvestigationStatus {
 export function assembleResult(input: AssembleInput): InvestigationResult {
   const { deterministic, state } = input;
   const answer = state?.answer ?? null;
-  const spent = input.guard ? { ...input.guard.spent } : NO_SPEND;
+  const spent = input.guard ? { ...input.guard.spent } : emptySpent();
   const citing = answer?.remediation.find((step) => step.runbook !== null)?.runbook;
   const steps: InvestigationStep[] = [...(deterministic?.steps ?? [])];
   steps.push({
@@ -77,10 +86,12 @@ export function assembleResult(input: AssembleInput): InvestigationResult {
       kind: 'note',
       message: `agent: ${state.status}${state.stopReason ? ` (${state.stopReason})` : ''}; ${spent.steps} steps, ${spent.toolCalls} tool calls, ${spent.inputTokens}/${spent.outputTokens} tokens, ${formatUsd(spent.usd)}`,
     });
+  const decisions = input.guard?.decisions ?? [];
+  // Every model passed over for the budget (the last one for its window) is a refusal too.
   const refusal =
-    input.guard?.decisions
-      .filter((decision) => decision.action === 'refuse' || decision.action === 'refuse-tool')
-      .at(-1) ?? null;
+    decisions.filter((decision) => decision.action === 'refuse' || decision.action === 'refuse-tool').at(-1) ??
+    (state?.status === 'budget-exceeded' ? decisions.filter((decision) => decision.action === 'skip').at(-1) : null) ??
+    null;
   return {
     id: input.id,
     kind: input.alert ? 'alert' : 'question',

@@ -1,11 +1,10 @@
 import { formatUsd } from '../core/format-usd.js';
-import type { BudgetDecision, Caps, Spent } from '../core/llm-outcome.js';
+import type { BudgetDecision, Caps, MeteredUsage, Spent } from '../core/llm-outcome.js';
 import type { SpendLedger, TeamLimits } from '../ledger/spend-ledger.js';
-import { priceUsage } from './model-catalog.js';
 import type { ModelEntry } from './model-registry.js';
 import type { TokenUsage } from './read-usage.js';
 
-export type { BudgetDecision, Caps, Spent } from '../core/llm-outcome.js';
+export type { BudgetDecision, Caps, MeteredUsage, Spent } from '../core/llm-outcome.js';
 
 export interface Reservation {
   entry: ModelEntry;
@@ -31,6 +30,30 @@ export interface BudgetGuardOptions {
 
 /** Purposes that are loop steps; a compaction summary is metered but takes no step. */
 const STEP_PURPOSES = new Set(['turn', 'answer']);
+/** Reported usage above this many times the call's worst case is flagged: a tokenizer far off, or a provider bug. */
+export const OVER_RESERVATION_FACTOR = 2;
+
+export function emptySpent(): Spent {
+  return {
+    steps: 0,
+    modelCalls: 0,
+    toolCalls: 0,
+    inputTokens: 0,
+    cachedTokens: 0,
+    cacheWriteTokens: 0,
+    outputTokens: 0,
+    usd: 0,
+    estimatedCalls: 0,
+    flaggedCalls: 0,
+  };
+}
+
+/** A call's worst case: every input token at the dearer of the input and cache-write rates, and max_tokens out. */
+function worstCaseUsd(entry: ModelEntry, inputTokens: number, outputTokens: number): number {
+  const plain = entry.usd({ inputTokens, cachedTokens: 0, cacheWriteTokens: 0, outputTokens });
+  const written = entry.usd({ inputTokens, cachedTokens: 0, cacheWriteTokens: inputTokens, outputTokens });
+  return Math.max(plain, written);
+}
 
 /**
  * Enforcement before every model call: the call's worst case (input counted locally with a
@@ -40,15 +63,7 @@ const STEP_PURPOSES = new Set(['turn', 'answer']);
  */
 export function createBudgetGuard(options: BudgetGuardOptions) {
   const { caps, ledger, attribution } = options;
-  const spent: Spent = {
-    steps: 0,
-    modelCalls: 0,
-    toolCalls: 0,
-    inputTokens: 0,
-    cachedTokens: 0,
-    outputTokens: 0,
-    usd: 0,
-  };
+  const spent = emptySpent();
   const decisions: BudgetDecision[] = [];
   const decide = (decision: Omit<BudgetDecision, 'at' | 'spent'>): BudgetDecision => {
     const full = { at: new Date().toISOString(), ...decision, spent: { ...spent } };
@@ -57,23 +72,39 @@ export function createBudgetGuard(options: BudgetGuardOptions) {
     return full;
   };
 
+  /**
+   * Reserves a call's worst case, or refuses it. A refusal that another model could avoid (a
+   * cheaper one, a smaller max_tokens) is recorded as `skip` when `fallback` says one is left to try.
+   */
   function reserve(request: {
     entry: ModelEntry;
+    /** Input counted locally; the entry's estimate factor is applied here. */
     inputTokens: number;
+    /** max_tokens of this call (fitted to the window). */
+    outputTokens?: number;
     purpose: string;
     newStep: boolean;
-  }): { ok: true; reservation: Reservation } | { ok: false; decision: BudgetDecision } {
+    fallback?: boolean;
+  }): { ok: true; reservation: Reservation } | { ok: false; decision: BudgetDecision; anyModel: boolean } {
     const { entry, purpose } = request;
     const inputTokens = Math.ceil(request.inputTokens * entry.inputEstimateFactor);
-    const outputTokens = entry.maxOutputTokens;
-    const usd = priceUsage(entry.price, { inputTokens, cachedTokens: 0, outputTokens });
+    const outputTokens = request.outputTokens ?? entry.maxOutputTokens;
+    const usd = worstCaseUsd(entry, inputTokens, outputTokens);
     const worstCase = { inputTokens, outputTokens, usd };
-    const refuse = (cap: string, reason: string) => ({
+    const refuse = (cap: string, reason: string, anyModel = false) => ({
       ok: false as const,
-      decision: decide({ action: 'refuse', purpose, model: entry.name, cap, reason, worstCase }),
+      anyModel,
+      decision: decide({
+        action: request.fallback && !anyModel ? 'skip' : 'refuse',
+        purpose,
+        model: entry.name,
+        cap,
+        reason,
+        worstCase,
+      }),
     });
     if (request.newStep && STEP_PURPOSES.has(purpose) && spent.steps + 1 > caps.maxSteps)
-      return refuse('maxSteps', `step ${spent.steps + 1} would pass the cap of ${caps.maxSteps} steps`);
+      return refuse('maxSteps', `step ${spent.steps + 1} would pass the cap of ${caps.maxSteps} steps`, true);
     if (spent.inputTokens + inputTokens > caps.maxInputTokens)
       return refuse(
         'maxInputTokens',
@@ -100,13 +131,33 @@ export function createBudgetGuard(options: BudgetGuardOptions) {
     return { ok: true, reservation: { entry, purpose, teamReservation: team.id, worstCase } };
   }
 
-  /** Meters an attempt: the usage the provider reported (zero for a failed attempt without usage). */
+  /**
+   * Meters an attempt: the usage the provider reported. An attempt that failed without usage costs
+   * nothing, unless the provider may have processed it (a timeout, a connection cut mid-answer):
+   * then its reservation is charged, marked estimated. Usage far above the worst case is flagged.
+   */
   function settle(
     reservation: Reservation,
-    outcome: { usage: TokenUsage | undefined; result: string; tools?: string[] | undefined },
-  ): number {
-    const usage = outcome.usage ?? { inputTokens: 0, cachedTokens: 0, outputTokens: 0, estimated: false };
-    const usd = priceUsage(reservation.entry.price, usage);
+    outcome: { usage: TokenUsage | undefined; result: string; tools?: string[] | undefined; billable?: boolean },
+  ): MeteredUsage {
+    const worst = reservation.worstCase;
+    const charged = !outcome.usage && outcome.billable;
+    const usage: TokenUsage =
+      outcome.usage ??
+      (charged
+        ? {
+            inputTokens: worst.inputTokens,
+            cachedTokens: 0,
+            cacheWriteTokens: 0,
+            outputTokens: worst.outputTokens,
+            estimated: true,
+          }
+        : { inputTokens: 0, cachedTokens: 0, cacheWriteTokens: 0, outputTokens: 0, estimated: false });
+    const usd = charged ? worst.usd : reservation.entry.usd(usage);
+    const over =
+      !usage.estimated &&
+      usage.inputTokens + usage.outputTokens > OVER_RESERVATION_FACTOR * (worst.inputTokens + worst.outputTokens);
+    const metered: MeteredUsage = { ...usage, usd, ...(over ? { flag: 'over-reservation' } : {}) };
     ledger.settle(reservation.teamReservation, {
       ...attribution,
       kind: 'model',
@@ -117,24 +168,33 @@ export function createBudgetGuard(options: BudgetGuardOptions) {
       outcome: outcome.result,
       inputTokens: usage.inputTokens,
       cachedTokens: usage.cachedTokens,
+      cacheWriteTokens: usage.cacheWriteTokens,
       outputTokens: usage.outputTokens,
       usd,
       estimated: usage.estimated,
+      flag: metered.flag,
     });
     spent.inputTokens += usage.inputTokens;
     spent.cachedTokens += usage.cachedTokens;
+    spent.cacheWriteTokens += usage.cacheWriteTokens;
     spent.outputTokens += usage.outputTokens;
     spent.usd += usd;
     spent.modelCalls += 1;
+    if (usage.estimated) spent.estimatedCalls += 1;
+    if (over) spent.flaggedCalls += 1;
     if (outcome.result === 'ok' && STEP_PURPOSES.has(reservation.purpose)) spent.steps += 1;
     decide({
       action: 'settle',
       purpose: reservation.purpose,
       model: reservation.entry.name,
-      usage: { ...usage, usd },
-      reason: outcome.result,
+      usage: metered,
+      reason: over
+        ? `${outcome.result}; usage ${usage.inputTokens} in / ${usage.outputTokens} out is more than ${OVER_RESERVATION_FACTOR}× the ${worst.inputTokens} / ${worst.outputTokens} reserved`
+        : charged
+          ? `${outcome.result}; charged its reservation as an estimate (the provider may have processed it)`
+          : outcome.result,
     });
-    return usd;
+    return metered;
   }
 
   return {

@@ -22,7 +22,7 @@ export function buildAgentGraph(context: LoopContext) {
       'prompt',
       {
         messages: starting.messages.map((message) => ({ role: message.getType(), content: messageText(message) })),
-        toolsets: starting.toolsets ?? 'all',
+        tools: starting.tools,
         evidenceIds: [...starting.sources.keys()],
         firstLook: starting.firstLook.map((result) => ({
           tool: result.tool,
@@ -33,7 +33,7 @@ export function buildAgentGraph(context: LoopContext) {
       },
       performance.now() - started,
     );
-    return { messages: starting.messages, toolsets: starting.toolsets ?? null };
+    return { messages: starting.messages, offered: starting.tools };
   };
   return new StateGraph(AgentState)
     .addNode('evidence', evidence)

@@ -29,6 +29,8 @@ export interface AgentOptions {
 export interface RunOptions {
   requester?: Requester | undefined;
   onEvent?: ((event: AgentEvent) => void) | undefined;
+  /** Stream replies, handing their text on as events as it is written. */
+  stream?: boolean | undefined;
 }
 
 export interface Agent {
@@ -79,6 +81,7 @@ export async function createAgent(config: HolmesConfig, options: AgentOptions = 
         request: { kind: 'alert', alert },
         requester: runOptions.requester,
         onEvent: runOptions.onEvent,
+        stream: runOptions.stream,
       }),
     ask: async (question, runOptions = {}) => {
       if (registry.entries.length === 0) throw noModelError();
@@ -89,6 +92,7 @@ export async function createAgent(config: HolmesConfig, options: AgentOptions = 
         requester: runOptions.requester,
         threadId: runOptions.threadId,
         onEvent: runOptions.onEvent,
+        stream: runOptions.stream,
       });
     },
     close: () => {

@@ -8,6 +8,37 @@ export type ChatModelFactory = (
 ) => BaseChatModel | Promise<BaseChatModel>;
 
 /**
+ * vLLM before 0.10 (and other OpenAI-compatible servers) answer an error as `{ object: "error",
+ * message, … }` with no `error` key; the OpenAI SDK reads only `error` and says "400 status code
+ * (no body)". Such a body is passed on as `{ error: body }`, so its message (a context-length
+ * error, say) is seen and classified.
+ */
+export const fetchWithErrorBody: typeof fetch = async (input, init) => {
+  const response = await fetch(input, init);
+  if (response.ok || !(response.headers.get('content-type') ?? '').includes('json')) return response;
+  const text = await response.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  const bare =
+    typeof body === 'object' &&
+    body !== null &&
+    !('error' in body) &&
+    typeof (body as { message?: unknown }).message === 'string';
+  const headers = new Headers(response.headers);
+  headers.delete('content-length');
+  headers.delete('content-encoding');
+  return new Response(bare ? JSON.stringify({ error: body }) : text, {
+    status: response.status,
+    statusText: response.statusText,
+    headers,
+  });
+};
+
+/**
  * The provider's LangChain client with its own retries off: failover, backoff and key rotation
  * are Holmes's, so that every attempt is seen, guarded and metered.
  */
@@ -20,6 +51,7 @@ export const createChatModel: ChatModelFactory = async (entry, apiKey) => {
       apiKey: apiKey ?? 'none',
       maxTokens: entry.maxOutputTokens,
       maxRetries: 0,
+      streamUsage: true,
       ...(entry.baseUrl ? { anthropicApiUrl: entry.baseUrl } : {}),
       clientOptions: { timeout: entry.timeoutMs },
     });
@@ -33,6 +65,6 @@ export const createChatModel: ChatModelFactory = async (entry, apiKey) => {
     timeout: entry.timeoutMs,
     // Ask for usage on streams too; plain calls report it anyway.
     streamUsage: true,
-    ...(entry.baseUrl ? { configuration: { baseURL: entry.baseUrl } } : {}),
+    configuration: { fetch: fetchWithErrorBody, ...(entry.baseUrl ? { baseURL: entry.baseUrl } : {}) },
   });
 };

@@ -1,45 +1,44 @@
 import type { LlmAnswer } from '../core/llm-outcome.js';
 import { z } from 'zod';
-import { CAUSE_IDS } from '../core/causes.js';
-import { toolDefinition, type ToolDefinition } from './tool-definitions.js';
+import { leanSchema, toolDefinition, type ToolDefinition } from './tool-definitions.js';
 
 export const FINAL_ANSWER_TOOL = 'final_answer';
+export const OTHER_CAUSE = 'other';
 
-/** The structured answer the loop ends with; the model fills it through the final_answer tool. */
-export const finalAnswerSchema = z.strictObject({
-  cause: z.enum([...CAUSE_IDS, 'other']).describe("Cause id from the vocabulary, or 'other' when none fits"),
-  title: z.string().min(3).max(200).describe('The cause in a few words'),
-  summary: z
-    .string()
-    .min(10)
-    .max(3000)
-    .describe('What happened and why, naming the workloads, pods, nodes and GPUs involved'),
-  evidence: z
-    .array(
-      z.strictObject({
-        finding: z.string().min(3).describe('One fact, with its numbers'),
-        sources: z
-          .array(z.string().min(1))
-          .min(1)
-          .describe('Ids of the tool calls or evidence items (E1, …) it comes from'),
-      }),
-    )
-    .min(1)
-    .max(15),
-  remediation: z
-    .array(
-      z.strictObject({
-        step: z.string().min(3),
-        runbook: z.string().nullable().describe('Runbook id the step comes from, or null'),
-        command: z.string().optional(),
-      }),
-    )
-    .max(12),
-  confidence: z.number().min(0).max(1),
-  openQuestions: z.array(z.string()).max(10).default([]).describe('What could not be checked or is still unclear'),
-});
+/**
+ * The structured answer the loop ends with; the model fills it through the final_answer tool.
+ * Its causes are the ids of the runbooks loaded (the built-in ones and the user's own), or other.
+ */
+export function finalAnswerSchema(causes: Iterable<string>) {
+  const vocabulary = [...new Set([...causes, OTHER_CAUSE])] as [string, ...string[]];
+  return z.strictObject({
+    cause: z.enum(vocabulary).describe("A runbook id, or 'other'"),
+    title: z.string().min(3).max(200).describe('The cause in a few words'),
+    summary: z.string().min(10).max(3000).describe('What happened and why, naming workloads, pods, nodes, GPUs'),
+    evidence: z
+      .array(
+        z.strictObject({
+          finding: z.string().min(3).describe('One fact, with its numbers'),
+          sources: z.array(z.string().min(1)).min(1).describe('Tool call ids or evidence ids (E1 …)'),
+        }),
+      )
+      .min(1)
+      .max(15),
+    remediation: z
+      .array(
+        z.strictObject({
+          step: z.string().min(3),
+          runbook: z.string().nullable().describe('Its runbook id, or null'),
+          command: z.string().optional(),
+        }),
+      )
+      .max(12),
+    confidence: z.number().min(0).max(1),
+    openQuestions: z.array(z.string()).max(10).default([]).describe('What could not be checked'),
+  });
+}
 
-export type FinalAnswer = z.infer<typeof finalAnswerSchema>;
+export type FinalAnswer = z.infer<ReturnType<typeof finalAnswerSchema>>;
 
 /** What a source id stands for: the tool call behind it and the queries it ran. */
 export interface SourceEntry {
@@ -51,14 +50,16 @@ export interface SourceEntry {
 /** The answer with the tool calls and queries behind each finding resolved. */
 export type ResolvedAnswer = LlmAnswer;
 
-export function finalAnswerDefinition(): ToolDefinition {
-  const { $schema: _schema, ...parameters } = z.toJSONSchema(finalAnswerSchema, { io: 'input' }) as Record<
+export function finalAnswerDefinition(causes: Iterable<string>): ToolDefinition {
+  const { $schema: _schema, ...schema } = z.toJSONSchema(finalAnswerSchema(causes), { io: 'input' }) as Record<
     string,
     unknown
   >;
+  // Lengths and counts are checked when the answer arrives (zod): the issues go back to the model.
+  const parameters = leanSchema(schema) as Record<string, unknown>;
   return toolDefinition(
     FINAL_ANSWER_TOOL,
-    'End the investigation with the structured answer. Call it once, alone, when the evidence is in.',
+    'End the investigation with the structured answer: once, alone, when the evidence is in.',
     parameters,
   );
 }
@@ -75,6 +76,7 @@ export function readableQuery(request: string): string {
 
 export interface AnswerContext {
   sources: ReadonlyMap<string, SourceEntry>;
+  /** Ids of the runbooks loaded: the cause vocabulary. */
   runbooks: ReadonlySet<string>;
 }
 
@@ -87,7 +89,7 @@ export function validateAnswer(
   input: unknown,
   context: AnswerContext,
 ): { ok: true; answer: ResolvedAnswer } | { ok: false; issues: string[] } {
-  const parsed = finalAnswerSchema.safeParse(input);
+  const parsed = finalAnswerSchema(context.runbooks).safeParse(input);
   if (!parsed.success)
     return {
       ok: false,
@@ -107,7 +109,7 @@ export function validateAnswer(
       issues.push(`remediation.${index}.runbook: no runbook '${step.runbook}'; use an id from list_runbooks or null`);
   });
   if (
-    answer.cause !== 'other' &&
+    answer.cause !== OTHER_CAUSE &&
     context.runbooks.has(answer.cause) &&
     !answer.remediation.some((step) => step.runbook === answer.cause)
   ) {

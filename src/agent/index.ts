@@ -7,8 +7,9 @@ export { createFailoverCaller, type Attempt, type FailoverCaller, type FailoverR
 export { classifyModelError, type ModelErrorKind } from './classify-model-error.js';
 export { createChatModel, type ChatModelFactory } from './create-chat-model.js';
 export { finalAnswerSchema, validateAnswer, type FinalAnswer, type ResolvedAnswer } from './final-answer.js';
-export { lookupModel, priceUsage, type ModelPrice } from './model-catalog.js';
-export { createModelRegistry, type ModelEntry, type ModelRegistry } from './model-registry.js';
+export { CATALOG, describePrice, lookupModel, priceUsage, type ModelPrice } from './model-catalog.js';
+export { modelFacts, type ModelFacts } from './model-facts.js';
+export { createModelRegistry, describeModels, type ModelEntry, type ModelRegistry } from './model-registry.js';
 export { noModelError } from './no-model-error.js';
 export { renderAgentResult, renderAnswer } from './render-agent-result.js';
 export { renderRecord } from './render-record.js';

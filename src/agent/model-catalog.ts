@@ -1,61 +1,130 @@
-/** USD per 1M tokens. */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { calcPrice, findProvider, type ModelPrice as CatalogRates } from '@pydantic/genai-prices';
+
+/** USD per 1M tokens. `cached` is a cache read; `cacheWrite` a token written to the cache (Anthropic). */
 export interface ModelPrice {
   input: number;
   output: number;
   cached?: number | undefined;
+  cacheWrite?: number | undefined;
 }
 
-export interface ModelFacts {
-  contextWindow: number;
-  /** The most output tokens the model can produce in one call. */
-  outputLimit: number;
+/** Tokens of one call as priced: `inputTokens` is the whole prompt, cache reads and writes included. */
+export interface PricedUsage {
+  inputTokens: number;
+  cachedTokens: number;
+  cacheWriteTokens: number;
+  outputTokens: number;
+}
+
+/** What the maintained catalog says about a model. */
+export interface CatalogEntry {
+  /** The catalog's own names, e.g. `anthropic` and `claude-sonnet-4-5`. */
+  provider: string;
+  model: string;
+  contextWindow: number | undefined;
+  /** Base rates (the first tier when a provider charges more for long prompts). */
   price: ModelPrice;
+  /** `provider`: the configured provider's list; `endpoint`: the base URL's provider; `name`: the model name alone. */
+  matchedBy: 'provider' | 'endpoint' | 'name';
+  /** USD of a call, with the catalog's tiers and cache rates. */
+  usd(usage: PricedUsage): number;
+}
+
+const require = createRequire(import.meta.url);
+
+/** The catalog's name and version, for every sentence that says where a price came from. */
+export const CATALOG = `@pydantic/genai-prices ${
+  (
+    JSON.parse(
+      readFileSync(join(dirname(require.resolve('@pydantic/genai-prices')), '..', 'package.json'), 'utf8'),
+    ) as { version: string }
+  ).version
+}`;
+
+function rate(value: CatalogRates[string]): number | undefined {
+  if (value === undefined) return undefined;
+  return typeof value === 'number' ? value : value.base;
+}
+
+function usage(tokens: PricedUsage): Record<string, number> {
+  // The catalog refuses cache partitions larger than the prompt; a provider's odd report is clamped.
+  const cacheRead = Math.min(tokens.cachedTokens, tokens.inputTokens);
+  const cacheWrite = Math.min(tokens.cacheWriteTokens, tokens.inputTokens - cacheRead);
+  return {
+    input_tokens: tokens.inputTokens,
+    cache_read_tokens: cacheRead,
+    cache_write_tokens: cacheWrite,
+    output_tokens: tokens.outputTokens,
+  };
+}
+
+function entry(model: string, providerId: string | undefined, matchedBy: CatalogEntry['matchedBy']) {
+  const found = calcPrice({ input_tokens: 0, output_tokens: 0 }, model, providerId ? { providerId } : {});
+  if (!found) return undefined;
+  const rates = found.model_price;
+  const provider = found.provider.id;
+  const id = found.model.id;
+  return {
+    provider,
+    model: id,
+    contextWindow: found.model.context_window,
+    price: {
+      input: rate(rates.input_mtok) ?? 0,
+      output: rate(rates.output_mtok) ?? 0,
+      cached: rate(rates.cache_read_mtok),
+      cacheWrite: rate(rates.cache_write_mtok),
+    },
+    matchedBy,
+    usd: (tokens: PricedUsage) => calcPrice(usage(tokens), id, { providerId: provider })?.total_price ?? 0,
+  } satisfies CatalogEntry;
 }
 
 /**
- * Defaults for common models: list prices as published by OpenAI and Anthropic in late 2025.
- * Your contract may differ: `models[].price` and `models[].contextWindow` override them.
- * Matched by the longest prefix of the model id, after any `provider/` prefix (LiteLLM style).
+ * A model in the catalog bundled with @pydantic/genai-prices (no network: its remote update is
+ * never called). Without a base URL the configured provider's list is searched; with one, the
+ * provider that URL belongs to (Groq, Together, OpenRouter …); for a URL the catalog does not know
+ * (a LiteLLM proxy, a self-hosted server) the model name alone, `provider/model` included.
  */
-const CATALOG: Record<string, ModelFacts> = {
-  'gpt-4o-mini': { contextWindow: 128_000, outputLimit: 16_384, price: { input: 0.15, output: 0.6, cached: 0.075 } },
-  'gpt-4o': { contextWindow: 128_000, outputLimit: 16_384, price: { input: 2.5, output: 10, cached: 1.25 } },
-  'gpt-4.1-nano': { contextWindow: 1_047_576, outputLimit: 32_768, price: { input: 0.1, output: 0.4, cached: 0.025 } },
-  'gpt-4.1-mini': { contextWindow: 1_047_576, outputLimit: 32_768, price: { input: 0.4, output: 1.6, cached: 0.1 } },
-  'gpt-4.1': { contextWindow: 1_047_576, outputLimit: 32_768, price: { input: 2, output: 8, cached: 0.5 } },
-  'gpt-5-nano': { contextWindow: 400_000, outputLimit: 128_000, price: { input: 0.05, output: 0.4, cached: 0.005 } },
-  'gpt-5-mini': { contextWindow: 400_000, outputLimit: 128_000, price: { input: 0.25, output: 2, cached: 0.025 } },
-  'gpt-5': { contextWindow: 400_000, outputLimit: 128_000, price: { input: 1.25, output: 10, cached: 0.125 } },
-  'o4-mini': { contextWindow: 200_000, outputLimit: 100_000, price: { input: 1.1, output: 4.4, cached: 0.275 } },
-  o3: { contextWindow: 200_000, outputLimit: 100_000, price: { input: 2, output: 8, cached: 0.5 } },
-  'claude-opus-4': { contextWindow: 200_000, outputLimit: 32_000, price: { input: 15, output: 75, cached: 1.5 } },
-  'claude-sonnet-4': { contextWindow: 200_000, outputLimit: 64_000, price: { input: 3, output: 15, cached: 0.3 } },
-  'claude-3-7-sonnet': { contextWindow: 200_000, outputLimit: 64_000, price: { input: 3, output: 15, cached: 0.3 } },
-  'claude-3-5-sonnet': { contextWindow: 200_000, outputLimit: 8_192, price: { input: 3, output: 15, cached: 0.3 } },
-  'claude-haiku-4': { contextWindow: 200_000, outputLimit: 64_000, price: { input: 1, output: 5, cached: 0.1 } },
-  'claude-3-5-haiku': { contextWindow: 200_000, outputLimit: 8_192, price: { input: 0.8, output: 4, cached: 0.08 } },
-};
-
-/** What is assumed for a model the table does not know (a local one): a small window, no price. */
-export const UNKNOWN_MODEL: ModelFacts = { contextWindow: 8_192, outputLimit: 4_096, price: { input: 0, output: 0 } };
-
-/** The catalog entry of a model id, or undefined. */
-export function lookupModel(model: string): ModelFacts | undefined {
-  const id = model.toLowerCase().split('/').at(-1)!;
-  const key = Object.keys(CATALOG)
-    .filter((candidate) => id.startsWith(candidate))
-    .sort((left, right) => right.length - left.length)[0];
-  return key ? CATALOG[key] : undefined;
+export function lookupModel(
+  model: string,
+  where: { provider: 'openai' | 'anthropic'; baseUrl?: string | undefined },
+): CatalogEntry | undefined {
+  const endpoint = where.baseUrl ? findProvider({ providerApiUrl: where.baseUrl }) : undefined;
+  if (endpoint) return entry(model, endpoint.id, 'endpoint');
+  if (!where.baseUrl) return entry(model, where.provider, 'provider');
+  const slash = model.indexOf('/');
+  const prefix = slash > 0 ? model.slice(0, slash) : undefined;
+  const prefixed =
+    prefix && findProvider({ providerId: prefix }) ? entry(model.slice(slash + 1), prefix, 'name') : undefined;
+  return prefixed ?? entry(model, undefined, 'name');
 }
 
-/** USD of one call: uncached input, cached input (at the cached price when known) and output. */
+/** USD of a call at flat rates (a configured price): cache reads and writes at their rates when given. */
 export function priceUsage(
   price: ModelPrice,
-  usage: { inputTokens: number; cachedTokens: number; outputTokens: number },
+  tokens: Omit<PricedUsage, 'cacheWriteTokens'> & { cacheWriteTokens?: number },
 ): number {
-  const cached = Math.min(usage.cachedTokens, usage.inputTokens);
-  const cachedPrice = price.cached ?? price.input;
+  const cached = Math.min(tokens.cachedTokens, tokens.inputTokens);
+  const written = Math.min(tokens.cacheWriteTokens ?? 0, tokens.inputTokens - cached);
+  const plain = tokens.inputTokens - cached - written;
   return (
-    ((usage.inputTokens - cached) * price.input + cached * cachedPrice + usage.outputTokens * price.output) / 1_000_000
+    (plain * price.input +
+      cached * (price.cached ?? price.input) +
+      written * (price.cacheWrite ?? price.input) +
+      tokens.outputTokens * price.output) /
+    1_000_000
   );
+}
+
+/** `$0.15 / $0.60 per 1M in/out (cached $0.075)`: a price as a person reads it. */
+export function describePrice(price: ModelPrice): string {
+  const usd = (value: number) => `$${Number(value.toPrecision(4))}`;
+  const extra = [
+    price.cached !== undefined ? `cached ${usd(price.cached)}` : null,
+    price.cacheWrite !== undefined ? `cache write ${usd(price.cacheWrite)}` : null,
+  ].filter(Boolean);
+  return `${usd(price.input)} / ${usd(price.output)} per 1M in/out${extra.length > 0 ? ` (${extra.join(', ')})` : ''}`;
 }

@@ -1,7 +1,9 @@
 import { AIMessage, HumanMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
 import type { AgentStateUpdate, AgentStateValue } from './agent-state.js';
-import { countMessage, countMessageTokens, messageText } from './count-message-tokens.js';
-import { answerFromText, FINAL_ANSWER_TOOL, finalAnswerDefinition, validateAnswer } from './final-answer.js';
+import { messageText } from './count-message-tokens.js';
+import { answerFromText, FINAL_ANSWER_TOOL, validateAnswer } from './final-answer.js';
+import { fitRequest } from './fit-request.js';
+import { guardHooks } from './guard-hooks.js';
 import type { LoopContext } from './loop-context.js';
 import { ANSWER_REMINDER, LAST_STEP_NOTICE } from './system-prompt.js';
 
@@ -20,8 +22,9 @@ function withToolCallIds(message: AIMessage): AIMessage {
 
 /**
  * One model turn: offers the tools (only final_answer on the last step or once tool calls are
- * capped), reserves the call's worst case through the guard, calls down the model list, meters
- * the reported usage, and routes: tool calls, a valid answer, a reminder, or a stop.
+ * capped), fits the request to each model's window, reserves the call's worst case through the
+ * guard, calls down the model list, meters the reported usage, and routes: tool calls, a valid
+ * answer, a reminder, a compaction when no model can take the request, or a stop.
  */
 export function modelNode(context: LoopContext) {
   return async (state: AgentStateValue): Promise<AgentStateUpdate> => {
@@ -32,42 +35,40 @@ export function modelNode(context: LoopContext) {
       messages = [...messages, new HumanMessage(LAST_STEP_NOTICE)];
       context.step('notice', { text: LAST_STEP_NOTICE });
     }
-    const tools = last ? [finalAnswerDefinition()] : context.definitionsFor(state.toolsets ?? undefined);
-    const inputTokens = countMessageTokens(messages, tools, context.countTokens);
+    const tools = last ? [context.answerDefinition] : context.definitionsFor(state.offered);
     const purpose = last ? 'answer' : 'turn';
-    let firstAttempt = true;
     const started = performance.now();
     const outcome = await context.caller.call(
-      { messages, tools },
       {
-        reserve: (entry) => {
-          const reserved = guard.reserve({ entry, inputTokens, purpose, newStep: firstAttempt });
-          firstAttempt = false;
-          return reserved;
-        },
-        settle: (reservation, settled) => {
-          // No usage reported (some local servers): count it here, and say it is an estimate.
-          const usage =
-            settled.usage ??
-            (settled.message
-              ? {
-                  inputTokens,
-                  cachedTokens: 0,
-                  outputTokens: countMessage(settled.message, context.countTokens),
-                  estimated: true,
-                }
-              : undefined);
-          guard.settle(reservation, { usage, result: settled.result, tools: state.toolsRead });
-        },
+        prepare: (entry) =>
+          fitRequest(entry, {
+            messages,
+            tools,
+            // The least relevant go first; final_answer never does.
+            droppable: last ? [] : [...state.offered].reverse(),
+            countTokens: context.countTokens,
+            minOutputTokens: context.minOutputTokens,
+          }),
+        onDelta: context.onDelta,
+        answerTool: FINAL_ANSWER_TOOL,
       },
+      guardHooks(context, { purpose, newStep: true, toolsRead: state.toolsRead }),
     );
     const durationMs = performance.now() - started;
     const usage = guard.decisions.filter((decision) => decision.action === 'settle').at(-1)?.usage;
     if (outcome.status === 'refused') {
-      context.step('budget', { decision: outcome.decision }, durationMs);
+      context.step('budget', { decision: outcome.decision, attempts: outcome.attempts }, durationMs);
       return { messages, status: 'budget-exceeded', stopReason: `budget: ${outcome.decision.reason}` };
     }
     if (outcome.status === 'failed') {
+      const tooLong = outcome.attempts.every(
+        (attempt) => attempt.outcome === 'unfit' || attempt.outcome === 'context-length',
+      );
+      if (tooLong && !state.compactNeeded) {
+        // No model can take it: summarise older turns now, then try again.
+        context.step('context-fit', { purpose, attempts: outcome.attempts, action: 'compact' }, durationMs);
+        return { compactNeeded: true };
+      }
       context.step('model-error', { purpose, attempts: outcome.attempts, error: outcome.error.message }, durationMs);
       return { messages, status: 'failed', stopReason: outcome.error.message };
     }
@@ -79,8 +80,10 @@ export function modelNode(context: LoopContext) {
         purpose,
         model: outcome.entry.name,
         attempts: outcome.attempts,
-        estimatedInputTokens: inputTokens,
-        toolsOffered: tools.map((tool) => tool.function.name),
+        estimatedInputTokens: outcome.prepared.inputTokens,
+        maxTokens: outcome.prepared.maxTokens,
+        toolsOffered: outcome.prepared.tools.map((tool) => tool.function.name),
+        ...(outcome.prepared.dropped.length > 0 ? { toolsDropped: outcome.prepared.dropped } : {}),
         usage,
         content: messageText(reply),
         toolCalls: calls.map((call) => ({ id: call.id, name: call.name, args: call.args })),

@@ -46,8 +46,15 @@ export function renderAgentResult(result: InvestigationResult & { llm: LlmOutcom
     );
   const spent = llm.budget.spent;
   const checks = result.usage.toolCalls - spent.toolCalls;
+  // `~`: some calls are our estimate (no usage reported, timed out, cut off), not the provider's report.
+  const mark = spent.estimatedCalls > 0 ? '~' : '';
+  const cached = spent.cachedTokens > 0 ? ` (${spent.cachedTokens} cached)` : '';
+  const notes = [
+    spent.estimatedCalls > 0 ? `${plural(spent.estimatedCalls, 'call')} estimated` : '',
+    spent.flaggedCalls > 0 ? `${plural(spent.flaggedCalls, 'call')} far over its reservation` : '',
+  ].filter(Boolean);
   lines.push(
-    `Status ${result.status} · ${result.mode}${llm.models.length ? ` · ${llm.models.join(' → ')}` : ''} · ${plural(spent.steps, 'step')} · ${plural(spent.toolCalls, 'tool call')}${checks > 0 ? ` (+${checks} by runbook checks)` : ''} · ${result.usage.inputTokens} in / ${result.usage.outputTokens} out tokens · ${formatUsd(result.usage.usd)} · ${(result.timings.durationMs / 1000).toFixed(1)} s`,
+    `Status ${result.status} · ${result.mode}${llm.models.length ? ` · ${llm.models.join(' → ')}` : ''} · ${plural(spent.steps, 'step')} · ${plural(spent.toolCalls, 'tool call')}${checks > 0 ? ` (+${checks} by runbook checks)` : ''} · ${mark}${result.usage.inputTokens} in${cached} / ${mark}${result.usage.outputTokens} out tokens · ${mark}${formatUsd(result.usage.usd)}${notes.length ? ` (${notes.join(', ')})` : ''} · ${(result.timings.durationMs / 1000).toFixed(1)} s`,
   );
   lines.push(
     `Team ${llm.admission.team} (${llm.admission.teamSource})${result.mode === 'deterministic' ? `: ${llm.admission.reason}` : ''}`,

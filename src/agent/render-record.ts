@@ -31,7 +31,7 @@ function renderStep(step: RecordStep, options: RenderRecordOptions): string[] {
       ];
     case 'prompt':
       return [
-        `${head}  toolsets ${Array.isArray(data.toolsets) ? data.toolsets.join(', ') : data.toolsets}; evidence ${(data.evidenceIds as string[]).join(' ') || '-'}`,
+        `${head}  tools ${Array.isArray(data.tools) ? data.tools.join(', ') : Array.isArray(data.toolsets) ? data.toolsets.join(', ') : (data.toolsets ?? '-')}; evidence ${(data.evidenceIds as string[]).join(' ') || '-'}`,
         ...(data.messages as Data[]).flatMap((message) => [
           `   ${message.role}:`,
           ...indent(String(message.content), '     ', brief),
@@ -47,12 +47,22 @@ function renderStep(step: RecordStep, options: RenderRecordOptions): string[] {
       ];
     case 'model-call': {
       const usage = data.usage as Data | undefined;
+      // Passed over for the budget or the window: say why, it is why another model answered.
       const attempts = (data.attempts as Data[])
-        .map((attempt) => `${attempt.model}: ${attempt.outcome}${attempt.status ? ` ${attempt.status}` : ''}`)
+        .map(
+          (attempt) =>
+            `${attempt.model}: ${attempt.outcome}${attempt.status ? ` ${attempt.status}` : ''}${['over-budget', 'unfit'].includes(String(attempt.outcome)) ? ` (${attempt.message})` : ''}`,
+        )
         .join(' → ');
+      const cache = [
+        usage?.cachedTokens ? `${usage.cachedTokens} cached` : '',
+        usage?.cacheWriteTokens ? `${usage.cacheWriteTokens} written to the cache` : '',
+      ].filter(Boolean);
       const lines = [
-        `${head}  ${data.purpose} on ${data.model}; ${usage ? `${usage.inputTokens} in${usage.cachedTokens ? ` (${usage.cachedTokens} cached)` : ''} / ${usage.outputTokens} out tokens, ${formatUsd(usage.usd)}${usage.estimated ? ' (estimated: no usage reported)' : ''}` : 'no usage'}`,
+        `${head}  ${data.purpose} on ${data.model}; ${usage ? `${usage.inputTokens} in${cache.length ? ` (${cache.join(', ')})` : ''} / ${usage.outputTokens} out tokens, ${formatUsd(usage.usd)}${usage.estimated ? ' (estimated: no usage reported)' : ''}${usage.flag ? ` [${usage.flag}]` : ''}` : 'no usage'}${data.maxTokens ? `; max_tokens ${data.maxTokens}` : ''}`,
       ];
+      if (Array.isArray(data.toolsDropped) && data.toolsDropped.length > 0)
+        lines.push(`   left out to fit the window: ${(data.toolsDropped as string[]).join(', ')}`);
       if ((data.attempts as Data[]).length > 1) lines.push(`   attempts: ${attempts}`);
       if (data.content) lines.push('   says:', ...indent(String(data.content), '     ', brief));
       for (const call of data.toolCalls as Data[])
@@ -61,6 +71,17 @@ function renderStep(step: RecordStep, options: RenderRecordOptions): string[] {
     }
     case 'model-error':
       return [`${head}  ${data.purpose}: ${data.error}`];
+    case 'context-fit':
+      return [
+        `${head}  ${data.purpose}: no model could take the request (${(data.attempts as Data[]).map((attempt) => `${attempt.model}: ${attempt.message ?? attempt.outcome}`).join('; ')}); older turns are summarised`,
+      ];
+    case 'usage-flag': {
+      const usage = data.usage as Data;
+      const reserved = data.reserved as Data;
+      return [
+        `${head}  ${data.model} ${data.purpose}: ${data.flag}: reported ${usage.inputTokens} in / ${usage.outputTokens} out, reserved ${reserved.inputTokens} / ${reserved.outputTokens}`,
+      ];
+    }
     case 'tool-call':
       return [
         `${head}  ${data.name} ${JSON.stringify(data.args)} [${data.id}] → ${data.status}, ${data.outputTokens} tokens`,

@@ -11,22 +11,27 @@ import { assembleResult } from './assemble-result.js';
 import { buildAgentGraph } from './build-agent-graph.js';
 import { createBudgetGuard } from './budget-guard.js';
 import type { FailoverCaller } from './call-with-failover.js';
-import { finalAnswerDefinition } from './final-answer.js';
 import type { LoopContext } from './loop-context.js';
 import type { ModelEntry } from './model-registry.js';
 import { createRunbookTools, RUNBOOK_TOOL_NAMES } from './runbook-tools.js';
 import { namespaceIn } from './select-toolsets.js';
 import { alertEvidence, questionEvidence, type HistoryTurn, type StartingEvidence } from './starting-evidence.js';
-import { parametersSchema, toolDefinition, type ToolDefinition } from './tool-definitions.js';
+import type { ReplyDelta } from './stream-reply.js';
+import { createToolCatalog } from './tool-catalog.js';
 
 export type AgentRequest =
   { kind: 'alert'; alert: Alert } | { kind: 'question'; question: string; history?: HistoryTurn[] | undefined };
 
-/** A step as it is recorded, also handed to the caller as it happens (TTY progress). */
+/**
+ * A step as it is recorded, also handed to the caller as it happens (TTY progress). `transient`
+ * events are progress only and not recorded: a call going out, a model passed over, a deterministic
+ * check, text as the model writes it.
+ */
 export interface AgentEvent {
   kind: string;
   data: Record<string, unknown>;
   durationMs?: number | undefined;
+  transient?: boolean;
 }
 
 export interface RunAgentOptions {
@@ -41,6 +46,8 @@ export interface RunAgentOptions {
   records: RecordStore;
   countTokens: (text: string) => number;
   onEvent?: ((event: AgentEvent) => void) | undefined;
+  /** Stream replies and hand on their text as it is written (`holmes ask` on a terminal). */
+  stream?: boolean | undefined;
 }
 
 /** One investigation or question: admission, record, deterministic evidence, the loop if admitted, result. */
@@ -72,12 +79,14 @@ export async function runAgent(options: RunAgentOptions): Promise<InvestigationR
     records.appendStep(id, kind, data, durationMs);
     options.onEvent?.({ kind, data, durationMs });
   };
+  const progress = (kind: string, data: Record<string, unknown>) => options.onEvent?.({ kind, data, transient: true });
   try {
     step('admission', { ...admission });
     let deterministic: InvestigationResult | null = null;
     if (alert) {
       const begin = performance.now();
-      deterministic = await investigator.investigate(alert);
+      progress('deterministic-start', { alertname: alert.labels.alertname });
+      deterministic = await investigator.investigate(alert, (item) => progress('deterministic-step', { ...item }));
       step(
         'deterministic',
         {
@@ -95,10 +104,28 @@ export async function runAgent(options: RunAgentOptions): Promise<InvestigationR
       );
     }
     const caps = config.budget.perInvestigation;
-    const windows = entries.map((entry) => entry.contextWindow - entry.maxOutputTokens);
+    const { minOutputTokens } = config.agent;
+    // The smallest window as counted locally, with the least output worth a call taken off.
+    const windows = entries.map((entry) =>
+      Math.floor((entry.contextWindow - minOutputTokens) / entry.inputEstimateFactor),
+    );
     const smallest = windows.length > 0 ? Math.min(...windows) : 8_192;
     const maxToolOutputTokens =
       config.agent.maxToolOutputTokens ?? Math.min(config.toolsets.maxOutputTokens, Math.floor(smallest * 0.15));
+    const runbookTools = createRunbookTools({
+      runbooks: investigator.runbooks.runbooks,
+      toolbox: investigator.toolbox,
+      alert,
+    });
+    const catalog = createToolCatalog({
+      toolbox: investigator.toolbox,
+      runbooks: investigator.runbooks.runbooks,
+      runbookDefinitions: runbookTools.definitions,
+      countTokens: options.countTokens,
+      budget: Math.min(config.agent.maxToolDefinitionTokens, Math.floor(smallest * 0.15)),
+    });
+    // Fixed for the whole investigation: the system prompt says it, and its prefix stays cacheable.
+    const prompt = { maxSteps: caps.maxSteps, maxToolCalls: caps.maxToolCalls, now: startedAt };
     const capResult = (result: ToolResult): ToolResult => ({
       ...result,
       text: capOutput(result.text, maxToolOutputTokens, options.countTokens).text,
@@ -106,14 +133,15 @@ export async function runAgent(options: RunAgentOptions): Promise<InvestigationR
     let firstLook: ToolResult[] = [];
     const start = async (): Promise<StartingEvidence> => {
       const starting = alert
-        ? alertEvidence(alert, deterministic!, caps)
+        ? alertEvidence(alert, deterministic!, prompt, catalog.ranking)
         : await questionEvidence(
             request.kind === 'question' ? request.question : '',
             {
               ...investigator.toolbox,
               run: async (name, params) => capResult(await investigator.toolbox.run(name, params)),
             },
-            caps,
+            prompt,
+            catalog.ranking,
             request.kind === 'question' ? request.history : undefined,
           );
       firstLook = starting.firstLook;
@@ -169,26 +197,6 @@ export async function runAgent(options: RunAgentOptions): Promise<InvestigationR
       ledger: options.ledger,
       attribution: { recordId: id, team: admission.team, namespace, alertname: alert?.labels.alertname },
     });
-    const runbookTools = createRunbookTools({
-      runbooks: investigator.runbooks.runbooks,
-      toolbox: investigator.toolbox,
-      alert,
-    });
-    const cache = new Map<string, ToolDefinition[]>();
-    const definitionsFor = (toolsets: string[] | undefined) => {
-      const key = toolsets?.join(',') ?? '*';
-      if (!cache.has(key)) {
-        const tools = investigator.toolbox.tools().filter((tool) => !toolsets || toolsets.includes(tool.toolset));
-        cache.set(key, [
-          ...tools.map((tool) =>
-            toolDefinition(tool.spec.name, tool.spec.description, parametersSchema(tool.spec.parameters)),
-          ),
-          ...runbookTools.definitions,
-          finalAnswerDefinition(),
-        ]);
-      }
-      return cache.get(key)!;
-    };
     const models: string[] = [];
     const context: LoopContext = {
       guard,
@@ -198,16 +206,22 @@ export async function runAgent(options: RunAgentOptions): Promise<InvestigationR
       start,
       runTool: (name, params) =>
         RUNBOOK_TOOL_NAMES.has(name) ? runbookTools.run(name, params) : investigator.toolbox.run(name, params),
-      definitionsFor,
+      definitionsFor: catalog.definitionsFor,
+      answerDefinition: catalog.answerDefinition,
       sources: new Map(),
       runbookIds: new Set(investigator.runbooks.runbooks.map((runbook) => runbook.id)),
       maxToolOutputTokens,
       compactAtTokens: Math.floor(smallest * config.agent.compactAt),
+      minOutputTokens,
       step: (kind, data, durationMs) => {
         if (kind === 'model-call' && typeof data.model === 'string' && models.at(-1) !== data.model)
           models.push(data.model);
         step(kind, data, durationMs);
       },
+      progress,
+      onDelta: options.stream
+        ? (delta: ReplyDelta) => progress(delta.kind === 'answer' ? 'answer-delta' : 'text-delta', { text: delta.text })
+        : undefined,
     };
     const graph = buildAgentGraph(context);
     // Each step is at most three nodes (compact, model, tools); the guard ends the loop long before this.

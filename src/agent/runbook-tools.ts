@@ -13,7 +13,7 @@ export const RUNBOOK_TOOL_DEFINITIONS: ToolDefinition[] = [
   toolDefinition(
     'list_runbooks',
     'List the runbooks: id, title, class and the alerts each is for. Runbook ids are the cause vocabulary.',
-    { type: 'object', properties: {}, additionalProperties: false },
+    { type: 'object', properties: {} },
   ),
   toolDefinition(
     'fetch_runbook',
@@ -22,25 +22,18 @@ export const RUNBOOK_TOOL_DEFINITIONS: ToolDefinition[] = [
       type: 'object',
       properties: { id: { type: 'string', description: 'Runbook id, e.g. gpu-noisy-neighbor' } },
       required: ['id'],
-      additionalProperties: false,
     },
   ),
   toolDefinition(
     'run_runbook_checks',
-    "Run every check of one runbook against the alert's entities (or the ones given) and get each verdict with its evidence.",
+    "Run every check of one runbook and get each verdict with its evidence. Checks run on the alert's entities; the other parameters override them.",
     {
       type: 'object',
       properties: {
         id: { type: 'string', description: 'Runbook id' },
-        ...Object.fromEntries(
-          ENTITY_PARAMS.map((name) => [
-            name,
-            { type: 'string', description: `${name} to check (default: from the alert)` },
-          ]),
-        ),
+        ...Object.fromEntries(ENTITY_PARAMS.map((name) => [name, { type: 'string' }])),
       },
       required: ['id'],
-      additionalProperties: false,
     },
   ),
 ];

@@ -5,6 +5,8 @@ const STOPWORDS = new Set(
   [
     'a an and any are as at be been but by can do does did for from has have how i if in is it its me my no not of on or our so than that the their them then there these this they to up was we were what when where which who why will with you your',
     'worse better yesterday today now ago hour hours minute minutes day days week last since going wrong keep keeps still again namespace cluster please',
+    // Alert summaries' filler: thresholds and durations.
+    'more less over under above below high low across averaged average forecast',
   ]
     .join(' ')
     .split(' '),

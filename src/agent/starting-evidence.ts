@@ -4,19 +4,18 @@ import type { InvestigationResult } from '../core/investigation.js';
 import type { ToolResult } from '../core/tool-result.js';
 import type { Toolbox } from '../toolsets/create-toolbox.js';
 import type { SourceEntry } from './final-answer.js';
+import { rankAlertTools, rankQuestionTools, type RankToolsOptions } from './rank-tools.js';
 import { selectToolsets, type ToolsetMatch } from './select-toolsets.js';
-import { systemPrompt } from './system-prompt.js';
+import { systemPrompt, type PromptOptions } from './system-prompt.js';
 
 const MARK = { supports: '+', contradicts: '-', inconclusive: '?', unavailable: '·' } as const;
-/** Offered whatever the evidence: the model can always ask Prometheus and Kubernetes directly. */
-const GENERIC_TOOLSETS = ['prometheus/metrics', 'kubernetes/core'];
 
-/** Where the loop starts: the first messages, the evidence ids they define, the tools to bind. */
+/** Where the loop starts: the first messages, the evidence ids they define, the tools to offer. */
 export interface StartingEvidence {
   messages: BaseMessage[];
   sources: Map<string, SourceEntry>;
-  /** Toolsets whose tools the model gets; undefined means all enabled ones. */
-  toolsets: string[] | undefined;
+  /** Tools offered to the model, most relevant first (final_answer aside: it is always offered). */
+  tools: string[];
   /** A question's first look, run before any model call. */
   firstLook: ToolResult[];
   matches: ToolsetMatch[];
@@ -65,7 +64,8 @@ function describeAlert(alert: Alert): string {
 export function alertEvidence(
   alert: Alert,
   deterministic: InvestigationResult,
-  caps: { maxSteps: number; maxToolCalls: number },
+  prompt: PromptOptions,
+  ranking: RankToolsOptions & { descriptions: Map<string, string> },
 ): StartingEvidence {
   const sources = new Map<string, SourceEntry>();
   const lines: string[] = [
@@ -108,29 +108,25 @@ export function alertEvidence(
     '',
     'Confirm or correct the top cause with tools where the evidence is thin or contradictory, then call final_answer.',
   );
-  // The model gets the toolsets the evidence came from, and the generic Prometheus and Kubernetes ones.
-  const toolsets = [
-    ...new Set(
-      inPlay.flatMap((hypothesis) => hypothesis.evidence.map((evidence) => evidence.tool.toolset)).filter(Boolean),
-    ),
-  ];
   return {
-    messages: [new SystemMessage(systemPrompt(caps)), new HumanMessage(lines.join('\n'))],
+    messages: [new SystemMessage(systemPrompt(prompt)), new HumanMessage(lines.join('\n'))],
     sources,
-    toolsets: toolsets.length > 0 ? [...new Set([...toolsets, ...GENERIC_TOOLSETS])] : undefined,
+    tools: rankAlertTools(alert, deterministic, ranking.descriptions, ranking),
     firstLook: [],
     matches: [],
   };
 }
 
 /**
- * A question starts from the toolsets it calls for: those are bound (with the generic Prometheus
- * and Kubernetes ones), and their overview tools run first, so the first model call already has data.
+ * A question starts from the toolsets it calls for: their tools are offered first (then the
+ * generic Prometheus and Kubernetes ones), and their overview tools run before any model call,
+ * so the first model call already has data.
  */
 export async function questionEvidence(
   question: string,
   toolbox: Toolbox,
-  caps: { maxSteps: number; maxToolCalls: number },
+  prompt: PromptOptions,
+  ranking: RankToolsOptions,
   history: HistoryTurn[] = [],
 ): Promise<StartingEvidence> {
   const descriptions = new Map(toolbox.statuses.map((status) => [status.id, status.description]));
@@ -154,14 +150,14 @@ export async function questionEvidence(
     lines.push('', `[${id}] ${result.tool}${compactParams(result.params)} → ${result.status}`, result.text);
   });
   lines.push('', 'Investigate with tools as needed, then call final_answer.');
-  const toolsets =
-    plan.matches.length > 0
-      ? [...new Set([...plan.matches.map((match) => match.toolset), ...GENERIC_TOOLSETS])]
-      : undefined;
   return {
-    messages: [new SystemMessage(systemPrompt(caps)), new HumanMessage(lines.join('\n'))],
+    messages: [new SystemMessage(systemPrompt(prompt)), new HumanMessage(lines.join('\n'))],
     sources,
-    toolsets,
+    tools: rankQuestionTools(
+      plan.matches,
+      plan.firstLook.map((call) => call.tool),
+      ranking,
+    ),
     firstLook,
     matches: plan.matches,
   };

@@ -15,9 +15,10 @@ function signature(name: string, args: Record<string, unknown>): string {
 
 /**
  * Runs the tool calls of the last model turn, in parallel, through the toolbox and the runbook
- * tools. A repeat of an earlier identical call is refused (its result is already in the
- * conversation); past the tool-call cap calls are refused and only final_answer stays offered;
- * a failing tool returns its error as the result. Outputs are capped in tokens.
+ * tools. A repeat of an earlier identical call is refused while that call's result is still in
+ * the conversation (after compaction summarised it away, the call runs again); past the tool-call
+ * cap calls are refused and only final_answer stays offered; a failing tool returns its error as
+ * the result. Outputs are capped in tokens.
  */
 export function toolsNode(context: LoopContext) {
   const seen = new Map<string, string>();
@@ -25,10 +26,15 @@ export function toolsNode(context: LoopContext) {
     const last = state.messages.at(-1);
     const calls = last && AIMessage.isInstance(last) ? (last.tool_calls ?? []) : [];
     let closed = state.toolsClosed;
+    // Results still in the conversation, and the calls of this turn (two identical ones in one turn run once).
+    const present = new Set([
+      ...state.messages.filter((message) => ToolMessage.isInstance(message)).map((message) => message.tool_call_id),
+      ...calls.map((call) => call.id),
+    ]);
     const planned = calls.map((call) => {
       const key = signature(call.name, call.args);
       const earlier = seen.get(key);
-      if (earlier)
+      if (earlier && present.has(earlier))
         return {
           call,
           refusal: `Refused: identical to call ${earlier} (same tool, same arguments); its result is above. Change the arguments or answer.`,
@@ -47,6 +53,8 @@ export function toolsNode(context: LoopContext) {
       seen.set(key, call.id!);
       return { call, refusal: undefined, reason: undefined };
     });
+    const running = planned.filter((plan) => !plan.refusal).map((plan) => plan.call.name);
+    if (running.length > 0) context.progress('tools-start', { tools: running });
     const replies = await Promise.all(
       planned.map(async ({ call, refusal, reason }) => {
         if (refusal) {

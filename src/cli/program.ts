@@ -1,6 +1,7 @@
 import { Command, Help, Option } from 'commander';
 import type { CommandContext, GlobalOptions } from './command-context.js';
 import type { InvestigateAlertmanagerOptions } from './commands/investigate-alertmanager.js';
+import type { InvestigateJiraOptions } from './commands/investigate-jira.js';
 
 // Command implementations are imported lazily so `holmes --help` stays fast.
 type Action<A extends unknown[]> = (context: CommandContext, ...args: A) => Promise<void>;
@@ -128,6 +129,24 @@ export function createProgram(version: string): Command {
     }),
   );
 
+  sourceOptions(
+    investigate
+      .command('jira')
+      .description(
+        'investigate the Jira tickets a JQL query finds (the alert Holmes recorded on its tickets, else the text, with a model); --update comments each result back',
+      )
+      .summary('investigate the tickets a JQL query finds')
+      .requiredOption('--jql <query>', "JQL, e.g. 'project = OPS AND labels = holmes AND statusCategory != Done'")
+      .option('--update', 'comment each result back on its ticket')
+      .option('--limit <n>', 'investigate at most this many tickets (default 20)'),
+  ).action(
+    run(async () => {
+      const { investigateJiraCommand } = await import('./commands/investigate-jira.js');
+      return (context: CommandContext, options: InvestigateJiraOptions) =>
+        investigateJiraCommand(context, { ...investigate.opts(), ...options });
+    }),
+  );
+
   program
     .command('eval')
     .description(
@@ -230,12 +249,12 @@ export function createProgram(version: string): Command {
   runbooks
     .command('check')
     .argument('[dirs...]', 'runbook folders (default: the built-in ones and runbooks.directories)')
-    .description('load and lint runbooks: tools, parameters, facts and templates, with file and line')
+    .description('lint runbooks against the tools, with file and line')
     .action(run(async () => (await import('./commands/runbooks.js')).runbooksCheck));
   runbooks
     .command('test')
     .argument('[dirs...]', 'runbook folders (default: the built-in ones and runbooks.directories)')
-    .description("run every check's examples (<id>.examples.yaml): tool data in, verdict out, no Prometheus")
+    .description("run each check's examples, without Prometheus")
     .action(run(async () => (await import('./commands/runbooks.js')).runbooksTest));
 
   const toolsets = program.command('toolsets').description('the read-only tools Holmes investigates with');
@@ -254,11 +273,9 @@ export function createProgram(version: string): Command {
     )
     .action(run(async () => (await import('./commands/toolsets.js')).toolsetsRun));
 
-  sourceOptions(
-    program
-      .command('doctor')
-      .description('what Holmes can see here: sources, dialects, missing metrics, inconclusive checks, RBAC'),
-  ).action(run(async () => (await import('./commands/doctor.js')).doctor));
+  sourceOptions(program.command('doctor').description('what Holmes can and cannot see on this cluster')).action(
+    run(async () => (await import('./commands/doctor.js')).doctor),
+  );
 
   const config = program.command('config').description('inspect the configuration');
   config

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { jiraSchema } from './jira-schema.js';
 import { secretSchema } from './secret.js';
+import { slackSchema } from './slack-schema.js';
 
 const durationMs = z.number().int().positive();
 
@@ -12,7 +14,7 @@ const modelKeySchema = secretSchema.refine((secret) => typeof secret !== 'string
 });
 
 /** One entry of the ordered model list; failover goes down the list. */
-export const modelSchema = z.strictObject({
+const modelSchema = z.strictObject({
   /** `openai` covers every OpenAI-compatible endpoint (OpenAI, Ollama, vLLM, LiteLLM proxy, llama.cpp server). */
   provider: z.enum(['openai', 'anthropic']),
   model: z.string().min(1),
@@ -22,22 +24,27 @@ export const modelSchema = z.strictObject({
   baseUrl: httpUrl.optional(),
   /** Several keys are rotated on 429 and 401; none for a local server. */
   apiKeys: z.array(modelKeySchema).default([]),
-  /** Tokens; default from the built-in table of common models. */
+  /** Tokens; default from the model catalog (@pydantic/genai-prices), else 8192. */
   contextWindow: z.number().int().positive().optional(),
-  /** max_tokens of each call, reserved in full by the budget guard; default min(4096, the model's limit). */
+  /** max_tokens of each call (shrunk to fit the window), reserved in full by the budget guard; default 4096. */
   maxOutputTokens: z.number().int().positive().optional(),
-  /** USD per 1M tokens; default from the built-in table (0 for models it does not know: local ones). */
+  /** USD per 1M tokens; default from the model catalog (0 for a model it does not know: a local one). */
   price: z
     .strictObject({
       input: z.number().nonnegative(),
       output: z.number().nonnegative(),
+      /** A cached input token read (OpenAI cached_tokens, Anthropic cache_read_input_tokens); default: input. */
       cached: z.number().nonnegative().optional(),
+      /** An input token written to the cache (Anthropic cache_creation_input_tokens); default: input. */
+      cacheWrite: z.number().nonnegative().optional(),
     })
     .optional(),
   timeoutMs: durationMs.default(60_000),
   /** Reserve this many times the input tokens counted locally (o200k_base); other tokenizers count more. */
   inputEstimateFactor: z.number().min(1).max(3).optional(),
 });
+
+export type ModelSpec = z.infer<typeof modelSchema>;
 
 const teamBudgetSchema = z.strictObject({
   dailyUsd: z.number().nonnegative().optional(),
@@ -113,6 +120,10 @@ export const configSchema = z.strictObject({
       compactAt: z.number().min(0.3).max(0.95).default(0.8),
       /** Cap on one tool result in the conversation; default min(toolsets.maxOutputTokens, 15% of the window). */
       maxToolOutputTokens: z.number().int().positive().optional(),
+      /** max_tokens is shrunk down to this to fit a small window; below it, tools are dropped, then turns summarised. */
+      minOutputTokens: z.number().int().positive().default(1_024),
+      /** Tool definitions offered to the model, most relevant first, up to this many tokens (final_answer aside). */
+      maxToolDefinitionTokens: z.number().int().positive().default(650),
     })
     .prefault({}),
   budget: z
@@ -139,6 +150,10 @@ export const configSchema = z.strictObject({
       unassignedTeam: z.string().min(1).default('unassigned'),
     })
     .prefault({}),
+  /** Slack ChatOps (absent: no Slack); see the README's Slack section. */
+  slack: slackSchema.optional(),
+  /** Jira tickets for investigations (absent: no Jira); see the README's Jira section. */
+  jira: jiraSchema.optional(),
   log: z
     .strictObject({
       level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
@@ -151,4 +166,13 @@ export type HolmesConfig = z.infer<typeof configSchema>;
  * Paths (dot-separated) of fields holding secrets, for redaction. `models[].apiKeys` is not here:
  * a path cannot name every entry of a list, so those keys accept only references ({ env }, { file }).
  */
-export const SECRET_PATHS = ['prometheus.bearerToken', 'server.tokens', 'server.basicAuth.password'] as const;
+export const SECRET_PATHS = [
+  'prometheus.bearerToken',
+  'server.tokens',
+  'server.basicAuth.password',
+  'slack.botToken',
+  'slack.signingSecret',
+  'slack.appToken',
+  'jira.apiToken',
+  'jira.personalAccessToken',
+] as const;

@@ -27,6 +27,7 @@ export function redactConfig(config: HolmesConfig): Record<string, unknown> {
   for (const [section, key] of [
     ['prometheus', 'url'],
     ['kubernetes', 'server'],
+    ['jira', 'url'],
   ] as const) {
     const holder = copy[section];
     if (typeof holder?.[key] === 'string') holder[key] = redactUrlCredentials(holder[key]);

@@ -17,23 +17,42 @@ export interface Spent {
   steps: number;
   modelCalls: number;
   toolCalls: number;
+  /** The whole prompts, cache reads and writes included. */
   inputTokens: number;
   cachedTokens: number;
+  cacheWriteTokens: number;
   outputTokens: number;
   usd: number;
+  /** Calls whose figures are ours, not the provider's (no usage reported, timed out, cut off). */
+  estimatedCalls: number;
+  /** Calls whose reported usage was far above what was reserved for them. */
+  flaggedCalls: number;
+}
+
+/** A call's usage as metered: tokens, USD, whether the figures are estimates, and any flag. */
+export interface MeteredUsage {
+  inputTokens: number;
+  cachedTokens: number;
+  cacheWriteTokens: number;
+  outputTokens: number;
+  usd: number;
+  estimated: boolean;
+  /** `over-reservation`: the provider reported far more than the call's worst case. */
+  flag?: string | undefined;
 }
 
 /** A budget decision, kept in the record: what was asked, against which cap, and the answer. */
 export interface BudgetDecision {
   at: string;
-  action: 'reserve' | 'refuse' | 'settle' | 'refuse-tool';
+  /** `skip`: this model's worst case does not fit, the next one in the list is tried. */
+  action: 'reserve' | 'refuse' | 'settle' | 'refuse-tool' | 'skip';
   purpose?: string;
   model?: string;
   /** The cap that refused, e.g. `maxUsd` or `team daily budget`. */
   cap?: string;
   reason?: string;
   worstCase?: { inputTokens: number; outputTokens: number; usd: number };
-  usage?: { inputTokens: number; cachedTokens: number; outputTokens: number; usd: number; estimated: boolean };
+  usage?: MeteredUsage;
   spent: Spent;
 }
 

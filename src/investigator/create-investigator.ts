@@ -41,7 +41,7 @@ export async function createInvestigator(config: HolmesConfig): Promise<Investig
 }
 
 /** `runbook gpu-x.md skipped: line 12: checks[0].tool: … Fix: …` — the first problem; `holmes runbooks check` lists all. */
-export function describeSkipped(failure: LoadRunbooksResult['failures'][number]): string {
+function describeSkipped(failure: LoadRunbooksResult['failures'][number]): string {
   const [first] = failure.issues;
   const where = first?.line ? `line ${first.line}: ` : '';
   const more = failure.issues.length > 1 ? ` (+${failure.issues.length - 1} more: holmes runbooks check)` : '';

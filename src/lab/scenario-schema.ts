@@ -42,13 +42,13 @@ export const logEntrySchema = z.strictObject({
   text: z.string().optional(),
 });
 
-export const seriesEntrySchema = z.strictObject({
+const seriesEntrySchema = z.strictObject({
   series: nonEmpty,
   // A bare YAML number (`values: 5`) is one sample; promtool reads it as text too.
   values: z.union([z.string(), z.number()]),
 });
 
-export const alertEntrySchema = z.strictObject({
+const alertEntrySchema = z.strictObject({
   labels: z.record(z.string(), z.string()).superRefine((labels, context) => {
     for (const name of Object.keys(labels)) {
       if (!LABEL_NAME.test(name)) {

@@ -44,6 +44,8 @@ export interface InvestigationRow {
   alertCount: number;
   rootCause: string | null;
   error: string | null;
+  /** Who asked for the latest run (`slack:U…`), when someone did; null for alerts that arrived alone. */
+  requestedBy: string | null;
 }
 
 export interface InvestigationFilter {
@@ -59,7 +61,7 @@ const MAX_ATTEMPTS = 3;
 
 const COLUMNS = `id, group_key AS groupKey, source, alertname, namespace, team, state, mode, created_at AS createdAt,
   started_at AS startedAt, finished_at AS finishedAt, resolved_at AS resolvedAt, attempts, alert_count AS alertCount,
-  root_cause AS rootCause, error`;
+  root_cause AS rootCause, error, requested_by AS requestedBy`;
 
 /**
  * Alerts and the investigations they start, kept in SQLite: an alert is written before the
@@ -102,7 +104,18 @@ export function createInvestigationStore(db: Db) {
     ),
     claim: db.prepare(
       `UPDATE investigations SET state = 'running', started_at = @at, attempts = attempts + 1
-       WHERE id = (SELECT id FROM investigations WHERE state = 'queued' ORDER BY created_at, rowid LIMIT 1) RETURNING id, attempts`,
+       WHERE id = (SELECT id FROM investigations WHERE state = 'queued' ORDER BY created_at, rowid LIMIT 1)
+       RETURNING id, attempts, requested_by AS requestedBy`,
+    ),
+    // Only a finished investigation runs again; one queued or running already gives the newer answer.
+    rerun: db.prepare(
+      `UPDATE investigations SET state = 'queued', attempts = 0, error = NULL, requested_by = @requestedBy
+       WHERE id = @id AND state NOT IN ('queued', 'running')`,
+    ),
+    findAlert: db.prepare(
+      `SELECT payload, investigation_id AS investigationId FROM alerts
+       WHERE (alertname = @query OR fingerprint = @query) AND investigation_id IS NOT NULL
+       ORDER BY received_at DESC, id DESC LIMIT 1`,
     ),
     alertsOf: db.prepare(`SELECT payload FROM alerts WHERE investigation_id = ? ORDER BY starts_at, id`),
     finish: db.prepare(
@@ -236,8 +249,11 @@ export function createInvestigationStore(db: Db) {
       return acceptMany.immediate(items);
     },
     /** Takes the oldest queued investigation, with its alerts, and marks it running. */
-    claimNext(now = new Date()): { id: string; attempts: number; alerts: Alert[] } | undefined {
-      const claimed = statements.claim.get({ at: now.toISOString() }) as { id: string; attempts: number } | undefined;
+    claimNext(
+      now = new Date(),
+    ): { id: string; attempts: number; requestedBy: string | null; alerts: Alert[] } | undefined {
+      const claimed = statements.claim.get({ at: now.toISOString() }) as
+        { id: string; attempts: number; requestedBy: string | null } | undefined;
       if (!claimed) return undefined;
       const alerts = (statements.alertsOf.all(claimed.id) as Array<{ payload: string }>).map(
         (row) => JSON.parse(row.payload) as Alert,
@@ -258,6 +274,15 @@ export function createInvestigationStore(db: Db) {
     },
     fail(id: string, error: string, now = new Date()): void {
       statements.fail.run({ id, error: storedText(error), at: now.toISOString() });
+    },
+    /** Queues a finished investigation again, on someone's request (attributed to them); false if not finished. */
+    rerun(id: string, requestedBy: string): boolean {
+      return statements.rerun.run({ id, requestedBy }).changes === 1;
+    },
+    /** The newest alert with this alert name or fingerprint that has an investigation. */
+    findAlert(query: string): { alert: Alert; investigationId: string } | undefined {
+      const row = statements.findAlert.get({ query }) as { payload: string; investigationId: string } | undefined;
+      return row ? { alert: JSON.parse(row.payload) as Alert, investigationId: row.investigationId } : undefined;
     },
     /** Puts an unfinished job back (graceful shutdown). */
     requeue(id: string): void {

@@ -66,3 +66,11 @@ export const LEDGER_TABLES = `
     data TEXT NOT NULL,
     PRIMARY KEY (record_id, seq)
   );`;
+
+/**
+ * Cache writes (Anthropic bills them above the input rate) and a flag for usage far above what was
+ * reserved for the call; estimated rows already exist.
+ */
+export const LEDGER_CACHE_AND_FLAGS = `
+  ALTER TABLE usage_events ADD COLUMN cache_write_tokens INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE usage_events ADD COLUMN flag TEXT;`;

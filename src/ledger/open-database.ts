@@ -2,8 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { HolmesError } from '../core/errors.js';
-import { LEDGER_TABLES } from './ledger-tables.js';
+import { JIRA_TABLES } from './jira-store.js';
+import { LEDGER_CACHE_AND_FLAGS, LEDGER_TABLES } from './ledger-tables.js';
 import { OUTBOX_TABLES } from './outbox.js';
+import { SLACK_TABLES } from './slack-store.js';
 
 export type Db = Database.Database;
 
@@ -48,6 +50,15 @@ const MIGRATIONS: string[] = [
   LEDGER_TABLES,
   // 3: messages waiting for Slack, Jira and other receivers.
   OUTBOX_TABLES,
+  // 4: who asked for a (re-)investigation, for budget attribution; alerts found by name.
+  `ALTER TABLE investigations ADD COLUMN requested_by TEXT;
+   CREATE INDEX alerts_alertname ON alerts (alertname, received_at);`,
+  // 5: Slack messages, handled events, thread conversations, slash commands waiting for a result.
+  SLACK_TABLES,
+  // 6: cache-write tokens and usage flags in the spend ledger.
+  LEDGER_CACHE_AND_FLAGS,
+  // 7: Jira tickets per dedup label and the intent recorded before each create call.
+  JIRA_TABLES,
 ];
 
 export interface OpenDatabaseOptions {

@@ -42,6 +42,17 @@ export interface OutboxItem {
   createdAt: string;
 }
 
+/** What one delivery attempt came to, as the receiver's adapter judges it. */
+export type DeliveryOutcome =
+  | { status: 'delivered'; result?: unknown }
+  /** The receiver is down, rate-limited (429 with Retry-After) or answered 5xx: try again later. */
+  | { status: 'retry'; error: string; retryAfterMs?: number }
+  /**
+   * The message can never be delivered as it is (a config error: unknown channel, project, field).
+   * `reported`: the adapter already logged it with its fix (once for many items), so the worker logs it at debug.
+   */
+  | { status: 'failed'; error: string; reported?: boolean };
+
 /** An item leased to one sender; `version` tells whether its payload changed while it was being sent. */
 export interface ClaimedItem extends OutboxItem {
   version: number;
@@ -120,6 +131,7 @@ export function createOutbox(db: Db, options: { now?: () => Date } = {}) {
        WHERE id = @id AND state = 'sending'`,
     ),
     counts: db.prepare(`SELECT state, COUNT(*) AS count FROM outbox WHERE channel = ? GROUP BY state`),
+    countsByChannel: db.prepare(`SELECT channel, state, COUNT(*) AS count FROM outbox GROUP BY channel, state`),
   };
 
   return {
@@ -196,6 +208,11 @@ export function createOutbox(db: Db, options: { now?: () => Date } = {}) {
       for (const row of statements.counts.all(channel) as Array<{ state: OutboxState; count: number }>)
         counts[row.state] = row.count;
       return counts;
+    },
+
+    /** Items per receiver and state, every receiver at once. */
+    countsByChannel(): Array<{ channel: string; state: OutboxState; count: number }> {
+      return statements.countsByChannel.all() as Array<{ channel: string; state: OutboxState; count: number }>;
     },
   };
 }

@@ -19,12 +19,16 @@ export interface UsageEvent {
   tool?: string | undefined;
   /** ok, or why the attempt failed (rate-limit, auth, server, timeout …). */
   outcome: string;
+  /** The whole prompt: cache reads and writes included. */
   inputTokens: number;
   cachedTokens: number;
+  cacheWriteTokens?: number;
   outputTokens: number;
   usd: number;
-  /** True when the provider reported no usage and the tokens were counted locally. */
+  /** True when the figures are ours: no usage reported, or a call that timed out or was cut off. */
   estimated?: boolean;
+  /** `over-reservation`: the provider reported far more than the call's worst case. */
+  flag?: string | undefined;
 }
 
 export type { TeamLimits } from '../core/llm-outcome.js';
@@ -44,8 +48,20 @@ export interface SpendRow {
   key: string;
   calls: number;
   inputTokens: number;
+  cachedTokens: number;
+  cacheWriteTokens: number;
   outputTokens: number;
   usd: number;
+  /** Calls counted from our estimate, not the provider's usage. */
+  estimatedCalls: number;
+  /** Calls whose usage was far above their reservation. */
+  flaggedCalls: number;
+}
+
+/** Model usage per team and model, since the ledger began: what /metrics exports. */
+export interface UsageTotal extends Omit<SpendRow, 'key'> {
+  team: string;
+  model: string;
 }
 
 export interface SpendLedgerOptions {
@@ -55,7 +71,16 @@ export interface SpendLedgerOptions {
 /** Reservations older than this are from a call that cannot still be running. */
 const STALE_RESERVATION_MS = 60 * 60_000;
 
-const SUMS = `count(*) AS calls, coalesce(sum(input_tokens), 0) AS inputTokens, coalesce(sum(output_tokens), 0) AS outputTokens, coalesce(sum(usd), 0) AS usd`;
+const SUMS = [
+  'count(*) AS calls',
+  'coalesce(sum(input_tokens), 0) AS inputTokens',
+  'coalesce(sum(cached_tokens), 0) AS cachedTokens',
+  'coalesce(sum(cache_write_tokens), 0) AS cacheWriteTokens',
+  'coalesce(sum(output_tokens), 0) AS outputTokens',
+  'coalesce(sum(usd), 0) AS usd',
+  'coalesce(sum(estimated), 0) AS estimatedCalls',
+  'count(flag) AS flaggedCalls',
+].join(', ');
 
 /**
  * The spend ledger: what each call cost, attributed to team, namespace, alert, model and tool,
@@ -66,8 +91,8 @@ export function createSpendLedger(db: Db, options: SpendLedgerOptions = {}) {
   const host = hostname();
   const statements = {
     insert: db.prepare(
-      `INSERT INTO usage_events (at, day, record_id, team, namespace, alertname, kind, purpose, model, provider, tool, outcome, input_tokens, cached_tokens, output_tokens, usd, estimated)
-       VALUES (@at, @day, @recordId, @team, @namespace, @alertname, @kind, @purpose, @model, @provider, @tool, @outcome, @inputTokens, @cachedTokens, @outputTokens, @usd, @estimated)`,
+      `INSERT INTO usage_events (at, day, record_id, team, namespace, alertname, kind, purpose, model, provider, tool, outcome, input_tokens, cached_tokens, cache_write_tokens, output_tokens, usd, estimated, flag)
+       VALUES (@at, @day, @recordId, @team, @namespace, @alertname, @kind, @purpose, @model, @provider, @tool, @outcome, @inputTokens, @cachedTokens, @cacheWriteTokens, @outputTokens, @usd, @estimated, @flag)`,
     ),
     spentSince: db.prepare(`SELECT coalesce(sum(usd), 0) AS usd FROM usage_events WHERE team = ? AND day >= ?`),
     reserved: db.prepare(`SELECT coalesce(sum(usd), 0) AS usd FROM budget_reservations WHERE team = ?`),
@@ -77,6 +102,9 @@ export function createSpendLedger(db: Db, options: SpendLedgerOptions = {}) {
     ),
     removeReservation: db.prepare(`DELETE FROM budget_reservations WHERE id = ?`),
     ofRecord: db.prepare(`SELECT ${SUMS} FROM usage_events WHERE record_id = ? AND kind = 'model'`),
+    totals: db.prepare(
+      `SELECT team, coalesce(model, '-') AS model, ${SUMS} FROM usage_events WHERE kind = 'model' GROUP BY 1, 2 ORDER BY 1, 2`,
+    ),
   };
 
   function dropStale(at: Date): void {
@@ -108,9 +136,11 @@ export function createSpendLedger(db: Db, options: SpendLedgerOptions = {}) {
       outcome: event.outcome,
       inputTokens: event.inputTokens,
       cachedTokens: event.cachedTokens,
+      cacheWriteTokens: event.cacheWriteTokens ?? 0,
       outputTokens: event.outputTokens,
       usd: event.usd,
       estimated: event.estimated ? 1 : 0,
+      flag: event.flag ?? null,
     });
   }
 
@@ -184,6 +214,10 @@ export function createSpendLedger(db: Db, options: SpendLedgerOptions = {}) {
     /** Metered model usage of one record: what the ledger says it cost. */
     ofRecord(recordId: string): SpendRow {
       return { key: recordId, ...(statements.ofRecord.get(recordId) as Omit<SpendRow, 'key'>) };
+    },
+    /** Model usage per team and model since the ledger began (monotonic: counters for /metrics). */
+    totals(): UsageTotal[] {
+      return statements.totals.all() as UsageTotal[];
     },
   };
 }

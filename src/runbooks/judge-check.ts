@@ -44,7 +44,7 @@ async function evaluate(expression: string, input: unknown, bindings: Record<str
 }
 
 /** Facts as a template sees them: numbers compact, ratios also as `<name>_pct`. */
-export function displayFacts(facts: Record<string, unknown>): Record<string, unknown> {
+function displayFacts(facts: Record<string, unknown>): Record<string, unknown> {
   const shown: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(facts)) {
     if (typeof value === 'number') {

@@ -24,7 +24,7 @@ const exampleSchema = z.strictObject({
   says: z.array(z.string()).default([]),
 });
 
-export const examplesFileSchema = z.record(z.string(), z.array(exampleSchema).min(1));
+const examplesFileSchema = z.record(z.string(), z.array(exampleSchema).min(1));
 export type RunbookExample = z.infer<typeof exampleSchema>;
 
 export interface ExampleOutcome {
@@ -40,7 +40,7 @@ export interface ExampleOutcome {
 }
 
 /** Where a runbook's examples live: beside it, `<id>.examples.yaml`. */
-export function examplesFile(runbook: Runbook): string {
+function examplesFile(runbook: Runbook): string {
   return runbook.file.replace(/\.md$/, '.examples.yaml');
 }
 

@@ -66,7 +66,7 @@ export const checkSchema = z.strictObject({
   }),
 });
 
-export const remediationStepSchema = z.strictObject({
+const remediationStepSchema = z.strictObject({
   title: z.string().min(3),
   /** A command or config change a person would apply; Holmes never applies it. */
   command: z.string().optional(),

@@ -26,6 +26,8 @@ export interface AppOptions {
   maxAlertsPerGroup: number;
   /** Called after new work is queued, to wake the workers. */
   onQueued: () => void;
+  /** An investigation was created or its group resolved (deliveries update what they show). */
+  onInvestigationChanged?: (id: string) => void;
   /** Answers a question like `holmes ask`; absent when no model is configured. */
   ask?: (question: string) => Promise<unknown>;
   isReady: () => boolean;
@@ -173,6 +175,8 @@ export function createApp(options: AppOptions): Hono {
     for (const alert of alerts) metrics.alertsReceived.inc({ status: alert.status });
     metrics.alertsDeduplicated.inc(outcome.duplicates);
     if (outcome.created) options.onQueued();
+    if (outcome.investigationId && (outcome.created || outcome.resolvedUpdated > 0))
+      options.onInvestigationChanged?.(outcome.investigationId);
     return context.json({
       accepted: outcome.accepted,
       duplicates: outcome.duplicates,
@@ -215,6 +219,7 @@ export function createApp(options: AppOptions): Hono {
         409,
       );
     options.onQueued();
+    options.onInvestigationChanged?.(outcome.investigationId);
     return context.json(
       {
         id: outcome.investigationId,

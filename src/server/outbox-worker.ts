@@ -1,13 +1,8 @@
 import type { Logger } from '../core/logger.js';
-import type { ClaimedItem, Outbox } from '../ledger/outbox.js';
+import type { ClaimedItem, DeliveryOutcome, Outbox } from '../ledger/outbox.js';
 
-/** What one delivery attempt came to, as the receiver's adapter judges it. */
-export type DeliveryOutcome =
-  | { status: 'delivered'; result?: unknown }
-  /** The receiver is down, rate-limited (429 with Retry-After) or answered 5xx: try again later. */
-  | { status: 'retry'; error: string; retryAfterMs?: number }
-  /** The message can never be delivered as it is (a config error: unknown channel, project, field). */
-  | { status: 'failed'; error: string };
+// Declared with the outbox, so that integrations' adapters can name it without importing the server.
+export type { DeliveryOutcome };
 
 export interface OutboxWorkerOptions {
   outbox: Outbox;
@@ -70,7 +65,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     if (outcome.status === 'delivered') outbox.complete(item, outcome.result ?? null);
     else if (outcome.status === 'failed') {
       outbox.fail(item, outcome.error);
-      logger.error({ channel, key: item.key, error: outcome.error }, `${channel}: message cannot be delivered`);
+      logger[outcome.reported ? 'debug' : 'error'](
+        { channel, key: item.key, error: outcome.error },
+        `${channel}: message cannot be delivered`,
+      );
     } else {
       const delayMs = retryDelay(item.attempts, backoff, outcome.retryAfterMs);
       outbox.retry(item, outcome.error, delayMs);

@@ -1,9 +1,43 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import {
+  estimatedSamples,
+  fill,
+  flaggedSamples,
+  remainingSamples,
+  tokenSamples,
+  usdSamples,
+  type Sample,
+  type SpendSource,
+} from './ledger-metrics.js';
+
+export interface ServerMetricsOptions {
+  /** Model spend and budgets, read from the ledger at each scrape. */
+  spend?: SpendSource;
+  /** Messages in the outbox per receiver and state, read at each scrape. */
+  outboxCounts?: () => Array<{ channel: string; state: string; count: number }>;
+}
 
 /** Holmes's own telemetry, on a registry of its own so several servers can live in one process (tests). */
-export function createServerMetrics() {
+export function createServerMetrics(options: ServerMetricsOptions = {}) {
+  const { spend } = options;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'holmes_' });
+  /** A counter read from the ledger at each scrape: the ledger holds the totals, across restarts. */
+  const ledgerCounter = (
+    name: string,
+    help: string,
+    labelNames: string[],
+    samples: (source: SpendSource) => Sample[],
+  ) =>
+    new Counter({
+      name,
+      help,
+      labelNames,
+      registers: [registry],
+      collect() {
+        if (spend) fill(this, samples(spend));
+      },
+    });
   return {
     registry,
     alertsReceived: new Counter({
@@ -52,22 +86,75 @@ export function createServerMetrics() {
       buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300],
       registers: [registry],
     }),
-    llmTokens: new Counter({
-      name: 'holmes_llm_tokens_total',
-      help: 'Model tokens used, by team, model and direction',
-      labelNames: ['team', 'model', 'direction'],
+    llmTokens: ledgerCounter(
+      'holmes_llm_tokens_total',
+      'Model tokens used, by team, model and direction (input: uncached prompt; cache_read, cache_write; output)',
+      ['team', 'model', 'direction'],
+      tokenSamples,
+    ),
+    llmUsd: ledgerCounter(
+      'holmes_llm_usd_total',
+      'Model spend in USD, by team and model, cached tokens at their price',
+      ['team', 'model'],
+      usdSamples,
+    ),
+    llmEstimatedCalls: ledgerCounter(
+      'holmes_llm_estimated_calls_total',
+      'Model calls metered from an estimate (no usage reported, timed out or cut off), by team and model',
+      ['team', 'model'],
+      estimatedSamples,
+    ),
+    llmUsageFlags: ledgerCounter(
+      'holmes_llm_usage_flags_total',
+      'Model calls whose reported usage was far above their reservation, by team, model and flag',
+      ['team', 'model', 'flag'],
+      flaggedSamples,
+    ),
+    // An outage of Slack or Jira shows as pending messages; failed ones need a person (a channel, a scope).
+    outboxMessages: new Gauge({
+      name: 'holmes_outbox_messages',
+      help: 'Outgoing messages waiting or kept in the outbox, by receiver and state (pending, sending, done, failed)',
+      labelNames: ['channel', 'state'],
       registers: [registry],
-    }),
-    llmUsd: new Counter({
-      name: 'holmes_llm_usd_total',
-      help: 'Model spend in USD, by team and model',
-      labelNames: ['team', 'model'],
-      registers: [registry],
+      collect() {
+        this.reset();
+        for (const row of options.outboxCounts?.() ?? [])
+          this.set({ channel: row.channel, state: row.state }, row.count);
+      },
     }),
     budgetRemaining: new Gauge({
       name: 'holmes_budget_remaining_usd',
       help: 'USD left in the team budget for the period',
       labelNames: ['team', 'period'],
+      registers: [registry],
+      collect() {
+        if (spend) fill(this, remainingSamples(spend));
+      },
+    }),
+    jiraTicketsCreated: new Counter({
+      name: 'holmes_jira_tickets_created_total',
+      help: 'Jira tickets Holmes created',
+      registers: [registry],
+    }),
+    jiraComments: new Counter({
+      name: 'holmes_jira_comments_total',
+      help: 'Comments Holmes added to Jira tickets (new investigations, resolutions, reopenings)',
+      registers: [registry],
+    }),
+    jiraTransitions: new Counter({
+      name: 'holmes_jira_transitions_total',
+      help: 'Jira transitions Holmes applied (on resolve, on reopen)',
+      registers: [registry],
+    }),
+    jiraAttachments: new Counter({
+      name: 'holmes_jira_attachments_total',
+      help: 'Uploads of investigation graphs to Jira tickets',
+      registers: [registry],
+    }),
+    jiraFailures: new Counter({
+      name: 'holmes_jira_delivery_failures_total',
+      help: 'Failed Jira calls, by reason (unreachable, rate_limited, server_error, config, not_found, internal)',
+      labelNames: ['reason'],
       registers: [registry],
     }),
   };

@@ -1,15 +1,21 @@
 import { serve, type ServerType } from '@hono/node-server';
+import type { Agent } from '../agent/create-agent.js';
 import type { HolmesConfig } from '../config/config-schema.js';
 import { resolveSecret } from '../config/secret.js';
 import { HolmesError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import type { TicketCreator } from '../core/ticket.js';
 import { createGraphCache } from '../graphs/create-graph-cache.js';
+import type { RenderGraphs } from '../integrations/slack/index.js';
 import { createInvestigationStore } from '../ledger/investigation-store.js';
 import type { SourceStatus } from '../toolsets/check-prerequisites.js';
 import { openDatabase } from '../ledger/open-database.js';
+import { createOutbox } from '../ledger/outbox.js';
+import { createSpendLedger } from '../ledger/spend-ledger.js';
 import { prometheusFromConfig } from '../telemetry/clients-from-config.js';
 import { createApp } from './create-app.js';
 import { createServerMetrics } from './server-metrics.js';
+import { startJira, type JiraHooks } from './start-jira.js';
 import { createWorkerPool, type RunInvestigation } from './worker-pool.js';
 
 export interface StartServerOptions {
@@ -24,10 +30,18 @@ export interface StartServerOptions {
   doctor?: () => Promise<unknown>;
   /** Runbooks refused at load (each result lists them under NOT CHECKED); /metrics counts them. */
   runbooksSkipped?: number;
+  /** The agent, for Slack's questions and follow-ups (with who asks, the thread and progress). */
+  agent?: Pick<Agent, 'ask'> | undefined;
+  /** The ticket tracker (Jira), for Slack's "Create Jira ticket" button and ticket links. */
+  ticketCreator?: TicketCreator | undefined;
+  /** Evidence graphs as PNGs, uploaded into an investigation's Slack thread. */
+  renderGraphs?: RenderGraphs | undefined;
 }
 
 export interface RunningServer {
   url: string;
+  /** Jira delivery, when configured: the ticket creator Slack's "Create Jira ticket" button calls. */
+  jira: JiraHooks | undefined;
   /** Stops intake, finishes or requeues in-flight work, closes the store. */
   close(): Promise<void>;
 }
@@ -72,12 +86,61 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   };
   const db = openDatabase({ path: config.storage.path, synchronous: config.storage.synchronous });
   const store = createInvestigationStore(db);
-  const metrics = createServerMetrics();
+  const outbox = createOutbox(db);
+  const metrics = createServerMetrics({
+    spend: { ledger: createSpendLedger(db), budget: config.budget },
+    outboxCounts: () => outbox.countsByChannel(),
+  });
   metrics.runbooksSkipped.set(options.runbooksSkipped ?? 0);
-  const pool = createWorkerPool({ store, run: options.run, concurrency: server.concurrency, logger, metrics });
-  let ready = false;
   // Graphs are drawn when asked for, after their investigation finished: never on a worker's path.
   const prometheus = prometheusFromConfig(config);
+  // Slack (when configured) follows investigations as they are created, progress, finish and resolve.
+  let slack: Awaited<ReturnType<typeof import('./wire-slack.js').wireSlack>> | undefined;
+  // Jira (when configured) opens, updates and resolves tickets as investigations finish and resolve.
+  let jira: JiraHooks | undefined;
+  try {
+    // A ticket made or found shows on the investigation's Slack message.
+    const onTicket = (id: string) => slack?.slack.refresh(id);
+    jira = await startJira({ config, db, store, metrics, logger, prometheus, onTicket });
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  const pool = createWorkerPool({
+    store,
+    run: options.run,
+    concurrency: server.concurrency,
+    logger,
+    metrics,
+    onProgress: (id, event) => slack?.slack.progress(id, event),
+    onFinished: (id) => {
+      jira?.onFinished(id);
+      slack?.slack.refresh(id);
+    },
+  });
+  if (config.slack) {
+    const { wireSlack } = await import('./wire-slack.js');
+    const { agent, renderGraphs } = options;
+    try {
+      slack = await wireSlack({
+        config: { ...config, slack: config.slack },
+        logger,
+        db,
+        store,
+        onQueued: pool.notify,
+        agent,
+        // The "Create Jira ticket" button files through Jira's own path (dedup, outbox).
+        ticketCreator: options.ticketCreator ?? jira,
+        renderGraphs,
+        prometheus,
+      });
+    } catch (error) {
+      await jira?.stop();
+      db.close();
+      throw error;
+    }
+  }
+  let ready = false;
   const app = createApp({
     store,
     metrics,
@@ -87,6 +150,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     maxQueue: server.maxQueue,
     maxAlertsPerGroup: server.maxAlertsPerGroup,
     onQueued: pool.notify,
+    // Jira records a resolution before the acknowledgement (a quick local write); Slack renders after it.
+    onInvestigationChanged: (id) => {
+      jira?.onChanged(id);
+      setImmediate(() => slack?.slack.refresh(id));
+    },
     ...(options.ask ? { ask: options.ask } : {}),
     ...(options.doctor ? { doctor: options.doctor } : {}),
     ...(options.sources ? { sources: options.sources } : {}),
@@ -97,11 +165,21 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   let http: ServerType;
   try {
     http = await new Promise((resolve, reject) => {
-      const instance = serve({ fetch: app.fetch, hostname: server.host, port: server.port }, () => resolve(instance));
+      const instance = serve(
+        {
+          fetch: app.fetch,
+          hostname: server.host,
+          port: server.port,
+          ...(slack?.createServer ? { createServer: slack.createServer } : {}),
+        },
+        () => resolve(instance),
+      );
       instance.once('error', reject);
     });
   } catch (error) {
     await pool.stop(0);
+    await slack?.close(0);
+    await jira?.stop();
     db.close();
     throw listenError(error, server.host, server.port);
   }
@@ -113,11 +191,15 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   let closing: Promise<void> | undefined;
   return {
     url,
+    jira,
     close: () =>
       (closing ??= (async () => {
         ready = false;
         await new Promise<void>((resolve) => http.close(() => resolve()));
         await pool.stop(server.shutdownGraceMs);
+        // After the workers: their last results still reach the outbox (sent now, or at the next start).
+        await slack?.close(Math.min(server.shutdownGraceMs, 5_000));
+        await jira?.stop();
         db.close();
       })()),
   };

@@ -1,10 +1,18 @@
+import type { AgentEvent } from '../agent/run-agent.js';
 import type { Alert } from '../core/alert.js';
 import type { InvestigationResult } from '../core/investigation.js';
 import type { Logger } from '../core/logger.js';
 import type { InvestigationStore } from '../ledger/investigation-store.js';
 import type { ServerMetrics } from './server-metrics.js';
 
-export type RunInvestigation = (alerts: Alert[]) => Promise<InvestigationResult>;
+/** The queued investigation a run is for: who asked for it (a re-run from Slack), and where its progress goes. */
+export interface InvestigationJob {
+  id: string;
+  requestedBy: string | null;
+  onEvent: (event: AgentEvent) => void;
+}
+
+export type RunInvestigation = (alerts: Alert[], job: InvestigationJob) => Promise<InvestigationResult>;
 
 export interface WorkerPoolOptions {
   store: InvestigationStore;
@@ -14,6 +22,10 @@ export interface WorkerPoolOptions {
   metrics: ServerMetrics;
   /** How often idle workers look at the queue when nobody wakes them. */
   pollMs?: number;
+  /** An investigation's progress (the agent's steps), for deliveries that show it as it happens. */
+  onProgress?: (id: string, event: AgentEvent) => void;
+  /** An investigation was recorded as finished or failed. */
+  onFinished?: (id: string) => void;
 }
 
 /**
@@ -47,13 +59,17 @@ export function createWorkerPool(options: WorkerPoolOptions) {
       sleepers.add(sleeper);
     });
 
-  async function work(id: string, alerts: Alert[]) {
+  async function work(id: string, alerts: Alert[], requestedBy: string | null) {
     const started = performance.now();
     let result: InvestigationResult | undefined;
     let failure: Error | undefined;
     try {
       if (alerts.length === 0) throw new Error('the investigation has no alerts attached');
-      result = await options.run(alerts);
+      result = await options.run(alerts, {
+        id,
+        requestedBy,
+        onEvent: (event) => options.onProgress?.(id, event),
+      });
     } catch (error) {
       failure = error instanceof Error ? error : new Error(String(error));
     }
@@ -65,12 +81,14 @@ export function createWorkerPool(options: WorkerPoolOptions) {
         if (store.finish(id, { ...result, id })) {
           metrics.investigations.inc({ mode: result.mode, status: result.status });
           metrics.investigationDuration.observe({ mode: result.mode }, (performance.now() - started) / 1000);
+          options.onFinished?.(id);
         }
         return;
       }
       logger.error({ investigation: id, error: failure?.message }, 'investigation failed');
       store.fail(id, failure?.message ?? 'unknown error');
       metrics.investigations.inc({ mode: 'deterministic', status: 'failed' });
+      options.onFinished?.(id);
     } catch (error) {
       // The store itself failed (disk full, closed): the job stays running and is requeued at the next start.
       logger.error({ investigation: id, error: (error as Error).message }, 'could not record the investigation');
@@ -93,7 +111,7 @@ export function createWorkerPool(options: WorkerPoolOptions) {
         await nap();
         continue;
       }
-      const task = work(job.id, job.alerts);
+      const task = work(job.id, job.alerts, job.requestedBy);
       inFlight.set(job.id, task);
       await task;
       inFlight.delete(job.id);

@@ -267,6 +267,7 @@ export async function createToolbox(options: ToolboxOptions = {}): Promise<Check
         requests: output.requests,
         ...(omitted ? { omitted } : {}),
         ...(output.missing ? { missing: output.missing } : {}),
+        ...(output.graph ? { graph: output.graph } : {}),
         durationMs: performance.now() - started,
         rawBytes: output.raw.reduce((sum, body) => sum + Buffer.byteLength(body), 0),
         ...(options.keepRaw ? { raw: output.raw } : {}),

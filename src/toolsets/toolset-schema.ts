@@ -95,7 +95,7 @@ export const promqlImplementationSchema = z.strictObject({
   queries: z.array(querySchema).min(1),
 });
 
-export const kubernetesImplementationSchema = z.strictObject({
+const kubernetesImplementationSchema = z.strictObject({
   verb: z.enum(['list', 'get', 'describe', 'events', 'logs', 'owners', 'rollouts', 'kinds', 'nodes']),
   kind: z.string().optional(),
 });

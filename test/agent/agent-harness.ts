@@ -7,6 +7,8 @@ import { ScriptedChatModel, type ScriptedTurn } from './scripted-chat-model.js';
 export interface Harness {
   agent: Agent;
   model: ScriptedChatModel;
+  /** One scripted model per configured model, in order (`model` is the first). */
+  models: ScriptedChatModel[];
   db: Db;
   config: HolmesConfig;
   investigator: Awaited<ReturnType<typeof createFakeInvestigator>>;
@@ -19,7 +21,14 @@ export interface Harness {
 export async function createHarness(
   turns: ScriptedTurn[],
   configInput: Record<string, unknown> = {},
-  options: { path?: string } = {},
+  options: {
+    path?: string;
+    /** The first model's script, when the test needs a model of its own. */
+    model?: ScriptedChatModel;
+    investigator?: Awaited<ReturnType<typeof createFakeInvestigator>>;
+    /** Scripts of the further models, by their index in the config's models. */
+    more?: ScriptedTurn[][];
+  } = {},
 ): Promise<Harness> {
   const config = configSchema.parse({
     models: [
@@ -34,12 +43,22 @@ export async function createHarness(
     ...configInput,
   });
   const db = openDatabase({ path: options.path ?? ':memory:' });
-  const model = new ScriptedChatModel(turns);
-  const investigator = await createFakeInvestigator();
-  const agent = await createAgent(config, { createModel: () => model, investigator, db, sleep: async () => undefined });
+  const models = [
+    options.model ?? new ScriptedChatModel(turns),
+    ...(options.more ?? []).map((script) => new ScriptedChatModel(script)),
+  ];
+  const model = models[0]!;
+  const investigator = options.investigator ?? (await createFakeInvestigator());
+  const agent = await createAgent(config, {
+    createModel: (entry) => models[entry.index] ?? model,
+    investigator,
+    db,
+    sleep: async () => undefined,
+  });
   return {
     agent,
     model,
+    models,
     db,
     config,
     investigator,

@@ -1,4 +1,3 @@
-import { AIMessage, HumanMessage } from '@langchain/core/messages';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from './agent-harness.js';
 import { ALERT, finalAnswer } from './fake-investigator.js';
@@ -72,14 +71,20 @@ describe('budget enforcement', () => {
   });
 
   it('admits a team that is over budget in deterministic mode only, and says so', async () => {
-    harness = await createHarness(
-      [...spendingTurns(3), { toolCalls: [finalAnswer(['E1'])], usage: { input: 100, output: 100 } }],
-      { budget: { teams: { chat: { dailyUsd: 0.012 } } } },
-    );
-    await harness.agent.investigate(ALERT);
-    const calls = harness.model.calls.length;
+    harness = await createHarness([], { budget: { teams: { chat: { dailyUsd: 0.012 } } } });
+    // Another investigation of the team spent the day's budget.
+    harness.agent.ledger.record({
+      team: 'chat',
+      kind: 'model',
+      model: 'openai/scripted-model',
+      outcome: 'ok',
+      inputTokens: 8_000,
+      cachedTokens: 0,
+      outputTokens: 2_000,
+      usd: 0.012,
+    });
     const result = await harness.agent.investigate(ALERT);
-    expect(harness.model.calls).toHaveLength(calls);
+    expect(harness.model.calls).toHaveLength(0);
     expect(result).toMatchObject({
       mode: 'deterministic',
       status: 'completed',
@@ -101,56 +106,5 @@ describe('budget enforcement', () => {
     );
     expect(result.llm!.admission).toMatchObject({ team: 'search', teamSource: 'user cli:alice' });
     expect(harness.agent.ledger.spendBy('team', { sinceDay: '2000-01-01' }).map((row) => row.key)).toEqual(['search']);
-  });
-
-  it('summarises older turns near the window, meters that call, and keeps ids citable', async () => {
-    const padding = 'x '.repeat(900);
-    harness = await createHarness(
-      [
-        {
-          content: padding,
-          toolCalls: [{ id: 'c1', name: 'gpu_sharing', args: { namespace: 'a' } }],
-          usage: { input: 1_000, output: 900 },
-        },
-        {
-          content: padding,
-          toolCalls: [{ id: 'c2', name: 'gpu_sharing', args: { namespace: 'b' } }],
-          usage: { input: 2_000, output: 900 },
-        },
-        { content: 'c1: GPU 3 shared by embed-batch and chat-api.', usage: { input: 1_900, output: 30 } },
-        { toolCalls: [finalAnswer(['c1'])], usage: { input: 1_200, output: 200 } },
-      ],
-      {
-        models: [
-          {
-            provider: 'openai',
-            model: 'small',
-            contextWindow: 4_500,
-            maxOutputTokens: 500,
-            price: { input: 1, output: 2 },
-          },
-        ],
-      },
-    );
-    const result = await harness.agent.investigate(ALERT);
-    expect(result.status).toBe('completed');
-    const summaryRequest = harness.model.calls[2]!;
-    expect(summaryRequest.tools).toEqual([]);
-    const afterSummary = harness.model.calls[3]!.messages;
-    expect(afterSummary.filter((message) => AIMessage.isInstance(message))).toHaveLength(1);
-    expect(String(afterSummary[1]!.content)).toContain(
-      'Summary of earlier turns (their ids can still be cited):\nc1: GPU 3 shared',
-    );
-    expect(HumanMessage.isInstance(afterSummary[1]!)).toBe(true);
-    const purposes = harness.db
-      .prepare(`SELECT purpose, input_tokens AS input FROM usage_events WHERE kind = 'model' ORDER BY id`)
-      .all();
-    expect(purposes).toEqual([
-      { purpose: 'turn', input: 1_000 },
-      { purpose: 'turn', input: 2_000 },
-      { purpose: 'summary', input: 1_900 },
-      { purpose: 'turn', input: 1_200 },
-    ]);
-    expect(harness.ledgerTotals().input).toBe(harness.model.reported.input);
   });
 });

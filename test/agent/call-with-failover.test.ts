@@ -3,8 +3,10 @@ import nock from 'nock';
 import { HumanMessage } from '@langchain/core/messages';
 import { createBudgetGuard } from '../../src/agent/budget-guard.js';
 import { createFailoverCaller } from '../../src/agent/call-with-failover.js';
-import { priceUsage } from '../../src/agent/model-catalog.js';
-import { createModelRegistry } from '../../src/agent/model-registry.js';
+import { fitRequest } from '../../src/agent/fit-request.js';
+import { createModelRegistry, type ModelEntry } from '../../src/agent/model-registry.js';
+import type { ToolDefinition } from '../../src/agent/tool-definitions.js';
+import { loadTokenCounter } from '../../src/toolsets/count-tokens.js';
 import { configSchema } from '../../src/config/config-schema.js';
 import { openDatabase, type Db } from '../../src/ledger/open-database.js';
 import { createSpendLedger } from '../../src/ledger/spend-ledger.js';
@@ -14,7 +16,8 @@ import { replay, type SeenRequest } from './provider-fixtures.js';
 const OPENAI = 'http://127.0.0.1:9';
 const ANTHROPIC = 'http://127.0.0.1:7';
 const ENV = { KEY_A1: 'sk-a1', KEY_A2: 'sk-a2', KEY_B1: 'sk-ant-b1' };
-const TOOLS = [
+const countTokens = await loadTokenCounter();
+const TOOLS: ToolDefinition[] = [
   {
     type: 'function',
     function: {
@@ -61,11 +64,22 @@ function setup(models: ModelInput[], waits: number[] = []) {
     sleep: async (ms) => void waits.push(ms),
   });
   const hooks = {
-    reserve: (entry: (typeof registry.entries)[number]) =>
-      guard.reserve({ entry, inputTokens: 100, purpose: 'turn', newStep: true }),
+    reserve: (entry: ModelEntry, prepared: { inputTokens: number; maxTokens: number }, fallback: boolean) =>
+      guard.reserve({
+        entry,
+        inputTokens: prepared.inputTokens,
+        outputTokens: prepared.maxTokens,
+        purpose: 'turn',
+        newStep: true,
+        fallback,
+      }),
     settle: guard.settle,
   };
-  return { registry, ledger, guard, call: () => caller.call({ messages: MESSAGES, tools: TOOLS }, hooks) };
+  const request = {
+    prepare: (entry: ModelEntry) =>
+      fitRequest(entry, { messages: MESSAGES, tools: TOOLS, droppable: [], countTokens, minOutputTokens: 1_024 }),
+  };
+  return { registry, ledger, guard, call: () => caller.call(request, hooks) };
 }
 
 function events() {
@@ -101,7 +115,7 @@ describe('createFailoverCaller', () => {
     expect(seen[0]!.headers.authorization).toBe('Bearer sk-a1');
     expect(seen[0]!.body.tools).toEqual(TOOLS);
     expect(seen[0]!.body.max_tokens).toBe(4096);
-    const price = registry.entries[0]!.price;
+    expect(registry.entries[0]!.price).toMatchObject({ input: 0.15, cached: 0.075, output: 0.6 });
     expect(events()).toEqual([
       {
         model: 'openai/gpt-4o-mini',
@@ -109,7 +123,8 @@ describe('createFailoverCaller', () => {
         input: 1873,
         cached: 1024,
         output: 52,
-        usd: priceUsage(price, { inputTokens: 1873, cachedTokens: 1024, outputTokens: 52 }),
+        // prompt_tokens_details.cached_tokens at the cached rate, the rest at the input rate.
+        usd: expect.closeTo((849 * 0.15 + 1024 * 0.075 + 52 * 0.6) / 1e6, 12),
       },
     ]);
   });
@@ -183,18 +198,6 @@ describe('createFailoverCaller', () => {
 
   it.each([
     ['a 5xx (Anthropic 529 overloaded)', 'anthropic', 'anthropic-529-overloaded', 'server'],
-    [
-      'a context-length error (Anthropic prompt is too long)',
-      'anthropic',
-      'anthropic-400-prompt-too-long',
-      'context-length',
-    ],
-    [
-      'a context-length error (OpenAI context_length_exceeded)',
-      'openai',
-      'openai-400-context-length',
-      'context-length',
-    ],
     ['a 503 (OpenAI overloaded)', 'openai', 'openai-503-unavailable', 'server'],
   ])('fails over to the next model on %s', async (_name, failing, fixture, kind) => {
     if (failing === 'anthropic') {
@@ -212,6 +215,40 @@ describe('createFailoverCaller', () => {
     expect(result.status).toBe('ok');
     expect(result.attempts.map((attempt) => attempt.outcome)).toEqual([kind, 'ok']);
   });
+
+  it.each([
+    ['Anthropic prompt is too long', 'anthropic', 'anthropic-400-prompt-too-long', 200_000],
+    ['OpenAI context_length_exceeded', 'openai', 'openai-400-context-length', 8_192],
+  ])(
+    'retries a model once after a context-length error (%s), with the window it names, then fails over',
+    async (_name, failing, fixture, window) => {
+      const seen: SeenRequest[] = [];
+      const [path, other, otherPath, otherFixture] =
+        failing === 'anthropic'
+          ? ['/v1/messages', OPENAI, '/v1/chat/completions', 'openai-chat-tool-calls']
+          : ['/v1/chat/completions', ANTHROPIC, '/v1/messages', 'anthropic-messages-tool-use'];
+      const origin = failing === 'anthropic' ? ANTHROPIC : OPENAI;
+      replay(origin, path, fixture, seen);
+      replay(origin, path, fixture, seen);
+      replay(other, otherPath, otherFixture);
+      const models =
+        failing === 'anthropic'
+          ? [anthropicModel(), openaiModel(['KEY_A1'])]
+          : [openaiModel(['KEY_A1']), anthropicModel()];
+      const { call, registry } = setup(models);
+      const result = await call();
+      expect(result.status).toBe('ok');
+      expect(result.attempts.map((attempt) => attempt.outcome)).toEqual(['context-length', 'context-length', 'ok']);
+      expect(seen).toHaveLength(2);
+      // The error's figures are the model's from now on (a smaller window, or a tokenizer that counts
+      // more than ours), and the retry was fitted to them.
+      const entry = registry.entries[0]!;
+      expect(entry.contextWindow).toBe(window);
+      if (failing === 'openai') expect(entry.windowSource).toMatch(/context-length error \(8192 tokens\)/);
+      else expect(entry.inputEstimateFactor).toBeGreaterThan(1.3);
+      expect(Number(seen[1]!.body.max_tokens)).toBeLessThanOrEqual(window);
+    },
+  );
 
   it('fails over to the next model when the first does not answer within its timeout', async () => {
     replay(OPENAI, '/v1/chat/completions', 'openai-chat-text', [], { delayMs: 3_000 });

@@ -43,4 +43,50 @@ describe('classifyModelError', () => {
       ).message,
     ).toBe('429 Slow down');
   });
+
+  it.each([
+    [
+      'vLLM 0.10+',
+      "400 'max_tokens' or 'max_completion_tokens' is too large: 4096. This model's maximum context length is 8192 tokens and your request has 5904 input tokens (4096 > 8192 - 5904).",
+      { window: 8_192, promptTokens: 5_904 },
+    ],
+    [
+      'vLLM before 0.10',
+      "400 This model's maximum context length is 8192 tokens. However, you requested 10000 tokens (5904 in the messages, 4096 in the completion). Please reduce the length of the messages or completion.",
+      { window: 8_192, promptTokens: 5_904 },
+    ],
+    [
+      'OpenAI',
+      "400 This model's maximum context length is 8192 tokens. However, your messages resulted in 9214 tokens. Please reduce the length of the messages.",
+      { window: 8_192, promptTokens: 9_214 },
+    ],
+    ['Anthropic', '400 prompt is too long: 212404 tokens > 200000 maximum', { window: 200_000, promptTokens: 212_404 }],
+    [
+      'Anthropic with max_tokens',
+      '400 input length and `max_tokens` exceed context limit: 180000 + 64000 > 200000, decrease input length or `max_tokens` and try again',
+      { window: 200_000, promptTokens: 180_000 },
+    ],
+    ['llama.cpp', '400 the request exceeds the available context size, try increasing it', {}],
+  ])('reads a context-length error (%s) and the figures it gives', (_name, message, context) => {
+    expect(classifyModelError(error(message, { status: 400 }))).toMatchObject({
+      kind: 'context-length',
+      billable: false,
+      context,
+    });
+  });
+
+  it.each([
+    ['a timeout', Object.assign(error('Request timed out.'), { name: 'TimeoutError' }), 'timeout', true],
+    [
+      'a connection cut mid-answer',
+      error('terminated', { cause: { code: 'UND_ERR_SOCKET', message: 'other side closed' } }),
+      'connection',
+      true,
+    ],
+    ['a reset', error('Connection error.', { cause: { code: 'ECONNRESET' } }), 'connection', true],
+    ['a refused connection', error('Connection error.', { cause: { code: 'ECONNREFUSED' } }), 'connection', false],
+    ['an error answer', error('503 Service Unavailable', { status: 503 }), 'server', false],
+  ])('says whether the provider may have processed (and billed) %s', (_name, thrown, kind, billable) => {
+    expect(classifyModelError(thrown)).toMatchObject({ kind, billable });
+  });
 });

@@ -51,10 +51,10 @@ const TOOLS: Array<{ toolset: string; name: string; description: string; handler
  * An investigator with the real runbooks and a toolbox of three canned tools (one always fails),
  * recording each tool call; the deterministic result names gpu-noisy-neighbor.
  */
-export async function createFakeInvestigator(): Promise<
-  Investigator & { toolCalls: Array<{ name: string; params: Record<string, unknown> }> }
-> {
-  const runbooks = await loadRunbooks([BUILTIN_RUNBOOKS_DIR]);
+export async function createFakeInvestigator(
+  runbookDirectories: string[] = [BUILTIN_RUNBOOKS_DIR],
+): Promise<Investigator & { toolCalls: Array<{ name: string; params: Record<string, unknown> }> }> {
+  const runbooks = await loadRunbooks(runbookDirectories);
   const toolCalls: Array<{ name: string; params: Record<string, unknown> }> = [];
   const descriptors: ToolDescriptor[] = TOOLS.map((tool) => ({
     toolset: tool.toolset,

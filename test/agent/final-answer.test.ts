@@ -71,6 +71,16 @@ describe('validateAnswer', () => {
   it("accepts 'other' with no runbook", () => {
     expect(validateAnswer({ ...answer, cause: 'other', remediation: [] }, context).ok).toBe(true);
   });
+
+  it('takes its cause vocabulary from the runbooks loaded: a runbook not loaded is not a cause', () => {
+    const withoutIt = { ...context, runbooks: new Set(['oom-killed']) };
+    const checked = validateAnswer(
+      { ...answer, remediation: [{ step: 'Move embed-batch', runbook: null }] },
+      withoutIt,
+    );
+    expect(checked.ok).toBe(false);
+    if (!checked.ok) expect(checked.issues.join('\n')).toMatch(/^cause: Invalid option/);
+  });
 });
 
 describe('final answer helpers', () => {
@@ -80,8 +90,13 @@ describe('final answer helpers', () => {
   });
 
   it('offers a JSON Schema without the $schema key, requiring what the answer needs', () => {
-    const definition = finalAnswerDefinition();
+    const definition = finalAnswerDefinition(['gpu-noisy-neighbor', 'oom-killed']);
     expect(definition.function.parameters).not.toHaveProperty('$schema');
+    expect((definition.function.parameters.properties as { cause: { enum: string[] } }).cause.enum).toEqual([
+      'gpu-noisy-neighbor',
+      'oom-killed',
+      'other',
+    ]);
     expect(definition.function.parameters.required).toEqual([
       'cause',
       'title',

@@ -167,9 +167,12 @@ describe('the agent graph against the lab (scripted model)', () => {
       },
     ]);
     const agent = await createAgent(config, { createModel: () => model, db });
-    const result = await agent.ask('Why is p99 TTFT of chat-api worse than an hour ago in namespace llm?', {
-      requester: 'cli:test',
-    });
+    const result = await agent.ask(
+      'Why is p99 TTFT of chat-api worse than an hour ago in namespace llm? Is its GPU shared?',
+      {
+        requester: 'cli:test',
+      },
+    );
     expect(result).toMatchObject({
       kind: 'question',
       mode: 'llm',
@@ -179,20 +182,23 @@ describe('the agent graph against the lab (scripted model)', () => {
     });
     expect(result.llm!.firstLook.map((look) => [look.tool, look.params, look.status])).toEqual([
       ['vllm_overview', { namespace: 'llm', lookback: '1h', top_k: 5 }, 'success'],
+      ['gpu_sharing', { namespace: 'llm' }, 'success'],
     ]);
     expect(model.replies[0]!.content).toBe('The first look shows one pod degrading.');
     const offered = (model.calls[0]!.tools as Array<{ function: { name: string } }>).map((tool) => tool.function.name);
+    // The toolsets the question names (serving, GPUs), the runbook tools and PromQL; not every tool.
     expect(offered).toEqual(
       expect.arrayContaining([
         'vllm_overview',
+        'gpu_sharing',
         'prometheus_instant_query',
-        'kubernetes_list',
         'list_runbooks',
         'run_runbook_checks',
         'final_answer',
       ]),
     );
     expect(offered).not.toContain('idle_gpu_cost');
+    expect(offered).not.toContain('kubernetes_describe');
     expect(
       result.llm!.answer!.evidence[0]!.queries.some((query) => query.includes('vllm:')),
       JSON.stringify(result.llm!.answer!.evidence[0]),

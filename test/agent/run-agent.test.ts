@@ -1,6 +1,7 @@
 import { ToolMessage } from '@langchain/core/messages';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from './agent-harness.js';
+import type { AgentEvent } from '../../src/agent/run-agent.js';
 import { ALERT, finalAnswer } from './fake-investigator.js';
 
 let harness: Harness | undefined;
@@ -141,5 +142,29 @@ describe('runAgent (scripted model, fake toolbox)', () => {
     expect(result.llm!.stopReason).toContain('No model answered');
     expect(result.rootCause?.id).toBe('gpu-noisy-neighbor');
     expect(harness.agent.records.get(result.id).state).toBe('degraded');
+  });
+
+  it('streams replies as they are written when asked to, and ends with the same answer and usage', async () => {
+    harness = await createHarness([
+      {
+        content: 'Looking at who shares the GPU first.',
+        toolCalls: [{ id: 'call_s', name: 'gpu_sharing', args: { namespace: 'llm' } }],
+        usage: { input: 1_100, output: 30 },
+      },
+      { toolCalls: [finalAnswer(['call_s'])], usage: { input: 1_400, output: 190 } },
+    ]);
+    const events: AgentEvent[] = [];
+    const result = await harness.agent.investigate(ALERT, { stream: true, onEvent: (event) => events.push(event) });
+    const written = (kind: string) =>
+      events
+        .filter((event) => event.kind === kind)
+        .map((event) => String(event.data.text))
+        .join('');
+    expect(events.filter((event) => event.kind === 'text-delta').length).toBeGreaterThan(1);
+    expect(written('text-delta')).toBe('Looking at who shares the GPU first.');
+    expect(written('answer-delta')).toBe(String(finalAnswer([]).args.summary));
+    expect(result).toMatchObject({ status: 'completed', rootCause: { id: 'gpu-noisy-neighbor' } });
+    expect(result.usage).toMatchObject({ inputTokens: 2_500, outputTokens: 220 });
+    expect(harness.investigator.toolCalls.map((call) => call.name)).toEqual(['gpu_sharing']);
   });
 });

@@ -1,6 +1,6 @@
 import { BaseChatModel, type BaseChatModelParams } from '@langchain/core/language_models/chat_models';
-import { AIMessage, type BaseMessage } from '@langchain/core/messages';
-import type { ChatResult } from '@langchain/core/outputs';
+import { AIMessage, AIMessageChunk, type BaseMessage } from '@langchain/core/messages';
+import { ChatGenerationChunk, type ChatResult } from '@langchain/core/outputs';
 
 export interface ScriptedReply {
   content?: string;
@@ -61,7 +61,8 @@ export class ScriptedChatModel extends BaseChatModel {
     return this;
   }
 
-  async _generate(messages: BaseMessage[]): Promise<ChatResult> {
+  /** The next turn of the script, for this request (recorded). */
+  private next(messages: BaseMessage[]): ScriptedReply {
     const request: ScriptedRequest = { messages: [...messages], tools: this.tools, index: this.calls.length };
     // Tools are bound for one call (the loop binds before each): a call made without binding has none.
     this.tools = [];
@@ -71,6 +72,11 @@ export class ScriptedChatModel extends BaseChatModel {
     const reply = typeof turn === 'function' ? turn(request) : turn;
     if (reply instanceof Error) throw reply;
     this.replies.push(reply);
+    return reply;
+  }
+
+  async _generate(messages: BaseMessage[]): Promise<ChatResult> {
+    const reply = this.next(messages);
     const message = new AIMessage({
       content: reply.content ?? '',
       tool_calls: (reply.toolCalls ?? []).map((call) => ({
@@ -79,19 +85,46 @@ export class ScriptedChatModel extends BaseChatModel {
         id: call.id ?? `call_${nextCallId++}`,
         type: 'tool_call' as const,
       })),
-      ...(reply.usage
-        ? {
-            usage_metadata: {
-              input_tokens: reply.usage.input,
-              output_tokens: reply.usage.output,
-              total_tokens: reply.usage.input + reply.usage.output,
-              input_token_details: { cache_read: reply.usage.cached ?? 0 },
-            },
-          }
-        : {}),
+      ...(reply.usage ? { usage_metadata: usageMetadata(reply.usage) } : {}),
     });
     return { generations: [{ text: typeof message.content === 'string' ? message.content : '', message }] };
   }
+
+  /** Streams the reply as a provider would: text in pieces, each tool call's JSON arguments in pieces, usage last. */
+  override async *_streamResponseChunks(messages: BaseMessage[]): AsyncGenerator<ChatGenerationChunk> {
+    const reply = this.next(messages);
+    const piece = (text: string, size: number) =>
+      Array.from({ length: Math.ceil(text.length / size) }, (_, index) => text.slice(index * size, (index + 1) * size));
+    for (const text of piece(reply.content ?? '', 7))
+      yield new ChatGenerationChunk({ text, message: new AIMessageChunk({ content: text }) });
+    for (const [index, call] of (reply.toolCalls ?? []).entries()) {
+      const id = call.id ?? `call_${nextCallId++}`;
+      for (const [position, args] of piece(JSON.stringify(call.args), 11).entries())
+        yield new ChatGenerationChunk({
+          text: '',
+          message: new AIMessageChunk({
+            content: '',
+            tool_call_chunks: [
+              { index, type: 'tool_call_chunk', args, ...(position === 0 ? { id, name: call.name } : {}) },
+            ],
+          }),
+        });
+    }
+    if (reply.usage)
+      yield new ChatGenerationChunk({
+        text: '',
+        message: new AIMessageChunk({ content: '', usage_metadata: usageMetadata(reply.usage) }),
+      });
+  }
+}
+
+function usageMetadata(usage: NonNullable<ScriptedReply['usage']>) {
+  return {
+    input_tokens: usage.input,
+    output_tokens: usage.output,
+    total_tokens: usage.input + usage.output,
+    input_token_details: { cache_read: usage.cached ?? 0 },
+  };
 }
 
 /** An error shaped like the provider SDKs' (status, headers). */

@@ -77,6 +77,7 @@ describe('charts/holmes values.schema.json', () => {
     const attempts: Values[] = [
       { webhookToken: { token: 's3cret' } },
       { slack: { enabled: true, botToken: 'xoxb-1' } },
+      { config: { slack: { botToken: 'xoxb-1' } } },
       { jira: { enabled: true, url: 'https://x.atlassian.net', apiToken: 'tok' } },
       { postgres: { enabled: true, url: 'postgres://holmes:s3cret@db:5432/holmes' } },
       { postgres: { password: 's3cret' } },

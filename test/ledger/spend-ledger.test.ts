@@ -87,4 +87,28 @@ describe('createSpendLedger', () => {
     expect(ledger.spendBy('tool', { sinceDay: '2025-11-01' }).map((row) => row.key)).toEqual(['-', 'gpu_sharing']);
     expect(ledger.spendBy('day', { sinceDay: '2025-11-21' })).toEqual([]);
   });
+
+  it('totals model usage per team and model with cache tokens, estimated calls and flags, for /metrics', () => {
+    const ledger = createSpendLedger(db, { now: () => clock });
+    ledger.record(event({ inputTokens: 3_000, cachedTokens: 2_000, cacheWriteTokens: 500, usd: 0.1 }));
+    ledger.record(event({ outcome: 'timeout', estimated: true, usd: 0.2 }));
+    ledger.record(event({ inputTokens: 3_000_000, flag: 'over-reservation', usd: 1 }));
+    ledger.record(event({ kind: 'tool', tool: 'gpu_sharing', inputTokens: 0, outputTokens: 50, usd: 0 }));
+    ledger.record(event({ team: 'search', model: 'anthropic/claude-haiku-4-5', usd: 0.3 }));
+    expect(ledger.totals()).toEqual([
+      {
+        team: 'chat',
+        model: 'openai/gpt-4o-mini',
+        calls: 3,
+        inputTokens: 3_000 + 1_000 + 3_000_000,
+        cachedTokens: 2_000,
+        cacheWriteTokens: 500,
+        outputTokens: 300,
+        usd: expect.closeTo(1.3, 12),
+        estimatedCalls: 1,
+        flaggedCalls: 1,
+      },
+      expect.objectContaining({ team: 'search', model: 'anthropic/claude-haiku-4-5', calls: 1, estimatedCalls: 0 }),
+    ]);
+  });
 });

@@ -71,7 +71,10 @@ slack:
   botToken: { env: SLACK_BOT_TOKEN }
   signingSecret: { env: SLACK_SIGNING_SECRET }
 {{- if .Values.slack.socketMode }}
+  mode: socket
   appToken: { env: SLACK_APP_TOKEN }
+{{- else }}
+  mode: http
 {{- end }}
 {{- end }}
 {{- if .Values.jira.enabled }}

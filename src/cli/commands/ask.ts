@@ -2,9 +2,7 @@ import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import { HolmesError } from '../../core/errors.js';
 import type { InvestigationResult } from '../../core/investigation.js';
-import type { AgentEvent } from '../../agent/run-agent.js';
 import type { CommandContext } from '../command-context.js';
-import { terminalText } from '../../core/terminal-text.js';
 import { writeJson } from '../command-context.js';
 import { withSources, type SourceOptions } from '../with-sources.js';
 
@@ -18,23 +16,6 @@ async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8').trim();
-}
-
-/** Tool calls as they happen, on a terminal only. */
-export function agentProgress(context: CommandContext): ((event: AgentEvent) => void) | undefined {
-  if (!(context.err as NodeJS.WriteStream).isTTY || context.json) return undefined;
-  // Tool names, arguments and reasons come from the model and the alert: shown, never obeyed.
-  const line = (text: string) => context.err.write(`${terminalText(text)}\n`);
-  return (event) => {
-    const data = event.data as Record<string, unknown>;
-    const took = event.durationMs !== undefined ? ` (${Math.round(event.durationMs)} ms)` : '';
-    if (event.kind === 'tool-call')
-      line(`  → ${String(data.name)} ${JSON.stringify(data.args)} ${String(data.status)}${took}`);
-    else if (event.kind === 'tool-refused') line(`  ✗ ${String(data.name)} refused (${String(data.reason)})`);
-    else if (event.kind === 'model-call') line(`  · ${String(data.model)} ${String(data.purpose)}${took}`);
-    else if (event.kind === 'budget') line(`  $ ${String((data.decision as { reason?: string }).reason)}`);
-    else if (event.kind === 'first-look' || event.kind === 'prompt') line(`  · evidence gathered${took}`);
-  };
 }
 
 /**
@@ -54,11 +35,12 @@ export async function askCommand(
     throw new HolmesError('USAGE', 'No question given.', {
       fix: 'Run `holmes ask "why is p99 of chat-api worse than yesterday?"`, pipe the question on stdin, or use --interactive.',
     });
-  const [{ createAgent }, { answerText }, { renderResult }, { randomUUID }] = await Promise.all([
+  const [{ createAgent }, { answerText }, { renderResult }, { randomUUID }, { createProgress }] = await Promise.all([
     import('../../agent/create-agent.js'),
     import('../../agent/agent-result.js'),
     import('../render-investigation.js'),
     import('node:crypto'),
+    import('../agent-progress.js'),
   ]);
   const requester = `cli:${options.user ?? userInfo().username}`;
   const show = (result: InvestigationResult) => {
@@ -68,9 +50,13 @@ export async function askCommand(
   await withSources(context, options, async (config) => {
     const agent = await createAgent(config);
     for (const warning of agent.warnings) context.logger.warn(warning);
+    // On a terminal: progress, and the answer streamed as the model writes it.
+    const progress = createProgress(context);
+    const live = progress ? { onEvent: progress.onEvent, stream: true } : {};
     try {
       if (!options.interactive) {
-        const result = await agent.ask(first!, { requester, onEvent: agentProgress(context) });
+        const result = await agent.ask(first!, { requester, ...live });
+        progress?.close();
         if (context.json) writeJson(context, result);
         else show(result);
         if (result.status === 'failed')
@@ -84,12 +70,8 @@ export async function askCommand(
       const threadId = randomUUID();
       const history: Array<{ question: string; answer: string }> = [];
       const followUp = async (next: string) => {
-        const result = await agent.ask(next, {
-          requester,
-          threadId,
-          history: [...history],
-          onEvent: agentProgress(context),
-        });
+        const result = await agent.ask(next, { requester, threadId, history: [...history], ...live });
+        progress?.pause();
         show(result);
         history.push({ question: next, answer: answerText(result).slice(0, 2_000) });
       };
@@ -116,6 +98,7 @@ export async function askCommand(
         lines.close();
       }
     } finally {
+      progress?.close();
       agent.close();
     }
   });

@@ -30,11 +30,20 @@ const table = (cells: string[][]) => {
 
 /** `holmes budget`: spend per team (today and this month, against the budgets), per model and per day. */
 export async function budgetCommand(context: CommandContext, options: BudgetOptions): Promise<void> {
-  const [{ openDatabase }, { createSpendLedger }, { HolmesError }, { overBudget }] = await Promise.all([
+  const [
+    { openDatabase },
+    { createSpendLedger },
+    { HolmesError },
+    { overBudget },
+    { describeModels },
+    { describePrice },
+  ] = await Promise.all([
     import('../../ledger/open-database.js'),
     import('../../ledger/spend-ledger.js'),
     import('../../core/errors.js'),
     import('../../agent/admission.js'),
+    import('../../agent/model-registry.js'),
+    import('../../agent/model-catalog.js'),
   ]);
   const days = Number(options.days ?? 7);
   if (!Number.isInteger(days) || days < 1 || days > 366)
@@ -70,9 +79,18 @@ export async function budgetCommand(context: CommandContext, options: BudgetOpti
     const byModel = ledger.spendBy('model', filter);
     const byDay = ledger.spendBy('day', filter);
     const extra = options.by ? ledger.spendBy(options.by, filter) : undefined;
+    // Where each price and window comes from: the config, the catalog, or an assumption.
+    const models = describeModels(context.config).map(({ facts }) => ({
+      name: facts.name,
+      price: facts.price,
+      priceSource: facts.priceSource,
+      contextWindow: facts.contextWindow,
+      windowSource: facts.windowSource,
+    }));
     if (context.json) {
       writeJson(context, {
         since: sinceDay,
+        models,
         teams,
         byModel,
         byDay,
@@ -102,17 +120,43 @@ export async function budgetCommand(context: CommandContext, options: BudgetOpti
           ]),
         ]),
       );
+    // `~`: some of the row's calls are our estimate, not the provider's report.
     const spendRows = (rows: typeof byModel) =>
       table([
-        ['', 'calls', 'input tokens', 'output tokens', 'USD'],
-        ...rows.map((row) => [
-          row.key,
-          String(row.calls),
-          String(row.inputTokens),
-          String(row.outputTokens),
-          formatUsd(row.usd),
-        ]),
+        ['', 'calls', 'input tokens', 'cached', 'output tokens', 'USD', 'notes'],
+        ...rows.map((row) => {
+          const mark = row.estimatedCalls > 0 ? '~' : '';
+          const notes = [
+            row.estimatedCalls > 0 ? `${row.estimatedCalls} estimated` : '',
+            row.flaggedCalls > 0 ? `${row.flaggedCalls} over reservation` : '',
+          ].filter(Boolean);
+          return [
+            row.key,
+            String(row.calls),
+            `${mark}${row.inputTokens}`,
+            String(row.cachedTokens),
+            `${mark}${row.outputTokens}`,
+            `${mark}${formatUsd(row.usd)}`,
+            notes.join(', '),
+          ];
+        }),
       ]);
+    const estimated = byModel.some((row) => row.estimatedCalls > 0);
+    if (models.length > 0)
+      out.push(
+        '',
+        'MODELS (prices per 1M tokens, and where each figure comes from)',
+        table([
+          ['model', 'price', 'price from', 'window', 'window from'],
+          ...models.map((model) => [
+            model.name,
+            describePrice(model.price).replace(' per 1M in/out', ''),
+            model.priceSource,
+            String(model.contextWindow),
+            model.windowSource,
+          ]),
+        ]),
+      );
     out.push('', `BY MODEL (since ${sinceDay})`, byModel.length > 0 ? spendRows(byModel) : '  none');
     out.push('', `BY DAY (since ${sinceDay})`, byDay.length > 0 ? spendRows(byDay) : '  none');
     if (options.by && extra)
@@ -120,6 +164,11 @@ export async function budgetCommand(context: CommandContext, options: BudgetOpti
         '',
         `BY ${options.by.toUpperCase()} (since ${sinceDay})`,
         extra.length > 0 ? spendRows(extra) : '  none',
+      );
+    if (estimated)
+      out.push(
+        '',
+        '~ includes estimated calls: no usage reported (counted locally), or a call that timed out or was cut off (charged its reservation).',
       );
     // Team, namespace and alert names come from alert labels: shown, never obeyed by the terminal.
     context.out.write(`${out.map((line) => terminalText(line, { multiline: true })).join('\n')}\n`);

@@ -28,6 +28,12 @@ export async function evalCommand(context: CommandContext, options: EvalCommandO
       '`holmes eval --mode llm` has nothing to evaluate (plain `holmes eval` scores the deterministic investigator)',
     );
   }
+  if (mode === 'llm') {
+    // Said once for the run, not once per scenario: a model counted as free, a window assumed.
+    const { describeModels } = await import('../../agent/model-registry.js');
+    for (const { facts } of describeModels(context.config))
+      for (const warning of facts.warnings) context.logger.warn(warning);
+  }
   const report = await runEval(
     options.scenarios,
     context.config,

@@ -71,10 +71,10 @@ export async function investigateAlertmanagerCommand(
     if (context.json) writeJson(context, []);
     return;
   }
-  const [{ createReasoner }, { renderResult }, { agentProgress }, { reportReasoner }] = await Promise.all([
+  const [{ createReasoner }, { renderResult }, { createProgress }, { reportReasoner }] = await Promise.all([
     import('../../agent/create-reasoner.js'),
     import('../render-investigation.js'),
-    import('./ask.js'),
+    import('../agent-progress.js'),
     import('./investigate.js'),
   ]);
   const results = await withSources(context, options, async (config) => {
@@ -82,9 +82,14 @@ export async function investigateAlertmanagerCommand(
     reportReasoner(context, reasoner);
     const out: Array<InvestigationResult & { graphFiles?: GraphFile[] }> = [];
     const drawGraphs = options.graphs ? createGraphWriter(options.graphs, config) : undefined;
+    const progress = createProgress(context);
     try {
       for (const [index, alert] of alerts.entries()) {
-        const result = await reasoner.investigate(alert, { requester: 'cli', onEvent: agentProgress(context) });
+        const result = await reasoner.investigate(alert, {
+          requester: 'cli',
+          ...(progress ? { onEvent: progress.onEvent, onStep: progress.onStep } : {}),
+        });
+        progress?.pause();
         const graphs = await drawGraphs?.(result);
         out.push(graphs ? { ...result, graphFiles: graphs.files } : result);
         if (!context.json)
@@ -93,6 +98,7 @@ export async function investigateAlertmanagerCommand(
           );
       }
     } finally {
+      progress?.close();
       reasoner.close();
     }
     return out;

@@ -1,7 +1,6 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Alert } from '../../core/alert.js';
-import type { InvestigationStep } from '../../core/investigation.js';
 import type { Reasoner } from '../../agent/create-reasoner.js';
 import { HolmesError } from '../../core/errors.js';
 import { terminalText } from '../../core/terminal-text.js';
@@ -21,7 +20,7 @@ export interface InvestigateCommandOptions extends SourceOptions {
 }
 
 /** An alert file is a webhook body or a list of alerts; past this it is the wrong file (or an attack). */
-export const MAX_ALERT_FILE_BYTES = 10 * 1024 * 1024;
+const MAX_ALERT_FILE_BYTES = 10 * 1024 * 1024;
 /** Groups investigated from one file unless --limit says otherwise (as pull mode). */
 const DEFAULT_LIMIT = 20;
 
@@ -112,10 +111,10 @@ export async function investigateCommand(context: CommandContext, options: Inves
   const limit = parseLimit(options.limit);
   const fileAlerts = options.alertFile ? await readAlerts(options.alertFile) : undefined;
   if (options.graphs) await prepareGraphDirectory(options.graphs);
-  const [{ createReasoner }, { renderResult }, { agentProgress }, { groupAlerts }] = await Promise.all([
+  const [{ createReasoner }, { renderResult }, { createProgress }, { groupAlerts }] = await Promise.all([
     import('../../agent/create-reasoner.js'),
     import('../render-investigation.js'),
-    import('./ask.js'),
+    import('../agent-progress.js'),
     import('../../integrations/alertmanager/group-alerts.js'),
   ]);
   // One investigation per group, as the server does: a storm of one alert is one investigation.
@@ -129,7 +128,7 @@ export async function investigateCommand(context: CommandContext, options: Inves
     const alerts = fileAlerts ? chosen.map((group) => group.lead) : scenario ? [scenario.alert] : [];
     const reasoner = await createReasoner(config, { deterministic: Boolean(options.deterministic) });
     reportReasoner(context, reasoner);
-    const tty = Boolean((context.err as NodeJS.WriteStream).isTTY) && !context.json;
+    const progress = createProgress(context);
     const out = [];
     // Drawn once each investigation has finished; a graph that fails goes under NOT CHECKED.
     const drawGraphs = options.graphs ? createGraphWriter(options.graphs, config) : undefined;
@@ -142,14 +141,15 @@ export async function investigateCommand(context: CommandContext, options: Inves
           );
         const result = await reasoner.investigate(alert, {
           requester: 'cli',
-          onEvent: agentProgress(context),
-          ...(tty ? { onStep: stepProgress(context) } : {}),
+          ...(progress ? { onEvent: progress.onEvent, onStep: progress.onStep } : {}),
         });
+        progress?.pause();
         const graphs = await drawGraphs?.(result);
         out.push(graphs ? { ...result, graphFiles: graphs.files } : result);
         if (!context.json) context.out.write(`${renderResult(result, graphs ? { graphs } : {})}\n`);
       }
     } finally {
+      progress?.close();
       reasoner.close();
     }
     return out;
@@ -162,11 +162,4 @@ export function reportReasoner(context: CommandContext, reasoner: Reasoner): voi
   for (const failure of reasoner.investigator.runbooks.failures)
     context.logger.warn({ file: failure.file, issues: failure.issues }, 'runbook skipped: invalid');
   for (const warning of reasoner.warnings) context.logger.warn(warning);
-}
-
-function stepProgress(context: CommandContext) {
-  return (step: InvestigationStep) =>
-    context.err.write(
-      `${terminalText(`  ${step.kind.padEnd(8)} ${step.message}${step.durationMs !== undefined ? ` (${step.durationMs} ms)` : ''}`)}\n`,
-    );
 }

@@ -54,9 +54,10 @@ export async function serveCommand(context: CommandContext, options: ServeOption
     config,
     logger: context.logger,
     // One investigation per group: the group's first alert leads; the others are in the record.
-    run: async (alerts: Parameters<Parameters<typeof startServer>[0]['run']>[0]) =>
-      reasoner.investigate(alerts[0]!, { requester: 'api' }),
-    ...(agent ? { ask: (question: string) => agent.ask(question, { requester: 'api' }) } : {}),
+    // A re-run asked for in Slack is charged to whoever asked; progress reaches Slack as it happens.
+    run: async (...[alerts, job]: Parameters<Parameters<typeof startServer>[0]['run']>) =>
+      reasoner.investigate(alerts[0]!, { requester: job.requestedBy ?? 'api', onEvent: job.onEvent }),
+    ...(agent ? { ask: (question: string) => agent.ask(question, { requester: 'api' }), agent } : {}),
     // What /readyz reports: the sources as last checked, asked again when stale; never awaited.
     sources: sourceProbe.snapshot,
     runbooksSkipped: reasoner.investigator.runbooks.failures.length,

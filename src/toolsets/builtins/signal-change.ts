@@ -4,7 +4,8 @@ import { formatValue } from '../format-value.js';
 import { renderPromql } from '../render-promql.js';
 import { analyseChange, type Change, type Point } from '../signals/analyse-change.js';
 import { queryMetrics } from '../signals/query-metrics.js';
-import { telemetryProfile, type TelemetryProfile } from '../signals/telemetry-profile.js';
+import { signalGraph } from '../signals/signal-graph.js';
+import { gatewayTeamId, telemetryProfile, type TelemetryProfile } from '../signals/telemetry-profile.js';
 import { createPodMatcher, ourPodsRegex, type WorkloadScope } from '../signals/workload-scope.js';
 import { ListValue, RegexValue } from '../template-values.js';
 import type { BuiltinTool, ToolContext } from '../tool-context.js';
@@ -34,6 +35,8 @@ export interface SeriesChange {
   before: number | null;
   after: number | null;
   peak: number | null;
+  /** Lowest value since the onset (or the alert): with peak, how far it swings. */
+  low: number | null;
   last: number | null;
   /** after / before; null when there is no baseline (or it was 0). */
   ratio: number | null;
@@ -98,8 +101,10 @@ function subjectOf(spec: SignalSpec, labels: Record<string, string>): string {
         ' ',
       );
     case 'client':
+      // A dialect without gateway keys (vLLM behind the gateway) names the model it serves.
       return (
         [label(labels, 'api_key_alias', 'hashed_api_key'), label(labels, 'end_user')].filter(Boolean).join('/') ||
+        label(labels, 'model_name') ||
         '(no key)'
       );
     case 'model':
@@ -115,7 +120,7 @@ function subjectOf(spec: SignalSpec, labels: Record<string, string>): string {
   }
 }
 
-function combine(series: RangeSeries[], how: SignalSpec['combine']): Point[] {
+export function combine(series: RangeSeries[], how: SignalSpec['combine']): Point[] {
   const byTime = new Map<number, number[]>();
   for (const entry of series)
     for (const [seconds, value] of entry.values)
@@ -141,6 +146,7 @@ function measured(change: Change): Omit<GroupChange, 'count'> {
     before: change.before,
     after: change.after,
     peak: change.peak,
+    low: change.low,
     last: change.last,
     ratio: change.before !== null && change.after !== null && change.before > 0 ? change.after / change.before : null,
     onset: iso(change.onsetMs),
@@ -155,18 +161,31 @@ function describe(spec: SignalSpec, group: GroupChange, who: string): string {
   return `${who} (${group.count} series): ${value(group.before)} → ${value(group.after)}${ratio}${onset}; peak ${value(group.peak)}, now ${value(group.last)}.`;
 }
 
+/**
+ * `{{{team_scope}}}`: the gateway series of the alert's team, found by its id or its alias, or of its
+ * API key when the alert names no team; `negate` selects every other team's.
+ */
+export function teamScope(params: Record<string, unknown>, profile: TelemetryProfile, negate = false) {
+  const team = typeof params.team === 'string' ? gatewayTeamId(profile, params.team) : undefined;
+  if (team) return renderPromql(`team${negate ? '!=' : '='}"{{team}}"`, { team });
+  if (typeof params.api_key === 'string')
+    return renderPromql(`api_key_alias${negate ? '!=' : '='}"{{api_key}}"`, { api_key: params.api_key });
+  return undefined;
+}
+
 /** What a signal's query template can name: the entities, escaped by the renderer, and the dialect's label names. */
 export function templateView(
   params: Record<string, unknown>,
   scope: WorkloadScope | undefined,
   names: ReturnType<typeof podLabels>,
+  profile?: TelemetryProfile,
 ) {
   return {
     namespace: params.namespace,
     workload: params.workload,
     pods: scope ? new RegexValue(ourPodsRegex(scope)) : undefined,
     nodes: Array.isArray(params.nodes) ? new ListValue(params.nodes as string[]) : undefined,
-    team: params.team,
+    team: typeof params.team === 'string' && profile ? gatewayTeamId(profile, params.team) : params.team,
     api_key: params.api_key,
     model: params.model,
     namespace_label: names.namespace,
@@ -195,7 +214,38 @@ export function scopeOf(params: Record<string, unknown>): WorkloadScope | undefi
   return namespace && (pods.length > 0 || workload) ? { namespace, workload, pods } : undefined;
 }
 
-export async function readSignal(name: string, params: Record<string, unknown>, context: ToolContext) {
+/** Entities a query template names that a call may lack: a dialect that needs one it lacks is skipped. */
+const ENTITY_SLOTS: Array<[RegExp, (params: Record<string, unknown>) => boolean]> = [
+  [/\{\{\{?team_scope\}?\}\}/, (params) => typeof params.team === 'string' || typeof params.api_key === 'string'],
+  [/\{\{team\}\}/, (params) => typeof params.team === 'string'],
+  [/\{\{api_key\}\}/, (params) => typeof params.api_key === 'string'],
+  [/\{\{model\}\}/, (params) => typeof params.model === 'string'],
+  [/\{\{nodes\}\}/, (params) => Array.isArray(params.nodes) && params.nodes.length > 0],
+];
+
+/** A dialect of a signal rendered for a call: its entities, this cluster's label names, and the scope. */
+export function renderSignalQuery(
+  variant: string,
+  params: Record<string, unknown>,
+  profile: TelemetryProfile,
+  overrides: Record<string, unknown> = {},
+): string {
+  const scope = scopeOf(params);
+  const names = podLabels(variant, profile);
+  return renderPromql(variant, {
+    ...templateView(params, scope, names, profile),
+    scope: scopeSelector(params, scope, names),
+    team_scope: teamScope(params, profile),
+    ...overrides,
+  });
+}
+
+export async function readSignal(
+  name: string,
+  params: Record<string, unknown>,
+  context: ToolContext,
+  options: { anyEntities?: boolean } = {},
+) {
   const spec = context.signals.get(name);
   if (!spec) {
     throw new HolmesError('TOOL_PARAMS_INVALID', `Unknown signal '${name}'.`, {
@@ -208,8 +258,12 @@ export async function readSignal(name: string, params: Record<string, unknown>, 
   const now = context.now();
   const profile = await telemetryProfile(prometheus, now);
   // Dialects whose metrics this cluster has, in the signal's order of preference.
-  const variants = spec.queries.filter((query) => queryMetrics(query).every((metric) => profile.metrics.has(metric)));
-  return { spec, prometheus, now, profile, variants };
+  const collected = spec.queries.filter((query) => queryMetrics(query).every((metric) => profile.metrics.has(metric)));
+  // A caller that fills the entity slots itself (a gateway-wide view) takes every collected dialect.
+  const variants = options.anyEntities
+    ? collected
+    : collected.filter((query) => ENTITY_SLOTS.every(([slot, given]) => !slot.test(query) || given(params)));
+  return { spec, prometheus, now, profile, variants, collected: collected.length > 0 };
 }
 
 /**
@@ -219,23 +273,44 @@ export async function readSignal(name: string, params: Record<string, unknown>, 
  */
 export const signalChange: BuiltinTool = async (params, context) => {
   const name = String(params.signal);
-  const { spec, prometheus, now, profile, variants } = await readSignal(name, params, context);
+  const { spec, prometheus, now, profile, variants, collected } = await readSignal(name, params, context);
   const alertStartMs =
     typeof params.alert_start === 'string' ? Date.parse(params.alert_start) : now.getTime() - 15 * MINUTE;
-  const empty: GroupChange = { count: 0, before: null, after: null, peak: null, last: null, ratio: null, onset: null };
+  const empty: GroupChange = {
+    count: 0,
+    before: null,
+    after: null,
+    peak: null,
+    low: null,
+    last: null,
+    ratio: null,
+    onset: null,
+  };
   const base: SignalChangeData = {
     signal: name,
     title: spec.title,
     unit: spec.unit,
-    collected: variants.length > 0,
+    collected,
     query: null,
     alertStart: new Date(alertStartMs).toISOString(),
     ours: empty,
     others: empty,
     series: [],
   };
+  if (collected && variants.length === 0) {
+    return {
+      status: 'no_data',
+      text: `${spec.title}: collected here, but every dialect needs an entity this alert does not name (team, API key, model or nodes).`,
+      data: base,
+      requests: [],
+      raw: [],
+    };
+  }
   if (variants.length === 0) {
-    const wanted = queryMetrics(spec.queries[0]!);
+    // Name what is absent, not the helpers (node_uname_info) the preferred dialect joins with.
+    const named = queryMetrics(spec.queries[0]!);
+    const absent = named.filter((metric) => !profile.metrics.has(metric));
+    const wanted = absent.length > 0 ? absent : named;
     return {
       status: 'no_data',
       text: `${spec.title}: not collected here (no ${wanted.join(', ')}). ${spec.collect ?? ''}`.trim(),
@@ -257,10 +332,7 @@ export const signalChange: BuiltinTool = async (params, context) => {
   let raw: RangeSeries[] = [];
   for (const variant of variants) {
     names = podLabels(variant, profile);
-    query = renderPromql(variant, {
-      ...templateView(params, scope, names),
-      scope: scopeSelector(params, scope, names),
-    });
+    query = renderSignalQuery(variant, params, profile);
     const result = await prometheus.rangeQuery(query, new Date(fromMs), now, stepSeconds);
     requests.push(result.request);
     bodies.push(result.raw);
@@ -330,12 +402,26 @@ export const signalChange: BuiltinTool = async (params, context) => {
         `  ${change.ours ? '*' : ' '} ${change.subject}: ${change.before === null ? '—' : formatValue(change.before, spec.unit)} → ${change.after === null ? '—' : formatValue(change.after, spec.unit)}${change.onset ? ` since ${change.onset.slice(11, 16)}Z` : ''}`,
     ),
   ];
+  const graph =
+    raw.length > 0
+      ? signalGraph({
+          spec,
+          query,
+          labels: raw[0]?.labels,
+          startMs: fromMs,
+          endMs: now.getTime(),
+          stepSeconds,
+          alertStartMs,
+          onset: data.ours.onset,
+        })
+      : undefined;
   return {
     status: raw.length === 0 ? 'no_data' : 'success',
     text: raw.length === 0 ? `${spec.title}: no series for this scope.` : lines.join('\n'),
     data,
     requests,
     raw: bodies,
+    ...(graph ? { graph } : {}),
     ...(changes.length > topK
       ? { omitted: { what: `${changes.length - topK} more series`, hint: 'Raise top_k to see them.' } }
       : {}),

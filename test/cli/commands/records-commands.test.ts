@@ -101,8 +101,12 @@ describe('holmes investigations, replay and budget (over a recorded store)', () 
         key: 'openai/scripted-model',
         calls: spent.calls,
         inputTokens: spent.input,
+        cachedTokens: 0,
+        cacheWriteTokens: 0,
         outputTokens: spent.output,
         usd: spent.usd,
+        estimatedCalls: 0,
+        flaggedCalls: 0,
       },
     ]);
   });
@@ -116,5 +120,47 @@ describe('holmes investigations, replay and budget (over a recorded store)', () 
       ['-', 1_500 + 2_000],
       ['gpu_sharing', 2_500],
     ]);
+  });
+
+  it('says where each model price and window comes from, and marks estimated spend', async () => {
+    harness.agent.ledger.record({
+      team: 'chat',
+      kind: 'model',
+      model: 'openai/llama3.1:8b',
+      outcome: 'timeout',
+      inputTokens: 6_000,
+      cachedTokens: 0,
+      outputTokens: 1_024,
+      usd: 0,
+      estimated: true,
+    });
+    const withModels = configSchema.parse({
+      ...config,
+      models: [
+        { provider: 'openai', model: 'gpt-4o-mini' },
+        { provider: 'openai', model: 'llama3.1:8b', baseUrl: 'http://127.0.0.1:11434/v1' },
+        {
+          provider: 'openai',
+          model: 'qwen',
+          baseUrl: 'http://vllm:8000/v1',
+          contextWindow: 32_768,
+          price: { input: 0, output: 0 },
+        },
+      ],
+    });
+    const context = captureContext(withModels);
+    await budgetCommand(context, {});
+    const text = context.stdout();
+    expect(text).toMatch(
+      /openai\/gpt-4o-mini +\$0\.15 \/ \$0\.6 \(cached \$0\.075\) +@pydantic\/genai-prices [\d.]+: openai gpt-4o-mini +128000 +@pydantic/,
+    );
+    expect(text).toMatch(
+      /openai\/llama3\.1:8b +\$0 \/ \$0 +unknown \(not in @pydantic\/genai-prices [\d.]+\): counted as free +8192 +assumed/,
+    );
+    expect(text).toMatch(
+      /openai\/qwen +\$0 \/ \$0 +config models\[2\]\.price +32768 +config models\[2\]\.contextWindow/,
+    );
+    expect(text).toMatch(/openai\/llama3\.1:8b +1 +~6000 +0 +~1024 +~\$0\.00 +1 estimated/);
+    expect(text).toContain('~ includes estimated calls');
   });
 });

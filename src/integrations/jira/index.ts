@@ -1,0 +1,13 @@
+export { createJiraClient, jiraAuthentication, HOLMES_PROPERTY } from './jira-client.js';
+export type { JiraApi, JiraIssueSummary, JiraTransition, NewIssue, HolmesTicketProperty } from './jira-client.js';
+export { createJiraDelivery } from './jira-delivery.js';
+export type { JiraDelivery, TicketRef } from './jira-delivery.js';
+export { JIRA_CHANNEL } from './delivery-context.js';
+export type { JiraDeliveryOptions, JiraEvent, JiraOutcome, TicketFile } from './delivery-context.js';
+export type { TicketResult, InvestigationPayload } from './deliver-investigation.js';
+export { ticketBody, ticketSummary, resolvedComment, costLine, graphFileName } from './ticket-body.js';
+export type { TicketLinks, TicketBodyOptions } from './ticket-body.js';
+export { dedupLabel, jqlString, ticketsJql } from './dedup-label.js';
+export { createTicketPolicy } from './ticket-policy.js';
+export { classifyJiraError, jiraHolmesError } from './jira-error.js';
+export { documentText } from './adf.js';

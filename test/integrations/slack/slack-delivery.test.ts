@@ -1,0 +1,95 @@
+import nock from 'nock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { webApi } from '@slack/bolt';
+import { openDatabase, type Db } from '../../../src/ledger/open-database.js';
+import { createOutbox } from '../../../src/ledger/outbox.js';
+import { createSlackStore } from '../../../src/ledger/slack-store.js';
+import { createSlackDelivery, SLACK_CHANNEL } from '../../../src/integrations/slack/slack-delivery.js';
+
+const API = 'http://slack.test';
+let db: Db;
+
+function setUp() {
+  const client = new webApi.WebClient('xoxb-test', {
+    slackApiUrl: `${API}/api/`,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+  });
+  const store = createSlackStore(db);
+  const outbox = createOutbox(db);
+  return { store, outbox, deliver: createSlackDelivery({ client, store, outbox }) };
+}
+
+/** Queues a message and claims it, as the worker does. */
+function claimMessage(outbox: ReturnType<typeof createOutbox>, key = 'investigation:i1') {
+  outbox.enqueue(
+    SLACK_CHANNEL,
+    `message:${key}`,
+    'message',
+    { key, channel: 'C1', text: 'hi', blocks: [] },
+    { whenDone: 'resend' },
+  );
+  return outbox.claim(SLACK_CHANNEL, 1, 60_000)[0]!;
+}
+
+describe('createSlackDelivery', () => {
+  beforeEach(() => {
+    db = openDatabase({ path: ':memory:' });
+    nock.disableNetConnect();
+  });
+  afterEach(() => {
+    nock.cleanAll();
+    nock.enableNetConnect();
+    db.close();
+  });
+
+  it("waits as long as a 429's Retry-After says", async () => {
+    const { outbox, deliver } = setUp();
+    nock(API).post('/api/chat.postMessage').reply(429, { ok: false, error: 'ratelimited' }, { 'Retry-After': '7' });
+    expect(await deliver(claimMessage(outbox))).toEqual({
+      status: 'retry',
+      error: 'chat.postMessage: rate limited',
+      retryAfterMs: 7_000,
+    });
+  });
+
+  it('retries a 5xx, and gives up on a channel it cannot post to, saying how to fix it', async () => {
+    const { outbox, deliver } = setUp();
+    nock(API).post('/api/chat.postMessage').reply(502, 'Bad Gateway');
+    const item = claimMessage(outbox);
+    expect(await deliver(item)).toMatchObject({ status: 'retry', error: 'chat.postMessage: HTTP 502' });
+    outbox.retry(item, 'HTTP 502', 0);
+    nock(API).post('/api/chat.postMessage').reply(200, { ok: false, error: 'not_in_channel' });
+    expect(await deliver(claimMessage(outbox))).toEqual({
+      status: 'failed',
+      error:
+        'chat.postMessage: not_in_channel (invite the Holmes app to the channel: /invite @Holmes, or fix slack.routes / slack.defaultChannel)',
+    });
+  });
+
+  it('posts a message anew when the one it would update was deleted', async () => {
+    const { store, outbox, deliver } = setUp();
+    store.planMessage('investigation:i1', { channel: 'C1' });
+    store.setPosted('investigation:i1', 'C1', '100.1');
+    nock(API).post('/api/chat.update').reply(200, { ok: false, error: 'message_not_found' });
+    const item = claimMessage(outbox);
+    expect(await deliver(item)).toMatchObject({ status: 'retry', retryAfterMs: 0 });
+    outbox.retry(item, 'message_not_found', 0);
+    nock(API).post('/api/chat.postMessage').reply(200, { ok: true, channel: 'C1', ts: '200.2' });
+    expect(await deliver(claimMessage(outbox))).toMatchObject({ status: 'delivered' });
+    expect(store.message('investigation:i1')!.ts).toBe('200.2');
+  });
+
+  it('holds a thread reply until its message is posted, and fails it if the message never can be', async () => {
+    const { outbox, deliver } = setUp();
+    outbox.enqueue(SLACK_CHANNEL, 'report:i1:0', 'reply', { parent: 'investigation:i1', text: 'r', blocks: [] });
+    const [reply] = outbox.claim(SLACK_CHANNEL, 1, 60_000);
+    expect(await deliver(reply!)).toMatchObject({
+      status: 'retry',
+      error: 'waiting for the message investigation:i1 to be posted',
+    });
+    const message = claimMessage(outbox);
+    outbox.fail(message, 'chat.postMessage: channel_not_found');
+    expect(await deliver(reply!)).toMatchObject({ status: 'failed' });
+  });
+});
