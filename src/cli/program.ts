@@ -230,12 +230,12 @@ export function createProgram(version: string): Command {
   runbooks
     .command('check')
     .argument('[dirs...]', 'runbook folders (default: the built-in ones and runbooks.directories)')
-    .description('load and lint runbooks: tools, parameters, facts and templates, with file and line')
+    .description('lint runbooks against the tools, with file and line')
     .action(run(async () => (await import('./commands/runbooks.js')).runbooksCheck));
   runbooks
     .command('test')
     .argument('[dirs...]', 'runbook folders (default: the built-in ones and runbooks.directories)')
-    .description("run every check's examples (<id>.examples.yaml): tool data in, verdict out, no Prometheus")
+    .description("run each check's examples, without Prometheus")
     .action(run(async () => (await import('./commands/runbooks.js')).runbooksTest));
 
   const toolsets = program.command('toolsets').description('the read-only tools Holmes investigates with');
@@ -254,11 +254,9 @@ export function createProgram(version: string): Command {
     )
     .action(run(async () => (await import('./commands/toolsets.js')).toolsetsRun));
 
-  sourceOptions(
-    program
-      .command('doctor')
-      .description('what Holmes can see here: sources, dialects, missing metrics, inconclusive checks, RBAC'),
-  ).action(run(async () => (await import('./commands/doctor.js')).doctor));
+  sourceOptions(program.command('doctor').description('what Holmes can and cannot see on this cluster')).action(
+    run(async () => (await import('./commands/doctor.js')).doctor),
+  );
 
   const config = program.command('config').description('inspect the configuration');
   config

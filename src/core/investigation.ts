@@ -18,6 +18,8 @@ export interface Evidence {
   facts: Record<string, unknown>;
   /** The data was never collected here: what is missing and the setting that would collect it. */
   missing?: ToolMissing;
+  /** The time series behind a supporting or contradicting verdict, to draw. */
+  graph?: GraphSpec;
 }
 
 export interface Hypothesis {

@@ -1,3 +1,4 @@
+import type { GraphSpec } from './graph-spec.js';
 export const TOOL_STATUSES = ['success', 'no_data', 'error'] as const;
 export type ToolStatus = (typeof TOOL_STATUSES)[number];
 
@@ -27,6 +28,8 @@ export interface ToolResult {
   /** The error is a source that did not answer (unreachable, timed out): the investigation is degraded. */
   unreachable?: boolean;
   durationMs: number;
+  /** How to draw the time series behind the answer, when it is one. */
+  graph?: GraphSpec;
   /** Size of the raw upstream responses, for measuring how compact `text` is. */
   rawBytes: number;
   /** The raw upstream bodies, kept only when the runner is asked to (benchmarks). */

@@ -169,6 +169,15 @@ export async function evaluateCheck(
   );
   return {
     result,
-    evidence: { ...base, ...judgement, tool, ...(result.missing ? { missing: result.missing } : {}) },
+    evidence: {
+      ...base,
+      ...judgement,
+      tool,
+      ...(result.missing ? { missing: result.missing } : {}),
+      // Only a verdict the series decided is worth a picture.
+      ...(result.graph && (judgement.verdict === 'supports' || judgement.verdict === 'contradicts')
+        ? { graph: result.graph }
+        : {}),
+    },
   };
 }

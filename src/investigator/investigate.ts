@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { parseDuration } from '../core/duration.js';
 import pLimit from 'p-limit';
 import type { Alert } from '../core/alert.js';
+import { MAX_GRAPHS } from '../core/graph-spec.js';
 import { notDetermined } from '../core/not-determined.js';
 import type { Evidence, InvestigationResult, InvestigationStep, RemediationStep } from '../core/investigation.js';
 import type { ToolResult } from '../core/tool-result.js';
@@ -172,6 +173,15 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
   );
 
   const supporting = (rootCause?.evidence ?? []).filter((evidence) => evidence.verdict === 'supports');
+  // The root cause's series, most telling first: supporting before contradicting, heavier first.
+  const graphs = (rootCause?.evidence ?? [])
+    .filter((evidence) => evidence.graph)
+    .sort(
+      (left, right) =>
+        Number(right.verdict === 'supports') - Number(left.verdict === 'supports') || right.weight - left.weight,
+    )
+    .slice(0, MAX_GRAPHS)
+    .map((evidence) => evidence.graph!);
   const facts = Object.assign({}, ...supporting.map((evidence) => evidence.facts)) as Record<string, unknown>;
   const runbook = rootCause ? runbooks.find((candidate) => candidate.id === rootCause.cause) : undefined;
   const remediation = runbook
@@ -232,6 +242,7 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
     },
     steps,
     llm: null,
+    ...(graphs.length > 0 ? { graphs } : {}),
   };
 }
 

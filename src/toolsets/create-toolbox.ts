@@ -23,6 +23,7 @@ const VERBS: Record<string, kubeVerbs.KubeVerb> = {
   owners: kubeVerbs.ownerChain,
   rollouts: kubeVerbs.recentRollouts,
   kinds: kubeVerbs.apiResources,
+  nodes: kubeVerbs.nodeHealth,
 };
 
 export interface ToolboxOptions {
@@ -266,6 +267,7 @@ export async function createToolbox(options: ToolboxOptions = {}): Promise<Check
         requests: output.requests,
         ...(omitted ? { omitted } : {}),
         ...(output.missing ? { missing: output.missing } : {}),
+        ...(output.graph ? { graph: output.graph } : {}),
         durationMs: performance.now() - started,
         rawBytes: output.raw.reduce((sum, body) => sum + Buffer.byteLength(body), 0),
         ...(options.keepRaw ? { raw: output.raw } : {}),

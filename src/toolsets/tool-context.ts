@@ -1,3 +1,4 @@
+import type { GraphSpec } from '../core/graph-spec.js';
 import type { ToolMissing, ToolStatus } from '../core/tool-result.js';
 import type { KubeClient } from '../telemetry/kube-types.js';
 import type { PrometheusClient } from '../telemetry/prometheus-types.js';
@@ -23,6 +24,8 @@ export interface ToolOutput {
   omitted?: { what: string; hint: string };
   /** What this cluster does not collect, and how to turn it on: the answer is absence, not evidence. */
   missing?: ToolMissing;
+  /** How to draw the time series behind the answer (a GraphSpec), for the evidence that cites it. */
+  graph?: GraphSpec;
   /** Which end of the text the token cap keeps (default head); logs keep their newest lines. */
   keep?: 'head' | 'tail';
 }

@@ -96,7 +96,7 @@ export const promqlImplementationSchema = z.strictObject({
 });
 
 const kubernetesImplementationSchema = z.strictObject({
-  verb: z.enum(['list', 'get', 'describe', 'events', 'logs', 'owners', 'rollouts', 'kinds']),
+  verb: z.enum(['list', 'get', 'describe', 'events', 'logs', 'owners', 'rollouts', 'kinds', 'nodes']),
   kind: z.string().optional(),
 });
 
@@ -130,7 +130,20 @@ export const signalSchema = z.strictObject({
   /** Unit of the values (`ratio` 0-1, `percent`, `seconds`, `/s`, `tokens`, `usd/h`, `°C`, `MHz`, `W`…). */
   unit: z.string().min(1),
   /** What one series is about, and how it is told ours or another's. */
-  subject: z.enum(['pod', 'container', 'node', 'gpu', 'client', 'model', 'namespace', 'autoscaler', 'port', 'total']),
+  subject: z.enum([
+    'pod',
+    'container',
+    'node',
+    'gpu',
+    'client',
+    'model',
+    'namespace',
+    'autoscaler',
+    'port',
+    /** A version of the workload: its ReplicaSet (label `replicaset`). */
+    'version',
+    'total',
+  ]),
   /** How our series make one figure: the worst (max), the total (sum), the typical (avg) or the least (min). */
   combine: z.enum(['max', 'sum', 'avg', 'min']).default('max'),
   /** Dialects in order; `{{{scope}}}` is the selector of the entities (see toolsets/README.md). */

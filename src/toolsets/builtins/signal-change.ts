@@ -4,6 +4,7 @@ import { formatValue } from '../format-value.js';
 import { renderPromql } from '../render-promql.js';
 import { analyseChange, type Change, type Point } from '../signals/analyse-change.js';
 import { queryMetrics } from '../signals/query-metrics.js';
+import { signalGraph } from '../signals/signal-graph.js';
 import { gatewayTeamId, telemetryProfile, type TelemetryProfile } from '../signals/telemetry-profile.js';
 import { createPodMatcher, ourPodsRegex, type WorkloadScope } from '../signals/workload-scope.js';
 import { ListValue, RegexValue } from '../template-values.js';
@@ -64,7 +65,7 @@ const label = (labels: Record<string, string>, ...names: string[]) =>
   names.map((name) => labels[name]).find((value) => value !== undefined && value !== '' && value !== 'None');
 
 /** The workload labels of DCGM series in this cluster's dialect (the gpu-operator's ServiceMonitor prefixes them). */
-function podLabels(query: string, profile: TelemetryProfile) {
+export function podLabels(query: string, profile: TelemetryProfile) {
   const dcgm = queryMetrics(query).some((name) => name.startsWith('DCGM_'));
   return dcgm && profile.dcgm.workloadLabels === 'exported'
     ? { namespace: 'exported_namespace', pod: 'exported_pod', container: 'exported_container' }
@@ -112,6 +113,8 @@ function subjectOf(spec: SignalSpec, labels: Record<string, string>): string {
       return label(labels, 'namespace') ?? '(no namespace)';
     case 'autoscaler':
       return label(labels, 'horizontalpodautoscaler') ?? '(no autoscaler)';
+    case 'version':
+      return label(labels, 'replicaset') ?? '(no version)';
     default:
       return 'total';
   }
@@ -171,7 +174,7 @@ export function teamScope(params: Record<string, unknown>, profile: TelemetryPro
 }
 
 /** What a signal's query template can name: the entities, escaped by the renderer, and the dialect's label names. */
-function templateView(
+export function templateView(
   params: Record<string, unknown>,
   scope: WorkloadScope | undefined,
   names: ReturnType<typeof podLabels>,
@@ -192,7 +195,7 @@ function templateView(
 }
 
 /** `{{{scope}}}`: the workload's pods (or, with others, its whole namespace) in this dialect's labels. */
-function scopeSelector(
+export function scopeSelector(
   params: Record<string, unknown>,
   scope: WorkloadScope | undefined,
   names: ReturnType<typeof podLabels>,
@@ -204,7 +207,7 @@ function scopeSelector(
   return renderPromql('{{namespace_label}}!=""', view);
 }
 
-function scopeOf(params: Record<string, unknown>): WorkloadScope | undefined {
+export function scopeOf(params: Record<string, unknown>): WorkloadScope | undefined {
   const namespace = typeof params.namespace === 'string' ? params.namespace : undefined;
   const pods = Array.isArray(params.pods) ? (params.pods as string[]) : [];
   const workload = typeof params.workload === 'string' ? params.workload : undefined;
@@ -399,12 +402,26 @@ export const signalChange: BuiltinTool = async (params, context) => {
         `  ${change.ours ? '*' : ' '} ${change.subject}: ${change.before === null ? '—' : formatValue(change.before, spec.unit)} → ${change.after === null ? '—' : formatValue(change.after, spec.unit)}${change.onset ? ` since ${change.onset.slice(11, 16)}Z` : ''}`,
     ),
   ];
+  const graph =
+    raw.length > 0
+      ? signalGraph({
+          spec,
+          query,
+          labels: raw[0]?.labels,
+          startMs: fromMs,
+          endMs: now.getTime(),
+          stepSeconds,
+          alertStartMs,
+          onset: data.ours.onset,
+        })
+      : undefined;
   return {
     status: raw.length === 0 ? 'no_data' : 'success',
     text: raw.length === 0 ? `${spec.title}: no series for this scope.` : lines.join('\n'),
     data,
     requests,
     raw: bodies,
+    ...(graph ? { graph } : {}),
     ...(changes.length > topK
       ? { omitted: { what: `${changes.length - topK} more series`, hint: 'Raise top_k to see them.' } }
       : {}),

@@ -33,6 +33,8 @@ export const recentRollouts: KubeVerb = async (params, { kube, now }) => {
     image: string;
     previousImage: string | null;
     revision: string | null;
+    /** What changed, in words: the image, or the pod template with the same image. */
+    change: string;
   }> = [];
   for (const [deployment, sets] of byOwner) {
     const ordered = [...sets].sort(
@@ -42,12 +44,15 @@ export const recentRollouts: KubeVerb = async (params, { kube, now }) => {
       const created = Date.parse(replicaSet.metadata.creationTimestamp ?? '');
       // The first ReplicaSet is a creation, not a rollout; a missing timestamp counts as old.
       if (index === 0 || !(now.getTime() - created <= windowMs)) return;
+      const image = images(replicaSet);
+      const previousImage = images(ordered[index - 1]!);
       rollouts.push({
         deployment,
         replicaSet: replicaSet.metadata.name,
         createdAt: replicaSet.metadata.creationTimestamp ?? '',
-        image: images(replicaSet),
-        previousImage: images(ordered[index - 1]!),
+        image,
+        previousImage,
+        change: image === previousImage ? `pod template changed, same image ${image}` : `${previousImage} → ${image}`,
         revision: replicaSet.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? null,
       });
     });

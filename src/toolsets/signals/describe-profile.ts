@@ -17,7 +17,7 @@ export function describeProfile(profile: TelemetryProfile): string[] {
           ? 'workload labels as namespace/pod'
           : 'no pod attribution (DCGM_EXPORTER_KUBERNETES off, or no GPU pods)';
     lines.push(
-      `dcgm-exporter: ${labels}; XID ${profile.dcgm.xidPerCode ? 'one series per err_code (≥ 3.3.6)' : 'as a value'}`,
+      `dcgm-exporter: ${labels}; XID ${profile.dcgm.xidPerCode ? 'one series per err_code (≥ 3.3.6)' : 'as a value'}; clock-event reasons ${profile.dcgm.clockReasons ? 'collected' : 'not collected (throttling is judged from SM clocks)'}`,
     );
   } else lines.push('dcgm-exporter: not found');
   if (profile.litellm.present)

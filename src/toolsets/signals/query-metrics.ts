@@ -1,7 +1,10 @@
 import { parser } from '@prometheus-io/lezer-promql';
 
 /** Metric names a PromQL expression reads: selector names and `__name__="…"`/`=~"a|b"` matchers. */
-export function queryMetrics(query: string): string[] {
+export function queryMetrics(template: string): string[] {
+  // Signal templates hold `{{{scope}}}` (a list of matchers) and `{{name}}` values: stand-ins keep
+  // them parseable, or the parser would take the label names after them for metric names.
+  const query = template.replace(/\{\{\{[^}]*\}\}\}/g, '__scope__=""').replace(/\{\{[^}]*\}\}/g, 'x');
   const names = new Set<string>();
   let selector = false;
   let label = '';

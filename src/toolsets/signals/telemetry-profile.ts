@@ -13,6 +13,8 @@ export interface TelemetryProfile {
     workloadLabels: 'plain' | 'exported' | 'none';
     /** XID series carry `err_code` (exporter ≥ 3.3.6): each XID value is a series of its own. */
     xidPerCode: boolean;
+    /** Clock-event reasons (a bitmask, off by default) under the name this exporter uses, or null. */
+    clockReasons: string | null;
   };
   litellm: {
     present: boolean;
@@ -43,6 +45,15 @@ export interface TelemetryProfile {
 }
 
 const TTL_MS = 5 * 60_000;
+/** The clock-event bitmask: renamed from THROTTLE to EVENT in DCGM 3.3; both are off in the default CSVs. */
+const CLOCK_REASONS = ['DCGM_FI_DEV_CLOCKS_EVENT_REASONS', 'DCGM_FI_DEV_CLOCK_THROTTLE_REASONS'];
+
+/** The labels that name the workload on DCGM series in this cluster (exported_* behind the gpu-operator's ServiceMonitor). */
+export function dcgmWorkloadLabels(profile: TelemetryProfile): { namespace: string; pod: string; container: string } {
+  return profile.dcgm.workloadLabels === 'exported'
+    ? { namespace: 'exported_namespace', pod: 'exported_pod', container: 'exported_container' }
+    : { namespace: 'namespace', pod: 'pod', container: 'container' };
+}
 const LOOK_BACK_MS = 6 * 60 * 60_000;
 const cache = new WeakMap<PrometheusClient, { atMs: number; profile: Promise<TelemetryProfile> }>();
 
@@ -85,6 +96,7 @@ async function readProfile(prometheus: PrometheusClient, now: Date): Promise<Tel
           ? 'plain'
           : 'none',
       xidPerCode: xidShapes.some((labels) => labels.err_code !== undefined),
+      clockReasons: CLOCK_REASONS.find((name) => metrics.has(name)) ?? null,
     },
     litellm: {
       present: Boolean(gateway),
