@@ -22,6 +22,8 @@ export interface AssembleInput {
   models: string[];
   startedAt: Date;
   started: number;
+  /** Sources that did not answer a tool call of the loop: the answer stands, degraded. */
+  unreachable?: string[];
 }
 
 function noEntities(): Entities {
@@ -61,7 +63,7 @@ function statusOf(input: AssembleInput): InvestigationStatus {
     if (input.deterministic) return input.deterministic.status;
     return input.admission.overBudget ? 'budget-exceeded' : 'completed';
   }
-  if (loop === 'completed') return 'completed';
+  if (loop === 'completed') return (input.unreachable ?? []).length > 0 ? 'degraded' : 'completed';
   if (loop === 'budget-exceeded') return 'budget-exceeded';
   // A failed model still leaves the deterministic result standing: degraded, not failed.
   if (loop === 'failed') return input.deterministic ? 'degraded' : 'failed';
@@ -115,7 +117,7 @@ export function assembleResult(input: AssembleInput): InvestigationResult {
       : (deterministic?.remediation ?? null),
     entities: deterministic?.entities ?? noEntities(),
     symptoms: deterministic?.symptoms ?? [],
-    notChecked: [...(deterministic?.notChecked ?? []), ...(answer?.openQuestions ?? [])],
+    notChecked: [...(deterministic?.notChecked ?? []), ...(input.unreachable ?? []), ...(answer?.openQuestions ?? [])],
     usage: {
       modelCalls: spent.modelCalls,
       inputTokens: spent.inputTokens,

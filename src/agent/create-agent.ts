@@ -55,7 +55,13 @@ export async function createAgent(config: HolmesConfig, options: AgentOptions = 
   // The tokenizer loads in the background (a slice per turn); the first request waits for it, the start does not.
   const countTokens = loadTokenCounter();
   countTokens.catch(() => undefined); // A failure surfaces at the first request that awaits it.
-  const investigator = options.investigator ?? (await createInvestigator(config));
+  const built = options.investigator ?? (await createInvestigator(config));
+  // The tools of other MCP servers (mcpServers) are the agent's alone: the deterministic investigator never calls them.
+  const toolbox =
+    Object.keys(config.mcpServers).length > 0
+      ? await (await import('../toolsets/mcp/attach-mcp-servers.js')).attachMcpServers(built.toolbox, config)
+      : built.toolbox;
+  const investigator: Investigator = toolbox === built.toolbox ? built : { ...built, toolbox };
   const db = options.db ?? openDatabase({ path: config.storage.path, synchronous: config.storage.synchronous });
   const ledger = createSpendLedger(db);
   const records = createRecordStore(db);
@@ -96,6 +102,7 @@ export async function createAgent(config: HolmesConfig, options: AgentOptions = 
       });
     },
     close: () => {
+      if (toolbox !== built.toolbox) void toolbox.close?.();
       if (!options.db) db.close();
     },
   };

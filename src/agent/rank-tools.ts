@@ -23,6 +23,11 @@ const WEIGHT = {
    * latency alert. Ahead of the evidence's tools, whose results the model already has.
    */
   described: 200,
+  /**
+   * A tool of another MCP server the user allowed (allowTools): offered whatever the evidence
+   * chose, since the user opted in to it, after the tools the alert is about.
+   */
+  allowed: 150,
   /** The deterministic investigation used it for the top cause. */
   topEvidence: 100,
   /** Evidence of another cause in play, or a runbook of a class in play checks with it. */
@@ -98,7 +103,7 @@ function scoreTable(options: RankToolsOptions): Map<string, number> {
   for (const tool of options.tools) {
     const generic = GENERIC_TOOLSETS.includes(tool.toolset);
     const share = (uses.get(tool.spec.name) ?? 0) / Math.max(1, options.runbooks.length);
-    scores.set(tool.spec.name, generic ? WEIGHT.generic + share : 0);
+    scores.set(tool.spec.name, generic ? WEIGHT.generic + share : tool.external ? WEIGHT.allowed : 0);
     if (generic && share > 0 && share > (universal ? scores.get(universal)! - WEIGHT.generic : 0))
       universal = tool.spec.name;
   }

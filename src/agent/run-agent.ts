@@ -179,15 +179,7 @@ export async function runAgent(options: RunAgentOptions): Promise<InvestigationR
         startedAt,
         started,
       });
-      records.finish(id, {
-        state: result.status,
-        mode: result.mode,
-        rootCause: result.rootCause?.id ?? null,
-        inputTokens: 0,
-        outputTokens: 0,
-        usd: 0,
-        result,
-      });
+      records.finishAtZeroTokens(id, result);
       return result;
     }
 
@@ -198,14 +190,22 @@ export async function runAgent(options: RunAgentOptions): Promise<InvestigationR
       attribution: { recordId: id, team: admission.team, namespace, alertname: alert?.labels.alertname },
     });
     const models: string[] = [];
+    const unreachable = new Set<string>();
     const context: LoopContext = {
       guard,
       caller: options.caller,
       entries,
       countTokens: options.countTokens,
       start,
-      runTool: (name, params) =>
-        RUNBOOK_TOOL_NAMES.has(name) ? runbookTools.run(name, params) : investigator.toolbox.run(name, params),
+      runTool: async (name, params) => {
+        const result = RUNBOOK_TOOL_NAMES.has(name)
+          ? await runbookTools.run(name, params)
+          : await investigator.toolbox.run(name, params);
+        // A source that stopped answering (a dead MCP server, Prometheus down) leaves the answer degraded.
+        if (result.unreachable)
+          unreachable.add(`${result.toolset || result.tool} did not answer: ${result.text.slice(0, 300)}`);
+        return result;
+      },
       definitionsFor: catalog.definitionsFor,
       answerDefinition: catalog.answerDefinition,
       sources: new Map(),
@@ -238,6 +238,7 @@ export async function runAgent(options: RunAgentOptions): Promise<InvestigationR
       models,
       startedAt,
       started,
+      unreachable: [...unreachable],
     });
     step('finish', { status: result.status, stopReason: result.llm?.stopReason, spent: guard.spent });
     records.finish(id, {

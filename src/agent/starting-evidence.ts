@@ -130,7 +130,12 @@ export async function questionEvidence(
   history: HistoryTurn[] = [],
 ): Promise<StartingEvidence> {
   const descriptions = new Map(toolbox.statuses.map((status) => [status.id, status.description]));
-  const plan = selectToolsets(question, toolbox.tools(), descriptions);
+  // Another MCP server's tools are never run unasked before the first model call: only the model calls them.
+  const plan = selectToolsets(
+    question,
+    toolbox.tools().filter((tool) => !tool.external),
+    descriptions,
+  );
   const firstLook = await Promise.all(plan.firstLook.map((call) => toolbox.run(call.tool, call.params)));
   const sources = new Map<string, SourceEntry>();
   const lines: string[] = [];

@@ -22,11 +22,13 @@ export function createToolCatalog(options: ToolCatalogOptions) {
   const tools = options.toolbox.tools();
   const answerDefinition = finalAnswerDefinition(options.runbooks.map((runbook) => runbook.id));
   const all = [
+    // Another MCP server's tool carries that server's own JSON Schema.
     ...tools.map((tool) =>
-      toolDefinition(tool.spec.name, tool.spec.description, parametersSchema(tool.spec.parameters)),
+      toolDefinition(tool.spec.name, tool.spec.description, tool.inputSchema ?? parametersSchema(tool.spec.parameters)),
     ),
     ...options.runbookDefinitions,
   ];
+  const runbookNames = new Set(options.runbookDefinitions.map((definition) => definition.function.name));
   const tokens = new Map(
     all.map((definition) => [definition.function.name, options.countTokens(JSON.stringify(definition))]),
   );
@@ -41,11 +43,16 @@ export function createToolCatalog(options: ToolCatalogOptions) {
   return {
     answerDefinition,
     ranking,
-    /** The named tools' definitions in the catalog's order, then final_answer. */
+    /**
+     * The named tools' definitions in the catalog's order, then final_answer; a tool whose source
+     * went away mid-run (an MCP server that died) is no longer offered.
+     */
     definitionsFor(names: string[]): ToolDefinition[] {
-      const key = [...names].sort().join(',');
+      const available = new Set(options.toolbox.tools().map((tool) => tool.spec.name));
+      const offered = names.filter((name) => available.has(name) || runbookNames.has(name));
+      const key = offered.sort().join(',');
       if (!cache.has(key)) {
-        const wanted = new Set(names);
+        const wanted = new Set(offered);
         cache.set(key, [...all.filter((definition) => wanted.has(definition.function.name)), answerDefinition]);
       }
       return cache.get(key)!;

@@ -1,16 +1,11 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
 import { formatIssue, HolmesError } from '../core/errors.js';
+import { holmesVersion } from '../core/holmes-version.js';
 import { createProgram } from './program.js';
 
 const EXIT_USER_ERROR = 2;
 const EXIT_BUG = 1;
-
-function packageVersion(): string {
-  const file = new URL('../../package.json', import.meta.url);
-  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
-}
 
 /**
  * Prints an error once: user errors without a stack, bugs with one and a way to report; secrets
@@ -40,7 +35,7 @@ async function report(error: unknown): Promise<number> {
 
 async function main(argv: string[]): Promise<number> {
   // createProgram makes commander throw (exitOverride) rather than exit, so codes are decided here.
-  const program = createProgram(packageVersion());
+  const program = createProgram(holmesVersion());
   try {
     await program.parseAsync(argv);
     return 0;

@@ -225,6 +225,15 @@ export function createProgram(version: string): Command {
     .option('--port <port>', 'listen port (overrides server.port; 0 picks a free one)')
     .action(run(async () => (await import('./commands/serve.js')).serveCommand));
 
+  sourceOptions(
+    program
+      .command('mcp')
+      .summary('serve the tools and investigate over MCP (stdio)')
+      .description(
+        'serve the read-only tools, investigate (zero tokens), past investigations and the runbooks over MCP on stdio, for Claude Desktop, Cursor or your own agent (holmes serve also serves MCP at /mcp)',
+      ),
+  ).action(run(async () => (await import('./commands/mcp.js')).mcpCommand));
+
   const lab = program
     .command('lab')
     .description('make frozen incidents (scenarios) live: real Prometheus + Kubernetes API');

@@ -46,6 +46,45 @@ const modelSchema = z.strictObject({
 
 export type ModelSpec = z.infer<typeof modelSchema>;
 
+/**
+ * Another MCP server whose tools the agent may call: a command Holmes starts (stdio) or a URL
+ * (Streamable HTTP). None of its tools is offered until listed in `allowTools`: Holmes cannot
+ * promise that someone else's tool only reads.
+ */
+export const mcpServerSchema = z
+  .strictObject({
+    /** stdio: the command and its arguments, e.g. npx -y some-mcp-server. */
+    command: z.string().min(1).optional(),
+    args: z.array(z.string()).default([]),
+    /** Added to a minimal inherited environment (PATH, HOME, …); values may be secret references. */
+    env: z.record(z.string().min(1), secretSchema).default({}),
+    cwd: z.string().min(1).optional(),
+    /** Streamable HTTP: the endpoint, e.g. https://mcp.example.com/mcp. */
+    url: httpUrl.optional(),
+    /** Sent with every request; values may be secret references ({ env }, { file }). */
+    headers: z.record(z.string().min(1), secretSchema).default({}),
+    /** Tool names (of the server, without the prefix) the agent may call; `*` matches any run of characters. */
+    allowTools: z.array(z.string().min(1)).default([]),
+    /** What the server is for, read when the agent picks toolsets; default: the server's own instructions. */
+    description: z.string().min(1).optional(),
+    /** Per call; default toolsets.timeoutMs. */
+    timeoutMs: durationMs.optional(),
+    /** Start (or connect) and list the tools within this, or the server is marked unavailable. */
+    startTimeoutMs: durationMs.default(15_000),
+    /** After the server dies, try to start it again this long later; 0 never does. */
+    restartAfterMs: z.number().int().nonnegative().default(60_000),
+  })
+  .superRefine((server, context) => {
+    if (Boolean(server.command) === Boolean(server.url))
+      context.addIssue({ code: 'custom', message: 'give either command (stdio) or url (Streamable HTTP)' });
+    if (server.url && (server.args.length > 0 || Object.keys(server.env).length > 0 || server.cwd))
+      context.addIssue({ code: 'custom', message: 'args, env and cwd are for a command (stdio), not a url' });
+    if (server.command && Object.keys(server.headers).length > 0)
+      context.addIssue({ code: 'custom', message: 'headers are for a url (Streamable HTTP), not a command' });
+  });
+
+export type McpServerConfig = z.infer<typeof mcpServerSchema>;
+
 const teamBudgetSchema = z.strictObject({
   dailyUsd: z.number().nonnegative().optional(),
   monthlyUsd: z.number().nonnegative().optional(),
@@ -154,6 +193,31 @@ export const configSchema = z.strictObject({
   slack: slackSchema.optional(),
   /** Jira tickets for investigations (absent: no Jira); see the README's Jira section. */
   jira: jiraSchema.optional(),
+  /** Other MCP servers whose allowed tools join the agent's, as `<name>__<tool>`. */
+  mcpServers: z
+    .record(z.string(), mcpServerSchema)
+    .superRefine((servers, context) => {
+      // The name prefixes its tools (`<name>__<tool>`), which model APIs limit to 64 plain characters.
+      for (const name of Object.keys(servers))
+        if (!/^[a-z][a-z0-9_-]{0,23}$/.test(name))
+          context.addIssue({
+            code: 'custom',
+            path: [name],
+            message: `server name '${name}': use lowercase letters, digits, - and _ (up to 24, starting with a letter)`,
+          });
+    })
+    .default({}),
+  /** Holmes as an MCP server: `holmes mcp` (stdio) and /mcp on `holmes serve` (Streamable HTTP). */
+  mcp: z
+    .strictObject({
+      /** Mount /mcp on holmes serve, behind the server's authentication. */
+      http: z.boolean().default(true),
+      /** Sessions held at once on /mcp; the longest idle one is closed to make room. */
+      maxSessions: z.number().int().positive().max(10_000).default(64),
+      /** A session unused this long is closed. */
+      sessionIdleMs: durationMs.default(1_800_000),
+    })
+    .prefault({}),
   log: z
     .strictObject({
       level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),

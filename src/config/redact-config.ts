@@ -24,6 +24,14 @@ export function redactConfig(config: HolmesConfig): Record<string, unknown> {
   }
   const headers = copy.prometheus?.headers as Record<string, string> | undefined;
   for (const name of Object.keys(headers ?? {})) if (SECRET_HEADER.test(name)) headers![name] = '[redacted]';
+  // Every header and env value of an MCP server may carry a credential: shown by origin, never by value.
+  for (const server of Object.values((copy.mcpServers ?? {}) as Record<string, Record<string, unknown>>)) {
+    for (const field of ['headers', 'env'] as const) {
+      const values = server[field] as Record<string, Secret> | undefined;
+      for (const name of Object.keys(values ?? {})) values![name] = describeSecret(values![name]!) as Secret;
+    }
+    if (typeof server.url === 'string') server.url = redactUrlCredentials(server.url);
+  }
   for (const [section, key] of [
     ['prometheus', 'url'],
     ['kubernetes', 'server'],

@@ -14,7 +14,7 @@ export const alertSchema = z.object({
   endsAt: z.string().optional(),
   generatorURL: z.string().optional(),
   groupKey: z.string().optional(),
-  source: z.enum(['webhook', 'file', 'pull', 'lab', 'api']).optional(),
+  source: z.enum(['webhook', 'file', 'pull', 'lab', 'api', 'mcp']).optional(),
 });
 
 export type Alert = z.infer<typeof alertSchema>;

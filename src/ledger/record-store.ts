@@ -119,6 +119,22 @@ export function createRecordStore(db: Db, options: { now?: () => Date } = {}) {
     }
     throw new HolmesError('USAGE', `No investigation record ${idOrPrefix}.`, {
       fix: 'Run `holmes investigations list` for the ids (records live in storage.path).',
+      details: { notFound: true },
+    });
+  }
+
+  function finish(id: string, outcome: FinishRecord): void {
+    statements.finish.run({
+      id,
+      state: outcome.state,
+      mode: outcome.mode,
+      at: now().toISOString(),
+      rootCause: outcome.rootCause,
+      error: storedText(outcome.error ?? null),
+      inputTokens: outcome.inputTokens,
+      outputTokens: outcome.outputTokens,
+      usd: outcome.usd,
+      result: storedJson(outcome.result),
     });
   }
 
@@ -152,18 +168,20 @@ export function createRecordStore(db: Db, options: { now?: () => Date } = {}) {
       }) as { seq: number };
       return row.seq;
     },
-    finish(id: string, outcome: FinishRecord): void {
-      statements.finish.run({
-        id,
-        state: outcome.state,
-        mode: outcome.mode,
-        at: now().toISOString(),
-        rootCause: outcome.rootCause,
-        error: storedText(outcome.error ?? null),
-        inputTokens: outcome.inputTokens,
-        outputTokens: outcome.outputTokens,
-        usd: outcome.usd,
-        result: storedJson(outcome.result),
+    finish,
+    /** Finishes a record with a result that spent no tokens (deterministic, or refused a model). */
+    finishAtZeroTokens(
+      id: string,
+      result: { status: FinishRecord['state']; mode: string; rootCause: { id: string } | null },
+    ): void {
+      finish(id, {
+        state: result.status,
+        mode: result.mode,
+        rootCause: result.rootCause?.id ?? null,
+        inputTokens: 0,
+        outputTokens: 0,
+        usd: 0,
+        result,
       });
     },
     fail(id: string, error: string): void {

@@ -30,6 +30,8 @@ export interface AppOptions {
   onInvestigationChanged?: (id: string) => void;
   /** Answers a question like `holmes ask`; absent when no model is configured. */
   ask?: (question: string) => Promise<unknown>;
+  /** MCP over Streamable HTTP, served at /mcp behind the same authentication; absent when turned off. */
+  mcp?: ((request: Request) => Promise<Response>) | undefined;
   isReady: () => boolean;
   /** Draws GET /api/v1/investigations/ID/graphs/N.png; absent when no Prometheus is configured. */
   graphs?: GraphCache;
@@ -109,6 +111,11 @@ export function createApp(options: AppOptions): Hono {
   });
   app.use('/api/*', auth);
   app.use('/metrics', auth);
+  app.use('/mcp', auth);
+  if (options.mcp) {
+    const mcp = options.mcp;
+    app.all('/mcp', (context) => mcp(context.req.raw));
+  }
   const tooLarge = (context: Context) => {
     metrics.notificationsRejected.inc({ reason: 'too_large' });
     return context.json(

@@ -1,5 +1,6 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { Agent } from '../agent/create-agent.js';
+import type { Registry } from 'prom-client';
 import type { HolmesConfig } from '../config/config-schema.js';
 import { resolveSecret } from '../config/secret.js';
 import { HolmesError } from '../core/errors.js';
@@ -9,7 +10,7 @@ import { createGraphCache } from '../graphs/create-graph-cache.js';
 import type { RenderGraphs } from '../integrations/slack/index.js';
 import { createInvestigationStore } from '../ledger/investigation-store.js';
 import type { SourceStatus } from '../toolsets/check-prerequisites.js';
-import { openDatabase } from '../ledger/open-database.js';
+import { openDatabase, type Db } from '../ledger/open-database.js';
 import { createOutbox } from '../ledger/outbox.js';
 import { createSpendLedger } from '../ledger/spend-ledger.js';
 import { prometheusFromConfig } from '../telemetry/clients-from-config.js';
@@ -36,6 +37,11 @@ export interface StartServerOptions {
   ticketCreator?: TicketCreator | undefined;
   /** Evidence graphs as PNGs, uploaded into an investigation's Slack thread. */
   renderGraphs?: RenderGraphs | undefined;
+  /** Mounts MCP at /mcp (behind the same auth), given what the server opened: the store, the metrics registry. */
+  mcp?: (shared: { db: Db; registry: Registry; logger: Logger }) => {
+    handle(request: Request): Promise<Response>;
+    close(): Promise<void>;
+  };
 }
 
 export interface RunningServer {
@@ -140,6 +146,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       throw error;
     }
   }
+  const mcp = options.mcp?.({ db, registry: metrics.registry, logger });
   let ready = false;
   const app = createApp({
     store,
@@ -158,6 +165,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     ...(options.ask ? { ask: options.ask } : {}),
     ...(options.doctor ? { doctor: options.doctor } : {}),
     ...(options.sources ? { sources: options.sources } : {}),
+    mcp: mcp?.handle,
     isReady: () => ready,
     ...(prometheus ? { graphs: createGraphCache({ prometheus }) } : {}),
   });
@@ -177,6 +185,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       instance.once('error', reject);
     });
   } catch (error) {
+    await mcp?.close();
     await pool.stop(0);
     await slack?.close(0);
     await jira?.stop();
@@ -195,6 +204,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     close: () =>
       (closing ??= (async () => {
         ready = false;
+        // Open MCP sessions hold SSE streams, which would keep http.close waiting.
+        await mcp?.close();
         await new Promise<void>((resolve) => http.close(() => resolve()));
         await pool.stop(server.shutdownGraceMs);
         // After the workers: their last results still reach the outbox (sent now, or at the next start).

@@ -1,16 +1,14 @@
 import { HolmesError } from '../core/errors.js';
-import { redactSecrets } from '../core/redact-secrets.js';
 import type { ToolResult } from '../core/tool-result.js';
 import type { KubeClient } from '../telemetry/kube-types.js';
 import type { PrometheusClient } from '../telemetry/prometheus-types.js';
 import { BUILTINS } from './builtins/index.js';
-import { capOutput } from './cap-output.js';
 import { createPrerequisiteChecker, createSourceProbe, type SourceProbeOptions } from './check-prerequisites.js';
-import { loadTokenCounter } from './count-tokens.js';
 import * as kubeVerbs from './kube-verbs/index.js';
 import { BUILTIN_TOOLSETS_DIR, loadToolsets, type LoadToolsetsResult } from './load-toolsets.js';
 import { describeParameters, toParameterSchema } from './parameter-schema.js';
 import { runPromqlTool } from './run-promql-tool.js';
+import { settleToolCall, toolFailure } from './settle-tool-call.js';
 import type { ToolContext, ToolOutput } from './tool-context.js';
 import type { SignalSpec, ToolSpec, ToolsetSpec } from './toolset-schema.js';
 
@@ -50,6 +48,8 @@ export interface ToolsetStatus {
   reason?: string;
   /** Failed because a configured source did not answer (not because its data is absent). */
   unreachable?: boolean;
+  /** Someone else's tools (an MCP server's): Holmes cannot promise they only read. */
+  external?: boolean;
   tools: string[];
 }
 
@@ -62,35 +62,29 @@ export interface CheckedToolbox extends Toolbox {
 export interface ToolDescriptor {
   toolset: string;
   spec: ToolSpec;
+  /** JSON Schema of the parameters, when they are not described by `spec.parameters` (an MCP server's tool). */
+  inputSchema?: Record<string, unknown>;
+  /** Someone else's tool (an MCP server's): never served again by `holmes mcp`. */
+  external?: boolean;
 }
 
 export interface Toolbox {
   /** Every toolset, enabled, disabled or failed as last checked (a toolbox that re-checks updates it in place). */
   statuses: ToolsetStatus[];
   failures: LoadToolsetsResult['failures'];
-  /** Tools of enabled toolsets (`all`: of every loaded toolset, also those failed or turned off). */
-  tools(options?: { all?: boolean }): ToolDescriptor[];
+  /**
+   * Tools of enabled toolsets; with `unavailable`, also those of toolsets whose prerequisites
+   * failed as last checked (never those disabled in the config); with `all`, of every loaded toolset.
+   */
+  tools(options?: { unavailable?: boolean; all?: boolean }): ToolDescriptor[];
   /** Runs a tool by `name` or `toolset-id/name`; never throws — failures are results with status error. */
   run(name: string, params?: Record<string, unknown>): Promise<ToolResult>;
+  /** Releases what the toolbox started (MCP server processes); absent when there is nothing to release. */
+  close?(): Promise<void>;
+  /** Re-checks stale prerequisites (see CheckedToolbox); absent for a toolbox that does not check them. */
+  refresh?(): Promise<ToolsetStatus[]>;
   /** The signals of the enabled toolsets (for `holmes doctor`); a toolbox built by hand may have none. */
   signals?: ReadonlyMap<string, SignalSpec>;
-}
-
-function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new HolmesError('TIMEOUT', `${what} took longer than ${timeoutMs} ms.`, {
-            isRetryable: true,
-            fix: 'Narrow the call or raise toolsets.timeoutMs.',
-          }),
-        ),
-      timeoutMs,
-    );
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function implement(
@@ -193,29 +187,21 @@ export async function createToolbox(options: ToolboxOptions = {}): Promise<Check
     const started = performance.now();
     const entry = byName.get(name);
     const identity = { toolset: entry?.toolset.id ?? '', tool: entry?.spec.name ?? name, params };
-    const failure = (problem: string, unreachable = false): ToolResult => {
-      const message = redactSecrets(problem);
-      return {
-        ...identity,
-        status: 'error',
-        text: message,
-        error: message,
-        ...(unreachable ? { unreachable } : {}),
-        data: null,
-        requests: [],
-        durationMs: performance.now() - started,
-        rawBytes: 0,
-      };
-    };
     if (!entry) {
       const available = statuses
         .filter((status) => status.status === 'enabled')
         .flatMap((status) => status.tools.map((tool) => `${status.id}/${tool}`));
-      return failure(`Unknown tool '${name}'. Available: ${available.join(', ')}. Run \`holmes toolsets list\`.`);
+      return toolFailure(
+        identity,
+        started,
+        `Unknown tool '${name}'. Available: ${available.join(', ')}. Run \`holmes toolsets list\`.`,
+      );
     }
     await refresh();
     if (entry.status.status !== 'enabled')
-      return failure(
+      return toolFailure(
+        identity,
+        started,
         `Toolset ${entry.toolset.id} is ${entry.status.status}: ${entry.status.reason}.`,
         entry.status.unreachable,
       );
@@ -225,7 +211,9 @@ export async function createToolbox(options: ToolboxOptions = {}): Promise<Check
         const keys = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : '';
         return `${issue.path.join('.') || 'parameters'}: ${issue.message}${keys}`;
       });
-      return failure(
+      return toolFailure(
+        identity,
+        started,
         `Invalid parameters for ${entry.spec.name}: ${problems.join('; ')}. Allowed: ${describeParameters(entry.spec.parameters)}.`,
       );
     }
@@ -236,58 +224,23 @@ export async function createToolbox(options: ToolboxOptions = {}): Promise<Check
       toolset: entry.toolset,
       signals,
     };
-    try {
-      const output = await withTimeout(
-        implement(entry.spec, entry.toolset)(parsed.data, context),
-        timeoutMs,
-        `Tool ${entry.spec.name}`,
-      );
-      // The tokenizer table is large: loaded at the first tool call, not when the toolbox is built.
-      // What a tool read may hold credentials (a URL with user:password in a pod's env): never passed on.
-      const capped = capOutput(
-        redactSecrets(output.text),
-        maxOutputTokens,
-        await loadTokenCounter(),
-        output.keep ? { keep: output.keep } : {},
-      );
-      // Both can apply (a tool showed its top k, then the cap cut lines): report both.
-      const omitted =
-        capped.omitted && output.omitted
-          ? {
-              what: `${output.omitted.what}; then ${capped.omitted.what}`,
-              hint: `${output.omitted.hint} ${capped.omitted.hint}`,
-            }
-          : (capped.omitted ?? output.omitted);
-      return {
-        ...identity,
-        params: parsed.data,
-        status: output.status ?? 'success',
-        text: capped.text,
-        data: output.data,
-        requests: output.requests,
-        ...(omitted ? { omitted } : {}),
-        ...(output.missing ? { missing: output.missing } : {}),
-        ...(output.graph ? { graph: output.graph } : {}),
-        durationMs: performance.now() - started,
-        rawBytes: output.raw.reduce((sum, body) => sum + Buffer.byteLength(body), 0),
-        ...(options.keepRaw ? { raw: output.raw } : {}),
-      };
-    } catch (error) {
-      const message = HolmesError.isInstance(error)
-        ? `${error.message}${error.fix ? ` ${error.fix}` : ''}`
-        : `Tool ${entry.spec.name} failed: ${(error as Error).message}`;
-      const unreachable =
-        HolmesError.isInstance(error) && (error.code === 'UPSTREAM_UNAVAILABLE' || error.code === 'TIMEOUT');
-      return failure(message, unreachable);
-    }
+    return settleToolCall(
+      { ...identity, params: parsed.data },
+      started,
+      () => implement(entry.spec, entry.toolset)(parsed.data, context),
+      { maxOutputTokens, timeoutMs, keepRaw: options.keepRaw },
+    );
   }
 
   return {
     statuses,
     failures: loaded.failures,
-    tools: (listOptions = {}) =>
+    tools: (filter = {}) =>
       [...new Set(byName.values())]
-        .filter((entry) => listOptions.all || entry.status.status === 'enabled')
+        .filter(
+          (entry) =>
+            filter.all || entry.status.status === 'enabled' || (filter.unavailable && entry.status.status === 'failed'),
+        )
         .map((entry) => ({ toolset: entry.toolset.id, spec: entry.spec })),
     run,
     refresh,

@@ -13,17 +13,25 @@ const numeric = z.union([
 ]);
 const booleanish = z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]);
 
-function leaf(spec: ParameterSpec): ZodType {
+export interface ParameterSchemaOptions {
+  /**
+   * Numbers and booleans as JSON types only, no strings to convert: for clients that send typed
+   * JSON (MCP), whose JSON Schema then says `integer` with its bounds rather than number-or-string.
+   */
+  typed?: boolean;
+}
+
+function leaf(spec: ParameterSpec, typed: boolean): ZodType {
   switch (spec.type) {
     case 'integer':
     case 'number': {
       let target = spec.type === 'integer' ? z.number().int() : z.number();
       if (spec.minimum !== undefined) target = target.min(spec.minimum);
       if (spec.maximum !== undefined) target = target.max(spec.maximum);
-      return numeric.pipe(target);
+      return typed ? target : numeric.pipe(target);
     }
     case 'boolean':
-      return booleanish;
+      return typed ? z.boolean() : booleanish;
     case 'duration':
       return z.string().regex(DURATION, 'a Prometheus duration such as 30s, 5m, 1h30m');
     case 'enum':
@@ -50,17 +58,18 @@ function leaf(spec: ParameterSpec): ZodType {
   }
 }
 
-/** The zod schema of a tool's parameters; unknown parameters are refused so typos surface. */
-export function toParameterSchema(parameters: Record<string, ParameterSpec>) {
+/** The zod schema of a tool's parameters, described; unknown parameters are refused so typos surface. */
+export function toParameterSchema(parameters: Record<string, ParameterSpec>, options: ParameterSchemaOptions = {}) {
   const shape: Record<string, ZodType> = {};
   for (const [name, spec] of Object.entries(parameters)) {
-    const base = leaf(spec);
-    shape[name] =
+    const base = leaf(spec, options.typed ?? false);
+    shape[name] = (
       spec.default !== undefined
         ? base.optional().default(spec.default as never)
         : spec.required
           ? base
-          : base.optional();
+          : base.optional()
+    ).describe(spec.description);
   }
   return z.strictObject(shape);
 }

@@ -57,8 +57,19 @@ export interface SpawnCliOptions {
   detached?: boolean;
 }
 
+/** The command line that runs a TypeScript file through tsx, for spawners other than ours (an MCP client's). */
+export function tsxCommand(file: string, args: string[] = []): { command: string; args: string[] } {
+  return { command: process.execPath, args: ['--import', TSX, file, ...args] };
+}
+
+/** The command line of the CLI itself. */
+export function cliCommand(args: string[]): { command: string; args: string[] } {
+  return tsxCommand(MAIN, args);
+}
+
 export function spawnCli(sandbox: Sandbox, args: string[], options: SpawnCliOptions = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
+  const cli = cliCommand(args);
+  return spawn(cli.command, cli.args, {
     cwd: sandbox.dir,
     env: { ...sandbox.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -124,6 +124,74 @@ describe('loadConfig URLs', () => {
   });
 });
 
+describe('mcpServers', () => {
+  it('accepts a command or a url, with no tool allowed unless listed', () => {
+    const file = configFile(
+      [
+        'mcpServers:',
+        '  github:',
+        '    command: npx',
+        '    args: [-y, "@modelcontextprotocol/server-github"]',
+        '    env: { GITHUB_PERSONAL_ACCESS_TOKEN: { env: GITHUB_TOKEN } }',
+        '    allowTools: [get_issue, "search_*"]',
+        '  grafana:',
+        '    url: https://mcp.example.com/mcp',
+        '    headers: { Authorization: { file: /run/secrets/grafana } }',
+        '',
+      ].join('\n'),
+    );
+    const { mcpServers } = loadConfig({ file, env: {}, cwd }).config;
+    expect(mcpServers.github).toMatchObject({ command: 'npx', allowTools: ['get_issue', 'search_*'] });
+    expect(mcpServers.grafana).toMatchObject({
+      url: 'https://mcp.example.com/mcp',
+      allowTools: [],
+      restartAfterMs: 60_000,
+    });
+  });
+
+  it('refuses a server with both a command and a url, or neither, and names the path', () => {
+    const both = catchError(() =>
+      loadConfig({ file: configFile('mcpServers:\n  x:\n    command: a\n    url: http://b/mcp\n'), env: {}, cwd }),
+    );
+    expect(both.issues.map((issue) => `${issue.path}: ${issue.message}`)).toEqual([
+      expect.stringMatching(/^mcpServers\.x: give either command \(stdio\) or url/),
+    ]);
+    const headersOnCommand = catchError(() =>
+      loadConfig({ file: configFile('mcpServers:\n  x:\n    command: a\n    headers: { A: b }\n'), env: {}, cwd }),
+    );
+    expect(headersOnCommand.issues[0]?.message).toMatch(/headers are for a url/);
+    const badName = catchError(() =>
+      loadConfig({ file: configFile('mcpServers:\n  "Bad Name":\n    command: a\n'), env: {}, cwd }),
+    );
+    expect(badName.issues[0]).toMatchObject({
+      path: 'mcpServers.Bad Name',
+      message: expect.stringMatching(/lowercase letters/),
+    });
+  });
+
+  it('never shows a header or environment value of an MCP server, literal or not', () => {
+    const file = configFile(
+      [
+        'mcpServers:',
+        '  a:',
+        '    url: https://user:hunter2@mcp.example.com/mcp',
+        '    headers: { Authorization: Bearer lit3ral, X-Ref: { env: REF } }',
+        '  b:',
+        '    command: srv',
+        '    env: { API_KEY: k3y-value }',
+        '',
+      ].join('\n'),
+    );
+    const shown = redactConfig(loadConfig({ file, env: {}, cwd }).config) as {
+      mcpServers: Record<string, { url?: string; headers: Record<string, unknown>; env: Record<string, unknown> }>;
+    };
+    expect(JSON.stringify(shown)).not.toMatch(/lit3ral|k3y-value|hunter2/);
+    expect(shown.mcpServers.a!.headers).toEqual({ Authorization: '[redacted]', 'X-Ref': { env: 'REF' } });
+    expect(shown.mcpServers.a!.url).toBe('https://user:[redacted]@mcp.example.com/mcp');
+    expect(shown.mcpServers.b!.env).toEqual({ API_KEY: '[redacted]' });
+  });
+});
+
 describe('resolveSecret', () => {
   it('reads env and file references and names the variable when it is unset', () => {
     const file = configFile('token-from-file\n');

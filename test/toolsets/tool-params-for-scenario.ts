@@ -237,6 +237,8 @@ export function toolCallsForScenario(scenario: Scenario, tools: ToolDescriptor[]
       if (value !== undefined) params[name] = value;
       else if (parameter.required && parameter.default === undefined) missing.push(name);
     }
+    // version_change compares versions of a per-version signal only.
+    if (spec.name === 'version_change') params.signal = 'latency_p99_by_version';
     // A name or pod taken from the focus pod is only found in that pod's namespace.
     if (
       focus.pod &&

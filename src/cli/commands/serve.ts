@@ -27,6 +27,7 @@ export async function serveCommand(context: CommandContext, options: ServeOption
     { createSourceProbe },
     { clientsFromConfig },
     { sourceProbeOptions },
+    { renderResult },
   ] = await Promise.all([
     import('../../server/start-server.js'),
     import('../../agent/create-reasoner.js'),
@@ -34,6 +35,7 @@ export async function serveCommand(context: CommandContext, options: ServeOption
     import('../../toolsets/check-prerequisites.js'),
     import('../../telemetry/clients-from-config.js'),
     import('../../toolsets/toolbox-from-config.js'),
+    import('../render-investigation.js'),
   ]);
   // Tool output is capped in tokens: the tokenizer loads now, in the background, not at the first tool call.
   (await import('../../toolsets/count-tokens.js'))
@@ -62,6 +64,16 @@ export async function serveCommand(context: CommandContext, options: ServeOption
     sources: sourceProbe.snapshot,
     runbooksSkipped: reasoner.investigator.runbooks.failures.length,
     doctor: async () => (await import('../../doctor/run-doctor.js')).runDoctor(config),
+    // MCP at /mcp: the deterministic investigator's tools (never another MCP server's), behind the same auth.
+    ...(config.mcp.http
+      ? {
+          mcp: (await import('../../mcp/mount-mcp-http.js')).mountMcpHttp({
+            investigator: reasoner.investigator,
+            config,
+            render: renderResult,
+          }),
+        }
+      : {}),
   };
   const server = await startServer(serverOptions).catch((error: unknown) => {
     reasoner.close();

@@ -1,28 +1,47 @@
 import { formatIssue, HolmesError } from '../../core/errors.js';
 import { terminalText } from '../../core/terminal-text.js';
 import type { HolmesConfig } from '../../config/config-schema.js';
+import type { Toolbox } from '../../toolsets/create-toolbox.js';
 import type { CommandContext } from '../command-context.js';
 import { withSources, type SourceOptions } from '../with-sources.js';
 import { writeJson } from '../command-context.js';
 
-async function openToolbox(config: HolmesConfig) {
-  return (await import('../../toolsets/toolbox-from-config.js')).toolboxFromConfig(config);
+/**
+ * Runs `work` on the toolsets, checked, and on the configured MCP servers, started to show what
+ * they offer (allowed or not); the servers are stopped afterwards.
+ */
+async function usingToolbox<T>(config: HolmesConfig, work: (toolbox: Toolbox) => Promise<T> | T): Promise<T> {
+  const base = await (await import('../../toolsets/toolbox-from-config.js')).toolboxFromConfig(config);
+  const toolbox =
+    Object.keys(config.mcpServers).length === 0
+      ? base
+      : await (
+          await import('../../toolsets/mcp/attach-mcp-servers.js')
+        ).attachMcpServers(base, config, {
+          discover: true,
+        });
+  try {
+    // The statuses are the toolsets' own objects, checked in place.
+    await base.refresh();
+    return await work(toolbox);
+  } finally {
+    await toolbox.close?.();
+  }
 }
 
 /** `holmes toolsets list`: every toolset, enabled / disabled / failed with the reason. */
 export async function toolsetsList(context: CommandContext, options: SourceOptions = {}): Promise<void> {
-  const [toolbox, statuses] = await withSources(context, options, async (config) => {
-    const opened = await openToolbox(config);
-    return [opened, await opened.refresh()] as const;
-  });
-  if (context.json) return writeJson(context, { toolsets: statuses, failures: toolbox.failures });
+  const { statuses, failures } = await withSources(context, options, (config) =>
+    usingToolbox(config, (opened) => ({ statuses: opened.statuses, failures: opened.failures })),
+  );
+  if (context.json) return writeJson(context, { toolsets: statuses, failures });
   for (const status of statuses) {
     context.out.write(
       `${terminalText(`${status.status.padEnd(8)} ${status.id.padEnd(20)} ${status.tools.join(', ')}`)}\n`,
     );
     if (status.reason) context.out.write(`         ${terminalText(status.reason)}\n`);
   }
-  for (const failure of toolbox.failures) {
+  for (const failure of failures) {
     context.out.write(`invalid  ${failure.file}\n`);
     for (const issue of failure.issues) context.out.write(`         ${formatIssue(issue)}\n`);
   }
@@ -49,7 +68,9 @@ export async function toolsetsRun(
   options: SourceOptions & { param?: string[] },
 ): Promise<void> {
   const params = parseParams(options.param ?? []);
-  const result = await withSources(context, options, async (config) => (await openToolbox(config)).run(name, params));
+  const result = await withSources(context, options, (config) =>
+    usingToolbox(config, (toolbox) => toolbox.run(name, params)),
+  );
   if (context.json) writeJson(context, result);
   else {
     // What the tool read (pod logs, label values) is shown, never obeyed by the terminal.

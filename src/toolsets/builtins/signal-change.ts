@@ -311,13 +311,18 @@ export const signalChange: BuiltinTool = async (params, context) => {
     const named = queryMetrics(spec.queries[0]!);
     const absent = named.filter((metric) => !profile.metrics.has(metric));
     const wanted = absent.length > 0 ? absent : named;
+    // The profile may be minutes old: confirm the absence now, so the answer rests on a request.
+    const check = await prometheus.instantQuery(
+      `count({__name__=~"${wanted.map((metric) => metric.replace(/[^A-Za-z0-9_:]/g, '')).join('|')}"})`,
+      now,
+    );
     return {
       status: 'no_data',
       text: `${spec.title}: not collected here (no ${wanted.join(', ')}). ${spec.collect ?? ''}`.trim(),
       data: base,
       missing: { metrics: wanted, fix: spec.collect ?? `Collect ${wanted.join(', ')}.` },
-      requests: [],
-      raw: [],
+      requests: [check.request],
+      raw: [check.raw],
     };
   }
   const scope = scopeOf(params);
