@@ -254,6 +254,18 @@ export function createProgram(version: string): Command {
     .argument('<dir>', 'a scenario folder or a folder of them')
     .action(run(async () => (await import('./commands/lab-check.js')).labCheck));
 
+  const runbooks = program.command('runbooks').description('the runbooks: how each cause is recognised and fixed');
+  runbooks
+    .command('check')
+    .argument('[dirs...]', 'runbook folders (default: the built-in ones and runbooks.directories)')
+    .description('lint runbooks against the tools, with file and line')
+    .action(run(async () => (await import('./commands/runbooks.js')).runbooksCheck));
+  runbooks
+    .command('test')
+    .argument('[dirs...]', 'runbook folders (default: the built-in ones and runbooks.directories)')
+    .description("run each check's examples, without Prometheus")
+    .action(run(async () => (await import('./commands/runbooks.js')).runbooksTest));
+
   const toolsets = program.command('toolsets').description('the read-only tools Holmes investigates with');
   sourceOptions(toolsets.command('list').description('list toolsets: enabled, disabled or failed')).action(
     run(async () => (await import('./commands/toolsets.js')).toolsetsList),
@@ -269,6 +281,10 @@ export function createProgram(version: string): Command {
       '\nExample:\n  holmes toolsets run gpu/dcgm/gpu_health --param node=gpu-node-1 --scenario evals/scenarios/<incident>',
     )
     .action(run(async () => (await import('./commands/toolsets.js')).toolsetsRun));
+
+  sourceOptions(program.command('doctor').description('what Holmes can and cannot see on this cluster')).action(
+    run(async () => (await import('./commands/doctor.js')).doctor),
+  );
 
   const config = program.command('config').description('inspect the configuration');
   config

@@ -1,3 +1,4 @@
+import { notDetermined } from '../core/not-determined.js';
 import { renderAgentResult } from '../agent/render-agent-result.js';
 import type { InvestigationResult, LlmOutcome } from '../core/investigation.js';
 import { terminalText } from '../core/terminal-text.js';
@@ -35,7 +36,8 @@ export function renderInvestigation(
     );
     lines.push(`  ${result.rootCause.summary}`);
   } else {
-    lines.push('ROOT CAUSE  not determined from the evidence');
+    const [headline, ...details] = notDetermined(result.hypotheses);
+    lines.push(`ROOT CAUSE  ${headline}`, ...details.map((line) => `  ${line}`));
   }
   lines.push('');
   lines.push('HYPOTHESES');
@@ -66,6 +68,7 @@ export function renderInvestigation(
   lines.push(
     `ENTITIES namespace ${entities.namespace ?? '?'} · workload ${entities.workload ? `${entities.workload.kind}/${entities.workload.name}` : '?'} · pods ${entities.pods.map((pod) => pod.name).join(', ') || '-'} · nodes ${entities.nodes.join(', ') || '-'}${entities.gpus.length ? ` · GPUs ${entities.gpus.map((gpu) => `${gpu.node}/${gpu.gpu}`).join(', ')}` : ''}${entities.model ? ` · model ${entities.model}` : ''}${entities.team ? ` · team ${entities.team}` : ''}`,
   );
+  if (result.sources && result.sources.length > 0) lines.push(`SOURCES ${result.sources.join(' · ')}`);
   const graphSection = options.graphs ? renderGraphFiles(options.graphs.files, options.graphs.failures) : '';
   if (graphSection) lines.push('', ...graphSection.trimEnd().split('\n'));
   else if (result.graphs && result.graphs.length > 0)

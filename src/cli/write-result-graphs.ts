@@ -32,7 +32,7 @@ export async function prepareGraphDirectory(dir: string): Promise<void> {
  * Draws a finished result's graphs and writes them as `<id>-<n>.png` in `dir`. What could not be
  * drawn or written is returned as failures; nothing here fails the investigation.
  */
-export async function writeResultGraphs(
+async function writeResultGraphs(
   result: WithGraphs & { id: string },
   prometheus: PrometheusClient | undefined,
   dir: string,

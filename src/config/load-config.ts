@@ -24,7 +24,7 @@ export interface LoadedConfig {
 }
 
 /** Where Holmes looks when `--config` and HOLMES_CONFIG are not given, in order. */
-export function defaultConfigPaths(cwd: string, env: NodeJS.ProcessEnv): string[] {
+function defaultConfigPaths(cwd: string, env: NodeJS.ProcessEnv): string[] {
   const xdg = env.XDG_CONFIG_HOME ?? join(homedir(), '.config');
   return [join(cwd, 'holmes.yaml'), join(xdg, 'holmes', 'config.yaml')];
 }

@@ -22,3 +22,6 @@ export const CAUSE_IDS = [
   'node-not-ready',
 ] as const;
 export type CauseId = (typeof CAUSE_IDS)[number];
+
+/** What a scenario expects when the right answer is no root cause ("not determined"). */
+export const NO_CAUSE = 'none';

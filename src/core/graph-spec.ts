@@ -29,7 +29,7 @@ export const MAX_GRAPHS = 4;
 /** Series a graph shows when its spec does not say; the rest are counted as "and N more". */
 export const DEFAULT_MAX_SERIES = 6;
 /** The most series any graph shows: beyond this the colours stop being told apart. */
-export const MAX_SERIES_LIMIT = 8;
+const MAX_SERIES_LIMIT = 8;
 // Prometheus refuses range queries of more than 11,000 points per series.
 const MAX_POINTS = 11_000;
 
@@ -37,7 +37,7 @@ const LABEL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const instant = z.iso.datetime({ offset: true });
 const axis = z.enum(['left', 'right']);
 
-export const graphUnitSchema = z.enum(GRAPH_UNITS);
+const graphUnitSchema = z.enum(GRAPH_UNITS);
 
 /** One PromQL query of a graph; it may return several series, each one line. */
 export const graphSeriesSchema = z.strictObject({

@@ -1,7 +1,7 @@
 import type { Alert } from './alert.js';
 import type { Admission, BudgetDecision, Caps, FirstLook, LlmAnswer, Spent } from './llm-outcome.js';
 import type { GraphSpec } from './graph-spec.js';
-import type { ToolResult } from './tool-result.js';
+import type { ToolMissing, ToolResult } from './tool-result.js';
 
 export type Verdict = 'supports' | 'contradicts' | 'inconclusive' | 'unavailable';
 
@@ -16,6 +16,10 @@ export interface Evidence {
   /** The tool call behind the evidence (text, data, exact requests). */
   tool: Pick<ToolResult, 'toolset' | 'tool' | 'params' | 'status' | 'text' | 'requests'> & { error?: string };
   facts: Record<string, unknown>;
+  /** The data was never collected here: what is missing and the setting that would collect it. */
+  missing?: ToolMissing;
+  /** The time series behind a supporting or contradicting verdict, to draw. */
+  graph?: GraphSpec;
 }
 
 export interface Hypothesis {
@@ -96,6 +100,8 @@ export interface InvestigationResult {
   symptoms: string[];
   /** What could not be checked, and why. */
   notChecked: string[];
+  /** The telemetry as found (exporters and their dialects), one line each; absent when not read. */
+  sources?: string[];
   usage: {
     modelCalls: number;
     inputTokens: number;

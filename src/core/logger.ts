@@ -4,7 +4,7 @@ import { redactSecrets } from './redact-secrets.js';
 export type { Logger };
 
 /** Keys whose values never reach a log line, wherever they are nested. */
-export const REDACT_PATHS = [
+const REDACT_PATHS = [
   'token',
   'apiKey',
   'password',

@@ -2,6 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { AgentOptions } from '../agent/create-agent.js';
 import type { HolmesConfig } from '../config/config-schema.js';
+import { NO_CAUSE } from '../core/causes.js';
 import { HolmesError } from '../core/errors.js';
 import { createInvestigator } from '../investigator/create-investigator.js';
 import { loadScenario } from '../lab/load-scenario.js';
@@ -36,6 +37,8 @@ export interface EvalReport {
   mode: EvalMode;
   total: number;
   passed: number;
+  /** Of the scenarios where a cause was named, the share that was right (null: none named). */
+  precision: number | null;
   results: EvalResult[];
   /** Sums over the scenarios (tokens and USD are 0 in deterministic mode). */
   totals: { inputTokens: number; outputTokens: number; usd: number; durationMs: number };
@@ -45,6 +48,8 @@ export interface RunEvalOptions {
   mode?: EvalMode;
   /** LLM mode: how the agent is built (tests pass scripted models). */
   agent?: AgentOptions;
+  /** Runs in each scenario's lab after its investigation, e.g. `holmes doctor` against it (tests). */
+  inLab?: (config: HolmesConfig, scenario: Scenario) => Promise<void>;
 }
 
 /** Scenario folders in DIR (each holding scenario.yaml), sorted; a bad DIR stops the run. */
@@ -68,6 +73,21 @@ export async function listScenarioDirs(directory: string): Promise<string[]> {
   return dirs;
 }
 
+/** The named cause is the expected one; a `none` scenario passes only when no cause is named. */
+function isRight(scenario: Scenario, actual: string | null): boolean {
+  return scenario.expected.rootCause === NO_CAUSE ? actual === null : actual === scenario.expected.rootCause;
+}
+
+/**
+ * Of the scenarios where a cause was named, the share named right: what an SRE paged by Holmes
+ * cares about. Null when no cause was named at all.
+ */
+export function precisionOf(results: EvalResult[]): number | null {
+  const named = results.filter((result) => result.actual !== null && !result.error);
+  if (named.length === 0) return null;
+  return named.filter((result) => result.actual === result.expected).length / named.length;
+}
+
 /** LLM mode: the agent on the scenario's alert; passes when the cause matches and every mention is in the answer. */
 async function evaluateWithAgent(scenario: Scenario, config: HolmesConfig, options: AgentOptions): Promise<EvalResult> {
   const [{ createAgent }, { answerText }] = await Promise.all([
@@ -85,7 +105,7 @@ async function evaluateWithAgent(scenario: Scenario, config: HolmesConfig, optio
       expected: scenario.expected.rootCause,
       actual,
       top3: result.hypotheses.slice(0, 3).map((hypothesis) => hypothesis.cause),
-      passed: actual === scenario.expected.rootCause && missing.length === 0,
+      passed: isRight(scenario, actual) && missing.length === 0,
       durationMs: Math.round(result.timings.durationMs),
       error: null,
       class: scenario.class,
@@ -113,6 +133,7 @@ async function evaluateOne(dir: string, config: HolmesConfig, options: RunEvalOp
       if (options.mode === 'llm') return await evaluateWithAgent(scenario, labConfig, options.agent ?? {});
       const investigator = await createInvestigator(labConfig);
       const result = await investigator.investigate(scenario.alert);
+      await options.inLab?.(labConfig, scenario);
       const top3 = result.hypotheses.slice(0, 3).map((hypothesis) => hypothesis.cause);
       const actual = result.rootCause?.id ?? null;
       return {
@@ -120,7 +141,7 @@ async function evaluateOne(dir: string, config: HolmesConfig, options: RunEvalOp
         expected: scenario.expected.rootCause,
         actual,
         top3,
-        passed: actual === scenario.expected.rootCause,
+        passed: isRight(scenario, actual),
         durationMs: Math.round(result.timings.durationMs),
         error: null,
         class: scenario.class,
@@ -182,6 +203,7 @@ export async function runEval(
     mode: options.mode ?? 'deterministic',
     total: results.length,
     passed: results.filter((result) => result.passed).length,
+    precision: precisionOf(results),
     results,
     totals,
   };

@@ -1,6 +1,6 @@
-export { renderGraph, drawGraph, parseGraphSpec } from './render-graph.js';
+export { renderGraph, drawGraph } from './render-graph.js';
 export type { RenderedGraph } from './render-graph.js';
-export { renderGraphSvg, GRAPH_SIZE } from './render-graph-svg.js';
+export { renderGraphSvg } from './render-graph-svg.js';
 export type { RenderGraphOptions } from './render-graph-svg.js';
 export { rasterizeSvg } from './rasterize-svg.js';
 export { fetchGraphData } from './fetch-graph-data.js';

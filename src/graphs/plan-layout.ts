@@ -20,7 +20,7 @@ export interface GraphLayout {
 }
 
 /** Rows the legend takes when its items wrap within `width`, as the chart lays them out. */
-export function legendRows(names: string[], width: number): number {
+function legendRows(names: string[], width: number): number {
   let rows = names.length > 0 ? 1 : 0;
   let used = 0;
   for (const name of names) {

@@ -21,7 +21,7 @@ export interface RenderGraphOptions {
   theme?: GraphThemeName;
 }
 
-export const GRAPH_SIZE = { width: 800, height: 400 };
+const GRAPH_SIZE = { width: 800, height: 400 };
 
 let prepared = false;
 

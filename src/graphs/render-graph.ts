@@ -23,7 +23,7 @@ export interface RenderedGraph {
 }
 
 /** Checks a spec that came from a stored result or another process before anything is queried. */
-export function parseGraphSpec(spec: unknown): GraphSpec {
+function parseGraphSpec(spec: unknown): GraphSpec {
   const parsed = graphSpecSchema.safeParse(spec);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));

@@ -2,7 +2,7 @@
  * Label names that carry an entity, in order of preference. Teams and exporters spell them
  * differently; this table (not the alert name) is how an alert is tied to what it is about.
  */
-export const ALERT_LABEL_NAMES = {
+const ALERT_LABEL_NAMES = {
   // `exported_*` first: when both exist, Prometheus renamed the subject's label out of the way of
   // the scrape target's own (the exporter pod), so the exported one is what the alert is about.
   namespace: ['exported_namespace', 'namespace', 'kubernetes_namespace', 'k8s_namespace_name'],

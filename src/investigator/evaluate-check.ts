@@ -1,61 +1,24 @@
-import jsonata from 'jsonata';
 import Mustache from 'mustache';
 import { HolmesError } from '../core/errors.js';
+import type { Entities, Evidence } from '../core/investigation.js';
+import type { ToolResult } from '../core/tool-result.js';
+import { judgeCheck } from '../runbooks/judge-check.js';
+import { renderPlainText } from '../runbooks/render-plain-text.js';
+import type { CheckSpec } from '../runbooks/runbook-schema.js';
+import type { Toolbox } from '../toolsets/create-toolbox.js';
 import { renderPromql } from '../toolsets/render-promql.js';
 import { asRegex } from '../toolsets/template-values.js';
-import type { ParameterSpec } from '../toolsets/toolset-schema.js';
-import type { Entities, Evidence, Verdict } from '../core/investigation.js';
-import type { ToolResult } from '../core/tool-result.js';
-import { formatCompactNumber } from '../telemetry/format-compact-number.js';
-import type { Toolbox } from '../toolsets/create-toolbox.js';
-import type { CheckSpec } from '../runbooks/runbook-schema.js';
+import type { EntityFill, ParameterSpec } from '../toolsets/toolset-schema.js';
 import { missingEntities, plainView, type EntityView } from './entity-view.js';
-import { renderText } from './render-text.js';
 
-/**
- * A check's parameters for its tool. Each is escaped by the tool's own type: a `promql` parameter
- * (raw PromQL to the tool) is rendered by the PromQL renderer, a `regex` parameter gets literal
- * values regex-escaped, any other is plain text that the tool escapes where it uses it.
- */
-function renderParams(
-  params: CheckSpec['params'],
-  view: EntityView,
-  specs: Record<string, ParameterSpec>,
-): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(params).map(([name, value]) => {
-      if (typeof value !== 'string') return [name, value];
-      const type = specs[name]?.type;
-      if (type === 'promql') return [name, renderPromql(value, view)];
-      if (type === 'regex')
-        return [name, Mustache.render(value, view, undefined, { escape: (item: unknown) => asRegex(item) })];
-      return [name, renderText(value, plainView(view))];
-    }),
-  );
-}
-
-/** Facts as a template sees them: numbers compact, ratios also as `<name>_pct`. */
-function displayFacts(facts: Record<string, unknown>): Record<string, unknown> {
-  const shown: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(facts)) {
-    if (typeof value === 'number') {
-      shown[name] = formatCompactNumber(value);
-      shown[`${name}_pct`] = `${formatCompactNumber(value * 100)}%`;
-    } else if (Array.isArray(value)) {
-      // Intermediate facts may be lists of records (JSONata objects have no prototype): shown as JSON.
-      shown[name] = value
-        .map((item: unknown) => (typeof item === 'object' && item !== null ? JSON.stringify(item) : String(item)))
-        .join(', ');
-    } else if (typeof value === 'object' && value !== null) shown[name] = JSON.stringify(value);
-    else shown[name] = value ?? '';
-  }
-  return shown;
-}
-
-async function evaluate(expression: string, input: unknown, bindings: Record<string, unknown>): Promise<unknown> {
-  const value = await jsonata(expression).evaluate(input, bindings);
-  // JSONata sequences are arrays with a marker; make them plain.
-  return Array.isArray(value) ? [...value] : value;
+/** The scope every check of one investigation shares: entities, their template view, and times. */
+export interface CheckScope {
+  view: EntityView;
+  entities: Entities;
+  now: Date;
+  /** When the alert started and how far back the incident window reaches, in ms. */
+  alertStartMs: number;
+  windowMs: number;
 }
 
 export interface CheckOutcome {
@@ -63,16 +26,74 @@ export interface CheckOutcome {
   result: ToolResult | undefined;
 }
 
-/** Runs one runbook check: the tool call, its facts, and a verdict with a sentence for a human. */
-export interface CheckScope {
-  view: EntityView;
-  entities: Entities;
-  now: Date;
-  /** When the alert started and how far back the incident window reaches, in ms, for time arithmetic in JSONata. */
-  alertStartMs: number;
-  windowMs: number;
+/** What an `entity:` parameter of a tool gets from the investigation when a check leaves it out. */
+function entityValue(fill: EntityFill, scope: CheckScope): unknown {
+  const { entities } = scope;
+  const names = (values: string[]) => (values.length > 0 ? values : undefined);
+  switch (fill) {
+    case 'workload':
+      return entities.workload?.name;
+    case 'workload_kind':
+      return entities.workload?.kind;
+    case 'pods':
+      return names(entities.pods.map((pod) => pod.name));
+    case 'nodes':
+      return names(entities.nodes);
+    case 'containers':
+      return names(entities.containers);
+    case 'api_key':
+      return entities.apiKey;
+    case 'alert_start':
+      return new Date(scope.alertStartMs).toISOString();
+    default:
+      return entities[fill];
+  }
 }
 
+/**
+ * A check's parameters for its tool. Each is escaped by the tool's own type: a `promql` parameter
+ * (raw PromQL to the tool) is rendered by the PromQL renderer, a `regex` parameter gets literal
+ * values regex-escaped, any other is plain text that the tool escapes where it uses it.
+ * Parameters the tool fills from entities come from the investigation when the check omits them.
+ */
+function renderParams(
+  check: CheckSpec,
+  scope: CheckScope,
+  specs: Record<string, ParameterSpec>,
+): Record<string, unknown> {
+  const { view } = scope;
+  const params: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(specs)) {
+    if (spec.entity && check.params[name] === undefined) {
+      const value = entityValue(spec.entity, scope);
+      if (value !== undefined) params[name] = value;
+    }
+  }
+  for (const [name, value] of Object.entries(check.params)) {
+    const type = specs[name]?.type;
+    if (typeof value !== 'string') params[name] = value;
+    else if (type === 'promql') params[name] = renderPromql(value, view);
+    else if (type === 'regex')
+      params[name] = Mustache.render(value, view, undefined, { escape: (item: unknown) => asRegex(item) });
+    else params[name] = renderPlainText(value, plainView(view));
+  }
+  return params;
+}
+
+function unavailable(base: Omit<Evidence, 'verdict' | 'sentence' | 'tool' | 'facts'>, tool: string, sentence: string) {
+  return {
+    result: undefined,
+    evidence: {
+      ...base,
+      verdict: 'unavailable' as const,
+      sentence,
+      tool: { toolset: '', tool, params: {}, status: 'error' as const, text: '', requests: [] },
+      facts: {},
+    },
+  };
+}
+
+/** Runs one runbook check: the tool call, its facts, and a verdict with a sentence for a human. */
 export async function evaluateCheck(
   runbookId: string,
   check: CheckSpec,
@@ -83,37 +104,26 @@ export async function evaluateCheck(
   const { view } = scope;
   const base = { runbook: runbookId, check: check.id, weight: check.weight, required: check.required };
   const missing = missingEntities(check.needs, view);
-  if (missing.length > 0) {
-    return {
-      result: undefined,
-      evidence: {
-        ...base,
-        verdict: 'unavailable',
-        sentence: `${check.description}: not checked — could not resolve ${missing.join(', ')} from the alert.`,
-        tool: { toolset: '', tool: check.tool, params: {}, status: 'error', text: '', requests: [] },
-        facts: {},
-      },
-    };
-  }
+  if (missing.length > 0)
+    return unavailable(
+      base,
+      check.tool,
+      `${check.description}: not checked — could not resolve ${missing.join(', ')} from the alert.`,
+    );
   let params: Record<string, unknown>;
   try {
     const spec = toolbox
       .tools()
       .find((tool) => tool.spec.name === check.tool || `${tool.toolset}/${tool.spec.name}` === check.tool);
-    params = renderParams(check.params, view, spec?.spec.parameters ?? {});
+    params = renderParams(check, scope, spec?.spec.parameters ?? {});
   } catch (error) {
     // A value that cannot be placed safely (a hostile label) makes the check unavailable, never a different query.
     if (!HolmesError.isInstance(error) || error.code !== 'TEMPLATE_UNSAFE') throw error;
-    return {
-      result: undefined,
-      evidence: {
-        ...base,
-        verdict: 'unavailable',
-        sentence: `${check.description}: not checked — ${error.message} ${error.fix ?? ''}`.trim(),
-        tool: { toolset: '', tool: check.tool, params: {}, status: 'error', text: '', requests: [] },
-        facts: {},
-      },
-    };
+    return unavailable(
+      base,
+      check.tool,
+      `${check.description}: not checked — ${error.message} ${error.fix ?? ''}`.trim(),
+    );
   }
   // Identical calls from different runbooks are made once.
   const key = `${check.tool} ${JSON.stringify(params)}`;
@@ -144,39 +154,30 @@ export async function evaluateCheck(
       },
     };
   }
-  // What expressions see: the tool's data, the resolved entities (structured), their string view, and now.
-  const input = {
-    data: result.data,
-    status: result.status,
-    entities: scope.entities,
-    view: plainView(view),
-    nowMs: scope.now.getTime(),
-    alertStartMs: scope.alertStartMs,
-    windowMs: scope.windowMs,
+  const judgement = await judgeCheck(
+    check,
+    {
+      data: result.data,
+      status: result.status,
+      entities: scope.entities,
+      view: plainView(view),
+      nowMs: scope.now.getTime(),
+      alertStartMs: scope.alertStartMs,
+      windowMs: scope.windowMs,
+    },
+    result.missing,
+  );
+  return {
+    result,
+    evidence: {
+      ...base,
+      ...judgement,
+      tool,
+      ...(result.missing ? { missing: result.missing } : {}),
+      // Only a verdict the series decided is worth a picture.
+      ...(result.graph && (judgement.verdict === 'supports' || judgement.verdict === 'contradicts')
+        ? { graph: result.graph }
+        : {}),
+    },
   };
-  const facts: Record<string, unknown> = {};
-  try {
-    for (const [name, expression] of Object.entries(check.facts))
-      facts[name] = await evaluate(expression, input, facts);
-    let verdict: Verdict = 'inconclusive';
-    if ((await evaluate(check.supports, input, facts)) === true) verdict = 'supports';
-    else if (check.contradicts && (await evaluate(check.contradicts, input, facts)) === true) verdict = 'contradicts';
-    const template =
-      check.explain[verdict === 'supports' ? 'supports' : verdict === 'contradicts' ? 'contradicts' : 'inconclusive'];
-    const sentence = template
-      ? renderText(template, { ...plainView(view), ...displayFacts(facts) })
-      : `${check.description}: ${verdict === 'contradicts' ? 'not seen' : 'inconclusive'}.`;
-    return { result, evidence: { ...base, verdict, sentence, tool, facts } };
-  } catch (error) {
-    return {
-      result,
-      evidence: {
-        ...base,
-        verdict: 'unavailable',
-        sentence: `${check.description}: the runbook's expression failed (${(error as Error).message}).`,
-        tool,
-        facts,
-      },
-    };
-  }
 }

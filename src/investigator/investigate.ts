@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { parseDuration } from '../core/duration.js';
 import pLimit from 'p-limit';
 import type { Alert } from '../core/alert.js';
+import { MAX_GRAPHS } from '../core/graph-spec.js';
+import { notDetermined } from '../core/not-determined.js';
 import type { Evidence, InvestigationResult, InvestigationStep, RemediationStep } from '../core/investigation.js';
 import type { ToolResult } from '../core/tool-result.js';
 import type { CheckSpec, Runbook } from '../runbooks/runbook-schema.js';
@@ -10,7 +12,7 @@ import { entityView, plainView } from './entity-view.js';
 import { renderShell } from './render-shell.js';
 import { ListValue } from '../toolsets/template-values.js';
 import { evaluateCheck } from './evaluate-check.js';
-import { renderText } from './render-text.js';
+import { renderPlainText } from '../runbooks/render-plain-text.js';
 import { rankHypotheses, type ScoredRunbook } from './rank-hypotheses.js';
 import { resolveEntities } from './resolve-entities.js';
 
@@ -18,6 +20,10 @@ export interface InvestigateOptions {
   alert: Alert;
   toolbox: Toolbox;
   runbooks: Runbook[];
+  /** What the telemetry profile found, one line each (see describeProfile): shown in the result. */
+  sources?: () => Promise<string[]>;
+  /** Runbooks refused at load, one line each (file:line and the fix): every result says so. */
+  skipped?: string[];
   now?: () => Date;
   /** Tool calls in flight at once. */
   concurrency?: number;
@@ -154,6 +160,8 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
     }),
   );
   const checksMs = performance.now() - checksStarted;
+  // The profile was read (and cached) by the tools already; a failure only leaves the line out.
+  const sources = await options.sources?.().catch(() => undefined);
   const hypotheses = [...rankHypotheses(candidates), ...rankHypotheses(considered.length > 0 ? ruledOut : [])];
   const top = hypotheses[0];
   const rootCause = top && top.confidence > 0 ? top : undefined;
@@ -161,10 +169,19 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
     'rank',
     rootCause
       ? `root cause ${rootCause.cause} (confidence ${rootCause.confidence})`
-      : 'no cause is supported by the evidence',
+      : notDetermined(hypotheses).join(' '),
   );
 
   const supporting = (rootCause?.evidence ?? []).filter((evidence) => evidence.verdict === 'supports');
+  // The root cause's series, most telling first: supporting before contradicting, heavier first.
+  const graphs = (rootCause?.evidence ?? [])
+    .filter((evidence) => evidence.graph)
+    .sort(
+      (left, right) =>
+        Number(right.verdict === 'supports') - Number(left.verdict === 'supports') || right.weight - left.weight,
+    )
+    .slice(0, MAX_GRAPHS)
+    .map((evidence) => evidence.graph!);
   const facts = Object.assign({}, ...supporting.map((evidence) => evidence.facts)) as Record<string, unknown>;
   const runbook = rootCause ? runbooks.find((candidate) => candidate.id === rootCause.cause) : undefined;
   const remediation = runbook
@@ -174,9 +191,9 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
           const text = { ...plainView(view), ...textFacts(facts) };
           const command = entry.command ? renderShell(entry.command, { ...view, ...commandFacts(facts) }) : undefined;
           return {
-            title: renderText(entry.title, text),
+            title: renderPlainText(entry.title, text),
             ...(command ? { command: command.trimEnd() } : {}),
-            ...(entry.details ? { details: renderText(entry.details, text) } : {}),
+            ...(entry.details ? { details: renderPlainText(entry.details, text) } : {}),
           };
         }),
       }
@@ -194,11 +211,12 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
         .filter((evidence) => evidence.verdict === 'unavailable')
         .map((evidence) => evidence.sentence),
       ...failedToolsets,
+      ...(options.skipped ?? []),
     ]),
   ];
   const summary = rootCause
     ? `${rootCause.title}${entities.workload ? ` (${entities.workload.name}${entities.namespace ? ` in ${entities.namespace}` : ''})` : ''}: ${supporting[0]?.sentence ?? ''}${supporting[1] ? ` ${supporting[1].sentence}` : ''}`.trim()
-    : 'No runbook cause is supported by the evidence; see the hypotheses and what could not be checked.';
+    : '';
   return {
     id: randomUUID(),
     kind: 'alert',
@@ -214,6 +232,7 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
     entities,
     symptoms,
     notChecked,
+    ...(sources ? { sources } : {}),
     usage: { modelCalls: 0, inputTokens: 0, outputTokens: 0, usd: 0, toolCalls, queries },
     timings: {
       startedAt: startedAt.toISOString(),
@@ -223,6 +242,7 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
     },
     steps,
     llm: null,
+    ...(graphs.length > 0 ? { graphs } : {}),
   };
 }
 

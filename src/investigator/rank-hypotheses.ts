@@ -17,7 +17,7 @@ export interface ScoredRunbook {
  * Scores a runbook from its evidence: supporting weight minus discounted contradicting weight.
  * A runbook whose required check did not support it is kept below every runbook whose did.
  */
-export function scoreRunbook(entry: ScoredRunbook): Hypothesis {
+function scoreRunbook(entry: ScoredRunbook): Hypothesis {
   const { runbook, evidence } = entry;
   const total = evidence.reduce((sum, item) => sum + item.weight, 0) || 1;
   const support = evidence.filter((item) => item.verdict === 'supports').reduce((sum, item) => sum + item.weight, 0);

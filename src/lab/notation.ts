@@ -15,7 +15,7 @@ import type { SampleValue } from './scenario.js';
  *   stands where the number `a` stands, and is the Unix time in seconds of that instant at load
  *   time: `@now-2hx100` repeats one timestamp, `@now-1h+30x120` counts up like a clock.
  */
-export const ACCEPTED_FORMS =
+const ACCEPTED_FORMS =
   'Separate terms by spaces; each term is a, a+bxn, a-bxn, axn, _, _xn or stale ' +
   '(a a number such as 3, -2.5, 1e3, Inf, NaN, or a time @now-<duration> / @now+<duration>; b a number; ' +
   'n a whole number), e.g. `45+0x200 98x40 _x3 stale` or `@now-2hx100`.';

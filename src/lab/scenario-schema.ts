@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CAUSE_CLASSES, CAUSE_IDS } from '../core/causes.js';
+import { CAUSE_CLASSES, CAUSE_IDS, NO_CAUSE } from '../core/causes.js';
 import { parseDuration } from '../core/duration.js';
 import { HolmesError } from '../core/errors.js';
 
@@ -42,13 +42,13 @@ export const logEntrySchema = z.strictObject({
   text: z.string().optional(),
 });
 
-export const seriesEntrySchema = z.strictObject({
+const seriesEntrySchema = z.strictObject({
   series: nonEmpty,
   // A bare YAML number (`values: 5`) is one sample; promtool reads it as text too.
   values: z.union([z.string(), z.number()]),
 });
 
-export const alertEntrySchema = z.strictObject({
+const alertEntrySchema = z.strictObject({
   labels: z.record(z.string(), z.string()).superRefine((labels, context) => {
     for (const name of Object.keys(labels)) {
       if (!LABEL_NAME.test(name)) {
@@ -83,7 +83,8 @@ export const scenarioFileSchema = z.strictObject({
   kubernetes: nonEmpty.optional(),
   logs: z.array(logEntrySchema).optional(),
   expected: z.strictObject({
-    rootCause: z.enum(CAUSE_IDS),
+    // `none`: the cause lies outside the vocabulary, or nothing is wrong any more (SCENARIOS.md).
+    rootCause: z.enum([...CAUSE_IDS, NO_CAUSE]),
     mentions: z.array(nonEmpty).optional(),
   }),
 });
@@ -169,7 +170,10 @@ export const FIELD_HELP: Record<string, FieldHelp> = {
     expected: 'the expected answer: rootCause and mentions',
     fix: 'Add `expected: {rootCause: <cause id>, mentions: [...]}`.',
   },
-  'expected.rootCause': { expected: 'one cause id', fix: `Use one of: ${CAUSE_IDS.join(', ')}.` },
+  'expected.rootCause': {
+    expected: 'one cause id, or none',
+    fix: `Use one of: ${CAUSE_IDS.join(', ')}; or ${NO_CAUSE} when the cause lies outside them.`,
+  },
   'expected.mentions': {
     expected: 'a list of non-empty strings',
     fix: 'Write `mentions: [pod-name, "gpu 0"]` (may be empty).',

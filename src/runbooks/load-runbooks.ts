@@ -5,6 +5,7 @@ import Mustache from 'mustache';
 import type { Issue } from '../core/errors.js';
 import { formatPath, lineAt, parseYamlSource } from '../core/yaml-source.js';
 import { runbookFrontMatterSchema, type Runbook } from './runbook-schema.js';
+import { validateRunbook, type KnownTool } from './validate-runbook.js';
 
 /** The built-in runbooks, whether running from src/ (tsx) or dist/. */
 export const BUILTIN_RUNBOOKS_DIR = new URL('../../runbooks/', import.meta.url).pathname;
@@ -57,7 +58,10 @@ function compileIssues(runbook: Runbook): Array<{ path: Array<string | number>; 
   return problems;
 }
 
-async function loadRunbook(file: string): Promise<{ runbook?: Runbook; issues: Issue[] }> {
+async function loadRunbook(
+  file: string,
+  tools: KnownTool[] | undefined,
+): Promise<{ runbook?: Runbook; issues: Issue[] }> {
   const text = await readFile(file, 'utf8');
   const parts = splitFrontMatter(text);
   if (!parts) {
@@ -78,13 +82,13 @@ async function loadRunbook(file: string): Promise<{ runbook?: Runbook; issues: I
   const shift = (issue: Issue): Issue => (issue.line ? { ...issue, line: issue.line + 1 } : issue);
   if (syntax.length > 0) return { issues: syntax.map(shift) };
   const parsed = runbookFrontMatterSchema.safeParse(source.document.toJS());
-  const located = (path: ReadonlyArray<PropertyKey>, message: string, key = false): Issue =>
+  const located = (path: ReadonlyArray<PropertyKey>, message: string, key = false, fix = FORMAT_FIX): Issue =>
     shift({
       file,
       path: formatPath(path) || '(front matter)',
       message,
       ...(lineAt(source, path, { key }) ? { line: lineAt(source, path, { key })! } : {}),
-      fix: FORMAT_FIX,
+      fix,
     });
   if (!parsed.success) {
     return {
@@ -101,11 +105,23 @@ async function loadRunbook(file: string): Promise<{ runbook?: Runbook; issues: I
   const runbook: Runbook = { ...parsed.data, file, body: parts.body };
   const problems = compileIssues(runbook);
   if (problems.length > 0) return { issues: problems.map((problem) => located(problem.path, problem.message)) };
+  // With the toolsets known, tools, parameters and every name are checked too.
+  const unresolved = tools ? validateRunbook(runbook, tools) : [];
+  if (unresolved.length > 0)
+    return { issues: unresolved.map((problem) => located(problem.path, problem.message, false, problem.fix)) };
   return { runbook, issues: [] };
 }
 
+export interface LoadRunbooksOptions {
+  /** The tools of the loaded toolsets: with them, every check's tool, parameters and names are checked at load. */
+  tools?: KnownTool[];
+}
+
 /** Loads every `*.md` runbook (README.md excepted) of the given directories; later ids override earlier ones. */
-export async function loadRunbooks(directories: string[]): Promise<LoadRunbooksResult> {
+export async function loadRunbooks(
+  directories: string[],
+  options: LoadRunbooksOptions = {},
+): Promise<LoadRunbooksResult> {
   const result: LoadRunbooksResult = { runbooks: [], failures: [] };
   const byId = new Map<string, Runbook>();
   for (const directory of directories) {
@@ -130,7 +146,7 @@ export async function loadRunbooks(directories: string[]): Promise<LoadRunbooksR
     }
     for (const name of names) {
       const file = join(directory, name);
-      const { runbook, issues } = await loadRunbook(file);
+      const { runbook, issues } = await loadRunbook(file, options.tools);
       if (runbook) byId.set(runbook.id, runbook);
       else result.failures.push({ file, issues });
     }

@@ -1,6 +1,30 @@
 import { z } from 'zod';
 import { CAUSE_CLASSES } from '../core/causes.js';
 
+/** Names every template (explain, remediation, params) can use: the entity view of the investigation. */
+export const VIEW_NAMES = [
+  'alertname',
+  'alert_age',
+  'window',
+  'baseline_offset',
+  'lookback',
+  'namespace',
+  'service',
+  'workload',
+  'workload_kind',
+  'model',
+  'team',
+  'api_key',
+  'hpa',
+  'pods',
+  'pod_list',
+  'first_pod',
+  'nodes',
+  'node_list',
+  'gpu_list',
+  'containers',
+] as const;
+
 /** Entity names a check may need; without them it is `unavailable`, not silently empty. */
 export const ENTITY_NAMES = [
   'namespace',
@@ -24,7 +48,7 @@ export const checkSchema = z.strictObject({
   /** A tool of any loaded toolset (`name` or `toolset-id/name`). */
   tool: z.string().min(1),
   /** Tool parameters; strings are templates over the resolved entities (`{{namespace}}`, `{{pods}}` …). */
-  params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+  params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())])).default({}),
   needs: z.array(z.enum(ENTITY_NAMES)).default([]),
   /** Named JSONata expressions over `{ data, status, entities }`; their values fill the sentences. */
   facts: z.record(z.string(), z.string()).default({}),
@@ -36,13 +60,13 @@ export const checkSchema = z.strictObject({
   /** A cause whose required check does not support it cannot rank high. */
   required: z.boolean().default(false),
   explain: z.strictObject({
-    supports: z.string().min(5),
+    supports: z.string().min(5).optional(),
     contradicts: z.string().optional(),
     inconclusive: z.string().optional(),
   }),
 });
 
-export const remediationStepSchema = z.strictObject({
+const remediationStepSchema = z.strictObject({
   title: z.string().min(3),
   /** A command or config change a person would apply; Holmes never applies it. */
   command: z.string().optional(),

@@ -9,7 +9,7 @@ interface Pending {
 }
 
 /** Alerts of one notification written per commit: a big notification becomes several short turns. */
-export const ALERTS_PER_COMMIT = 500;
+const ALERTS_PER_COMMIT = 500;
 
 /** The outcome of a notification written in several commits, as if it had been one. */
 function combine(outcomes: AcceptOutcome[]): AcceptOutcome {

@@ -37,6 +37,8 @@ export interface AppOptions {
   graphs?: GraphCache;
   /** The telemetry sources as last checked (never waits for a check); none when not given. */
   sources?: () => SourceStatus[];
+  /** GET /api/v1/doctor: what Holmes can and cannot see here (as `holmes doctor --json`). */
+  doctor?: () => Promise<unknown>;
 }
 
 const RETRY_AFTER_SECONDS = 30;
@@ -280,6 +282,11 @@ export function createApp(options: AppOptions): Hono {
     }
     // An answer is returned as it was made: a provider's error text in it may echo a key.
     return context.json(redactSecretsIn((await options.ask(parsed.data.question)) as object));
+  });
+
+  app.get('/api/v1/doctor', async (context) => {
+    if (!options.doctor) return context.json({ error: 'not_available', message: 'This server runs no doctor.' }, 404);
+    return context.json((await options.doctor()) as object);
   });
 
   app.get('/metrics', async (context) => {

@@ -63,6 +63,11 @@ export function createServerMetrics(options: ServerMetricsOptions = {}) {
       labelNames: ['source'],
       registers: [registry],
     }),
+    runbooksSkipped: new Gauge({
+      name: 'holmes_runbooks_skipped',
+      help: 'Runbooks refused at load (broken file, unknown tool or parameter, undefined name); see the log or holmes runbooks check',
+      registers: [registry],
+    }),
     queueDepth: new Gauge({
       name: 'holmes_queue_depth',
       help: 'Investigations waiting for a worker',

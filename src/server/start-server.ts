@@ -27,6 +27,10 @@ export interface StartServerOptions {
   sources?: () => SourceStatus[];
   /** Answers POST /api/v1/ask (the agent); without it the route says no model is configured. */
   ask?: (question: string) => Promise<unknown>;
+  /** GET /api/v1/doctor (as `holmes doctor --json`). */
+  doctor?: () => Promise<unknown>;
+  /** Runbooks refused at load (each result lists them under NOT CHECKED); /metrics counts them. */
+  runbooksSkipped?: number;
   /** The agent, for Slack's questions and follow-ups (with who asks, the thread and progress). */
   agent?: Pick<Agent, 'ask'> | undefined;
   /** The ticket tracker (Jira), for Slack's "Create Jira ticket" button and ticket links. */
@@ -93,6 +97,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     spend: { ledger: createSpendLedger(db), budget: config.budget },
     outboxCounts: () => outbox.countsByChannel(),
   });
+  metrics.runbooksSkipped.set(options.runbooksSkipped ?? 0);
   // Graphs are drawn when asked for, after their investigation finished: never on a worker's path.
   const prometheus = prometheusFromConfig(config);
   // Slack (when configured) follows investigations as they are created, progress, finish and resolve.
@@ -158,6 +163,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       setImmediate(() => slack?.slack.refresh(id));
     },
     ...(options.ask ? { ask: options.ask } : {}),
+    ...(options.doctor ? { doctor: options.doctor } : {}),
     ...(options.sources ? { sources: options.sources } : {}),
     mcp: mcp?.handle,
     isReady: () => ready,

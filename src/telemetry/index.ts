@@ -1,4 +1,4 @@
-export { createPrometheusClient, formatPrometheusTime } from './prometheus-client.js';
+export { createPrometheusClient } from './prometheus-client.js';
 export type {
   InstantSeries,
   Labels,

@@ -1,4 +1,5 @@
 import { HolmesError } from '../core/errors.js';
+import { KUBE_KIND_TABLE } from '../core/kube-kinds.js';
 import { apiGroupOf } from '../core/kube-object.js';
 
 /** A Kubernetes kind Holmes may read, and where the API serves it. */
@@ -13,74 +14,15 @@ export interface KubeKind {
   shortNames: string[];
 }
 
-/** Every kind Holmes reads. Secrets are deliberately absent: Holmes never reads them. */
-export const KUBE_KINDS: readonly KubeKind[] = [
-  { kind: 'Namespace', apiVersion: 'v1', plural: 'namespaces', namespaced: false, shortNames: ['ns'] },
-  { kind: 'Node', apiVersion: 'v1', plural: 'nodes', namespaced: false, shortNames: ['no'] },
-  { kind: 'Pod', apiVersion: 'v1', plural: 'pods', namespaced: true, shortNames: ['po'] },
-  { kind: 'Service', apiVersion: 'v1', plural: 'services', namespaced: true, shortNames: ['svc'] },
-  { kind: 'Event', apiVersion: 'v1', plural: 'events', namespaced: true, shortNames: ['ev'] },
-  { kind: 'ConfigMap', apiVersion: 'v1', plural: 'configmaps', namespaced: true, shortNames: ['cm'] },
-  { kind: 'ResourceQuota', apiVersion: 'v1', plural: 'resourcequotas', namespaced: true, shortNames: ['quota'] },
-  {
-    kind: 'PersistentVolumeClaim',
-    apiVersion: 'v1',
-    plural: 'persistentvolumeclaims',
-    namespaced: true,
-    shortNames: ['pvc'],
-  },
-  { kind: 'Deployment', apiVersion: 'apps/v1', plural: 'deployments', namespaced: true, shortNames: ['deploy'] },
-  { kind: 'ReplicaSet', apiVersion: 'apps/v1', plural: 'replicasets', namespaced: true, shortNames: ['rs'] },
-  { kind: 'StatefulSet', apiVersion: 'apps/v1', plural: 'statefulsets', namespaced: true, shortNames: ['sts'] },
-  { kind: 'DaemonSet', apiVersion: 'apps/v1', plural: 'daemonsets', namespaced: true, shortNames: ['ds'] },
-  { kind: 'Job', apiVersion: 'batch/v1', plural: 'jobs', namespaced: true, shortNames: [] },
-  { kind: 'CronJob', apiVersion: 'batch/v1', plural: 'cronjobs', namespaced: true, shortNames: ['cj'] },
-  {
-    kind: 'HorizontalPodAutoscaler',
-    apiVersion: 'autoscaling/v2',
-    plural: 'horizontalpodautoscalers',
-    namespaced: true,
-    shortNames: ['hpa'],
-  },
-  { kind: 'ServiceAccount', apiVersion: 'v1', plural: 'serviceaccounts', namespaced: true, shortNames: ['sa'] },
-  { kind: 'PersistentVolume', apiVersion: 'v1', plural: 'persistentvolumes', namespaced: false, shortNames: ['pv'] },
-  { kind: 'Endpoints', apiVersion: 'v1', plural: 'endpoints', namespaced: true, shortNames: ['ep'] },
-  {
-    kind: 'EndpointSlice',
-    apiVersion: 'discovery.k8s.io/v1',
-    plural: 'endpointslices',
-    namespaced: true,
-    shortNames: [],
-  },
-  {
-    kind: 'NetworkPolicy',
-    apiVersion: 'networking.k8s.io/v1',
-    plural: 'networkpolicies',
-    namespaced: true,
-    shortNames: ['netpol'],
-  },
-  {
-    kind: 'StorageClass',
-    apiVersion: 'storage.k8s.io/v1',
-    plural: 'storageclasses',
-    namespaced: false,
-    shortNames: ['sc'],
-  },
-  ...(['Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding'] as const).map((kind) => ({
-    kind,
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    plural: `${kind.toLowerCase()}s`,
-    namespaced: !kind.startsWith('Cluster'),
-    shortNames: [],
-  })),
-  {
-    kind: 'CustomResourceDefinition',
-    apiVersion: 'apiextensions.k8s.io/v1',
-    plural: 'customresourcedefinitions',
-    namespaced: false,
-    shortNames: ['crd', 'crds'],
-  },
-];
+/** Every kind Holmes reads (the shared table, as the client addresses it). Secrets are deliberately absent. */
+export const KUBE_KINDS: readonly KubeKind[] = KUBE_KIND_TABLE.map((entry) => ({
+  kind: entry.kind,
+  apiVersion: entry.group ? `${entry.group}/${entry.version}` : entry.version,
+  plural: entry.plural,
+  singular: entry.singular,
+  namespaced: entry.namespaced,
+  shortNames: entry.shortNames,
+}));
 
 const BY_NAME = new Map<string, KubeKind>(
   KUBE_KINDS.flatMap((entry) =>

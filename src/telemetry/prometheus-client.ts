@@ -18,7 +18,7 @@ const DEFAULT_TIMEOUT_MS = 15_000;
 const LABEL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Unix seconds as Prometheus reads them; strings (RFC 3339 or seconds) pass through unchanged. */
-export function formatPrometheusTime(time: PrometheusTime): string {
+function formatPrometheusTime(time: PrometheusTime): string {
   if (time instanceof Date) return String(time.getTime() / 1000);
   return String(time);
 }

@@ -10,7 +10,7 @@ import { describeParameters, toParameterSchema } from './parameter-schema.js';
 import { runPromqlTool } from './run-promql-tool.js';
 import { settleToolCall, toolFailure } from './settle-tool-call.js';
 import type { ToolContext, ToolOutput } from './tool-context.js';
-import type { ToolSpec, ToolsetSpec } from './toolset-schema.js';
+import type { SignalSpec, ToolSpec, ToolsetSpec } from './toolset-schema.js';
 
 const VERBS: Record<string, kubeVerbs.KubeVerb> = {
   list: kubeVerbs.listObjects,
@@ -21,6 +21,7 @@ const VERBS: Record<string, kubeVerbs.KubeVerb> = {
   owners: kubeVerbs.ownerChain,
   rollouts: kubeVerbs.recentRollouts,
   kinds: kubeVerbs.apiResources,
+  nodes: kubeVerbs.nodeHealth,
 };
 
 export interface ToolboxOptions {
@@ -73,15 +74,17 @@ export interface Toolbox {
   failures: LoadToolsetsResult['failures'];
   /**
    * Tools of enabled toolsets; with `unavailable`, also those of toolsets whose prerequisites
-   * failed as last checked (never those disabled in the config).
+   * failed as last checked (never those disabled in the config); with `all`, of every loaded toolset.
    */
-  tools(options?: { unavailable?: boolean }): ToolDescriptor[];
+  tools(options?: { unavailable?: boolean; all?: boolean }): ToolDescriptor[];
   /** Runs a tool by `name` or `toolset-id/name`; never throws — failures are results with status error. */
   run(name: string, params?: Record<string, unknown>): Promise<ToolResult>;
   /** Releases what the toolbox started (MCP server processes); absent when there is nothing to release. */
   close?(): Promise<void>;
   /** Re-checks stale prerequisites (see CheckedToolbox); absent for a toolbox that does not check them. */
   refresh?(): Promise<ToolsetStatus[]>;
+  /** The signals of the enabled toolsets (for `holmes doctor`); a toolbox built by hand may have none. */
+  signals?: ReadonlyMap<string, SignalSpec>;
 }
 
 function implement(
@@ -102,6 +105,21 @@ function implement(
   const builtin = BUILTINS[tool.builtin!];
   if (!builtin) throw new HolmesError('TOOLSET_INVALID', `Toolset ${toolset.id}: unknown builtin ${tool.builtin}.`);
   return builtin;
+}
+
+/** A parameter whose values are the loaded signals' names becomes an enum of them. */
+function withSignalValues(tool: ToolSpec, signals: ReadonlyMap<string, SignalSpec>): ToolSpec {
+  const entries = Object.entries(tool.parameters);
+  if (!entries.some(([, spec]) => spec.valuesFrom === 'signals')) return tool;
+  return {
+    ...tool,
+    parameters: Object.fromEntries(
+      entries.map(([name, spec]) => [
+        name,
+        spec.valuesFrom === 'signals' ? { ...spec, type: 'enum' as const, values: [...signals.keys()].sort() } : spec,
+      ]),
+    ),
+  };
 }
 
 /**
@@ -151,9 +169,14 @@ export async function createToolbox(options: ToolboxOptions = {}): Promise<Check
   const maxOutputTokens = options.maxOutputTokens ?? 2_000;
   const timeoutMs = options.timeoutMs ?? 20_000;
   const now = options.now ?? (() => new Date());
+  // Signals of every toolset that is not turned off: the signal tool checks their metrics itself.
+  const signals = new Map<string, SignalSpec>(
+    loaded.toolsets.filter(({ spec }) => !disabled.has(spec.id)).flatMap(({ spec }) => Object.entries(spec.signals)),
+  );
   const byName = new Map<string, { spec: ToolSpec; toolset: ToolsetSpec; status: ToolsetStatus }>();
   loaded.toolsets.forEach(({ spec }, index) => {
-    for (const tool of spec.tools) {
+    for (const declared of spec.tools) {
+      const tool = withSignalValues(declared, signals);
       const entry = { spec: tool, toolset: spec, status: statuses[index]! };
       byName.set(tool.name, entry);
       byName.set(`${spec.id}/${tool.name}`, entry);
@@ -194,7 +217,13 @@ export async function createToolbox(options: ToolboxOptions = {}): Promise<Check
         `Invalid parameters for ${entry.spec.name}: ${problems.join('; ')}. Allowed: ${describeParameters(entry.spec.parameters)}.`,
       );
     }
-    const context: ToolContext = { prometheus: options.prometheus, kube: options.kube, now, toolset: entry.toolset };
+    const context: ToolContext = {
+      prometheus: options.prometheus,
+      kube: options.kube,
+      now,
+      toolset: entry.toolset,
+      signals,
+    };
     return settleToolCall(
       { ...identity, params: parsed.data },
       started,
@@ -209,10 +238,12 @@ export async function createToolbox(options: ToolboxOptions = {}): Promise<Check
     tools: (filter = {}) =>
       [...new Set(byName.values())]
         .filter(
-          (entry) => entry.status.status === 'enabled' || (filter.unavailable && entry.status.status === 'failed'),
+          (entry) =>
+            filter.all || entry.status.status === 'enabled' || (filter.unavailable && entry.status.status === 'failed'),
         )
         .map((entry) => ({ toolset: entry.toolset.id, spec: entry.spec })),
     run,
     refresh,
+    signals,
   };
 }

@@ -36,6 +36,14 @@ function leaf(spec: ParameterSpec, typed: boolean): ZodType {
       return z.string().regex(DURATION, 'a Prometheus duration such as 30s, 5m, 1h30m');
     case 'enum':
       return z.enum((spec.values ?? []) as [string, ...string[]]);
+    case 'names':
+      // `a,b` from a command line, a list from a model or a runbook: both become a list.
+      return z
+        .union([z.string().transform((value) => value.split(',')), z.array(z.string())])
+        .transform((names) => names.map((name) => name.trim()).filter(Boolean))
+        .pipe(z.array(z.string()).min(1, 'at least one name'));
+    case 'timestamp':
+      return z.iso.datetime({ offset: true });
     case 'regex':
       return z.string().refine((value) => {
         try {

@@ -1,5 +1,5 @@
 import { renderPromql } from './render-promql.js';
-import { RegexValue } from './template-values.js';
+import { ListValue, RegexValue } from './template-values.js';
 import type { ParameterSpec } from './toolset-schema.js';
 
 /**
@@ -15,7 +15,11 @@ export function renderTemplate(
   const view = Object.fromEntries(
     Object.entries(params).map(([name, value]) => [
       name,
-      specs[name]?.type === 'regex' && typeof value === 'string' ? new RegexValue(value) : value,
+      specs[name]?.type === 'regex' && typeof value === 'string'
+        ? new RegexValue(value)
+        : specs[name]?.type === 'names' && Array.isArray(value)
+          ? new ListValue(value.map(String))
+          : value,
     ]),
   );
   return renderPromql(template, view);

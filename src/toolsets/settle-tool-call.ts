@@ -87,6 +87,8 @@ export async function settleToolCall(
       data: output.data,
       requests: output.requests,
       ...(omitted ? { omitted } : {}),
+      ...(output.missing ? { missing: output.missing } : {}),
+      ...(output.graph ? { graph: output.graph } : {}),
       durationMs: performance.now() - started,
       rawBytes: output.raw.reduce((sum, body) => sum + Buffer.byteLength(body), 0),
       ...(options.keepRaw ? { raw: output.raw } : {}),

@@ -1,5 +1,25 @@
 import { z } from 'zod';
 
+/**
+ * What the deterministic investigator resolved from the alert: a runbook check that does not set
+ * a parameter with `entity` gets it from there, so checks stay short and a typo cannot drop it.
+ */
+export const ENTITY_FILLS = [
+  'namespace',
+  'workload',
+  'workload_kind',
+  'pods',
+  'nodes',
+  'containers',
+  'service',
+  'hpa',
+  'model',
+  'team',
+  'api_key',
+  'alert_start',
+] as const;
+export type EntityFill = (typeof ENTITY_FILLS)[number];
+
 /** A parameter a tool accepts; becomes a zod schema at load time. */
 export const parameterSchema = z.strictObject({
   type: z.enum([
@@ -13,8 +33,16 @@ export const parameterSchema = z.strictObject({
     'regex',
     'promql',
     'selector',
+    /** A list of names (pods, nodes): comma-separated or an array. */
+    'names',
+    /** An instant (RFC 3339), e.g. when the alert started. */
+    'timestamp',
   ]),
   description: z.string().min(1),
+  /** Filled from the investigation's entities when a runbook check leaves it out. */
+  entity: z.enum(ENTITY_FILLS).optional(),
+  /** An enum whose values are the names of every loaded signal. */
+  valuesFrom: z.literal('signals').optional(),
   required: z.boolean().default(false),
   default: z.union([z.string(), z.number(), z.boolean()]).optional(),
   values: z.array(z.string()).optional(),
@@ -67,8 +95,8 @@ export const promqlImplementationSchema = z.strictObject({
   queries: z.array(querySchema).min(1),
 });
 
-export const kubernetesImplementationSchema = z.strictObject({
-  verb: z.enum(['list', 'get', 'describe', 'events', 'logs', 'owners', 'rollouts', 'kinds']),
+const kubernetesImplementationSchema = z.strictObject({
+  verb: z.enum(['list', 'get', 'describe', 'events', 'logs', 'owners', 'rollouts', 'kinds', 'nodes']),
   kind: z.string().optional(),
 });
 
@@ -93,6 +121,37 @@ export const prerequisiteSchema = z.union([
   z.strictObject({ metrics: z.array(z.string()).min(1) }),
 ]);
 
+/**
+ * A named time series over the alert's entities, read before and after the change behind the
+ * alert. The first query whose metrics all have samples is used: one entry per exporter dialect.
+ */
+export const signalSchema = z.strictObject({
+  title: z.string().min(3),
+  /** Unit of the values (`ratio` 0-1, `percent`, `seconds`, `/s`, `tokens`, `usd/h`, `°C`, `MHz`, `W`…). */
+  unit: z.string().min(1),
+  /** What one series is about, and how it is told ours or another's. */
+  subject: z.enum([
+    'pod',
+    'container',
+    'node',
+    'gpu',
+    'client',
+    'model',
+    'namespace',
+    'autoscaler',
+    'port',
+    /** A version of the workload: its ReplicaSet (label `replicaset`). */
+    'version',
+    'total',
+  ]),
+  /** How our series make one figure: the worst (max), the total (sum), the typical (avg) or the least (min). */
+  combine: z.enum(['max', 'sum', 'avg', 'min']).default('max'),
+  /** Dialects in order; `{{{scope}}}` is the selector of the entities (see toolsets/README.md). */
+  queries: z.array(z.string().min(1)).min(1),
+  /** How to collect it where it is off by default (an exporter flag, a counters file line). */
+  collect: z.string().optional(),
+});
+
 export const toolsetFileSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/, 'toolset ids are domain/name, e.g. gpu/dcgm'),
   description: z.string().min(10),
@@ -100,7 +159,9 @@ export const toolsetFileSchema = z.strictObject({
   /** Label names that mean the same thing across exporter versions, e.g. Hostname → node. */
   labelAliases: z.record(z.string(), z.string()).default({}),
   decoders: z.record(z.string(), decoderSchema).default({}),
-  tools: z.array(toolSchema).min(1),
+  /** Named series the `signal_change` tool reads; see signalSchema. */
+  signals: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), signalSchema).default({}),
+  tools: z.array(toolSchema).default([]),
 });
 
 export type ParameterSpec = z.infer<typeof parameterSchema>;
@@ -109,4 +170,5 @@ export type OutputSpec = z.infer<typeof outputSchema>;
 export type PromqlImplementation = z.infer<typeof promqlImplementationSchema>;
 export type ToolSpec = z.infer<typeof toolSchema>;
 export type ToolsetSpec = z.infer<typeof toolsetFileSchema>;
+export type SignalSpec = z.infer<typeof signalSchema>;
 export type Prerequisite = z.infer<typeof prerequisiteSchema>;

@@ -25,7 +25,7 @@ describe('selectToolsets (over the built-in toolsets)', () => {
       { namespace: 'llm' },
     ],
     ['which team is spending the most on LLM tokens?', 'cost/llm-spend', 'llm_spend_breakdown', {}],
-    ['are any GPUs throwing XID errors?', 'gpu/dcgm', 'gpu_health', {}],
+    ['are any GPUs throwing XID errors?', 'gpu/dcgm', 'gpu_xid', {}],
     ['is the InfiniBand fabric congested?', 'fabric/network', 'fabric_port_health', {}],
   ])(
     'picks the toolset a question calls for and a first look without required parameters: %s',

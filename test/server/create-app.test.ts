@@ -91,10 +91,24 @@ describe('createApp', () => {
       ['POST', '/api/v1/alertmanager'],
       ['POST', '/api/v1/ask'],
       ['GET', '/api/v1/investigations/x'],
+      ['GET', '/api/v1/doctor'],
     ]) {
       expect((await app.request(path!, { method: method! })).status, path).toBe(401);
     }
     expect((await app.request('/metrics', { headers: AUTH })).status).toBe(200);
+  });
+
+  it('answers GET /api/v1/doctor with the report the doctor makes, and 404 when the server runs none', async () => {
+    expect((await app.request('/api/v1/doctor', { headers: AUTH })).status).toBe(404);
+    await build({ doctor: async () => ({ prometheus: { ok: true }, inconclusive: [{ runbook: 'r', check: 'c' }] }) });
+    const response = await app.request('/api/v1/doctor', { headers: AUTH });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ prometheus: { ok: true }, inconclusive: [{ runbook: 'r', check: 'c' }] });
+  });
+
+  it('exports how many runbooks were refused at load', async () => {
+    metrics.runbooksSkipped.set(2);
+    expect(await metric('holmes_runbooks_skipped')).toBe('holmes_runbooks_skipped 2');
   });
 
   it('persists a webhook, queues one investigation and wakes the workers when the group is new', async () => {

@@ -38,7 +38,8 @@ describe('createToolbox on the example scenarios', () => {
 for (const { scenario } of scenarios) {
   const focus = scenarioFocus(scenario);
   const shared = sharedGpus(scenario);
-  const latency = vllmLatencyAlert(scenario);
+  // A `none` scenario may alert on a threshold its latency never crossed (a bad rule): nothing to see rise.
+  const latency = scenario.expected.rootCause === 'none' ? undefined : vllmLatencyAlert(scenario);
   const focusPod = focus.pod;
   const focusPodObject =
     focusPod && objectsOf(scenario, 'Pod', focusPod.namespace).find((pod) => pod.metadata.name === focusPod.name);
@@ -94,7 +95,8 @@ for (const { scenario } of scenarios) {
         const result = await run(call.tool, call.params);
         const where = `${call.tool} ${JSON.stringify(call.params)}`;
         if (result.status === 'error') failures.push(`${where}: ${result.error ?? result.text}`);
-        else if (result.requests.length === 0) failures.push(`${where}: no requests recorded`);
+        // A signal the telemetry profile shows is not collected here is answered without a query, with its fix.
+        else if (result.requests.length === 0 && !result.missing) failures.push(`${where}: no requests recorded`);
         else if (countTokens(result.text) > MAX_OUTPUT_TOKENS)
           failures.push(`${where}: ${countTokens(result.text)} tokens of text`);
         else if (result.text.trim().length === 0) failures.push(`${where}: empty text`);
@@ -155,9 +157,11 @@ for (const { scenario } of scenarios) {
       });
 
       expect(result.status).toBe(expected.length > 0 ? 'success' : 'no_data');
-      expect((result.data as Array<{ replicaSet: string }>).map((rollout) => rollout.replicaSet).sort()).toEqual(
-        expected.map((set) => set.metadata.name).sort(),
-      );
+      expect(
+        (result.data as { rollouts: Array<{ replicaSet: string }> }).rollouts
+          .map((rollout) => rollout.replicaSet)
+          .sort(),
+      ).toEqual(expected.map((set) => set.metadata.name).sort());
     });
 
     if (warnings.length > 0) {

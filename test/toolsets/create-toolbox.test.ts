@@ -143,7 +143,8 @@ describe('createToolbox', () => {
         const offset = query.includes('offset');
         if (query.includes('litellm_spend_metric_total'))
           return [sample({ model: 'gpt-4o' }, offset ? 1.13 : 34.9), sample({ model: 'mini' }, offset ? 0.2 : 0.3)];
-        if (query.startsWith('sum by (model) (increase(litellm_total_tokens_total'))
+        // Token counters in either LiteLLM dialect (…_metric_total since August 2025, …_total before).
+        if (/^sum by \(model\) \(increase\(litellm_total_tokens(_metric)?_total/.test(query))
           return [sample({ model: 'gpt-4o' }, offset ? 1460 : 1990)];
         return [];
       },

@@ -177,6 +177,9 @@ function valueFor(name: string, spec: ParameterSpec, focus: ScenarioFocus): unkn
       return required ? focus.pod?.name : undefined;
     case 'label':
       return required ? 'pod' : undefined;
+    case 'signal':
+      // A signal every workload has; each signal's dialects have their own tests.
+      return spec.values?.includes('restarts') ? 'restarts' : spec.values?.[0];
     case 'query':
       return spec.type === 'promql' && required ? `count by (__name__) (${selector(focus)})` : undefined;
     case 'match':
@@ -234,6 +237,8 @@ export function toolCallsForScenario(scenario: Scenario, tools: ToolDescriptor[]
       if (value !== undefined) params[name] = value;
       else if (parameter.required && parameter.default === undefined) missing.push(name);
     }
+    // version_change compares versions of a per-version signal only.
+    if (spec.name === 'version_change') params.signal = 'latency_p99_by_version';
     // A name or pod taken from the focus pod is only found in that pod's namespace.
     if (
       focus.pod &&

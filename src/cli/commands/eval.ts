@@ -67,6 +67,7 @@ export async function evalCommand(context: CommandContext, options: EvalCommandO
       mode: report.mode,
       total: report.total,
       passed: report.passed,
+      precision: report.precision,
       results,
       ...(mode === 'llm' ? { totals: report.totals } : {}),
     };
@@ -77,5 +78,12 @@ export async function evalCommand(context: CommandContext, options: EvalCommandO
     context.out.write(
       `${report.passed}/${report.total} scenarios passed (cause id and every mention); ${totals.inputTokens} input / ${totals.outputTokens} output tokens, ${formatUsd(totals.usd)}, ${(totals.durationMs / 1000).toFixed(1)} s.\n`,
     );
-  } else context.out.write(`${report.passed}/${report.total} scenarios passed (top-1).\n`);
+  } else
+    context.out.write(
+      `${report.passed}/${report.total} scenarios passed (top-1); precision ${formatPrecision(report.precision)} (of the causes named, the share right).\n`,
+    );
+}
+
+function formatPrecision(precision: number | null): string {
+  return precision === null ? '— (no cause named)' : `${(precision * 100).toFixed(1)}%`;
 }

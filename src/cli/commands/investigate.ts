@@ -21,7 +21,7 @@ export interface InvestigateCommandOptions extends SourceOptions {
 }
 
 /** An alert file is a webhook body or a list of alerts; past this it is the wrong file (or an attack). */
-export const MAX_ALERT_FILE_BYTES = 10 * 1024 * 1024;
+const MAX_ALERT_FILE_BYTES = 10 * 1024 * 1024;
 /** Groups investigated from one file unless --limit says otherwise (as pull mode). */
 
 /** The file's text: a regular file of at most MAX_ALERT_FILE_BYTES (a FIFO would block forever). */

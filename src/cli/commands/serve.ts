@@ -62,6 +62,8 @@ export async function serveCommand(context: CommandContext, options: ServeOption
     ...(agent ? { ask: (question: string) => agent.ask(question, { requester: 'api' }), agent } : {}),
     // What /readyz reports: the sources as last checked, asked again when stale; never awaited.
     sources: sourceProbe.snapshot,
+    runbooksSkipped: reasoner.investigator.runbooks.failures.length,
+    doctor: async () => (await import('../../doctor/run-doctor.js')).runDoctor(config),
     // MCP at /mcp: the deterministic investigator's tools (never another MCP server's), behind the same auth.
     ...(config.mcp.http
       ? {

@@ -48,7 +48,7 @@ export async function toolsetsList(context: CommandContext, options: SourceOptio
 }
 
 /** Parses `--param k=v` flags; values stay strings and are typed by the tool's schema. */
-export function parseParams(pairs: string[]): Record<string, string> {
+function parseParams(pairs: string[]): Record<string, string> {
   const params: Record<string, string> = {};
   for (const pair of pairs) {
     const index = pair.indexOf('=');

@@ -8,7 +8,7 @@ import { MAX_ISSUES, zodIssues } from '../../core/zod-issues.js';
 const FIRING_END = '0001-01-01T00:00:00Z';
 
 /** Alerts validated per turn of the event loop by the sliced parser: a few milliseconds of work. */
-export const ALERTS_PER_SLICE = 500;
+const ALERTS_PER_SLICE = 500;
 
 // A lone UTF-16 surrogate (possible through a JSON \ud800 escape) is not Unicode and cannot be stored as UTF-8.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

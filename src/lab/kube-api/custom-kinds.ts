@@ -28,7 +28,7 @@ export function guessPlural(kind: string): string {
 }
 
 /** A resource no CR may take: Holmes never serves or reads Secrets, under any group. */
-export function isSecretResource(group: string, kind: string, plural: string): boolean {
+function isSecretResource(group: string, kind: string, plural: string): boolean {
   return group === 'secrets' || kind === 'Secret' || plural === 'secrets';
 }
 

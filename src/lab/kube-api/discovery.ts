@@ -21,7 +21,7 @@ export const LAB_VERSION = {
 };
 
 /** Each named group's versions, preferred version first, built-in groups before custom ones. */
-export function servedGroups(registry: KindRegistry): Map<string, string[]> {
+function servedGroups(registry: KindRegistry): Map<string, string[]> {
   const byGroup = new Map<string, string[]>();
   for (const kubeKind of registry.kinds) {
     if (kubeKind.group === '') continue;

@@ -1,3 +1,4 @@
+import { KUBE_KIND_TABLE } from '../../core/kube-kinds.js';
 import { apiGroupOf } from '../../core/kube-object.js';
 import { readText } from './read-path.js';
 import type { TableColumn } from './table.js';
@@ -42,36 +43,15 @@ function kind(
   return { verbs: READ_VERBS, fields: {}, subresources: [], categories: [], ...definition };
 }
 
-export const KUBE_KINDS: readonly KubeKind[] = [
-  kind({
-    kind: 'Namespace',
-    group: '',
-    version: 'v1',
-    plural: 'namespaces',
-    singular: 'namespace',
-    shortNames: ['ns'],
-    namespaced: false,
+/** What the lab's API adds to each kind of the shared table: field selectors, subresources, columns. */
+const LAB_EXTRAS: Partial<Record<string, Partial<KubeKind>>> = {
+  Namespace: {
     fields: fields('status.phase'),
-  }),
-  kind({
-    kind: 'Node',
-    group: '',
-    version: 'v1',
-    plural: 'nodes',
-    singular: 'node',
-    shortNames: ['no'],
-    namespaced: false,
+  },
+  Node: {
     fields: { 'spec.unschedulable': flag('spec.unschedulable') },
-  }),
-  kind({
-    kind: 'Pod',
-    group: '',
-    version: 'v1',
-    plural: 'pods',
-    singular: 'pod',
-    shortNames: ['po'],
-    namespaced: true,
-    categories: ['all'],
+  },
+  Pod: {
     subresources: ['log'],
     fields: {
       ...fields(
@@ -85,25 +65,8 @@ export const KUBE_KINDS: readonly KubeKind[] = [
       ),
       'spec.hostNetwork': flag('spec.hostNetwork'),
     },
-  }),
-  kind({
-    kind: 'Service',
-    group: '',
-    version: 'v1',
-    plural: 'services',
-    singular: 'service',
-    shortNames: ['svc'],
-    namespaced: true,
-    categories: ['all'],
-  }),
-  kind({
-    kind: 'Event',
-    group: '',
-    version: 'v1',
-    plural: 'events',
-    singular: 'event',
-    shortNames: ['ev'],
-    namespaced: true,
+  },
+  Event: {
     fields: {
       ...fields(
         'involvedObject.kind',
@@ -120,179 +83,12 @@ export const KUBE_KINDS: readonly KubeKind[] = [
       source: (object) => readText(object, 'source.component'),
       reportingComponent: (object) => readText(object, 'reportingController'),
     },
-  }),
-  kind({
-    kind: 'ConfigMap',
-    group: '',
-    version: 'v1',
-    plural: 'configmaps',
-    singular: 'configmap',
-    shortNames: ['cm'],
-    namespaced: true,
-  }),
-  kind({
-    kind: 'ResourceQuota',
-    group: '',
-    version: 'v1',
-    plural: 'resourcequotas',
-    singular: 'resourcequota',
-    shortNames: ['quota'],
-    namespaced: true,
-  }),
-  kind({
-    kind: 'PersistentVolumeClaim',
-    group: '',
-    version: 'v1',
-    plural: 'persistentvolumeclaims',
-    singular: 'persistentvolumeclaim',
-    shortNames: ['pvc'],
-    namespaced: true,
-  }),
-  kind({
-    kind: 'ServiceAccount',
-    group: '',
-    version: 'v1',
-    plural: 'serviceaccounts',
-    singular: 'serviceaccount',
-    shortNames: ['sa'],
-    namespaced: true,
-  }),
-  kind({
-    kind: 'PersistentVolume',
-    group: '',
-    version: 'v1',
-    plural: 'persistentvolumes',
-    singular: 'persistentvolume',
-    shortNames: ['pv'],
-    namespaced: false,
-  }),
-  kind({
-    kind: 'Endpoints',
-    group: '',
-    version: 'v1',
-    plural: 'endpoints',
-    singular: 'endpoints',
-    shortNames: ['ep'],
-    namespaced: true,
-  }),
-  kind({
-    kind: 'Deployment',
-    group: 'apps',
-    version: 'v1',
-    plural: 'deployments',
-    singular: 'deployment',
-    shortNames: ['deploy'],
-    namespaced: true,
-    categories: ['all'],
-  }),
-  kind({
-    kind: 'ReplicaSet',
-    group: 'apps',
-    version: 'v1',
-    plural: 'replicasets',
-    singular: 'replicaset',
-    shortNames: ['rs'],
-    namespaced: true,
-    categories: ['all'],
-  }),
-  kind({
-    kind: 'StatefulSet',
-    group: 'apps',
-    version: 'v1',
-    plural: 'statefulsets',
-    singular: 'statefulset',
-    shortNames: ['sts'],
-    namespaced: true,
-    categories: ['all'],
-  }),
-  kind({
-    kind: 'DaemonSet',
-    group: 'apps',
-    version: 'v1',
-    plural: 'daemonsets',
-    singular: 'daemonset',
-    shortNames: ['ds'],
-    namespaced: true,
-    categories: ['all'],
-  }),
-  kind({
-    kind: 'Job',
-    group: 'batch',
-    version: 'v1',
-    plural: 'jobs',
-    singular: 'job',
-    shortNames: [],
-    namespaced: true,
-    categories: ['all'],
-  }),
-  kind({
-    kind: 'CronJob',
-    group: 'batch',
-    version: 'v1',
-    plural: 'cronjobs',
-    singular: 'cronjob',
-    shortNames: ['cj'],
-    namespaced: true,
-    categories: ['all'],
-  }),
-  kind({
-    kind: 'HorizontalPodAutoscaler',
-    group: 'autoscaling',
-    version: 'v2',
-    plural: 'horizontalpodautoscalers',
-    singular: 'horizontalpodautoscaler',
-    shortNames: ['hpa'],
-    namespaced: true,
-    categories: ['all'],
-  }),
-  kind({
-    kind: 'EndpointSlice',
-    group: 'discovery.k8s.io',
-    version: 'v1',
-    plural: 'endpointslices',
-    singular: 'endpointslice',
-    shortNames: [],
-    namespaced: true,
-  }),
-  kind({
-    kind: 'NetworkPolicy',
-    group: 'networking.k8s.io',
-    version: 'v1',
-    plural: 'networkpolicies',
-    singular: 'networkpolicy',
-    shortNames: ['netpol'],
-    namespaced: true,
-  }),
-  kind({
-    kind: 'StorageClass',
-    group: 'storage.k8s.io',
-    version: 'v1',
-    plural: 'storageclasses',
-    singular: 'storageclass',
-    shortNames: ['sc'],
-    namespaced: false,
-  }),
-  ...(['Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding'] as const).map((name) =>
-    kind({
-      kind: name,
-      group: 'rbac.authorization.k8s.io',
-      version: 'v1',
-      plural: `${name.toLowerCase()}s`,
-      singular: name.toLowerCase(),
-      shortNames: [],
-      namespaced: !name.startsWith('Cluster'),
-    }),
-  ),
-  kind({
-    kind: 'CustomResourceDefinition',
-    group: 'apiextensions.k8s.io',
-    version: 'v1',
-    plural: 'customresourcedefinitions',
-    singular: 'customresourcedefinition',
-    shortNames: ['crd', 'crds'],
-    namespaced: false,
-  }),
-];
+  },
+};
+
+export const KUBE_KINDS: readonly KubeKind[] = KUBE_KIND_TABLE.map((entry) =>
+  kind({ ...entry, ...LAB_EXTRAS[entry.kind] }),
+);
 
 /**
  * API groups that belong to Kubernetes itself: an object there must be a kind the lab serves. Any

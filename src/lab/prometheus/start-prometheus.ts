@@ -37,8 +37,8 @@ export interface LabPrometheus {
   close(): Promise<void>;
 }
 
-export const PROMETHEUS_BIN_VARIABLE = 'HOLMES_PROMETHEUS_BIN';
-export const PROMTOOL_BIN_VARIABLE = 'HOLMES_PROMTOOL_BIN';
+const PROMETHEUS_BIN_VARIABLE = 'HOLMES_PROMETHEUS_BIN';
+const PROMTOOL_BIN_VARIABLE = 'HOLMES_PROMTOOL_BIN';
 
 /**
  * Starts a real Prometheus whose TSDB holds `series`: promtool backfills blocks before start,

@@ -1,5 +1,8 @@
+import { createPodMatcher, type WorkloadScope } from '../signals/workload-scope.js';
 import type { BuiltinTool } from '../tool-context.js';
-import { describeWorkload, readGpuWorkloads, type GpuSeries } from './gpu-workloads.js';
+import { findNeighbours, type NeighbourFindings } from './gpu-neighbours.js';
+import { readGpuNodes } from './gpu-nodes.js';
+import { describeWorkload, readGpuAttribution, readGpuWorkloads, type GpuSeries, nameList } from './gpu-workloads.js';
 
 export interface SharedGpu {
   gpuKey: string;
@@ -11,7 +14,11 @@ export interface SharedGpu {
   workloads: GpuSeries[];
 }
 
-/** Physical GPUs used by more than one workload, and how they share it. */
+const MINUTE = 60_000;
+/** How far back attribution is read: the onset search of every check (2 h) and an hour before it. */
+const LOOK_BACK_MS = 180 * MINUTE;
+
+/** Physical GPUs that dcgm-exporter attributes to more than one pod right now, and how they share it. */
 export function findSharedGpus(gpus: GpuSeries[]): SharedGpu[] {
   const byGpu = new Map<string, GpuSeries[]>();
   for (const entry of gpus) if (entry.pod) byGpu.set(entry.gpuKey, [...(byGpu.get(entry.gpuKey) ?? []), entry]);
@@ -29,13 +36,41 @@ export function findSharedGpus(gpus: GpuSeries[]): SharedGpu[] {
   return shared;
 }
 
-/** `gpu_sharing`: which GPUs more than one workload uses; with `namespace`/`pod`, only the GPUs they use. */
+function scopeOf(params: Record<string, unknown>): WorkloadScope | undefined {
+  const namespace = typeof params.namespace === 'string' ? params.namespace : undefined;
+  const pods = nameList(params.pods);
+  const workload = typeof params.workload === 'string' ? params.workload : undefined;
+  return namespace && (pods.length > 0 || workload) ? { namespace, workload, pods } : undefined;
+}
+
+function describeFindings(findings: NeighbourFindings): string[] {
+  const how = {
+    shares: 'the exporter attributes the GPU to both',
+    'attribution-switched': "the exporter's attribution switched between them while both still run there",
+    hidden: 'a GPU pod on a time-sliced node whose only GPUs in use are ours',
+  };
+  return [
+    `Our GPUs: ${findings.ours.gpus.join(', ') || 'none attributed by dcgm-exporter'}.`,
+    ...findings.neighbours.map(
+      (entry) =>
+        `Neighbour ${entry.namespace}/${entry.pod} time-slices gpu ${entry.gpu} on ${entry.node} with ${entry.victims.join(', ')} since ${entry.since?.slice(11, 16) ?? '?'}Z (${how[entry.how]}).`,
+    ),
+    ...findings.possible.map(
+      (entry) => `Maybe: ${entry.namespace}/${entry.pod} holds a GPU replica on ${entry.node} (which GPU is unknown).`,
+    ),
+    ...(findings.isolated.length > 0 ? [`Isolated in their own MIG instances: ${findings.isolated.join(', ')}.`] : []),
+  ];
+}
+
+/**
+ * `gpu_sharing`: physical GPUs used by more than one workload. With the alert's workload it says
+ * which other workloads time-slice its GPUs (ours/others), from dcgm-exporter's attribution over
+ * the last hours in either label dialect, GPU feature discovery's labels and the GPU pods on its nodes.
+ */
 export const gpuSharing: BuiltinTool = async (params, context) => {
-  const { gpus, requests, raw } = await readGpuWorkloads(
-    context.prometheus,
-    context.toolset.labelAliases,
-    context.now(),
-  );
+  const now = context.now();
+  const aliases = context.toolset.labelAliases;
+  const { gpus, requests, raw } = await readGpuWorkloads(context.prometheus, aliases, now);
   let shared = findSharedGpus(gpus);
   const namespace = typeof params.namespace === 'string' ? params.namespace : undefined;
   const pod = typeof params.pod === 'string' ? new RegExp(params.pod) : undefined;
@@ -53,15 +88,52 @@ export const gpuSharing: BuiltinTool = async (params, context) => {
         : 'time-sliced/MPS (no isolation: they contend for SMs and memory bandwidth)';
     return `GPU ${gpu.gpu} on ${gpu.node} ${gpu.model} (${gpu.gpuKey}): ${gpu.workloads.length} workloads, ${how}\n  ${gpu.workloads.map(describeWorkload).join('\n  ')}`;
   });
+  const gpuCount = new Set(gpus.map((gpu) => gpu.gpuKey)).size;
+  const scope = scopeOf(params);
+  let findings: NeighbourFindings | undefined;
+  if (scope) {
+    const alertStartMs =
+      typeof params.alert_start === 'string' ? Date.parse(params.alert_start) : now.getTime() - 15 * MINUTE;
+    const history = await readGpuAttribution(context.prometheus, aliases, alertStartMs - LOOK_BACK_MS, now);
+    const isOurs = createPodMatcher(scope);
+    const nodes = [
+      ...new Set([
+        ...nameList(params.nodes),
+        ...history.attributions.filter((row) => isOurs(row.namespace, row.pod)).map((row) => row.node),
+      ]),
+    ];
+    const kube = await readGpuNodes(context.kube, nodes);
+    requests.push(...history.requests, ...kube.requests);
+    raw.push(...history.raw, ...kube.raw);
+    findings = findNeighbours({
+      attributions: history.attributions,
+      current: gpus,
+      nodes: kube.nodes,
+      pods: kube.pods,
+      kubeRead: Boolean(context.kube),
+      isOurs,
+      alertStartMs,
+      nowMs: now.getTime(),
+    });
+    lines.unshift(
+      ...describeFindings(findings),
+      ...kube.nodes
+        .filter((node) => node.timeSliced)
+        .map(
+          (node) =>
+            `Node ${node.node} shares its GPUs (${node.sharing ?? 'no strategy label'}, replicas ${node.replicas ?? '?'}, ${node.allocatable ?? '?'} allocatable for ${node.physical ?? '?'} physical).`,
+        ),
+    );
+  }
   return {
     status: gpus.length === 0 ? 'no_data' : 'success',
     text:
       gpus.length === 0
         ? 'No DCGM GPU series found.'
         : lines.length === 0
-          ? `No shared GPUs among ${new Set(gpus.map((gpu) => gpu.gpuKey)).size} GPUs${namespace ? ` used by ${namespace}` : ''}: every GPU serves one workload.`
+          ? `No shared GPUs among ${gpuCount} GPUs${namespace ? ` used by ${namespace}` : ''}: every GPU serves one workload.`
           : lines.join('\n'),
-    data: { sharedGpus: shared, gpuCount: new Set(gpus.map((gpu) => gpu.gpuKey)).size },
+    data: { sharedGpus: shared, gpuCount, ...(findings ?? {}) },
     requests,
     raw,
   };

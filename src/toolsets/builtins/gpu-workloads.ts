@@ -1,6 +1,7 @@
 import { HolmesError } from '../../core/errors.js';
-import type { PrometheusClient } from '../../telemetry/prometheus-types.js';
+import type { PrometheusClient, RangeSeries } from '../../telemetry/prometheus-types.js';
 import { applyLabelAliases } from '../apply-label-aliases.js';
+import { dcgmWorkloadLabels, telemetryProfile, type TelemetryProfile } from '../signals/telemetry-profile.js';
 
 /** One GPU (or MIG instance) and the workload dcgm-exporter attributes to it. */
 export interface GpuSeries {
@@ -19,33 +20,86 @@ export interface GpuSeries {
   fbFreeMiB: number | null;
 }
 
-const GROUP = 'Hostname, hostname, gpu, UUID, modelName, GPU_I_ID, GPU_I_PROFILE, namespace, pod';
+/** When dcgm-exporter attributed a GPU (or MIG instance) to a pod, within a time range. */
+export interface GpuAttribution {
+  gpuKey: string;
+  node: string;
+  gpu: string;
+  migInstance: string | null;
+  namespace: string;
+  pod: string;
+  firstMs: number;
+  lastMs: number;
+}
 
-function key(labels: Record<string, string>): string {
-  return [
-    labels.UUID ?? `${labels.node}/${labels.gpu}`,
-    labels.GPU_I_ID ?? '',
-    labels.namespace ?? '',
-    labels.pod ?? '',
-  ].join('|');
+/** A `names` parameter (an array, or comma-separated) as a list. */
+export function nameList(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(String);
+  return typeof value === 'string' && value ? value.split(',').map((item) => item.trim()) : [];
+}
+
+const IDENTITY = 'Hostname, hostname, gpu, UUID, modelName, GPU_I_ID, GPU_I_PROFILE';
+
+function requirePrometheus(prometheus: PrometheusClient | undefined): PrometheusClient {
+  if (!prometheus)
+    throw new HolmesError('UPSTREAM_UNAVAILABLE', 'No Prometheus is configured.', { fix: 'Set prometheus.url.' });
+  return prometheus;
+}
+
+/**
+ * A DCGM series' labels with the node under one name and the workload under `namespace`/`pod`,
+ * whichever dialect the cluster scrapes: behind the gpu-operator's ServiceMonitor (honorLabels
+ * false) the workload is `exported_*` and the plain labels name the exporter's own pod.
+ */
+export function dcgmLabels(
+  labels: Record<string, string>,
+  aliases: Record<string, string>,
+  profile: TelemetryProfile,
+): Record<string, string> {
+  const names = dcgmWorkloadLabels(profile);
+  const out = applyLabelAliases(labels, aliases);
+  if (names.pod === 'pod') return out;
+  for (const [plain, exported] of Object.entries(names)) {
+    if (labels[exported]) out[plain] = labels[exported]!;
+    else delete out[plain];
+    delete out[exported];
+  }
+  return out;
+}
+
+/** The physical GPU a series is about. */
+export function gpuIdentity(labels: Record<string, string>) {
+  return {
+    gpuKey: labels.UUID ?? `${labels.node ?? '?'}/${labels.gpu ?? '?'}`,
+    node: labels.node ?? '?',
+    gpu: labels.gpu ?? '?',
+    migInstance: labels.GPU_I_ID || null,
+  };
+}
+
+/** `group by` clause of the identity plus the dialect's workload labels. */
+export function dcgmGrouping(profile: TelemetryProfile): string {
+  const names = dcgmWorkloadLabels(profile);
+  return `${IDENTITY}, ${names.namespace}, ${names.pod}`;
 }
 
 /**
  * Reads the GPUs dcgm-exporter reports, once per metric, and joins them by GPU and workload.
- * Exporter label spellings (`Hostname`/`hostname`) are both accepted.
+ * Exporter label spellings (`Hostname`/`hostname`, plain or `exported_*` workload) are all accepted.
  */
 export async function readGpuWorkloads(
-  prometheus: PrometheusClient | undefined,
+  client: PrometheusClient | undefined,
   aliases: Record<string, string>,
   at: Date,
 ) {
-  if (!prometheus)
-    throw new HolmesError('UPSTREAM_UNAVAILABLE', 'No Prometheus is configured.', { fix: 'Set prometheus.url.' });
+  const prometheus = requirePrometheus(client);
+  const profile = await telemetryProfile(prometheus, at);
+  const group = dcgmGrouping(profile);
   const queries = {
-    engine: `max by (${GROUP}) (DCGM_FI_PROF_GR_ENGINE_ACTIVE)`,
-    util: `max by (${GROUP}) (DCGM_FI_DEV_GPU_UTIL)`,
-    used: `max by (${GROUP}) (DCGM_FI_DEV_FB_USED)`,
-    free: `max by (${GROUP}) (DCGM_FI_DEV_FB_FREE)`,
+    engine: `max by (${group}) (DCGM_FI_PROF_GR_ENGINE_ACTIVE)`,
+    util: `max by (${group}) (DCGM_FI_DEV_GPU_UTIL)`,
+    used: `max by (${group}) (DCGM_FI_DEV_FB_USED)`,
+    free: `max by (${group}) (DCGM_FI_DEV_FB_FREE)`,
   };
   const entries = Object.entries(queries);
   const results = await Promise.all(entries.map(([, query]) => prometheus.instantQuery(query, at)));
@@ -54,16 +108,14 @@ export async function readGpuWorkloads(
     if (result.resultType !== 'vector') return;
     const metric = entries[index]![0];
     for (const sample of result.series) {
-      const labels = applyLabelAliases(sample.labels, aliases);
-      const id = key(labels);
+      const labels = dcgmLabels(sample.labels, aliases, profile);
+      const identity = gpuIdentity(labels);
+      const id = [identity.gpuKey, identity.migInstance ?? '', labels.namespace ?? '', labels.pod ?? ''].join('|');
       const entry =
         byKey.get(id) ??
         ({
-          gpuKey: labels.UUID ?? `${labels.node ?? '?'}/${labels.gpu ?? '?'}`,
-          node: labels.node ?? '?',
-          gpu: labels.gpu ?? '?',
+          ...identity,
           model: labels.modelName ?? '',
-          migInstance: labels.GPU_I_ID ?? null,
           migProfile: labels.GPU_I_PROFILE ?? null,
           namespace: labels.namespace || null,
           pod: labels.pod || null,
@@ -81,8 +133,68 @@ export async function readGpuWorkloads(
   });
   return {
     gpus: [...byKey.values()],
+    profile,
     requests: results.map((result) => result.request),
     raw: results.map((result) => result.raw),
+  };
+}
+
+/** First and last sample of each (GPU, pod) pair in range series of a DCGM metric. */
+export function attributionsOf(
+  series: RangeSeries[],
+  aliases: Record<string, string>,
+  profile: TelemetryProfile,
+): GpuAttribution[] {
+  const byKey = new Map<string, GpuAttribution>();
+  for (const entry of series) {
+    const labels = dcgmLabels(entry.labels, aliases, profile);
+    if (!labels.pod || entry.values.length === 0) continue;
+    const identity = gpuIdentity(labels);
+    const key = [identity.gpuKey, identity.migInstance ?? '', labels.namespace ?? '', labels.pod].join('|');
+    const firstMs = entry.values[0]![0] * 1000;
+    const lastMs = entry.values.at(-1)![0] * 1000;
+    const known = byKey.get(key);
+    byKey.set(key, {
+      ...identity,
+      namespace: labels.namespace ?? '',
+      pod: labels.pod,
+      firstMs: Math.min(firstMs, known?.firstMs ?? firstMs),
+      lastMs: Math.max(lastMs, known?.lastMs ?? lastMs),
+    });
+  }
+  return [...byKey.values()];
+}
+
+/**
+ * Which pods dcgm-exporter attributed each GPU to over a time range. Without
+ * KUBERNETES_VIRTUAL_GPUS a time-sliced GPU is attributed to one pod at a time, so who held it
+ * when (an attribution that switches from one pod to another) is the evidence of sharing.
+ */
+export async function readGpuAttribution(
+  client: PrometheusClient | undefined,
+  aliases: Record<string, string>,
+  fromMs: number,
+  to: Date,
+) {
+  const prometheus = requirePrometheus(client);
+  const profile = await telemetryProfile(prometheus, to);
+  const metric = ['DCGM_FI_DEV_FB_USED', 'DCGM_FI_DEV_GPU_UTIL', 'DCGM_FI_PROF_GR_ENGINE_ACTIVE'].find((name) =>
+    profile.metrics.has(name),
+  );
+  if (!metric) return { attributions: [] as GpuAttribution[], profile, requests: [] as string[], raw: [] as string[] };
+  const step = Math.max(30, Math.ceil((to.getTime() - fromMs) / 1000 / 400 / 15) * 15);
+  const result = await prometheus.rangeQuery(
+    `group by (${dcgmGrouping(profile)}) (${metric})`,
+    new Date(fromMs),
+    to,
+    step,
+  );
+  const series = result.resultType === 'matrix' ? result.series : [];
+  return {
+    attributions: attributionsOf(series, aliases, profile),
+    profile,
+    requests: [result.request],
+    raw: [result.raw],
   };
 }
 

@@ -1,7 +1,13 @@
 import type { BuiltinTool } from '../tool-context.js';
+import { gpuThrottling } from './gpu-clocks.js';
+import { idleGpuCost } from './gpu-idle-cost.js';
 import { gpuInventory } from './gpu-inventory.js';
 import { gpuSharing } from './gpu-sharing.js';
+import { gpuXid } from './gpu-xid.js';
+import { llmClientGrowth } from './llm-client-growth.js';
+import { signalChange } from './signal-change.js';
 import { unhealthyContainers } from './unhealthy-containers.js';
+import { versionChange } from './version-change.js';
 import {
   prometheusActiveAlerts,
   prometheusLabelValues,
@@ -19,5 +25,11 @@ export const BUILTINS: Readonly<Record<string, BuiltinTool>> = {
   prometheus_rules: prometheusRules,
   gpu_inventory: gpuInventory,
   gpu_sharing: gpuSharing,
+  gpu_xid: gpuXid,
+  gpu_throttling: gpuThrottling,
+  idle_gpu_cost: idleGpuCost,
   unhealthy_containers: unhealthyContainers,
+  signal_change: signalChange,
+  version_change: versionChange,
+  llm_client_growth: llmClientGrowth,
 };

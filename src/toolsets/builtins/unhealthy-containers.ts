@@ -3,6 +3,11 @@ import { parseDuration } from '../../core/duration.js';
 import type { KubeObject } from '../../core/kube-object.js';
 import type { KubeClient } from '../../telemetry/kube-types.js';
 import { formatAge } from '../kube-age.js';
+import {
+  classifyContainerFailure,
+  pullErrorCause,
+  type FailureKind,
+} from '../kube-verbs/classify-container-failure.js';
 import type { BuiltinTool } from '../tool-context.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -34,6 +39,13 @@ export interface UnhealthyContainer {
   /** The log of the instance that terminated (`previous`), or of the current one when that is all there is. */
   log: { source: 'previous' | 'current'; lines: string[]; total: number } | null;
   logError: string | null;
+  /** Why it fails (see classifyContainerFailure), and the line that says so. */
+  failure: FailureKind | null;
+  failureLine: string | null;
+  /** Errors the terminated instance logged itself (a kernel OOM kill leaves none). */
+  ownErrors: string[];
+  /** For an image that cannot be pulled: the kubelet's last pull error and what it means. */
+  pullError: { message: string; cause: string | null } | null;
 }
 
 const DEFAULT_TAIL = 40;
@@ -97,6 +109,10 @@ function unhealthy(pod: KubeObject, containerPattern: RegExp | undefined): Unhea
         lastTermination: last,
         log: null,
         logError: null,
+        failure: null,
+        failureLine: null,
+        ownErrors: [],
+        pullError: null,
       });
     }
   }
@@ -141,6 +157,50 @@ async function readLog(
   }
 }
 
+/** The kubelet's pull errors live in events (the waiting message only says "Back-off pulling image"). */
+async function attachPullErrors(kube: KubeClient, entries: UnhealthyContainer[]): Promise<string[]> {
+  const requests: string[] = [];
+  for (const namespace of new Set(entries.map((entry) => entry.namespace))) {
+    try {
+      const events = await kube.events({ namespace });
+      requests.push(events.request);
+      for (const entry of entries.filter((item) => item.namespace === namespace)) {
+        const messages = events.items
+          .filter((event) => (event as Json).involvedObject?.name === entry.pod)
+          .map((event) => String((event as Json).message ?? ''))
+          .filter((message) => /pull|image/i.test(message));
+        // "Failed to pull image …: <the registry's answer>" says why; "Error: ImagePullBackOff" does not.
+        const failed = messages.filter((message) =>
+          /failed to pull|rpc error|invalid image|couldn't parse/i.test(message),
+        );
+        const message = failed.at(-1) ?? messages.at(-1) ?? entry.waitingMessage ?? '';
+        entry.pullError = { message: message.slice(0, 300), cause: pullErrorCause([...messages, message]) };
+      }
+    } catch {
+      // Events may be forbidden or expired: the waiting reason alone still says the pull fails.
+    }
+  }
+  return requests;
+}
+
+/** `pod/container` names by failure kind, so checks read `failing.oomKilled` instead of filtering. */
+function failingByKind(entries: UnhealthyContainer[]): Record<FailureKind, string[]> {
+  const failing: Record<FailureKind, string[]> = {
+    oomKilled: [],
+    configError: [],
+    configMissing: [],
+    runtimeFault: [],
+    imagePull: [],
+    killed: [],
+    crashed: [],
+  };
+  for (const entry of entries) {
+    const name = `${entry.pod}/${entry.container}`;
+    if (entry.failure && !failing[entry.failure].includes(name)) failing[entry.failure].push(name);
+  }
+  return failing;
+}
+
 function describe(entry: UnhealthyContainer, now: Date): string {
   const last = entry.lastTermination;
   const parts = [
@@ -155,6 +215,9 @@ function describe(entry: UnhealthyContainer, now: Date): string {
   }
   if (entry.waitingMessage && !/^back-off/i.test(entry.waitingMessage)) parts.push(entry.waitingMessage.slice(0, 200));
   if (last?.message) parts.push(`message: ${last.message.slice(0, 200)}`);
+  if (entry.failure)
+    parts.push(`failure: ${entry.failure}${entry.failureLine ? ` (${entry.failureLine.slice(0, 160)})` : ''}`);
+  if (entry.pullError) parts.push(`pull error: ${entry.pullError.cause ?? entry.pullError.message.slice(0, 200)}`);
   const lines = [parts.join('; ')];
   if (entry.log)
     lines.push(
@@ -205,18 +268,26 @@ export const unhealthyContainers: BuiltinTool = async (params, context) => {
   const withTermination = found.filter((entry) => entry.lastTermination !== null).slice(0, logCount);
   const requests = [list.request];
   await Promise.all(withTermination.map((entry) => readLog(kube, entry, tailLines, filter)));
+  for (const entry of found) {
+    const verdict = classifyContainerFailure({ ...entry, logLines: entry.log?.lines ?? [] });
+    Object.assign(entry, { failure: verdict.kind, failureLine: verdict.line, ownErrors: verdict.ownErrors });
+  }
+  const pulling = found.filter((entry) => entry.failure === 'imagePull');
+  if (pulling.length > 0) requests.push(...(await attachPullErrors(kube, pulling)));
   for (const entry of withTermination)
     requests.push(
       `/api/v1/namespaces/${entry.namespace}/pods/${entry.pod}/log?container=${entry.container}&previous=true&tailLines=${tailLines}`,
     );
-  const scope = `${namespace ? `namespace ${namespace}` : 'all namespaces'}${podPattern ? `, pods /${text('pod')}/` : ''}`;
+  // Echoed clipped: an alternation of many pod names (or a hostile label) is not worth its tokens.
+  const clip = (value: string) => (value.length > 120 ? `${value.slice(0, 120)}…` : value);
+  const scope = `${namespace ? `namespace ${clip(namespace)}` : 'all namespaces'}${podPattern ? `, pods /${clip(text('pod')!)}/` : ''}`;
   return {
     status: found.length === 0 ? 'no_data' : 'success',
     text:
       found.length === 0
         ? `No restarted, waiting or failed containers among ${pods.length} pods (${scope}).`
         : `${found.length} unhealthy containers among ${pods.length} pods (${scope}), latest termination first:\n${found.map((entry) => describe(entry, now)).join('\n')}`,
-    data: { containers: found, podCount: pods.length },
+    data: { containers: found, podCount: pods.length, failing: failingByKind(found) },
     requests,
     raw: [list.raw],
   };

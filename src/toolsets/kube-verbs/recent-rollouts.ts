@@ -12,15 +12,17 @@ function images(replicaSet: KubeObject): string {
 }
 
 /**
- * `rollouts`: ReplicaSets created within a window, grouped by their Deployment, each with the
- * image it replaced — the "what changed" question of every latency incident.
+ * `rollouts`: ReplicaSets created within a window, grouped by their owner (a Deployment or an
+ * Argo Rollout), each with the image it replaced — the "what changed" question of every latency
+ * incident. Given the alert's workload (or pods) and start, it also says which rollouts are ours
+ * and how long before the alert each began.
  */
 export const recentRollouts: KubeVerb = async (params, { kube, now }) => {
   const windowMs = parseDuration(str(params.within) ?? '6h');
   const result = await kube.list('ReplicaSet', str(params.namespace) ? { namespace: params.namespace } : {});
   const byOwner = new Map<string, KubeObject[]>();
   for (const replicaSet of result.items) {
-    const owner = replicaSet.metadata.ownerReferences?.find((reference) => reference.kind === 'Deployment');
+    const owner = replicaSet.metadata.ownerReferences?.find((reference) => reference.controller !== false);
     const key = `${replicaSet.metadata.namespace}/${owner?.name ?? replicaSet.metadata.name}`;
     byOwner.set(key, [...(byOwner.get(key) ?? []), replicaSet]);
   }
@@ -31,6 +33,8 @@ export const recentRollouts: KubeVerb = async (params, { kube, now }) => {
     image: string;
     previousImage: string | null;
     revision: string | null;
+    /** What changed, in words: the image, or the pod template with the same image. */
+    change: string;
   }> = [];
   for (const [deployment, sets] of byOwner) {
     const ordered = [...sets].sort(
@@ -40,17 +44,31 @@ export const recentRollouts: KubeVerb = async (params, { kube, now }) => {
       const created = Date.parse(replicaSet.metadata.creationTimestamp ?? '');
       // The first ReplicaSet is a creation, not a rollout; a missing timestamp counts as old.
       if (index === 0 || !(now.getTime() - created <= windowMs)) return;
+      const image = images(replicaSet);
+      const previousImage = images(ordered[index - 1]!);
       rollouts.push({
         deployment,
         replicaSet: replicaSet.metadata.name,
         createdAt: replicaSet.metadata.creationTimestamp ?? '',
-        image: images(replicaSet),
-        previousImage: images(ordered[index - 1]!),
+        image,
+        previousImage,
+        change: image === previousImage ? `pod template changed, same image ${image}` : `${previousImage} → ${image}`,
         revision: replicaSet.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? null,
       });
     });
   }
   rollouts.sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
+  const workload = str(params.workload);
+  const pods = Array.isArray(params.pods) ? (params.pods as string[]) : [];
+  const alertStartMs = str(params.alert_start) ? Date.parse(str(params.alert_start)!) : now.getTime();
+  // Ours: the workload's own rollouts, or a ReplicaSet whose pods the alert names.
+  const isOurs = (rollout: (typeof rollouts)[number]) =>
+    (workload !== undefined && rollout.deployment.endsWith(`/${workload}`)) ||
+    pods.some((pod) => pod.startsWith(`${rollout.replicaSet}-`));
+  const ours = rollouts.filter(isOurs).map((rollout) => ({
+    ...rollout,
+    minutesBeforeAlert: Math.round((alertStartMs - Date.parse(rollout.createdAt)) / 60_000),
+  }));
   const text =
     rollouts.length === 0
       ? `No rollouts in the last ${str(params.within) ?? '6h'}.`
@@ -63,7 +81,12 @@ export const recentRollouts: KubeVerb = async (params, { kube, now }) => {
   return {
     status: rollouts.length === 0 ? 'no_data' : 'success',
     text,
-    data: rollouts,
+    data: {
+      rollouts,
+      ours,
+      // A rollout in the hour before the alert (or in its first minutes) is the first suspect.
+      oursBeforeAlert: ours.filter((rollout) => rollout.minutesBeforeAlert <= 60 && rollout.minutesBeforeAlert >= -5),
+    },
     requests: [result.request],
     raw: [result.raw],
   };

@@ -149,3 +149,46 @@ describe('unhealthyContainers', () => {
     expect(output.text).toBe('No restarted, waiting or failed containers among 1 pods (namespace shop).');
   });
 });
+
+describe('unhealthyContainers failure kinds', () => {
+  it('sorts each container by why it fails and lists them by kind', async () => {
+    const objects = [pod('api-1', [configCrash]), pod('api-2', [oomLoop])];
+    const { output, containers } = await run(
+      objects,
+      {},
+      { 'api-1/api/previous': ['fatal: invalid config: unknown field "retries"'], 'api-2/api/previous': ['work 1'] },
+    );
+    expect(containers.map((entry) => [entry.pod, entry.failure])).toEqual([
+      ['api-2', 'oomKilled'],
+      ['api-1', 'configError'],
+    ]);
+    const { failing } = output.data as { failing: Record<string, string[]> };
+    expect(failing.oomKilled).toEqual(['api-2/api']);
+    expect(failing.configError).toEqual(['api-1/api']);
+    expect(failing.imagePull).toEqual([]);
+  });
+
+  it('attaches the kubelet pull error from the pod events to a container waiting on its image', async () => {
+    const event = (message: string, reason: string): KubeObject => ({
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name: `api-3.${reason}`, namespace: 'shop' },
+      involvedObject: { kind: 'Pod', name: 'api-3' },
+      reason,
+      type: 'Warning',
+      message,
+    });
+    const objects = [
+      pod('api-3', [pulling]),
+      event('Failed to pull image "registry/api:2": rpc error: code = NotFound desc = not found', 'Failed'),
+      event('Error: ImagePullBackOff', 'Failed'),
+      event('Back-off pulling image "registry/api:2"', 'BackOff'),
+    ];
+    const { containers } = await run(objects, {});
+    expect(containers[0]).toMatchObject({ failure: 'imagePull' });
+    expect(containers[0]!.pullError).toEqual({
+      message: 'Failed to pull image "registry/api:2": rpc error: code = NotFound desc = not found',
+      cause: 'the tag or repository does not exist in the registry',
+    });
+  });
+});

@@ -1,6 +1,6 @@
 import Mustache from 'mustache';
 
 /** Mustache without HTML escaping: runbook sentences and remediation are plain text. */
-export function renderText(template: string, view: Record<string, unknown>): string {
+export function renderPlainText(template: string, view: Record<string, unknown>): string {
   return Mustache.render(template, view, undefined, { escape: (value: unknown) => String(value) });
 }

@@ -1,0 +1,186 @@
+import type { RangeSeries } from '../../telemetry/prometheus-types.js';
+import { formatValue } from '../format-value.js';
+import type { Point } from '../signals/analyse-change.js';
+import {
+  measureClientGrowth,
+  type ClientGrowth,
+  type ClientGrowthData,
+  type ClientMeasure,
+} from '../signals/measure-client-growth.js';
+import type { BuiltinTool, ToolContext } from '../tool-context.js';
+import { readSignal, renderSignalQuery, settled, teamScope } from './signal-change.js';
+
+const MINUTE = 60_000;
+/** The onset is searched up to 2 h before the alert, and the baseline is the hour before it. */
+const FROM_BEFORE_ALERT_MS = 180 * MINUTE;
+const MAX_POINTS = 480;
+
+/** The signals this tool reads, by role; their dialects (LiteLLM's old and new names) live in the toolset. */
+const MEASURES = {
+  requests: 'client_requests',
+  tokens: 'client_tokens',
+  prompt: 'client_prompt_tokens',
+  spend: 'client_spend',
+} as const;
+
+const label = (labels: Record<string, string>, ...names: string[]) =>
+  names.map((name) => labels[name]).find((value) => value !== undefined && value !== '' && value !== 'None');
+
+/** A client is its API key (alias, else hash), and its end user where the gateway tracks them. */
+function clientOf(labels: Record<string, string>): string {
+  return (
+    [label(labels, 'api_key_alias', 'hashed_api_key'), label(labels, 'end_user')].filter(Boolean).join('/') ||
+    '(no key)'
+  );
+}
+
+const points = (series: RangeSeries): Point[] =>
+  settled(series)
+    .values.filter(([, value]) => Number.isFinite(value))
+    .map(([seconds, value]) => ({ t: seconds * 1000, v: value }));
+
+interface Read {
+  measure: ClientMeasure | undefined;
+  requests: string[];
+  raw: string[];
+  /** None of the signal's dialects is collected here. */
+  missing?: boolean;
+}
+
+/** One measure for the team's clients (first dialect with series wins) and for every other team, summed. */
+async function readMeasure(
+  signal: string,
+  params: Record<string, unknown>,
+  context: ToolContext,
+  window: { from: Date; to: Date; step: number },
+): Promise<Read> {
+  // Without a team or a key, every client of the gateway is ours (and there are no others).
+  const scoped = typeof params.team === 'string' || typeof params.api_key === 'string';
+  const { prometheus, profile, variants, collected } = await readSignal(signal, params, context, {
+    anyEntities: !scoped,
+  });
+  if (!collected) return { measure: undefined, requests: [], raw: [], missing: true };
+  const everyTeam = scoped ? {} : { team_scope: 'team=~".*"' };
+  const requests: string[] = [];
+  const raw: string[] = [];
+  for (const variant of variants) {
+    const query = renderSignalQuery(variant, params, profile, everyTeam);
+    const result = await prometheus.rangeQuery(query, window.from, window.to, window.step);
+    requests.push(result.request);
+    raw.push(result.raw);
+    if (result.resultType !== 'matrix' || result.series.length === 0) continue;
+    const ours = new Map<string, Point[]>();
+    for (const series of result.series) {
+      const subject = clientOf(series.labels);
+      ours.set(subject, [...(ours.get(subject) ?? []), ...points(series)]);
+    }
+    if (!scoped) return { measure: { ours, others: [] }, requests, raw };
+    const othersQuery = `sum(${renderSignalQuery(variant, params, profile, { team_scope: teamScope(params, profile, true) })})`;
+    const others = await prometheus.rangeQuery(othersQuery, window.from, window.to, window.step);
+    requests.push(others.request);
+    raw.push(others.raw);
+    const othersPoints = others.resultType === 'matrix' && others.series[0] ? points(others.series[0]) : [];
+    return { measure: { ours, others: othersPoints }, requests, raw };
+  }
+  return { measure: undefined, requests, raw };
+}
+
+const figure = (value: number | null, unit?: string) => (value === null ? '—' : formatValue(value, unit));
+
+function clientLine(client: ClientGrowth, priced: boolean): string {
+  return (
+    `  ${client.subject}: requests ${figure(client.requestsBefore)} → ${figure(client.requestsAfter, '/min')}` +
+    `, tokens per request ${figure(client.sizeBefore)} → ${figure(client.sizeAfter)}` +
+    (priced ? `, spend ${figure(client.spendBefore, 'usd')} → ${figure(client.spendAfter, 'usd')}/h` : '') +
+    (client.share === null ? '' : `; ${figure(client.share, 'ratio')} of the team's increase`)
+  );
+}
+
+function describe(data: ClientGrowthData, endUsers: boolean, topK: number, scoped: boolean): string[] {
+  const unit = data.measure === 'spend' ? 'usd/h' : data.measure === 'tokens' ? 'tokens/min' : '/min';
+  const group = (who: string, figures: ClientGrowthData['ours']) =>
+    `${who}: ${data.measure} ${figure(figures.before, unit)} → ${figure(figures.after, unit)}` +
+    (figures.ratio === null ? '' : ` (×${figure(figures.ratio)})`) +
+    (figures.requestsRatio === null ? '' : `, requests ×${figure(figures.requestsRatio)}`) +
+    (figures.sizeRatio === null ? '' : `, tokens per request ×${figure(figures.sizeRatio)}`) +
+    '.';
+  const since = data.onset ? `since the change at ${data.onset.slice(11, 16)}Z` : 'since the alert (no clear change)';
+  return [
+    `Gateway clients${scoped ? ' of the team' : ' (every team: the alert names none)'} by ${data.measure} growth, ${since}, against the hour before.`,
+    group(scoped ? 'Team' : 'Gateway', data.ours),
+    ...(data.others.count > 0 ? [group('Other teams', data.others)] : []),
+    ...(endUsers
+      ? []
+      : ['End-user tracking is off at the gateway: clients are API keys, users sharing a key are not told apart.']),
+    ...data.clients.slice(0, topK).map((client) => clientLine(client, data.measure === 'spend')),
+  ];
+}
+
+/**
+ * `llm_client_growth`: per gateway client (LiteLLM API key, and end user where tracked) of the
+ * alert's team, how its requests, tokens per request and spend changed from the team's onset,
+ * its share of the team's increase, and the other teams beside it.
+ */
+export const llmClientGrowth: BuiltinTool = async (params, context) => {
+  const now = context.now();
+  const alertStartMs =
+    typeof params.alert_start === 'string' ? Date.parse(params.alert_start) : now.getTime() - 15 * MINUTE;
+  const fromMs = alertStartMs - FROM_BEFORE_ALERT_MS;
+  const step = Math.max(30, Math.ceil((now.getTime() - fromMs) / MAX_POINTS / 15_000) * 15);
+  const window = { from: new Date(fromMs), to: now, step };
+  const reads: Record<keyof typeof MEASURES, Read> = {
+    requests: await readMeasure(MEASURES.requests, params, context, window),
+    tokens: await readMeasure(MEASURES.tokens, params, context, window),
+    prompt: await readMeasure(MEASURES.prompt, params, context, window),
+    spend: await readMeasure(MEASURES.spend, params, context, window),
+  };
+  const { profile } = await readSignal(MEASURES.requests, params, context);
+  const requests = Object.values(reads).flatMap((read) => read.requests);
+  const raw = Object.values(reads).flatMap((read) => read.raw);
+  if (reads.requests.missing) {
+    return {
+      status: 'no_data',
+      text: 'The LLM gateway does not report requests per client here (no litellm_proxy_total_requests_metric_total).',
+      data: null,
+      missing: {
+        metrics: ['litellm_proxy_total_requests_metric_total'],
+        fix: 'Enable LiteLLM\'s Prometheus callback (litellm_settings.callbacks: ["prometheus"]) and scrape the proxy\'s /metrics.',
+      },
+      requests,
+      raw,
+    };
+  }
+  if (!reads.requests.measure) {
+    return {
+      status: 'no_data',
+      text: 'No gateway requests for this team or API key.',
+      data: null,
+      requests,
+      raw,
+    };
+  }
+  const data = measureClientGrowth({
+    requests: reads.requests.measure,
+    tokens: reads.tokens.measure,
+    prompt: reads.prompt.measure,
+    spend: reads.spend.measure,
+    alertStartMs,
+    nowMs: now.getTime(),
+  });
+  const topK = typeof params.top_k === 'number' ? params.top_k : 8;
+  return {
+    status: 'success',
+    text: describe(
+      data,
+      profile.litellm.endUser,
+      topK,
+      typeof params.team === 'string' || typeof params.api_key === 'string',
+    ).join('\n'),
+    data: { ...data, endUserTracked: profile.litellm.endUser, clients: data.clients.slice(0, topK) },
+    requests,
+    raw,
+    ...(data.clients.length > topK
+      ? { omitted: { what: `${data.clients.length - topK} more clients`, hint: 'Raise top_k to see them.' } }
+      : {}),
+  };
+};

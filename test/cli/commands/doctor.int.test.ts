@@ -1,0 +1,47 @@
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DoctorReport } from '../../../src/doctor/run-doctor.js';
+import { createSandbox, hasStack, runCli, type Sandbox } from '../run-cli.js';
+
+const scenario = (id: string) => fileURLToPath(new URL(`../../../evals/scenarios/${id}`, import.meta.url));
+
+let sandbox: Sandbox;
+
+describe('holmes doctor', () => {
+  beforeAll(async () => {
+    sandbox = await createSandbox();
+  });
+  afterAll(async () => {
+    await sandbox?.remove();
+  });
+
+  it('finds the gpu-operator dialect, lists the checks left inconclusive with a fix each, and RBAC', async () => {
+    // A GPU serving incident scraped by the gpu-operator ServiceMonitor; no LiteLLM in it.
+    const result = await runCli(sandbox, [
+      '--json',
+      'doctor',
+      '--scenario',
+      scenario('copilot-chat-ttft-spike-recovered'),
+    ]);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as DoctorReport;
+    expect(report.prometheus.ok).toBe(true);
+    expect(report.kubernetes.ok).toBe(true);
+    expect(report.sources.join('\n')).toContain('exported_namespace/exported_pod');
+    expect(report.sources.join('\n')).toContain('LiteLLM: not found');
+    const spend = report.inconclusive.filter((entry) => entry.runbook === 'agent-token-loop');
+    expect(spend.length).toBeGreaterThan(0);
+    for (const entry of report.inconclusive) expect(entry.fix.length).toBeGreaterThan(5);
+    expect(report.rbac.filter((entry) => entry.allowed === false)).toEqual([]);
+    expect(report.rbac.some((entry) => entry.kind === 'Pod' && entry.allowed === true)).toBe(true);
+  });
+
+  it('prints the same as text, one finding per line', async () => {
+    const result = await runCli(sandbox, ['doctor', '--scenario', scenario('copilot-chat-ttft-spike-recovered')]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^ok {3}Prometheus /);
+    expect(result.stdout).toContain('CHECKS THAT WILL BE INCONCLUSIVE');
+    expect(result.stdout).toContain('RBAC ok');
+    expect(hasStack(result.stdout + result.stderr)).toBe(false);
+  });
+});

@@ -1,0 +1,44 @@
+import type { TelemetryProfile } from '../../../src/toolsets/signals/telemetry-profile.js';
+
+/** A telemetry profile of a cluster whose DCGM workload labels take `shape`. */
+export function dcgmProfile(shape: 'plain' | 'exported', metrics: string[] = []): TelemetryProfile {
+  return {
+    metrics: new Set(metrics),
+    dcgm: { present: true, workloadLabels: shape, xidPerCode: false, clockReasons: null },
+    litellm: { present: false, tokens: 'none', teamAlias: false, teams: [], endUser: false },
+    vllm: { present: false, interTokenLatency: 'none', kvCache: 'none' },
+    fabric: { infiniband: false, roceCongestion: false },
+    readAtMs: 0,
+  };
+}
+
+/** Labels as dcgm-exporter exposes them behind the gpu-operator's ServiceMonitor (honorLabels: false). */
+export function exported(gpu: string, node: string, workload?: { namespace: string; pod: string }) {
+  return {
+    gpu,
+    UUID: `GPU-${node}-${gpu}`,
+    Hostname: node,
+    modelName: 'NVIDIA L40S',
+    namespace: 'gpu-operator',
+    pod: 'nvidia-dcgm-exporter-m4qzt',
+    container: 'nvidia-dcgm-exporter',
+    ...(workload
+      ? { exported_namespace: workload.namespace, exported_pod: workload.pod, exported_container: 'main' }
+      : {}),
+  };
+}
+
+/** Labels as a scrape with honor_labels (or a plain exporter) gives them. */
+export function plain(gpu: string, node: string, workload?: { namespace: string; pod: string }) {
+  return { gpu, UUID: `GPU-${node}-${gpu}`, Hostname: node, ...(workload ?? {}) };
+}
+
+/** `count` samples every `stepMs` ending at `endMs`, valued by `value(i)`. */
+export function samples(
+  endMs: number,
+  count: number,
+  stepMs: number,
+  value: (index: number) => number,
+): Array<[number, number]> {
+  return Array.from({ length: count }, (_, index) => [(endMs - (count - 1 - index) * stepMs) / 1000, value(index)]);
+}
