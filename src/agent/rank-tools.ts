@@ -14,7 +14,11 @@ export const GENERIC_TOOLSETS = ['prometheus/metrics', 'kubernetes/core'];
 const WEIGHT = {
   /** Reading a runbook and running its checks: how a cause is confirmed. */
   runbook: 1_000,
-  /** The generic tool most runbooks check with (a PromQL query): with it the model can ask anything. */
+  /**
+   * The free-query generic tool (a PromQL expression) most runbooks check with: with it the model
+   * can ask anything. Not a specialised generic tool such as signal_change, whose results the
+   * runbooks' checks already gave and whose definition is large.
+   */
   universal: 500,
   /** A question's first look: the tools that best answer it, already run once. */
   firstLook: 300,
@@ -92,6 +96,10 @@ export function offerTools(scores: Map<string, number>, options: RankToolsOption
   return offered;
 }
 
+/** A tool that takes a whole PromQL expression as a required parameter. */
+const takesFreeQuery = (tool: ToolDescriptor) =>
+  Object.values(tool.spec.parameters ?? {}).some((parameter) => parameter.type === 'promql' && parameter.required);
+
 const checkedWith = (runbook: Runbook) => new Set(runbook.checks.map((check) => check.tool.split('/').at(-1)!));
 
 function scoreTable(options: RankToolsOptions): Map<string, number> {
@@ -104,8 +112,8 @@ function scoreTable(options: RankToolsOptions): Map<string, number> {
     const generic = GENERIC_TOOLSETS.includes(tool.toolset);
     const share = (uses.get(tool.spec.name) ?? 0) / Math.max(1, options.runbooks.length);
     scores.set(tool.spec.name, generic ? WEIGHT.generic + share : tool.external ? WEIGHT.allowed : 0);
-    if (generic && share > 0 && share > (universal ? scores.get(universal)! - WEIGHT.generic : 0))
-      universal = tool.spec.name;
+    const best = universal ? scores.get(universal)! - WEIGHT.generic : 0;
+    if (generic && takesFreeQuery(tool) && share > 0 && share > best) universal = tool.spec.name;
   }
   if (universal) add(scores, universal, WEIGHT.universal);
   for (const name of RUNBOOK_TOOLS) scores.set(name, 0);

@@ -161,8 +161,12 @@ export const configSchema = z.strictObject({
       maxToolOutputTokens: z.number().int().positive().optional(),
       /** max_tokens is shrunk down to this to fit a small window; below it, tools are dropped, then turns summarised. */
       minOutputTokens: z.number().int().positive().default(1_024),
-      /** Tool definitions offered to the model, most relevant first, up to this many tokens (final_answer aside). */
-      maxToolDefinitionTokens: z.number().int().positive().default(650),
+      /**
+       * Tool definitions offered to the model, most relevant first, up to this many tokens (final_answer aside).
+       * 800: the runbook tools, PromQL and two workload-scoped tools (ours/others, onset) fit; one such
+       * call replaces several raw queries, so the definitions pay for themselves.
+       */
+      maxToolDefinitionTokens: z.number().int().positive().default(800),
     })
     .prefault({}),
   budget: z

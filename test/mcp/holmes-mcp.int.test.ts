@@ -6,6 +6,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/config-schema.js';
@@ -114,7 +115,8 @@ describe.each(Object.keys(transports) as Array<keyof typeof transports>)('holmes
     expect(names).toHaveLength(expectedTools.length + 3);
     expect(unavailableTools).toEqual(expect.arrayContaining(['llm_spend_breakdown', 'fabric_port_health']));
     for (const name of unavailableTools) expect(names).not.toContain(name);
-    const ajv = new Ajv({ strict: true, allErrors: true });
+    // Formats (date-time for timestamps) as the MCP SDK's own validator knows them.
+    const ajv = addFormats.default(new Ajv({ strict: true, allErrors: true }));
     for (const tool of tools) {
       expect(ajv.validateSchema(tool.inputSchema), `${tool.name}: ${ajv.errorsText()}`).toBe(true);
       expect(() => ajv.compile(tool.inputSchema), tool.name).not.toThrow();

@@ -1,4 +1,5 @@
 import type { Alert } from '../../core/alert.js';
+import { parseLimit } from '../parse-limit.js';
 import { HolmesError } from '../../core/errors.js';
 import { terminalText } from '../../core/terminal-text.js';
 import type { InvestigationResult } from '../../core/investigation.js';
@@ -20,8 +21,6 @@ export interface InvestigateAlertmanagerOptions extends SourceOptions {
   deterministic?: boolean;
 }
 
-const DEFAULT_LIMIT = 20;
-
 function parseLabels(values: string[]): Record<string, string> {
   const labels: Record<string, string> = {};
   for (const value of values) {
@@ -33,16 +32,6 @@ function parseLabels(values: string[]): Record<string, string> {
     labels[value.slice(0, index)] = value.slice(index + 1);
   }
   return labels;
-}
-
-function parseLimit(value: string | undefined): number {
-  if (value === undefined) return DEFAULT_LIMIT;
-  const limit = Number(value);
-  if (!Number.isInteger(limit) || limit < 1)
-    throw new HolmesError('USAGE', `--limit ${value} is not a positive whole number.`, {
-      fix: 'Write e.g. --limit 5.',
-    });
-  return limit;
 }
 
 /**

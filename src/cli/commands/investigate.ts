@@ -1,4 +1,5 @@
 import { constants } from 'node:fs';
+import { parseLimit } from '../parse-limit.js';
 import { open } from 'node:fs/promises';
 import type { Alert } from '../../core/alert.js';
 import type { Reasoner } from '../../agent/create-reasoner.js';
@@ -22,7 +23,6 @@ export interface InvestigateCommandOptions extends SourceOptions {
 /** An alert file is a webhook body or a list of alerts; past this it is the wrong file (or an attack). */
 const MAX_ALERT_FILE_BYTES = 10 * 1024 * 1024;
 /** Groups investigated from one file unless --limit says otherwise (as pull mode). */
-const DEFAULT_LIMIT = 20;
 
 /** The file's text: a regular file of at most MAX_ALERT_FILE_BYTES (a FIFO would block forever). */
 async function readAlertFile(file: string): Promise<string> {
@@ -89,16 +89,6 @@ async function readAlerts(file: string): Promise<Alert[]> {
     );
   }
   return parseAlertInput(value, { source: 'file' });
-}
-
-function parseLimit(value: string | undefined): number {
-  if (value === undefined) return DEFAULT_LIMIT;
-  const limit = Number(value);
-  if (!Number.isInteger(limit) || limit < 1)
-    throw new HolmesError('USAGE', `--limit ${value} is not a positive whole number.`, {
-      fix: 'Write e.g. --limit 5.',
-    });
-  return limit;
 }
 
 /** `holmes investigate`: the deterministic investigation of an alert (file) or of a scenario in the lab. */
