@@ -20,6 +20,14 @@ export const CAUSE_IDS = [
   'crashloop-bad-config',
   'image-pull-failure',
   'node-not-ready',
+  'pod-unschedulable',
+  'probe-failure',
+  'volume-failure',
+  'config-reference-missing',
+  'dns-failure',
+  'network-policy-block',
+  'rbac-denied',
+  'autoscaler-broken',
 ] as const;
 export type CauseId = (typeof CAUSE_IDS)[number];
 

@@ -53,6 +53,11 @@ export interface Entities {
   team?: string;
   apiKey?: string;
   hpa?: string;
+  /**
+   * The namespaces a team owns when the alert names the team but no namespace and the team owns
+   * several: each is investigated, and `namespace` is the one where the cause was found.
+   */
+  teamNamespaces?: string[];
   /** How each entity was found, for the report. */
   notes: string[];
   /** What the labels named but could not be found, and why. */

@@ -24,6 +24,20 @@ export function renderDoctor(report: DoctorReport): string {
   lines.push('', `CHECKS THAT WILL BE INCONCLUSIVE (${report.inconclusive.length})`);
   for (const entry of report.inconclusive)
     lines.push(`  ${entry.runbook}/${entry.check}: ${entry.reason} — fix: ${entry.fix}`);
+  if (report.needs.length > 0) {
+    // One line per kind of data, with the runbooks that read it.
+    const byWhat = new Map<string, { entry: DoctorReport['needs'][number]; runbooks: string[] }>();
+    for (const entry of report.needs) {
+      const group = byWhat.get(entry.what) ?? { entry, runbooks: [] };
+      group.runbooks.push(entry.runbook);
+      byWhat.set(entry.what, group);
+    }
+    lines.push('', 'DATA RUNBOOKS NEED');
+    for (const { entry, runbooks } of byWhat.values())
+      lines.push(
+        `  ${mark(entry.ok)} ${entry.what}: ${entry.detail} (${runbooks.join(', ')})${entry.ok === true ? '' : ` — fix: ${entry.fix}`}`,
+      );
+  }
   if (report.rbac.length > 0) {
     const denied = report.rbac.filter((entry) => entry.allowed === false);
     lines.push(

@@ -6,7 +6,10 @@ import { KUBE_KINDS } from '../telemetry/kube-kinds.js';
 import type { KubeClient } from '../telemetry/kube-types.js';
 import { queryMetrics } from '../toolsets/signals/query-metrics.js';
 import { telemetryProfile, type TelemetryProfile } from '../toolsets/signals/telemetry-profile.js';
-import type { SignalSpec } from '../toolsets/toolset-schema.js';
+import type { SignalSpec, ToolSpec } from '../toolsets/toolset-schema.js';
+import type { KubeObject } from '../core/kube-object.js';
+import type { Runbook } from '../runbooks/runbook-schema.js';
+import { eventTimeMs } from '../toolsets/diagnostics/kube-reads.js';
 import { toolboxFromConfig } from '../toolsets/toolbox-from-config.js';
 import { describeProfile } from '../toolsets/signals/describe-profile.js';
 
@@ -21,6 +24,8 @@ export interface DoctorReport {
   missing: Array<{ signal: string; metrics: string[]; fix: string }>;
   /** Runbook checks that will be inconclusive here, and the fix for each. */
   inconclusive: Array<{ runbook: string; check: string; reason: string; fix: string }>;
+  /** Data some runbooks read that clusters may not keep (events, kubelet volume stats), per runbook. */
+  needs: Array<{ runbook: string; what: string; ok: boolean | null; detail: string; fix: string }>;
   /** What Holmes's identity may list (a list probe of one item per kind). */
   rbac: Array<{ kind: string; allowed: boolean | null; detail?: string }>;
   runbooksSkipped: string[];
@@ -52,6 +57,56 @@ async function probeRbac(kube: KubeClient): Promise<DoctorReport['rbac']> {
   );
 }
 
+type Reads = NonNullable<ToolSpec['reads']>[number];
+
+/** Whether this cluster keeps what a tool reads: its metrics, or events (and how far back they go). */
+async function probeReads(
+  entry: Reads,
+  profile: TelemetryProfile | undefined,
+  kube: KubeClient | undefined,
+): Promise<{ ok: boolean | null; detail: string }> {
+  if (entry.metrics) {
+    if (!profile) return { ok: null, detail: 'Prometheus did not answer' };
+    const absent = entry.metrics.filter((metric) => !profile.metrics.has(metric));
+    return absent.length === 0
+      ? { ok: true, detail: 'collected' }
+      : { ok: false, detail: `not collected (${absent.join(', ')})` };
+  }
+  if (!kube) return { ok: null, detail: 'Kubernetes is not configured' };
+  try {
+    const events = await kube.events({});
+    const times = (events.items as KubeObject[]).map(eventTimeMs).filter((time) => time > 0);
+    if (times.length === 0) return { ok: false, detail: 'no events visible (none kept, or RBAC refuses Events)' };
+    const minutes = Math.round((Date.now() - Math.min(...times)) / 60_000);
+    return { ok: true, detail: `${times.length} events, the oldest ${minutes} min old` };
+  } catch (error) {
+    return { ok: null, detail: (error as Error).message };
+  }
+}
+
+/** For each runbook, the data its checks' tools read that this cluster may not keep. */
+async function runbookNeeds(
+  runbooks: Runbook[],
+  tools: Array<{ spec: ToolSpec }>,
+  profile: TelemetryProfile | undefined,
+  kube: KubeClient | undefined,
+): Promise<DoctorReport['needs']> {
+  const readsOf = new Map(tools.map(({ spec }) => [spec.name, spec.reads ?? []]));
+  const probes = new Map<string, Promise<{ ok: boolean | null; detail: string }>>();
+  const needs: DoctorReport['needs'] = [];
+  for (const runbook of runbooks) {
+    const entries = new Map<string, Reads>();
+    for (const check of runbook.checks)
+      for (const entry of readsOf.get(check.tool.split('/').at(-1)!) ?? []) entries.set(entry.what, entry);
+    for (const entry of entries.values()) {
+      if (!probes.has(entry.what)) probes.set(entry.what, probeReads(entry, profile, kube));
+      const probe = await probes.get(entry.what)!;
+      needs.push({ runbook: runbook.id, what: entry.what, ...probe, fix: entry.collect });
+    }
+  }
+  return needs;
+}
+
 /**
  * What Holmes will and will not see on this cluster, before an incident: sources and their
  * dialects, optional metrics that are off, the runbook checks that will therefore be
@@ -71,6 +126,7 @@ export async function runDoctor(config: HolmesConfig): Promise<DoctorReport> {
     sources: [],
     missing: [],
     inconclusive: [],
+    needs: [],
     rbac: [],
     runbooksSkipped: failures.map((failure) => `${failure.file}: ${failure.issues[0]?.message ?? 'invalid'}`),
   };
@@ -121,6 +177,7 @@ export async function runDoctor(config: HolmesConfig): Promise<DoctorReport> {
           fix: toolset.status === 'disabled' ? 'enable the toolset in the config' : 'install or scrape its exporter',
         });
     }
+  report.needs = await runbookNeeds(runbooks, toolbox.tools({ all: true }), profile, clients.kube);
   if (clients.kube) {
     try {
       await clients.kube.version();

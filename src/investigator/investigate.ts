@@ -4,7 +4,13 @@ import pLimit from 'p-limit';
 import type { Alert } from '../core/alert.js';
 import { MAX_GRAPHS } from '../core/graph-spec.js';
 import { notDetermined } from '../core/not-determined.js';
-import type { Evidence, InvestigationResult, InvestigationStep, RemediationStep } from '../core/investigation.js';
+import type {
+  Entities,
+  Evidence,
+  InvestigationResult,
+  InvestigationStep,
+  RemediationStep,
+} from '../core/investigation.js';
 import type { ToolResult } from '../core/tool-result.js';
 import type { CheckSpec, Runbook } from '../runbooks/runbook-schema.js';
 import type { Toolbox } from '../toolsets/create-toolbox.js';
@@ -14,6 +20,7 @@ import { ListValue } from '../toolsets/template-values.js';
 import { evaluateCheck } from './evaluate-check.js';
 import { renderPlainText } from '../runbooks/render-plain-text.js';
 import { rankHypotheses, type ScoredRunbook } from './rank-hypotheses.js';
+import { rankTeamNamespaces } from './rank-team-namespaces.js';
 import { resolveEntities } from './resolve-entities.js';
 
 export interface InvestigateOptions {
@@ -83,24 +90,114 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
     },
   };
 
-  const entities = await resolveEntities(alert, toolbox);
+  const describeEntities = (entities: Entities, ms?: number) => {
+    const resolved = [
+      entities.namespace && `namespace ${entities.namespace}`,
+      entities.workload && `${entities.workload.kind} ${entities.workload.name}`,
+      entities.pods.length > 0 && `${entities.pods.length} pod(s)`,
+      entities.nodes.length > 0 && `node(s) ${entities.nodes.join(', ')}`,
+      entities.gpus.length > 0 && `${entities.gpus.length} GPU(s)`,
+      entities.model && `model ${entities.model}`,
+      entities.team && `team ${entities.team}`,
+      entities.apiKey && `key ${entities.apiKey}`,
+    ].filter(Boolean);
+    step('entities', `resolved ${resolved.join(', ') || 'nothing beyond the alert labels'}`, ms);
+  };
+  const teamEntities = await resolveEntities(alert, toolbox);
   const entitiesMs = performance.now() - started;
-  const resolved = [
-    entities.namespace && `namespace ${entities.namespace}`,
-    entities.workload && `${entities.workload.kind} ${entities.workload.name}`,
-    entities.pods.length > 0 && `${entities.pods.length} pod(s)`,
-    entities.nodes.length > 0 && `node(s) ${entities.nodes.join(', ')}`,
-    entities.gpus.length > 0 && `${entities.gpus.length} GPU(s)`,
-    entities.model && `model ${entities.model}`,
-    entities.team && `team ${entities.team}`,
-    entities.apiKey && `key ${entities.apiKey}`,
-  ].filter(Boolean);
-  step('entities', `resolved ${resolved.join(', ') || 'nothing beyond the alert labels'}`, entitiesMs);
+  describeEntities(teamEntities, entitiesMs);
+  const context: ExamineContext = { ...options, toolbox, startedAt, step };
+  const checksStarted = performance.now();
+  let outcome: Examined;
+  if (!teamEntities.namespace && teamEntities.teamNamespaces && teamEntities.teamNamespaces.length > 1) {
+    // A team's alert that names no namespace: each of its namespaces (most GPUs and restarts
+    // first, capped) is investigated; the report is the one where the cause is best supported.
+    const ranked = await rankTeamNamespaces(teamEntities.teamNamespaces, toolbox);
+    const outcomes: Array<{ namespace: string; examined: Examined }> = [];
+    for (const namespace of ranked.namespaces) {
+      const scoped = await resolveEntities({ ...alert, labels: { ...alert.labels, namespace } }, toolbox);
+      describeEntities(scoped);
+      outcomes.push({ namespace, examined: await examine(scoped, context) });
+    }
+    const confidence = (entry: (typeof outcomes)[number]) => entry.examined.rootCause?.confidence ?? 0;
+    const best = outcomes.reduce((left, right) => (confidence(right) > confidence(left) ? right : left));
+    outcome = best.examined;
+    const others = outcomes
+      .filter((entry) => entry !== best)
+      .map((entry) => `${entry.namespace}: ${entry.examined.rootCause?.cause ?? 'not determined'}`);
+    outcome.entities.teamNamespaces = teamEntities.teamNamespaces;
+    outcome.entities.notes.unshift(
+      ...teamEntities.notes,
+      outcome.rootCause
+        ? `team ${teamEntities.team}: the cause is in namespace ${best.namespace}${others.length ? ` (also investigated: ${others.join('; ')})` : ''}`
+        : `team ${teamEntities.team}: no cause found in namespaces ${ranked.namespaces.join(', ')}`,
+    );
+    if (ranked.left.length > 0)
+      outcome.entities.unresolved.push(
+        `team ${teamEntities.team}: namespaces ${ranked.left.join(', ')} not investigated (at most ${ranked.namespaces.length}, most GPUs and restarts first)`,
+      );
+  } else {
+    outcome = await examine(teamEntities, context);
+  }
+  const checksMs = performance.now() - checksStarted;
+  const { entities, hypotheses, rootCause, remediation, symptoms, graphs, summary } = outcome;
+  // The profile was read (and cached) by the tools already; a failure only leaves the line out.
+  const sources = await options.sources?.().catch(() => undefined);
+  const failedToolsets = toolbox.statuses
+    .filter((status) => status.status === 'failed')
+    .map((status) => `toolset ${status.id} unavailable: ${status.reason}`);
+  const notChecked = [
+    ...new Set([...entities.unresolved, ...outcome.unavailable, ...failedToolsets, ...(options.skipped ?? [])]),
+  ];
+  return {
+    id: randomUUID(),
+    kind: 'alert',
+    alert,
+    question: null,
+    mode: 'deterministic',
+    status: sourceUnreachable ? 'degraded' : 'completed',
+    rootCause: rootCause
+      ? { id: rootCause.cause, title: rootCause.title, confidence: rootCause.confidence, summary }
+      : null,
+    hypotheses,
+    remediation,
+    entities,
+    symptoms,
+    notChecked,
+    ...(sources ? { sources } : {}),
+    usage: { modelCalls: 0, inputTokens: 0, outputTokens: 0, usd: 0, toolCalls, queries },
+    timings: {
+      startedAt: startedAt.toISOString(),
+      durationMs: Math.round(performance.now() - started),
+      entitiesMs: Math.round(entitiesMs),
+      checksMs: Math.round(checksMs),
+    },
+    steps,
+    llm: null,
+    ...(graphs.length > 0 ? { graphs } : {}),
+  };
+}
 
+interface ExamineContext extends InvestigateOptions {
+  startedAt: Date;
+  step: (kind: InvestigationStep['kind'], message: string, durationMs?: number) => void;
+}
+
+type Examined = Pick<InvestigationResult, 'hypotheses' | 'remediation' | 'entities' | 'symptoms'> & {
+  graphs: NonNullable<InvestigationResult['graphs']>;
+  rootCause: ReturnType<typeof rankHypotheses>[number] | undefined;
+  summary: string;
+  /** Sentences of the candidates' checks that had no data. */
+  unavailable: string[];
+};
+
+/** Triage, the candidates' checks, ranking and remediation, for one set of entities. */
+async function examine(entities: Entities, context: ExamineContext): Promise<Examined> {
+  const { alert, runbooks, toolbox, startedAt, step } = context;
   const view = entityView(entities, alert, startedAt);
   const alertStartMs = Number.isFinite(Date.parse(alert.startsAt)) ? Date.parse(alert.startsAt) : startedAt.getTime();
   const scope = { view, entities, now: startedAt, alertStartMs, windowMs: parseDuration(String(view.window)) };
-  const limit = pLimit(options.concurrency ?? 8);
+  const limit = pLimit(context.concurrency ?? 8);
   const cache = new Map<string, Promise<ToolResult>>();
   const runChecks = (runbook: Runbook, checks: CheckSpec[]) =>
     Promise.all(
@@ -115,7 +212,6 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
     );
 
   // Triage: the key check of every runbook, so candidates come from symptoms, not the alert name alone.
-  const checksStarted = performance.now();
   const triage = await Promise.all(
     runbooks.map(async (runbook) => ({ runbook, outcomes: await runChecks(runbook, keyChecks(runbook)) })),
   );
@@ -159,9 +255,6 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
       );
     }),
   );
-  const checksMs = performance.now() - checksStarted;
-  // The profile was read (and cached) by the tools already; a failure only leaves the line out.
-  const sources = await options.sources?.().catch(() => undefined);
   const hypotheses = [...rankHypotheses(candidates), ...rankHypotheses(considered.length > 0 ? ruledOut : [])];
   const top = hypotheses[0];
   const rootCause = top && top.confidence > 0 ? top : undefined;
@@ -201,49 +294,13 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
 
   // What could not be checked matters for the causes still in play; a ruled-out cause's gaps do not.
   const candidateEvidence: Evidence[] = candidates.flatMap((candidate) => candidate.evidence);
-  const failedToolsets = toolbox.statuses
-    .filter((status) => status.status === 'failed')
-    .map((status) => `toolset ${status.id} unavailable: ${status.reason}`);
-  const notChecked = [
-    ...new Set([
-      ...entities.unresolved,
-      ...candidateEvidence
-        .filter((evidence) => evidence.verdict === 'unavailable')
-        .map((evidence) => evidence.sentence),
-      ...failedToolsets,
-      ...(options.skipped ?? []),
-    ]),
-  ];
+  const unavailable = candidateEvidence
+    .filter((evidence) => evidence.verdict === 'unavailable')
+    .map((evidence) => evidence.sentence);
   const summary = rootCause
     ? `${rootCause.title}${entities.workload ? ` (${entities.workload.name}${entities.namespace ? ` in ${entities.namespace}` : ''})` : ''}: ${supporting[0]?.sentence ?? ''}${supporting[1] ? ` ${supporting[1].sentence}` : ''}`.trim()
     : '';
-  return {
-    id: randomUUID(),
-    kind: 'alert',
-    alert,
-    question: null,
-    mode: 'deterministic',
-    status: sourceUnreachable ? 'degraded' : 'completed',
-    rootCause: rootCause
-      ? { id: rootCause.cause, title: rootCause.title, confidence: rootCause.confidence, summary }
-      : null,
-    hypotheses,
-    remediation,
-    entities,
-    symptoms,
-    notChecked,
-    ...(sources ? { sources } : {}),
-    usage: { modelCalls: 0, inputTokens: 0, outputTokens: 0, usd: 0, toolCalls, queries },
-    timings: {
-      startedAt: startedAt.toISOString(),
-      durationMs: Math.round(performance.now() - started),
-      entitiesMs: Math.round(entitiesMs),
-      checksMs: Math.round(checksMs),
-    },
-    steps,
-    llm: null,
-    ...(graphs.length > 0 ? { graphs } : {}),
-  };
+  return { entities, hypotheses, rootCause, remediation, symptoms, graphs, summary, unavailable };
 }
 
 // Lists of records (intermediate facts, prototype-less JSONata objects) are shown as JSON, not joined.

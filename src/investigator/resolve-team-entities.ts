@@ -91,15 +91,14 @@ export async function resolveTeamEntities(entities: Entities, toolbox: Toolbox):
       entities.namespace = namespace;
       entities.notes.push(`namespace ${namespace}: the one namespace labelled as owned by team ${entities.team}`);
     } else if (namespace) {
-      // Checks take one namespace; naming the candidates says why namespace-scoped checks did not run.
-      entities.unresolved.push(
-        `team ${entities.team} owns several namespaces (${namespace.several.join(', ')}); the alert names none`,
-      );
+      // Checks take one namespace: the investigation runs once per namespace (investigate-team.ts).
+      entities.teamNamespaces = namespace.several;
+      entities.notes.push(`team ${entities.team} owns namespaces ${namespace.several.join(', ')}`);
     }
   }
 }
 
-/** The single namespace whose owner label names the team (Kubernetes first, kube-state-metrics second). */
+/** The namespaces whose owner label names the team (Kubernetes first, kube-state-metrics second). */
 async function teamNamespace(team: string, toolbox: Toolbox): Promise<string | { several: string[] } | undefined> {
   const wanted = normaliseName(team);
   const listed = await toolbox.run('kubernetes_list', { kind: 'Namespace', top_k: 200 });
@@ -122,5 +121,6 @@ async function teamNamespace(team: string, toolbox: Toolbox): Promise<string | {
       { pattern: new RegexValue(spellingRegex(team)) },
     ),
   );
-  return single(found, (labels) => labels.namespace);
+  const namespaces = [...new Set(found.map((entry) => entry.labels.namespace).filter(Boolean) as string[])].sort();
+  return namespaces.length > 1 ? { several: namespaces } : namespaces[0];
 }

@@ -85,12 +85,14 @@ export function openDatabase(options: OpenDatabaseOptions): Db {
   db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
-  const version = db.pragma('user_version', { simple: true }) as number;
-  for (let index = version; index < MIGRATIONS.length; index += 1) {
-    db.transaction(() => {
+  // Under one write lock, reading the version inside it: two processes opening a new store at once
+  // (`holmes serve` and a CLI command) would otherwise both run the first migration.
+  db.transaction(() => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    for (let index = version; index < MIGRATIONS.length; index += 1) {
       db.exec(MIGRATIONS[index]!);
       db.pragma(`user_version = ${index + 1}`);
-    })();
-  }
+    }
+  }).immediate();
   return db;
 }

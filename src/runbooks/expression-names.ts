@@ -3,7 +3,7 @@ import jsonata from 'jsonata';
 type Node = { type?: string; value?: unknown; procedure?: Node; [key: string]: unknown };
 
 /** JSONata's own functions: a `$name` called with one of these names is not a fact. */
-const BUILTIN_FUNCTIONS = new Set(
+export const BUILTIN_FUNCTIONS = new Set(
   (
     'sum count max min average string substring substringBefore substringAfter lowercase uppercase length trim pad ' +
     'match contains replace split join formatNumber formatBase formatInteger parseInteger number floor ceil round abs ' +

@@ -1,7 +1,7 @@
 import Mustache from 'mustache';
 import { toParameterSchema } from '../toolsets/parameter-schema.js';
 import type { ToolSpec } from '../toolsets/toolset-schema.js';
-import { freeNames } from './expression-names.js';
+import { BUILTIN_FUNCTIONS, freeNames } from './expression-names.js';
 import { FACT_FUNCTION_NAMES } from './fact-functions.js';
 import { VIEW_NAMES, type Runbook } from './runbook-schema.js';
 
@@ -94,6 +94,16 @@ export function validateRunbook(runbook: Runbook, tools: KnownTool[]): RunbookPr
       [at('supports'), check.supports],
       ...(check.contradicts ? [[at('contradicts'), check.contradicts] as [Array<string | number>, string]] : []),
     ];
+    // A fact named like a JSONata function hides it: a later `$count(...)` would call a number.
+    const calls = expressions.map(([, expression]) => expression).join('\n');
+    for (const name of Object.keys(check.facts).filter(
+      (fact) => BUILTIN_FUNCTIONS.has(fact) && new RegExp(`\\$${fact}\\s*\\(`).test(calls),
+    ))
+      problems.push({
+        path: at('facts', name),
+        message: `fact '${name}' hides JSONata's $${name}(), which this check calls`,
+        fix: `Rename the fact (e.g. '${name}Value').`,
+      });
     for (const [path, expression] of expressions) {
       let names: string[] = [];
       try {

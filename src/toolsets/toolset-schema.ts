@@ -100,6 +100,25 @@ const kubernetesImplementationSchema = z.strictObject({
   kind: z.string().optional(),
 });
 
+/**
+ * Data a tool reads beyond its toolset's prerequisites, which some clusters do not keep: `holmes
+ * doctor` lists it for each runbook that checks with the tool, and says when it is missing.
+ */
+export const readsSchema = z
+  .strictObject({
+    /** What it is, for people: "kubelet volume stats". */
+    what: z.string().min(3),
+    /** Metrics that must all have series. */
+    metrics: z.array(z.string()).min(1).optional(),
+    /** Kubernetes events (kept 1 h by default: kube-apiserver --event-ttl). */
+    events: z.literal(true).optional(),
+    /** How to collect it when missing. */
+    collect: z.string().min(10),
+  })
+  .refine((entry) => Boolean(entry.metrics) !== Boolean(entry.events), {
+    message: 'a reads entry names either metrics or events: true',
+  });
+
 export const toolSchema = z
   .strictObject({
     name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'tool names are snake_case'),
@@ -109,6 +128,7 @@ export const toolSchema = z
     kubernetes: kubernetesImplementationSchema.optional(),
     /** A named code tool from src/toolsets/builtins, for what templates cannot express. */
     builtin: z.string().optional(),
+    reads: z.array(readsSchema).optional(),
   })
   .refine((tool) => [tool.promql, tool.kubernetes, tool.builtin].filter(Boolean).length === 1, {
     message: 'a tool needs exactly one implementation: promql, kubernetes or builtin',

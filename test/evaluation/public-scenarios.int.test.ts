@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
 import { runDoctor } from '../../src/doctor/run-doctor.js';
+import { CAUSE_IDS } from '../../src/core/causes.js';
 import { runEval } from '../../src/evaluation/run-eval.js';
 import { BUILTIN_RUNBOOKS_DIR, loadRunbooks } from '../../src/runbooks/load-runbooks.js';
 
@@ -42,7 +43,9 @@ describe('runEval on the public scenarios', () => {
       );
     expect(failures).toEqual([]);
     // Every cause of the vocabulary is exercised by at least one public scenario, and `none` by six.
-    expect(new Set(report.results.map((result) => result.expected).filter((cause) => cause !== 'none')).size).toBe(17);
+    expect(new Set(report.results.map((result) => result.expected).filter((cause) => cause !== 'none')).size).toBe(
+      CAUSE_IDS.length,
+    );
     expect(report.results.filter((result) => result.expected === 'none').length).toBeGreaterThanOrEqual(6);
     // Holmes names a cause only when it is right.
     expect(report.precision).toBe(1);

@@ -54,6 +54,8 @@ describe('loadToolsets', () => {
       'fabric/network',
       'gpu/dcgm',
       'kubernetes/core',
+      'kubernetes/diagnostics',
+      'kubernetes/dns',
       'llm/serving',
       'prometheus/metrics',
     ]);

@@ -90,9 +90,12 @@ export function rolloutsWithin(scenario: Scenario, within: string, namespace?: s
   const windowMs = parseDuration(within);
   const byDeployment = new Map<string, KubeObject[]>();
   for (const replicaSet of objectsOf(scenario, 'ReplicaSet', namespace)) {
-    const owner = replicaSet.metadata.ownerReferences?.find((reference) => reference.kind === 'Deployment');
+    // Deployments and Argo Rollouts both roll out through ReplicaSets.
+    const owner = replicaSet.metadata.ownerReferences?.find((reference) =>
+      ['Deployment', 'Rollout'].includes(reference.kind),
+    );
     if (!owner) continue;
-    const key = `${replicaSet.metadata.namespace}/${owner.name}`;
+    const key = `${replicaSet.metadata.namespace}/${owner.kind}/${owner.name}`;
     byDeployment.set(key, [...(byDeployment.get(key) ?? []), replicaSet]);
   }
   const created = (object: KubeObject) => Date.parse(object.metadata.creationTimestamp ?? '');

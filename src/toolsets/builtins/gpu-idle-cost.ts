@@ -1,7 +1,7 @@
 import { parseDuration } from '../../core/duration.js';
 import { HolmesError } from '../../core/errors.js';
 import { renderPromql } from '../render-promql.js';
-import { dcgmWorkloadLabels, telemetryProfile } from '../signals/telemetry-profile.js';
+import { dcgmWorkloadLabels, opencostWorkloadLabels, telemetryProfile } from '../signals/telemetry-profile.js';
 import type { BuiltinTool } from '../tool-context.js';
 
 /** A pod that holds GPUs, how busy they were and what they cost. */
@@ -84,13 +84,29 @@ export const idleGpuCost: BuiltinTool = async (params, context) => {
     raw.push(result.raw);
     return result.resultType === 'vector' ? result.series : [];
   };
-  const held = profile.metrics.has('container_gpu_allocation')
-    ? await query(
-        `sum by (namespace, pod, node) (max by (namespace, pod, container, node) (container_gpu_allocation{${only('namespace')}}))`,
-      )
-    : await query(
-        `sum by (namespace, pod, node) (kube_pod_container_resource_requests{${only('namespace')}, resource="nvidia_com_gpu"})`,
-      );
+  // OpenCost's allocation in the label dialect of its scrape; else (or when it has none for the
+  // namespace) the requests kube-state-metrics reports.
+  const cost = opencostWorkloadLabels(profile);
+  const allocated = profile.metrics.has('container_gpu_allocation')
+    ? (
+        await query(
+          `sum by (${cost.namespace}, ${cost.pod}, node) (max by (${cost.namespace}, ${cost.pod}, ${cost.container}, node) (container_gpu_allocation{${only(cost.namespace)}}))`,
+        )
+      ).map((series) => ({
+        ...series,
+        labels: {
+          namespace: series.labels[cost.namespace] ?? '',
+          pod: series.labels[cost.pod] ?? '',
+          node: series.labels.node ?? '',
+        },
+      }))
+    : [];
+  const held =
+    allocated.length > 0 || !profile.metrics.has('kube_pod_container_resource_requests')
+      ? allocated
+      : await query(
+          `sum by (namespace, pod, node) (kube_pod_container_resource_requests{${only('namespace')}, resource="nvidia_com_gpu"})`,
+        );
   const activityQueries = [
     ...(profile.metrics.has('DCGM_FI_PROF_GR_ENGINE_ACTIVE')
       ? [

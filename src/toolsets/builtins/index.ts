@@ -1,4 +1,13 @@
 import type { BuiltinTool } from '../tool-context.js';
+import { autoscalerStatus } from './autoscaler-status.js';
+import { configReferences } from './config-references.js';
+import { dnsFailures } from './dns-failures.js';
+import { networkPolicies } from './network-policies.js';
+import { podScheduling } from './pod-scheduling.js';
+import { probeFailures } from './probe-failures.js';
+import { rbacDenials } from './rbac-denials.js';
+import { volumeClaims } from './volume-claims.js';
+import { volumeUsage } from './volume-usage.js';
 import { gpuThrottling } from './gpu-clocks.js';
 import { idleGpuCost } from './gpu-idle-cost.js';
 import { gpuInventory } from './gpu-inventory.js';
@@ -30,6 +39,15 @@ export const BUILTINS: Readonly<Record<string, BuiltinTool>> = {
   idle_gpu_cost: idleGpuCost,
   unhealthy_containers: unhealthyContainers,
   signal_change: signalChange,
+  pod_scheduling: podScheduling,
+  probe_failures: probeFailures,
+  volume_claims: volumeClaims,
+  volume_usage: volumeUsage,
+  config_references: configReferences,
+  dns_failures: dnsFailures,
+  network_policies: networkPolicies,
+  rbac_denials: rbacDenials,
+  autoscaler_status: autoscalerStatus,
   version_change: versionChange,
   llm_client_growth: llmClientGrowth,
 };

@@ -16,6 +16,10 @@ export interface TelemetryProfile {
     /** Clock-event reasons (a bitmask, off by default) under the name this exporter uses, or null. */
     clockReasons: string | null;
   };
+  opencost: {
+    /** `exported`: scraped without honorLabels (OpenCost's docs ask for it), its workload labels are exported_*. */
+    workloadLabels: 'plain' | 'exported' | 'none';
+  };
   litellm: {
     present: boolean;
     /** Token counters: `…_tokens_metric_total` (August 2025 on), `…_tokens_total` before, or none. */
@@ -54,6 +58,16 @@ export function dcgmWorkloadLabels(profile: TelemetryProfile): { namespace: stri
     ? { namespace: 'exported_namespace', pod: 'exported_pod', container: 'exported_container' }
     : { namespace: 'namespace', pod: 'pod', container: 'container' };
 }
+/** The labels that name the workload on OpenCost's allocation series in this cluster. */
+export function opencostWorkloadLabels(profile: TelemetryProfile): {
+  namespace: string;
+  pod: string;
+  container: string;
+} {
+  return profile.opencost.workloadLabels === 'exported'
+    ? { namespace: 'exported_namespace', pod: 'exported_pod', container: 'exported_container' }
+    : { namespace: 'namespace', pod: 'pod', container: 'container' };
+}
 const LOOK_BACK_MS = 6 * 60 * 60_000;
 const cache = new WeakMap<PrometheusClient, { atMs: number; profile: Promise<TelemetryProfile> }>();
 
@@ -74,8 +88,11 @@ async function readProfile(prometheus: PrometheusClient, now: Date): Promise<Tel
   const gateway = ['litellm_proxy_total_requests_metric_total', 'litellm_spend_metric_total'].find((name) =>
     metrics.has(name),
   );
-  const [dcgmShapes, xidShapes, gatewayTeams, endUsers] = await Promise.all([
+  const [dcgmShapes, costShapes, xidShapes, gatewayTeams, endUsers] = await Promise.all([
     dcgmMetric ? labelsOf(prometheus, `count by (exported_pod, pod) (${dcgmMetric})`, now) : [],
+    metrics.has('container_gpu_allocation')
+      ? labelsOf(prometheus, 'count by (exported_pod, pod) (container_gpu_allocation)', now)
+      : [],
     metrics.has('DCGM_FI_DEV_XID_ERRORS')
       ? labelsOf(prometheus, 'count by (err_code) (DCGM_FI_DEV_XID_ERRORS)', now)
       : [],
@@ -83,6 +100,8 @@ async function readProfile(prometheus: PrometheusClient, now: Date): Promise<Tel
     // A count, not the end users themselves: with tracking on there can be thousands.
     gateway ? labelsOf(prometheus, `count(${gateway}{end_user!="", end_user!="None"}) > 0`, now) : [],
   ]);
+  const shapeOf = (shapes: Array<Record<string, string>>) =>
+    shapes.some((labels) => labels.exported_pod) ? 'exported' : shapes.some((labels) => labels.pod) ? 'plain' : 'none';
   const set = (value: string | undefined): value is string => Boolean(value) && value !== 'None';
   const first = <T extends string>(choices: Array<[string, T]>, none: T): T =>
     choices.find(([metric]) => metrics.has(metric))?.[1] ?? none;
@@ -90,14 +109,11 @@ async function readProfile(prometheus: PrometheusClient, now: Date): Promise<Tel
     metrics,
     dcgm: {
       present: Boolean(dcgmMetric),
-      workloadLabels: dcgmShapes.some((labels) => labels.exported_pod)
-        ? 'exported'
-        : dcgmShapes.some((labels) => labels.pod)
-          ? 'plain'
-          : 'none',
+      workloadLabels: shapeOf(dcgmShapes),
       xidPerCode: xidShapes.some((labels) => labels.err_code !== undefined),
       clockReasons: CLOCK_REASONS.find((name) => metrics.has(name)) ?? null,
     },
+    opencost: { workloadLabels: shapeOf(costShapes) },
     litellm: {
       present: Boolean(gateway),
       tokens: first(

@@ -34,6 +34,30 @@ describe('holmes doctor', () => {
     for (const entry of report.inconclusive) expect(entry.fix.length).toBeGreaterThan(5);
     expect(report.rbac.filter((entry) => entry.allowed === false)).toEqual([]);
     expect(report.rbac.some((entry) => entry.kind === 'Pod' && entry.allowed === true)).toBe(true);
+    // What the Kubernetes runbooks read and this incident's cluster does not keep, with the fix.
+    const need = (runbook: string, what: string) =>
+      report.needs.find((entry) => entry.runbook === runbook && entry.what === what);
+    expect(need('volume-failure', 'kubelet volume stats')).toMatchObject({ ok: false });
+    expect(need('volume-failure', 'kubelet volume stats')!.detail).toContain('kubelet_volume_stats_used_bytes');
+    expect(need('probe-failure', 'Kubernetes events')).toMatchObject({ ok: false });
+    expect(need('probe-failure', 'Kubernetes events')!.fix).toContain('--event-ttl');
+  });
+
+  it('says the kubelet volume stats and events are there when the cluster keeps them', async () => {
+    const result = await runCli(sandbox, [
+      '--json',
+      'doctor',
+      '--scenario',
+      scenario('legal-sum-finetune-checkpoint-volume-full'),
+    ]);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as DoctorReport;
+    const volume = report.needs.filter((entry) => entry.runbook === 'volume-failure');
+    expect(volume.map((entry) => [entry.what, entry.ok])).toEqual([
+      ['Kubernetes events', true],
+      ['kubelet volume stats', true],
+    ]);
+    expect(volume[0]!.detail).toMatch(/the oldest \d+ min old/);
   });
 
   it('prints the same as text, one finding per line', async () => {
@@ -42,6 +66,7 @@ describe('holmes doctor', () => {
     expect(result.stdout).toMatch(/^ok {3}Prometheus /);
     expect(result.stdout).toContain('CHECKS THAT WILL BE INCONCLUSIVE');
     expect(result.stdout).toContain('RBAC ok');
+    expect(result.stdout).toMatch(/FAIL kubelet volume stats: not collected .*\(volume-failure\) — fix: /);
     expect(hasStack(result.stdout + result.stderr)).toBe(false);
   });
 });

@@ -25,7 +25,7 @@ describe('holmes runbooks', () => {
   it('check loads every built-in runbook against the built-in tools', async () => {
     const result = await runCli(sandbox, ['runbooks', 'check']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^17 runbooks load:/);
+    expect(result.stdout).toMatch(/^25 runbooks load:/);
   });
 
   it('test passes every example of the built-in runbooks, without Prometheus', async () => {

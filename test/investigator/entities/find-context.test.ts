@@ -31,6 +31,29 @@ describe('context steps', () => {
     expect(state.entities.workload).toEqual({ kind: 'Rollout', name: 'canary' });
   });
 
+  it('findWorkload names none when the pods belong to several workloads, and one across ReplicaSets of a Deployment', async () => {
+    const { toolbox } = stepToolbox({
+      owner_chain: () => ({ chain: [pod('a', 'ns'), { kind: 'Deployment', metadata: { name: 'web' } }] }),
+    });
+    const owned = (name: string, owner: string, hash?: string) => ({
+      ...pod(name, 'ns'),
+      metadata: {
+        name,
+        namespace: 'ns',
+        labels: hash ? { 'pod-template-hash': hash } : {},
+        ownerReferences: [{ kind: hash ? 'ReplicaSet' : 'StatefulSet', name: owner }],
+      },
+    });
+    const mixed = stateFor({ namespace: 'ns' }, toolbox);
+    mixed.pods = [owned('web-5d8f-x', 'web-5d8f', '5d8f'), owned('sandbox-0', 'sandbox')] as never;
+    await findWorkload(mixed);
+    expect(mixed.entities.workload).toBeUndefined();
+    const rollout = stateFor({ namespace: 'ns' }, toolbox);
+    rollout.pods = [owned('web-5d8f-x', 'web-5d8f', '5d8f'), owned('web-77c9-y', 'web-77c9', '77c9')] as never;
+    await findWorkload(rollout);
+    expect(rollout.entities.workload).toEqual({ kind: 'Deployment', name: 'web' });
+  });
+
   it('findHpa finds the autoscaler whose target is the workload', async () => {
     const { toolbox } = stepToolbox({
       kubernetes_list: () => [

@@ -5,6 +5,7 @@ export function dcgmProfile(shape: 'plain' | 'exported', metrics: string[] = [])
   return {
     metrics: new Set(metrics),
     dcgm: { present: true, workloadLabels: shape, xidPerCode: false, clockReasons: null },
+    opencost: { workloadLabels: 'none' },
     litellm: { present: false, tokens: 'none', teamAlias: false, teams: [], endUser: false },
     vllm: { present: false, interTokenLatency: 'none', kvCache: 'none' },
     fabric: { infiniband: false, roceCongestion: false },

@@ -54,6 +54,17 @@ describe('telemetryProfile', () => {
     expect(profile.vllm).toEqual({ present: true, interTokenLatency: latency, kvCache: cache });
   });
 
+  it.each([
+    [{ exported_pod: 'sandbox-0', pod: 'opencost-7d9f8c6b5d-vk2qx' }, 'exported'],
+    [{ pod: 'sandbox-0' }, 'plain'],
+  ] as const)("reads OpenCost's allocation labels as its scrape left them (%j)", async (labels, shape) => {
+    const profile = await profileOf(['container_gpu_allocation'], (query) =>
+      query === 'count by (exported_pod, pod) (container_gpu_allocation)' ? [{ labels, value: [0, 1] }] : [],
+    );
+    expect(profile.opencost.workloadLabels).toBe(shape);
+    expect((await profileOf([])).opencost.workloadLabels).toBe('none');
+  });
+
   it('tells an InfiniBand fabric from one with RoCE congestion counters', async () => {
     const infiniband = await profileOf(['node_infiniband_port_transmit_wait_total']);
     expect(infiniband.fabric).toEqual({ infiniband: true, roceCongestion: false });
