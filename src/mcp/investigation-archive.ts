@@ -76,9 +76,9 @@ export function createInvestigationArchive(db: Db) {
   const queue = createInvestigationStore(db);
   const records = createRecordStore(db);
 
-  function list(filter: ArchiveFilter = {}): ArchivedInvestigation[] {
+  async function list(filter: ArchiveFilter = {}): Promise<ArchivedInvestigation[]> {
     const limit = Math.min(filter.limit ?? 20, 100);
-    const queued = queue.list({
+    const queued = await queue.list({
       limit,
       ...(filter.state ? { state: filter.state } : {}),
       ...(filter.alertname ? { alertname: filter.alertname } : {}),
@@ -94,10 +94,10 @@ export function createInvestigationArchive(db: Db) {
   }
 
   /** By id, or by a unique id prefix among the agent's records; undefined when neither store has it. */
-  function get(
+  async function get(
     idOrPrefix: string,
-  ): { investigation: ArchivedInvestigation; result: InvestigationResult | null } | undefined {
-    const queued = queue.get(idOrPrefix);
+  ): Promise<{ investigation: ArchivedInvestigation; result: InvestigationResult | null } | undefined> {
+    const queued = await queue.get(idOrPrefix);
     if (queued) return { investigation: fromQueue(queued), result: queued.result };
     try {
       const record = records.get(idOrPrefix);

@@ -8,10 +8,9 @@ import type { Logger } from '../core/logger.js';
 import type { TicketCreator } from '../core/ticket.js';
 import { createGraphCache } from '../graphs/create-graph-cache.js';
 import type { RenderGraphs } from '../integrations/slack/index.js';
-import { createInvestigationStore } from '../ledger/investigation-store.js';
+import { openStore } from '../ledger/open-store.js';
 import type { SourceStatus } from '../toolsets/check-prerequisites.js';
-import { openDatabase, type Db } from '../ledger/open-database.js';
-import { createOutbox } from '../ledger/outbox.js';
+import type { Db } from '../ledger/open-database.js';
 import { createSpendLedger } from '../ledger/spend-ledger.js';
 import { prometheusFromConfig } from '../telemetry/clients-from-config.js';
 import { createApp } from './create-app.js';
@@ -90,11 +89,24 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       : {}),
     allowUnauthenticated: server.allowUnauthenticated,
   };
-  const db = openDatabase({ path: config.storage.path, synchronous: config.storage.synchronous });
-  const store = createInvestigationStore(db);
-  const outbox = createOutbox(db);
+  // Slack's and Jira's own records (messages, threads, tickets) and the agent's records MCP reads are kept in SQLite only, for now.
+  const sqliteOnly = [
+    config.slack && { part: 'Slack', keeps: "Slack's messages and threads" },
+    config.jira && { part: 'Jira', keeps: "Jira's tickets" },
+    options.mcp && { part: 'MCP over HTTP', keeps: "the agent's records MCP lists" },
+  ].filter((entry) => !!entry);
+  if (sqliteOnly.length > 0 && config.storage.postgres) {
+    const parts = sqliteOnly.map((entry) => entry.part).join(' and ');
+    throw new HolmesError(
+      'CONFIG_INVALID',
+      `${parts} ${sqliteOnly.length === 1 ? 'does' : 'do'} not run on the PostgreSQL store yet: ${sqliteOnly.map((entry) => entry.keeps).join(' and ')} are kept in SQLite only.`,
+      { fix: `Remove storage.postgres to run ${parts} on one replica with SQLite, or turn ${parts} off to run several replicas.` },
+    );
+  }
+  const storage = await openStore(config.storage);
+  const { investigations: store, outbox, sqlite: db } = storage;
   const metrics = createServerMetrics({
-    spend: { ledger: createSpendLedger(db), budget: config.budget },
+    ...(db ? { spend: { ledger: createSpendLedger(db), budget: config.budget } } : {}),
     outboxCounts: () => outbox.countsByChannel(),
   });
   metrics.runbooksSkipped.set(options.runbooksSkipped ?? 0);
@@ -107,21 +119,22 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   try {
     // A ticket made or found shows on the investigation's Slack message.
     const onTicket = (id: string) => slack?.slack.refresh(id);
-    jira = await startJira({ config, db, store, metrics, logger, prometheus, onTicket });
+    jira = await startJira({ config, db, store, outbox, metrics, logger, prometheus, onTicket });
   } catch (error) {
-    db.close();
+    await storage.close();
     throw error;
   }
   const pool = createWorkerPool({
     store,
     run: options.run,
     concurrency: server.concurrency,
+    ...(config.storage.postgres ? { leaseMs: config.storage.postgres.leaseMs } : {}),
     logger,
     metrics,
     onProgress: (id, event) => slack?.slack.progress(id, event),
-    onFinished: (id) => {
-      jira?.onFinished(id);
+    onFinished: async (id) => {
       slack?.slack.refresh(id);
+      await jira?.onFinished(id);
     },
   });
   if (config.slack) {
@@ -131,8 +144,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       slack = await wireSlack({
         config: { ...config, slack: config.slack },
         logger,
-        db,
+        db: db!,
         store,
+        outbox,
         onQueued: pool.notify,
         agent,
         // The "Create Jira ticket" button files through Jira's own path (dedup, outbox).
@@ -142,11 +156,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       });
     } catch (error) {
       await jira?.stop();
-      db.close();
+      await storage.close();
       throw error;
     }
   }
-  const mcp = options.mcp?.({ db, registry: metrics.registry, logger });
+  const mcp = options.mcp?.({ db: db!, registry: metrics.registry, logger });
   let ready = false;
   const app = createApp({
     store,
@@ -158,18 +172,25 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     maxAlertsPerGroup: server.maxAlertsPerGroup,
     onQueued: pool.notify,
     // Jira records a resolution before the acknowledgement (a quick local write); Slack renders after it.
-    onInvestigationChanged: (id) => {
-      jira?.onChanged(id);
+    onInvestigationChanged: async (id) => {
       setImmediate(() => slack?.slack.refresh(id));
+      await jira?.onChanged(id);
     },
     ...(options.ask ? { ask: options.ask } : {}),
     ...(options.doctor ? { doctor: options.doctor } : {}),
     ...(options.sources ? { sources: options.sources } : {}),
     mcp: mcp?.handle,
     isReady: () => ready,
+    pingStore: storage.ping,
     ...(prometheus ? { graphs: createGraphCache({ prometheus }) } : {}),
   });
-  pool.start();
+  try {
+    await pool.start();
+  } catch (error) {
+    await slack?.close(0);
+    await storage.close();
+    throw error;
+  }
   let http: ServerType;
   try {
     http = await new Promise((resolve, reject) => {
@@ -189,14 +210,17 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     await pool.stop(0);
     await slack?.close(0);
     await jira?.stop();
-    db.close();
+    await storage.close();
     throw listenError(error, server.host, server.port);
   }
   const address = http.address();
   const port = typeof address === 'object' && address ? address.port : server.port;
   const url = `http://${server.host.includes(':') ? `[${server.host}]` : server.host}:${port}`;
   ready = true;
-  logger.info({ url, store: config.storage.path, concurrency: server.concurrency }, 'holmes serve is ready');
+  logger.info(
+    { url, store: `${storage.kind}:${storage.location}`, concurrency: server.concurrency, owner: pool.owner },
+    'holmes serve is ready',
+  );
   let closing: Promise<void> | undefined;
   return {
     url,
@@ -211,7 +235,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         // After the workers: their last results still reach the outbox (sent now, or at the next start).
         await slack?.close(Math.min(server.shutdownGraceMs, 5_000));
         await jira?.stop();
-        db.close();
+        await storage.close();
       })()),
   };
 }
