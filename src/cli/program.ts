@@ -286,6 +286,16 @@ export function createProgram(version: string): Command {
     run(async () => (await import('./commands/doctor.js')).doctor),
   );
 
+  const store = program.command('store').description('the store: SQLite, or PostgreSQL shared by several replicas');
+  store
+    .command('migrate')
+    .description("bring the store to this version's schema (holmes serve also does at start)")
+    .action(run(async () => (await import('./commands/store.js')).storeMigrate));
+  store
+    .command('check')
+    .description('reachable, and at the schema version this Holmes expects; changes nothing')
+    .action(run(async () => (await import('./commands/store.js')).storeCheck));
+
   const config = program.command('config').description('inspect the configuration');
   config
     .command('show')

@@ -9,7 +9,7 @@ import { SLACK_TABLES } from './slack-store.js';
 
 export type Db = Database.Database;
 
-const MIGRATIONS: string[] = [
+export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE alerts (
      id INTEGER PRIMARY KEY,
      fingerprint TEXT NOT NULL,
