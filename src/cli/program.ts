@@ -289,11 +289,11 @@ export function createProgram(version: string): Command {
   const store = program.command('store').description('the store: SQLite, or PostgreSQL shared by several replicas');
   store
     .command('migrate')
-    .description("bring the store to this version's schema (holmes serve also does at start)")
+    .description('apply pending schema migrations (serve does too)')
     .action(run(async () => (await import('./commands/store.js')).storeMigrate));
   store
     .command('check')
-    .description('reachable, and at the schema version this Holmes expects; changes nothing')
+    .description('is the store reachable and at this schema version')
     .action(run(async () => (await import('./commands/store.js')).storeCheck));
 
   const config = program.command('config').description('inspect the configuration');

@@ -92,11 +92,19 @@ const teamBudgetSchema = z.strictObject({
 
 /** PostgreSQL for several replicas: one queue, one investigation store, one budget ledger. */
 export const postgresSchema = z.strictObject({
-  /** postgres://user@host:5432/holmes (no password here: use `password`); `?sslmode=` is honoured. */
-  url: z.url({
-    protocol: /^postgres(ql)?$/,
-    error: 'must be a postgres:// URL, e.g. postgres://holmes@db:5432/holmes',
-  }),
+  /**
+   * postgres://user@host:5432/holmes (no password written here: use `password`); `?sslmode=` is
+   * honoured. Or by reference, { env: NAME } or { file: PATH }, for a URL kept in a Secret (the
+   * `uri` an operator such as CloudNativePG writes), which may then hold the password.
+   */
+  url: z.union([
+    z.url({
+      protocol: /^postgres(ql)?$/,
+      error: 'must be a postgres:// URL, e.g. postgres://holmes@db:5432/holmes, or { env: NAME } or { file: PATH }',
+    }),
+    z.strictObject({ env: z.string().min(1) }),
+    z.strictObject({ file: z.string().min(1) }),
+  ]),
   /** The password by reference: { env: PGPASSWORD } or { file: /var/run/secrets/holmes/pg-password }. */
   password: secretSchema.optional(),
   /** TLS: `disable` (loopback only), `require` (encrypted), `verify-full` (encrypted, server certificate checked). */

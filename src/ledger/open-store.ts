@@ -28,16 +28,16 @@ export interface OpenStoreOptions {
 /** Opens the configured store: PostgreSQL when `storage.postgres` is set, else the SQLite file. */
 export async function openStore(storage: HolmesConfig['storage'], options: OpenStoreOptions = {}): Promise<Store> {
   if (storage.postgres) {
-    const [{ openPostgres }, { createPostgresInvestigationStore }, { createPostgresOutbox }] = await Promise.all([
-      import('./postgres/open-postgres.js'),
-      import('./postgres/postgres-investigation-store.js'),
-      import('./postgres/postgres-outbox.js'),
-    ]);
+    const [{ openPostgres, postgresLocation }, { createPostgresInvestigationStore }, { createPostgresOutbox }] =
+      await Promise.all([
+        import('./postgres/open-postgres.js'),
+        import('./postgres/postgres-investigation-store.js'),
+        import('./postgres/postgres-outbox.js'),
+      ]);
     const pool = await openPostgres(storage.postgres, options);
-    const url = new URL(storage.postgres.url);
     return {
       kind: 'postgres',
-      location: `${url.hostname}:${url.port || 5432}${url.pathname}`,
+      location: postgresLocation(storage.postgres, options.env),
       investigations: createPostgresInvestigationStore(pool),
       outbox: createPostgresOutbox(pool),
       ping: async () => void (await pool.query('SELECT 1')),

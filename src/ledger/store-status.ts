@@ -17,16 +17,15 @@ export interface StoreStatus {
  */
 export async function storeStatus(storage: HolmesConfig['storage']): Promise<StoreStatus> {
   if (storage.postgres) {
-    const [{ openPostgres }, { schemaStatus }] = await Promise.all([
+    const [{ openPostgres, postgresLocation }, { schemaStatus }] = await Promise.all([
       import('./postgres/open-postgres.js'),
       import('./postgres/migrate-postgres.js'),
     ]);
     const pool = await openPostgres(storage.postgres, { migrate: false });
     try {
-      const url = new URL(storage.postgres.url);
       return {
         kind: 'postgres',
-        location: `${url.hostname}:${url.port || 5432}${url.pathname}`,
+        location: postgresLocation(storage.postgres),
         ...(await schemaStatus(pool)),
       };
     } finally {

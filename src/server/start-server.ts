@@ -100,7 +100,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     throw new HolmesError(
       'CONFIG_INVALID',
       `${parts} ${sqliteOnly.length === 1 ? 'does' : 'do'} not run on the PostgreSQL store yet: ${sqliteOnly.map((entry) => entry.keeps).join(' and ')} are kept in SQLite only.`,
-      { fix: `Remove storage.postgres to run ${parts} on one replica with SQLite, or turn ${parts} off to run several replicas.` },
+      {
+        fix: `Remove storage.postgres to run ${parts} on one replica with SQLite, or turn ${parts} off to run several replicas.`,
+      },
     );
   }
   const storage = await openStore(config.storage);

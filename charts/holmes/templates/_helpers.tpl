@@ -51,9 +51,16 @@ server:
 {{- if .Values.postgres.enabled }}
 storage:
   postgres:
+{{- if .Values.postgres.urlKey }}
+    url: { env: HOLMES_POSTGRES_URL }
+{{- else }}
     url: {{ .Values.postgres.url | quote }}
+{{- end }}
     password: { env: HOLMES_POSTGRES_PASSWORD }
     sslmode: {{ .Values.postgres.sslmode | quote }}
+    pool:
+      max: {{ .Values.postgres.pool.max | toJson }}
+      statementTimeoutMs: {{ .Values.postgres.pool.statementTimeoutMs | toJson }}
 {{- else }}
 storage:
   path: /var/lib/holmes/holmes.db

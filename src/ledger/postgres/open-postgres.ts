@@ -16,18 +16,47 @@ const types = {
       : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
+/**
+ * The configured URL: written in the config (never with a password: it would be printed), or read
+ * from where it references (a Secret's `uri`, which may hold the password).
+ */
+export function postgresUrl(config: PostgresConfig, env: NodeJS.ProcessEnv = process.env): URL {
+  if (typeof config.url === 'string') {
+    const url = new URL(config.url);
+    if (url.password) {
+      throw new HolmesError(
+        'CONFIG_INVALID',
+        'storage.postgres.url holds a password, where it would be printed and logged.',
+        {
+          fix: 'Remove it from the URL and give it by reference: storage.postgres.password: { env: PGPASSWORD } or { file: PATH }, or give the whole URL by reference.',
+        },
+      );
+    }
+    return url;
+  }
+  const text = resolveSecret(config.url, 'storage.postgres.url', env);
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !/^postgres(ql)?:$/.test(url.protocol))
+    throw new HolmesError('CONFIG_INVALID', 'storage.postgres.url: the referenced value is not a postgres:// URL.', {
+      fix: 'Point the reference at a URL such as postgres://holmes@db:5432/holmes.',
+    });
+  return url;
+}
+
+/** host:port/database, for logs and messages (never the user's password). */
+export function postgresLocation(config: PostgresConfig, env: NodeJS.ProcessEnv = process.env): string {
+  const url = postgresUrl(config, env);
+  return `${url.hostname}:${url.port || 5432}${url.pathname}`;
+}
+
 /** The pool settings for a `storage.postgres` section: the URL without a password, TLS as asked. */
 export function poolConfig(config: PostgresConfig, env: NodeJS.ProcessEnv = process.env): pg.PoolConfig {
-  const url = new URL(config.url);
-  if (url.password) {
-    throw new HolmesError(
-      'CONFIG_INVALID',
-      'storage.postgres.url holds a password, where it would be printed and logged.',
-      {
-        fix: 'Remove it from the URL and give it by reference: storage.postgres.password: { env: PGPASSWORD } or { file: PATH }.',
-      },
-    );
-  }
+  const url = postgresUrl(config, env);
   const sslmode = config.sslmode ?? (url.searchParams.get('sslmode') as PostgresConfig['sslmode'] | null) ?? 'disable';
   const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
   return {
@@ -35,7 +64,11 @@ export function poolConfig(config: PostgresConfig, env: NodeJS.ProcessEnv = proc
     port: url.port ? Number(url.port) : 5432,
     user: decodeURIComponent(url.username) || undefined,
     database: database || undefined,
-    ...(config.password ? { password: resolveSecret(config.password, 'storage.postgres.password', env) } : {}),
+    ...(config.password
+      ? { password: resolveSecret(config.password, 'storage.postgres.password', env) }
+      : url.password
+        ? { password: decodeURIComponent(url.password) }
+        : {}),
     ssl: sslOptions(sslmode, config.sslRootCert),
     max: config.pool.max,
     idleTimeoutMillis: config.pool.idleTimeoutMs,
@@ -67,12 +100,10 @@ function readCa(path: string): string {
 }
 
 /** What a connection failure means, said once with the fix (no stack): the URL, the server or the password. */
-export function unreachable(config: PostgresConfig, error: unknown): HolmesError {
-  const url = new URL(config.url);
-  const where = `${url.hostname}:${url.port || 5432}${url.pathname}`;
+export function unreachable(config: PostgresConfig, error: unknown, env: NodeJS.ProcessEnv = process.env): HolmesError {
   return new HolmesError(
     'UPSTREAM_UNAVAILABLE',
-    `Cannot reach the PostgreSQL store at ${where}: ${(error as Error).message}`,
+    `Cannot reach the PostgreSQL store at ${postgresLocation(config, env)}: ${(error as Error).message}`,
     {
       cause: error,
       fix: 'Check storage.postgres.url, that the server accepts connections from here, and storage.postgres.password; `holmes store check` tries again.',
@@ -97,7 +128,7 @@ export async function openPostgres(config: PostgresConfig, options: OpenPostgres
   } catch (error) {
     await pool.end().catch(() => undefined);
     if (HolmesError.isInstance(error)) throw error;
-    throw unreachable(config, error);
+    throw unreachable(config, error, options.env);
   }
   return pool;
 }
