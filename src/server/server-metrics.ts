@@ -27,15 +27,15 @@ export function createServerMetrics(options: ServerMetricsOptions = {}) {
     name: string,
     help: string,
     labelNames: string[],
-    samples: (source: SpendSource) => Sample[],
+    samples: (source: SpendSource) => Promise<Sample[]>,
   ) =>
     new Counter({
       name,
       help,
       labelNames,
       registers: [registry],
-      collect() {
-        if (spend) fill(this, samples(spend));
+      async collect() {
+        if (spend) fill(this, await samples(spend));
       },
     });
   return {
@@ -127,8 +127,8 @@ export function createServerMetrics(options: ServerMetricsOptions = {}) {
       help: 'USD left in the team budget for the period',
       labelNames: ['team', 'period'],
       registers: [registry],
-      collect() {
-        if (spend) fill(this, remainingSamples(spend));
+      async collect() {
+        if (spend) fill(this, await remainingSamples(spend));
       },
     }),
     jiraTicketsCreated: new Counter({

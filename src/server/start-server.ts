@@ -11,7 +11,6 @@ import type { RenderGraphs } from '../integrations/slack/index.js';
 import { openStore } from '../ledger/open-store.js';
 import type { SourceStatus } from '../toolsets/check-prerequisites.js';
 import type { Db } from '../ledger/open-database.js';
-import { createSpendLedger } from '../ledger/spend-ledger.js';
 import { prometheusFromConfig } from '../telemetry/clients-from-config.js';
 import { createApp } from './create-app.js';
 import { createServerMetrics } from './server-metrics.js';
@@ -108,7 +107,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const storage = await openStore(config.storage);
   const { investigations: store, outbox, sqlite: db } = storage;
   const metrics = createServerMetrics({
-    ...(db ? { spend: { ledger: createSpendLedger(db), budget: config.budget } } : {}),
+    spend: { ledger: storage.ledger, budget: config.budget },
     outboxCounts: () => outbox.countsByChannel(),
   });
   metrics.runbooksSkipped.set(options.runbooksSkipped ?? 0);
@@ -149,6 +148,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         db: db!,
         store,
         outbox,
+        ledger: storage.ledger,
         onQueued: pool.notify,
         agent,
         // The "Create Jira ticket" button files through Jira's own path (dedup, outbox).

@@ -11,7 +11,7 @@ import type { Db } from '../ledger/open-database.js';
 import type { PrometheusClient } from '../telemetry/prometheus-types.js';
 import type { Outbox } from '../ledger/outbox.js';
 import { createSlackStore } from '../ledger/slack-store.js';
-import { createSpendLedger, type SpendLedger } from '../ledger/spend-ledger.js';
+import type { SpendLedger } from '../ledger/spend-ledger.js';
 import { createOutboxWorker } from './outbox-worker.js';
 
 export interface SlackWiringOptions {
@@ -20,6 +20,8 @@ export interface SlackWiringOptions {
   db: Db;
   store: InvestigationStore;
   outbox: Outbox;
+  /** The store's spend ledger (what /holmes budget shows). */
+  ledger: SpendLedger;
   /** Wakes the investigation workers (a re-run was queued). */
   onQueued: () => void;
   agent?: Pick<Agent, 'ask'> | undefined;
@@ -37,15 +39,15 @@ export interface SlackWiring {
 }
 
 /** A requester's team (labels first, as admission decides) and its spend against its limits. */
-function budgetStatus(
+async function budgetStatus(
   budget: HolmesConfig['budget'],
   ledger: SpendLedger,
   requester: string,
   labels?: Record<string, string>,
-): BudgetStatus {
+): Promise<BudgetStatus> {
   const { team, source } = resolveTeam(budget, labels, requester);
   const limits = budget.teams[team] ?? budget.otherTeams;
-  const spent = ledger.spent(team);
+  const spent = await ledger.spent(team);
   return { team, teamSource: source, limits, spent, over: overBudget(limits, spent), caps: budget.perInvestigation };
 }
 
@@ -93,7 +95,7 @@ export async function wireSlack(options: SlackWiringOptions): Promise<SlackWirin
   const { config, logger, db, store } = options;
   const { createSlack, SLACK_CHANNEL, EVENTS_PATH } = await import('../integrations/slack/index.js');
   const { outbox } = options;
-  const ledger = createSpendLedger(db);
+  const { ledger } = options;
   let worker: ReturnType<typeof createOutboxWorker> | undefined;
   const agent = options.agent;
   const slack = await createSlack({

@@ -5,6 +5,8 @@ import { createInvestigationStore } from '../../src/ledger/investigation-store.j
 import type { InvestigationStore } from '../../src/ledger/investigation-types.js';
 import { openDatabase, type Db } from '../../src/ledger/open-database.js';
 import { createOutbox, type Outbox } from '../../src/ledger/outbox.js';
+import { createSpendLedger, type SpendLedger } from '../../src/ledger/spend-ledger.js';
+import { createPostgresSpendLedger } from '../../src/ledger/postgres/postgres-spend-ledger.js';
 import { openPostgres, type PgPool } from '../../src/ledger/postgres/open-postgres.js';
 import { createPostgresInvestigationStore } from '../../src/ledger/postgres/postgres-investigation-store.js';
 import { createPostgresOutbox } from '../../src/ledger/postgres/postgres-outbox.js';
@@ -15,6 +17,9 @@ import type { PostgresCluster } from '../fixtures/postgres-cluster.js';
 export interface StoreHandle {
   investigations(): InvestigationStore;
   outbox(now?: () => Date): Outbox;
+  ledger(now?: () => Date): SpendLedger;
+  /** Another replica on the same store: its own connection (SQLite) or pool (PostgreSQL). */
+  peer(): Promise<{ ledger(now?: () => Date): SpendLedger; close(): Promise<void> }>;
   /** A read straight from the database (no parameters): what is really stored. */
   rows<T>(sql: string): Promise<T[]>;
   /** The process dies and another opens the same store: connections closed without any cleanup. */
@@ -38,6 +43,11 @@ export function sqliteBackend(): StoreBackend {
       return {
         investigations: () => createInvestigationStore(db),
         outbox: (now) => createOutbox(db, now ? { now } : {}),
+        ledger: (now) => createSpendLedger(db, now ? { now } : {}),
+        async peer() {
+          const own = openDatabase({ path });
+          return { ledger: (now) => createSpendLedger(own, now ? { now } : {}), close: async () => void own.close() };
+        },
         rows: async <T>(sql: string) => db.prepare(sql).all() as T[],
         async reopen() {
           db.close();
@@ -61,6 +71,11 @@ export function postgresBackend(cluster: () => PostgresCluster): StoreBackend {
       return {
         investigations: () => createPostgresInvestigationStore(pool),
         outbox: (now) => createPostgresOutbox(pool, now ? { now } : {}),
+        ledger: (now) => createPostgresSpendLedger(pool, now ? { now } : {}),
+        async peer() {
+          const own = await openPostgres(postgresConfig(url));
+          return { ledger: (now) => createPostgresSpendLedger(own, now ? { now } : {}), close: () => own.end() };
+        },
         rows: async <T>(sql: string) => (await pool.query(sql)).rows as T[],
         async reopen() {
           await pool.end();
