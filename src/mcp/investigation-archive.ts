@@ -1,7 +1,11 @@
 import type { Alert } from '../core/alert.js';
 import { HolmesError } from '../core/errors.js';
 import type { InvestigationResult } from '../core/investigation.js';
-import { createInvestigationStore, type InvestigationRow } from '../ledger/investigation-store.js';
+import {
+  createInvestigationStore,
+  type InvestigationRow,
+  type InvestigationStore,
+} from '../ledger/investigation-store.js';
 import type { Db } from '../ledger/open-database.js';
 import { createRecordStore, type RecordRow } from '../ledger/record-store.js';
 
@@ -70,10 +74,10 @@ function fromRecord(row: RecordRow): ArchivedInvestigation {
 
 /**
  * The one place that reads investigations for MCP. They live in two stores today (the server's
- * queue and the agent's records); when those are merged, only this module changes.
+ * queue, in SQLite or PostgreSQL, and the agent's records, in the SQLite file); when those are
+ * merged, only this module changes.
  */
-export function createInvestigationArchive(db: Db) {
-  const queue = createInvestigationStore(db);
+export function createInvestigationArchive(db: Db, queue: InvestigationStore = createInvestigationStore(db)) {
   const records = createRecordStore(db);
 
   async function list(filter: ArchiveFilter = {}): Promise<ArchivedInvestigation[]> {

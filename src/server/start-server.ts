@@ -5,12 +5,13 @@ import type { HolmesConfig } from '../config/config-schema.js';
 import { resolveSecret } from '../config/secret.js';
 import { HolmesError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import type { InvestigationStore } from '../ledger/investigation-types.js';
 import type { TicketCreator } from '../core/ticket.js';
 import { createGraphCache } from '../graphs/create-graph-cache.js';
 import type { RenderGraphs } from '../integrations/slack/index.js';
 import { openStore } from '../ledger/open-store.js';
 import type { SourceStatus } from '../toolsets/check-prerequisites.js';
-import type { Db } from '../ledger/open-database.js';
+import { openDatabase, type Db } from '../ledger/open-database.js';
 import { prometheusFromConfig } from '../telemetry/clients-from-config.js';
 import { createApp } from './create-app.js';
 import { createServerMetrics } from './server-metrics.js';
@@ -36,7 +37,7 @@ export interface StartServerOptions {
   /** Evidence graphs as PNGs, uploaded into an investigation's Slack thread. */
   renderGraphs?: RenderGraphs | undefined;
   /** Mounts MCP at /mcp (behind the same auth), given what the server opened: the store, the metrics registry. */
-  mcp?: (shared: { db: Db; registry: Registry; logger: Logger }) => {
+  mcp?: (shared: { db: Db; queue: InvestigationStore; registry: Registry; logger: Logger }) => {
     handle(request: Request): Promise<Response>;
     close(): Promise<void>;
   };
@@ -88,22 +89,16 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       : {}),
     allowUnauthenticated: server.allowUnauthenticated,
   };
-  // Slack's and Jira's own records (messages, threads, tickets) and the agent's records MCP reads are kept in SQLite only, for now.
-  const sqliteOnly = [
-    config.slack && { part: 'Slack', keeps: "Slack's messages and threads" },
-    config.jira && { part: 'Jira', keeps: "Jira's tickets" },
-    options.mcp && { part: 'MCP over HTTP', keeps: "the agent's records MCP lists" },
-  ].filter((entry) => !!entry);
-  if (sqliteOnly.length > 0 && config.storage.postgres) {
-    const parts = sqliteOnly.map((entry) => entry.part).join(' and ');
+  // Slack's and Jira's own records (messages, threads, tickets) are kept in SQLite only, for now.
+  const sqliteOnly = [config.slack && 'Slack', config.jira && 'Jira'].filter(Boolean);
+  if (sqliteOnly.length > 0 && config.storage.postgres)
     throw new HolmesError(
       'CONFIG_INVALID',
-      `${parts} ${sqliteOnly.length === 1 ? 'does' : 'do'} not run on the PostgreSQL store yet: ${sqliteOnly.map((entry) => entry.keeps).join(' and ')} are kept in SQLite only.`,
+      `${sqliteOnly.join(' and ')} do${sqliteOnly.length === 1 ? 'es' : ''} not run on the PostgreSQL store yet: Slack's messages and threads and Jira's tickets are kept in SQLite only.`,
       {
-        fix: `Remove storage.postgres to run ${parts} on one replica with SQLite, or turn ${parts} off to run several replicas.`,
+        fix: `Remove storage.postgres to run ${sqliteOnly.join(' and ')} on one replica with SQLite, or remove ${sqliteOnly.join(' and ').toLowerCase()} to run several replicas.`,
       },
     );
-  }
   const storage = await openStore(config.storage);
   const { investigations: store, outbox, sqlite: db } = storage;
   const metrics = createServerMetrics({
@@ -162,7 +157,14 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       throw error;
     }
   }
-  const mcp = options.mcp?.({ db: db!, registry: metrics.registry, logger });
+  // MCP lists the agent's records too, which stay in the SQLite file (storage.path) on PostgreSQL for now.
+  const recordsDb =
+    options.mcp && !db ? openDatabase({ path: config.storage.path, synchronous: config.storage.synchronous }) : db;
+  const mcp = options.mcp?.({ db: recordsDb!, queue: store, registry: metrics.registry, logger });
+  const closeStore = async () => {
+    if (recordsDb !== db) recordsDb?.close();
+    await storage.close();
+  };
   let ready = false;
   const app = createApp({
     store,
@@ -190,7 +192,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     await pool.start();
   } catch (error) {
     await slack?.close(0);
-    await storage.close();
+    await closeStore();
     throw error;
   }
   let http: ServerType;
@@ -212,7 +214,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     await pool.stop(0);
     await slack?.close(0);
     await jira?.stop();
-    await storage.close();
+    await closeStore();
     throw listenError(error, server.host, server.port);
   }
   const address = http.address();
@@ -237,7 +239,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         // After the workers: their last results still reach the outbox (sent now, or at the next start).
         await slack?.close(Math.min(server.shutdownGraceMs, 5_000));
         await jira?.stop();
-        await storage.close();
+        await closeStore();
       })()),
   };
 }
