@@ -219,9 +219,12 @@ describe('charts/holmes Deployment', () => {
       'if and (gt (int .Values.replicaCount) 1) (not .Values.postgres.enabled)',
     ]);
     expect(defaultValues()).toMatchObject({ replicaCount: 1, postgres: { enabled: false } });
+    // PostgreSQL needs no claim; the data directory is then an emptyDir for the agent's records.
     expect(enclosingBlocks(template, 'persistentVolumeClaim:')).toEqual([
-      'if not .Values.postgres.enabled',
-      'if .Values.persistence.enabled',
+      'if and (not .Values.postgres.enabled) .Values.persistence.enabled',
+    ]);
+    expect(enclosingBlocks(template, 'emptyDir: {}')).toEqual([
+      'if and (not .Values.postgres.enabled) .Values.persistence.enabled (else)',
     ]);
   });
 });

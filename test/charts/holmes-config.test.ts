@@ -78,6 +78,8 @@ describe('holmes.yaml written by charts/holmes', () => {
     });
     const postgres = exampleValues().find((example) => example.file.endsWith('postgres-replicas.yaml'))!;
     expect(renderedConfig(postgres.values).storage).toEqual({
+      // Where the agent's records go (an emptyDir): on a read-only root filesystem, the default path is not writable.
+      path: '/var/lib/holmes/holmes.db',
       postgres: {
         url: 'postgres://holmes@postgres-rw.databases.svc:5432/holmes',
         password: { env: 'HOLMES_POSTGRES_PASSWORD' },

@@ -50,6 +50,8 @@ server:
     - file: /var/run/secrets/holmes/webhook-token
 {{- if .Values.postgres.enabled }}
 storage:
+  # The agent's records and MCP's view of them stay in a SQLite file per replica for now.
+  path: /var/lib/holmes/holmes.db
   postgres:
 {{- if .Values.postgres.urlKey }}
     url: { env: HOLMES_POSTGRES_URL }
