@@ -45,11 +45,11 @@ export function resolveTeam(
  * Admission: LLM mode with the per-investigation caps when a model is configured and the team
  * has budget left today and this month; otherwise deterministic only, and the reason says why.
  */
-export function admit(options: AdmitOptions): Admission {
+export async function admit(options: AdmitOptions): Promise<Admission> {
   const { budget } = options.config;
   const { team, source } = resolveTeam(budget, options.labels, options.requester);
   const limits: TeamLimits = budget.teams[team] ?? budget.otherTeams;
-  const spent = options.ledger.spent(team, options.now);
+  const spent = await options.ledger.spent(team, options.now);
   const base = { team, teamSource: source, limits, caps: budget.perInvestigation, spent, overBudget: false };
   if (!options.hasModels)
     return {

@@ -76,7 +76,7 @@ export function createBudgetGuard(options: BudgetGuardOptions) {
    * Reserves a call's worst case, or refuses it. A refusal that another model could avoid (a
    * cheaper one, a smaller max_tokens) is recorded as `skip` when `fallback` says one is left to try.
    */
-  function reserve(request: {
+  async function reserve(request: {
     entry: ModelEntry;
     /** Input counted locally; the entry's estimate factor is applied here. */
     inputTokens: number;
@@ -85,7 +85,7 @@ export function createBudgetGuard(options: BudgetGuardOptions) {
     purpose: string;
     newStep: boolean;
     fallback?: boolean;
-  }): { ok: true; reservation: Reservation } | { ok: false; decision: BudgetDecision; anyModel: boolean } {
+  }): Promise<{ ok: true; reservation: Reservation } | { ok: false; decision: BudgetDecision; anyModel: boolean }> {
     const { entry, purpose } = request;
     const inputTokens = Math.ceil(request.inputTokens * entry.inputEstimateFactor);
     const outputTokens = request.outputTokens ?? entry.maxOutputTokens;
@@ -120,7 +120,7 @@ export function createBudgetGuard(options: BudgetGuardOptions) {
         'maxUsd',
         `${formatUsd(spent.usd)} + up to ${formatUsd(usd)} would pass the cap of ${formatUsd(caps.maxUsd)}`,
       );
-    const team = ledger.reserve(attribution.team, usd, options.limits);
+    const team = await ledger.reserve(attribution.team, usd, options.limits);
     if (!team.ok) {
       return refuse(
         `team ${team.period === 'day' ? 'daily' : 'monthly'} budget`,
@@ -136,10 +136,10 @@ export function createBudgetGuard(options: BudgetGuardOptions) {
    * nothing, unless the provider may have processed it (a timeout, a connection cut mid-answer):
    * then its reservation is charged, marked estimated. Usage far above the worst case is flagged.
    */
-  function settle(
+  async function settle(
     reservation: Reservation,
     outcome: { usage: TokenUsage | undefined; result: string; tools?: string[] | undefined; billable?: boolean },
-  ): MeteredUsage {
+  ): Promise<MeteredUsage> {
     const worst = reservation.worstCase;
     const charged = !outcome.usage && outcome.billable;
     const usage: TokenUsage =
@@ -158,7 +158,7 @@ export function createBudgetGuard(options: BudgetGuardOptions) {
       !usage.estimated &&
       usage.inputTokens + usage.outputTokens > OVER_RESERVATION_FACTOR * (worst.inputTokens + worst.outputTokens);
     const metered: MeteredUsage = { ...usage, usd, ...(over ? { flag: 'over-reservation' } : {}) };
-    ledger.settle(reservation.teamReservation, {
+    await ledger.settle(reservation.teamReservation, {
       ...attribution,
       kind: 'model',
       purpose: reservation.purpose,
@@ -219,8 +219,8 @@ export function createBudgetGuard(options: BudgetGuardOptions) {
       };
     },
     /** Counts a tool call; its tokens are attributed to the tool in the ledger (they cost as input later). */
-    recordToolCall(tool: string, outputTokens: number, result: string): void {
-      ledger.record({
+    recordToolCall(tool: string, outputTokens: number, result: string): Promise<void> {
+      return ledger.record({
         ...attribution,
         kind: 'tool',
         tool,

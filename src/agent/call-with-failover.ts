@@ -40,7 +40,7 @@ export interface AttemptHooks {
     entry: ModelEntry,
     prepared: PreparedRequest,
     fallback: boolean,
-  ): { ok: true; reservation: Reservation } | { ok: false; decision: BudgetDecision; anyModel: boolean };
+  ): Promise<{ ok: true; reservation: Reservation } | { ok: false; decision: BudgetDecision; anyModel: boolean }>;
   settle(
     reservation: Reservation,
     outcome: {
@@ -50,7 +50,7 @@ export interface AttemptHooks {
       billable?: boolean;
       prepared: PreparedRequest;
     },
-  ): MeteredUsage;
+  ): Promise<MeteredUsage>;
   onEvent?: (event: AttemptEvent) => void;
 }
 
@@ -180,7 +180,7 @@ export function createFailoverCaller(options: FailoverOptions) {
         let overflowRetry = true;
         for (let keyPosition = 0; keyPosition < keys.length;) {
           const keyIndex = keys[keyPosition]!;
-          const reserved = hooks.reserve(entry, prepared, position < entries.length - 1);
+          const reserved = await hooks.reserve(entry, prepared, position < entries.length - 1);
           if (!reserved.ok) {
             if (reserved.anyModel) return { status: 'refused', decision: reserved.decision, attempts };
             refusal = reserved.decision;
@@ -201,7 +201,7 @@ export function createFailoverCaller(options: FailoverOptions) {
           try {
             const message = await invoke(entry, keyIndex, prepared, request);
             const reported = readUsage(message);
-            const metered = hooks.settle(reserved.reservation, {
+            const metered = await hooks.settle(reserved.reservation, {
               usage: reported ? { ...reported, estimated: false } : undefined,
               result: 'ok',
               message,
@@ -212,7 +212,7 @@ export function createFailoverCaller(options: FailoverOptions) {
             return { status: 'ok', message, entry, prepared, attempts };
           } catch (error) {
             const failure = classifyModelError(error);
-            hooks.settle(reserved.reservation, {
+            await hooks.settle(reserved.reservation, {
               usage: undefined,
               result: failure.kind,
               billable: failure.billable,

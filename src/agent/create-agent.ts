@@ -2,6 +2,7 @@ import type { HolmesConfig } from '../config/config-schema.js';
 import type { Alert } from '../core/alert.js';
 import { createInvestigator, type Investigator } from '../investigator/create-investigator.js';
 import { openDatabase, type Db } from '../ledger/open-database.js';
+import { openStore } from '../ledger/open-store.js';
 import { createRecordStore, type RecordStore } from '../ledger/record-store.js';
 import { createSpendLedger, type SpendLedger } from '../ledger/spend-ledger.js';
 import { loadTokenCounter } from '../toolsets/count-tokens.js';
@@ -21,8 +22,10 @@ export interface AgentOptions {
   sleep?: (ms: number) => Promise<void>;
   /** An investigator already built on the same config (the server has one). */
   investigator?: Investigator;
-  /** The store; default: storage.path of the config. */
+  /** The SQLite file of the agent's records (and, without `ledger`, of the spend ledger); default: storage.path. */
   db?: Db;
+  /** The spend ledger; default: the configured store's (PostgreSQL when storage.postgres is set, shared by every replica). */
+  ledger?: SpendLedger;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -62,8 +65,10 @@ export async function createAgent(config: HolmesConfig, options: AgentOptions = 
       ? await (await import('../toolsets/mcp/attach-mcp-servers.js')).attachMcpServers(built.toolbox, config)
       : built.toolbox;
   const investigator: Investigator = toolbox === built.toolbox ? built : { ...built, toolbox };
+  // On PostgreSQL the ledger is the shared one (every replica reserves against it); the records stay in the SQLite file.
+  const store = !options.ledger && !options.db && config.storage.postgres ? await openStore(config.storage) : undefined;
   const db = options.db ?? openDatabase({ path: config.storage.path, synchronous: config.storage.synchronous });
-  const ledger = createSpendLedger(db);
+  const ledger = options.ledger ?? store?.ledger ?? createSpendLedger(db);
   const records = createRecordStore(db);
   const caller = createFailoverCaller({
     entries: registry.entries,
@@ -104,6 +109,7 @@ export async function createAgent(config: HolmesConfig, options: AgentOptions = 
     close: () => {
       if (toolbox !== built.toolbox) void toolbox.close?.();
       if (!options.db) db.close();
+      void store?.close();
     },
   };
 }

@@ -15,8 +15,8 @@ export function guardHooks(
   const { guard } = context;
   let newStep = options.newStep;
   return {
-    reserve: (entry, prepared, fallback) => {
-      const reserved = guard.reserve({
+    reserve: async (entry, prepared, fallback) => {
+      const reserved = await guard.reserve({
         entry,
         inputTokens: prepared.inputTokens,
         outputTokens: prepared.maxTokens,
@@ -28,7 +28,7 @@ export function guardHooks(
       newStep = false;
       return reserved;
     },
-    settle: (reservation, settled) => {
+    settle: async (reservation, settled) => {
       const usage =
         settled.usage ??
         (settled.message
@@ -40,7 +40,7 @@ export function guardHooks(
               estimated: true,
             }
           : undefined);
-      const metered = guard.settle(reservation, {
+      const metered = await guard.settle(reservation, {
         usage,
         result: settled.result,
         tools: options.toolsRead,

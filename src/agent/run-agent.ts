@@ -56,7 +56,7 @@ export async function runAgent(options: RunAgentOptions): Promise<InvestigationR
   const startedAt = new Date();
   const started = performance.now();
   const alert = request.kind === 'alert' ? request.alert : undefined;
-  const admission = admit({
+  const admission = await admit({
     config,
     ledger: options.ledger,
     hasModels: entries.length > 0,

@@ -69,7 +69,7 @@ export function toolsNode(context: LoopContext) {
           keep: result.tool === 'pod_logs' ? 'tail' : 'head',
         });
         const tokens = context.countTokens(capped.text);
-        context.guard.recordToolCall(call.name, tokens, result.status);
+        await context.guard.recordToolCall(call.name, tokens, result.status);
         context.sources.set(call.id!, { tool: result.tool, params: result.params, requests: result.requests });
         context.step(
           'tool-call',

@@ -286,6 +286,16 @@ export function createProgram(version: string): Command {
     run(async () => (await import('./commands/doctor.js')).doctor),
   );
 
+  const store = program.command('store').description('the store: SQLite, or PostgreSQL shared by several replicas');
+  store
+    .command('migrate')
+    .description('apply pending schema migrations (serve does too)')
+    .action(run(async () => (await import('./commands/store.js')).storeMigrate));
+  store
+    .command('check')
+    .description('is the store reachable and at this schema version')
+    .action(run(async () => (await import('./commands/store.js')).storeCheck));
+
   const config = program.command('config').description('inspect the configuration');
   config
     .command('show')

@@ -90,6 +90,43 @@ const teamBudgetSchema = z.strictObject({
   monthlyUsd: z.number().nonnegative().optional(),
 });
 
+/** PostgreSQL for several replicas: one queue, one investigation store, one budget ledger. */
+export const postgresSchema = z.strictObject({
+  /**
+   * postgres://user@host:5432/holmes (no password written here: use `password`); `?sslmode=` is
+   * honoured. Or by reference, { env: NAME } or { file: PATH }, for a URL kept in a Secret (the
+   * `uri` an operator such as CloudNativePG writes), which may then hold the password.
+   */
+  url: z.union([
+    z.url({
+      protocol: /^postgres(ql)?$/,
+      error: 'must be a postgres:// URL, e.g. postgres://holmes@db:5432/holmes, or { env: NAME } or { file: PATH }',
+    }),
+    z.strictObject({ env: z.string().min(1) }),
+    z.strictObject({ file: z.string().min(1) }),
+  ]),
+  /** The password by reference: { env: PGPASSWORD } or { file: /var/run/secrets/holmes/pg-password }. */
+  password: secretSchema.optional(),
+  /** TLS: `disable` (loopback only), `require` (encrypted), `verify-full` (encrypted, server certificate checked). */
+  sslmode: z.enum(['disable', 'require', 'verify-ca', 'verify-full']).optional(),
+  /** PEM file of the CA that signed the server's certificate (verify-ca, verify-full). */
+  sslRootCert: z.string().min(1).optional(),
+  pool: z
+    .strictObject({
+      /** Connections per replica; the server's `max_connections` must cover every replica's. */
+      max: z.number().int().min(2).max(200).default(10),
+      idleTimeoutMs: durationMs.default(30_000),
+      connectionTimeoutMs: durationMs.default(5_000),
+      /** A statement running longer is cancelled (a lock held by a stuck peer must not stall intake). */
+      statementTimeoutMs: durationMs.default(30_000),
+    })
+    .prefault({}),
+  /** How long a claimed investigation is held without renewal; a replica that dies loses it after this. */
+  leaseMs: durationMs.min(1_000).default(30_000),
+});
+
+export type PostgresConfig = z.infer<typeof postgresSchema>;
+
 export const configSchema = z.strictObject({
   prometheus: z
     .strictObject({
@@ -129,6 +166,8 @@ export const configSchema = z.strictObject({
       path: z.string().default('.holmes/holmes.db'),
       /** `normal` survives a process crash (WAL); `full` also a power cut, at a cost in intake rate. */
       synchronous: z.enum(['normal', 'full']).default('normal'),
+      /** Set to share one store between several replicas; SQLite (`path`) is then not used. */
+      postgres: postgresSchema.optional(),
     })
     .prefault({}),
   server: z

@@ -13,5 +13,5 @@ export interface TicketCreator {
   /** Files (or returns the existing) ticket for an investigation, on behalf of `requestedBy` (`slack:U…`). */
   createTicket(investigationId: string, requestedBy: string): Promise<TicketRef>;
   /** The investigation's ticket, once there is one. */
-  ticketFor(investigationId: string): TicketRef | undefined;
+  ticketFor(investigationId: string): Promise<TicketRef | undefined>;
 }

@@ -1,74 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import type { Alert } from '../core/alert.js';
 import type { InvestigationResult } from '../core/investigation.js';
+import { alertKey, QUEUE_FULL, type AlertKey } from './alert-key.js';
+import {
+  MAX_ATTEMPTS,
+  type AcceptOptions,
+  type AcceptOutcome,
+  type InvestigationFilter,
+  type InvestigationRow,
+  type InvestigationStore,
+  type Lease,
+  type StoredInvestigation,
+} from './investigation-types.js';
 import type { Db } from './open-database.js';
 import { storedJson, storedText } from './stored-text.js';
 
-export type InvestigationState = 'queued' | 'running' | 'completed' | 'degraded' | 'budget-exceeded' | 'failed';
-
-export interface AcceptOptions {
-  groupKey: string;
-  /** The group's status in this notification; `resolved` closes the group's open investigation. */
-  groupStatus: 'firing' | 'resolved';
-  source: 'webhook' | 'api' | 'pull';
-  maxQueue: number;
-  maxAlertsPerGroup: number;
-  now?: Date;
-}
-
-export interface AcceptOutcome {
-  accepted: number;
-  duplicates: number;
-  /** The group's investigation (new or existing), when the notification has one. */
-  investigationId: string | undefined;
-  created: boolean;
-  resolvedUpdated: number;
-  /** The queue is full: nothing was written; the sender should retry later. */
-  queueFull: boolean;
-}
-
-export interface InvestigationRow {
-  id: string;
-  groupKey: string | null;
-  source: string;
-  alertname: string | null;
-  namespace: string | null;
-  team: string | null;
-  state: InvestigationState;
-  mode: string | null;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  resolvedAt: string | null;
-  attempts: number;
-  alertCount: number;
-  rootCause: string | null;
-  error: string | null;
-  /** Who asked for the latest run (`slack:U…`), when someone did; null for alerts that arrived alone. */
-  requestedBy: string | null;
-}
-
-export interface InvestigationFilter {
-  state?: string;
-  alertname?: string;
-  team?: string;
-  since?: string;
-  limit?: number;
-}
-
-/** After this many starts without finishing, a job is failed instead of retried forever. */
-const MAX_ATTEMPTS = 3;
+export type * from './investigation-types.js';
 
 const COLUMNS = `id, group_key AS groupKey, source, alertname, namespace, team, state, mode, created_at AS createdAt,
   started_at AS startedAt, finished_at AS finishedAt, resolved_at AS resolvedAt, attempts, alert_count AS alertCount,
   root_cause AS rootCause, error, requested_by AS requestedBy`;
 
-/**
- * Alerts and the investigations they start, kept in SQLite: an alert is written before the
- * webhook answers, an investigation is a queue entry until a worker finishes it, and a group
- * (Alertmanager's groupKey) has one investigation while it keeps firing.
- */
-export function createInvestigationStore(db: Db) {
+/** The investigation store in SQLite: one process, writes serialised by the database's own lock. */
+export function createInvestigationStore(db: Db): InvestigationStore {
   const statements = {
     insertAlert: db.prepare(
       `INSERT OR IGNORE INTO alerts (fingerprint, starts_at, group_key, status, alertname, labels, payload, received_at)
@@ -102,10 +56,19 @@ export function createInvestigationStore(db: Db) {
     resolveGroup: db.prepare(
       `UPDATE investigations SET resolved_at = @at WHERE group_key = @groupKey AND resolved_at IS NULL`,
     ),
+    // A lease that ran out belongs to a process that stopped renewing it: its work is taken over.
+    expire: db.prepare(
+      `UPDATE investigations SET state = 'failed', finished_at = @at, error = 'interrupted ${MAX_ATTEMPTS} times; giving up'
+       WHERE state = 'running' AND lease_until < @at AND attempts >= ${MAX_ATTEMPTS}`,
+    ),
     claim: db.prepare(
-      `UPDATE investigations SET state = 'running', started_at = @at, attempts = attempts + 1
-       WHERE id = (SELECT id FROM investigations WHERE state = 'queued' ORDER BY created_at, rowid LIMIT 1)
+      `UPDATE investigations SET state = 'running', started_at = @at, attempts = attempts + 1, lease_owner = @owner, lease_until = @until
+       WHERE id = (SELECT id FROM investigations WHERE state = 'queued' OR (state = 'running' AND lease_until < @at)
+                   ORDER BY created_at, rowid LIMIT 1)
        RETURNING id, attempts, requested_by AS requestedBy`,
+    ),
+    renew: db.prepare(
+      `UPDATE investigations SET lease_until = @until WHERE id = @id AND state = 'running' AND lease_owner = @owner`,
     ),
     // Only a finished investigation runs again; one queued or running already gives the newer answer.
     rerun: db.prepare(
@@ -119,16 +82,23 @@ export function createInvestigationStore(db: Db) {
     ),
     alertsOf: db.prepare(`SELECT payload FROM alerts WHERE investigation_id = ? ORDER BY starts_at, id`),
     finish: db.prepare(
-      `UPDATE investigations SET state = @state, mode = @mode, finished_at = @at, root_cause = @rootCause, result = @result, error = NULL WHERE id = @id AND state = 'running'`,
+      `UPDATE investigations SET state = @state, mode = @mode, finished_at = @at, root_cause = @rootCause, result = @result,
+         error = NULL, lease_owner = NULL, lease_until = NULL
+       WHERE id = @id AND state = 'running' AND lease_owner = @owner`,
     ),
-    fail: db.prepare(`UPDATE investigations SET state = 'failed', finished_at = @at, error = @error WHERE id = @id`),
+    fail: db.prepare(
+      `UPDATE investigations SET state = 'failed', finished_at = @at, error = @error, lease_owner = NULL, lease_until = NULL
+       WHERE id = @id AND state = 'running' AND lease_owner = @owner`,
+    ),
     // A graceful requeue is not the job's fault: the attempt is given back, so only crashes count toward the limit.
     requeue: db.prepare(
-      `UPDATE investigations SET state = 'queued', attempts = max(attempts - 1, 0) WHERE id = ? AND state = 'running'`,
+      `UPDATE investigations SET state = 'queued', attempts = max(attempts - 1, 0), lease_owner = NULL, lease_until = NULL
+       WHERE id = @id AND state = 'running' AND lease_owner = @owner`,
     ),
     requeueRunning:
       db.prepare(`UPDATE investigations SET state = CASE WHEN attempts >= ${MAX_ATTEMPTS} THEN 'failed' ELSE 'queued' END,
-       error = CASE WHEN attempts >= ${MAX_ATTEMPTS} THEN 'interrupted ${MAX_ATTEMPTS} times; giving up' ELSE error END WHERE state = 'running'`),
+       error = CASE WHEN attempts >= ${MAX_ATTEMPTS} THEN 'interrupted ${MAX_ATTEMPTS} times; giving up' ELSE error END,
+       lease_owner = NULL, lease_until = NULL WHERE state = 'running'`),
     get: db.prepare(`SELECT ${COLUMNS}, result FROM investigations WHERE id = ?`),
     counts: db.prepare(`SELECT state, count(*) AS count FROM investigations GROUP BY state`),
   };
@@ -230,9 +200,12 @@ export function createInvestigationStore(db: Db) {
       }),
   );
 
+  function alertsOf(id: string): Alert[] {
+    return (statements.alertsOf.all(id) as Array<{ payload: string }>).map((row) => JSON.parse(row.payload) as Alert);
+  }
+
   return {
-    /** Persists a notification's alerts and queues the group's investigation, all or nothing. */
-    accept(alerts: Alert[], options: AcceptOptions): AcceptOutcome {
+    async accept(alerts, options) {
       try {
         return accept.immediate(alerts, options);
       } catch (error) {
@@ -240,75 +213,75 @@ export function createInvestigationStore(db: Db) {
         throw error;
       }
     },
-    /**
-     * Several notifications in one commit, each still all or nothing (a savepoint each): one
-     * refused for a full queue or failing leaves the others in. The commit is what makes every
-     * one of them durable, so nobody may be acknowledged before this returns.
-     */
-    acceptMany(items: ReadonlyArray<{ alerts: Alert[]; options: AcceptOptions }>): Array<AcceptOutcome | Error> {
+    // One commit for the batch (a savepoint each): under a storm this saves a commit per notification.
+    async acceptMany(items) {
       return acceptMany.immediate(items);
     },
-    /** Takes the oldest queued investigation, with its alerts, and marks it running. */
-    claimNext(
-      now = new Date(),
-    ): { id: string; attempts: number; requestedBy: string | null; alerts: Alert[] } | undefined {
-      const claimed = statements.claim.get({ at: now.toISOString() }) as
-        { id: string; attempts: number; requestedBy: string | null } | undefined;
-      if (!claimed) return undefined;
-      const alerts = (statements.alertsOf.all(claimed.id) as Array<{ payload: string }>).map(
-        (row) => JSON.parse(row.payload) as Alert,
-      );
-      return { ...claimed, alerts };
+    async claimNext(lease: Lease, now = new Date()) {
+      const at = now.toISOString();
+      const until = new Date(now.getTime() + lease.ms).toISOString();
+      const claimed = db
+        .transaction(() => {
+          statements.expire.run({ at });
+          return statements.claim.get({ at, until, owner: lease.owner }) as
+            { id: string; attempts: number; requestedBy: string | null } | undefined;
+        })
+        .immediate();
+      return claimed && { ...claimed, alerts: alertsOf(claimed.id) };
     },
-    finish(id: string, result: InvestigationResult, now = new Date()): boolean {
-      return (
-        statements.finish.run({
-          id,
-          state: result.status,
-          mode: result.mode,
-          at: now.toISOString(),
-          rootCause: result.rootCause?.id ?? null,
-          result: storedJson(result),
-        }).changes === 1
-      );
+    async renew(ids, lease, now = new Date()) {
+      const until = new Date(now.getTime() + lease.ms).toISOString();
+      return db.transaction(() =>
+        ids.reduce((held, id) => held + statements.renew.run({ id, until, owner: lease.owner }).changes, 0),
+      )();
     },
-    fail(id: string, error: string, now = new Date()): void {
-      statements.fail.run({ id, error: storedText(error), at: now.toISOString() });
+    async finish(id: string, result: InvestigationResult, owner: string, now = new Date()) {
+      const changes = statements.finish.run({
+        id,
+        owner,
+        state: result.status,
+        mode: result.mode,
+        at: now.toISOString(),
+        rootCause: result.rootCause?.id ?? null,
+        result: storedJson(result),
+      }).changes;
+      return changes === 1;
     },
-    /** Queues a finished investigation again, on someone's request (attributed to them); false if not finished. */
-    rerun(id: string, requestedBy: string): boolean {
+    async fail(id, error, owner, now = new Date()) {
+      statements.fail.run({ id, owner, error: storedText(error), at: now.toISOString() });
+    },
+    async rerun(id, requestedBy) {
       return statements.rerun.run({ id, requestedBy }).changes === 1;
     },
-    /** The newest alert with this alert name or fingerprint that has an investigation. */
-    findAlert(query: string): { alert: Alert; investigationId: string } | undefined {
+    async findAlert(query) {
       const row = statements.findAlert.get({ query }) as { payload: string; investigationId: string } | undefined;
       return row ? { alert: JSON.parse(row.payload) as Alert, investigationId: row.investigationId } : undefined;
     },
-    /** Puts an unfinished job back (graceful shutdown). */
-    requeue(id: string): void {
-      statements.requeue.run(id);
+    async requeue(id, owner) {
+      statements.requeue.run({ id, owner });
     },
-    /** At start: what a crash left running is queued again (or failed after repeated crashes). */
-    recover(): number {
+    // One process owns a SQLite store: whatever is running at its start was left by a dead one.
+    async recover() {
       return statements.requeueRunning.run().changes;
     },
-    queueDepth(): number {
+    async queueDepth() {
       return (statements.queueDepth.get() as { count: number }).count;
     },
-    countsByState(): Record<string, number> {
+    async countsByState() {
       return Object.fromEntries(
         (statements.counts.all() as Array<{ state: string; count: number }>).map((row) => [row.state, row.count]),
       );
     },
-    get(id: string): (InvestigationRow & { result: InvestigationResult | null; alerts: Alert[] }) | undefined {
+    async get(id): Promise<StoredInvestigation | undefined> {
       const row = statements.get.get(id) as (InvestigationRow & { result: string | null }) | undefined;
       if (!row) return undefined;
-      const alerts = (statements.alertsOf.all(id) as Array<{ payload: string }>).map(
-        (entry) => JSON.parse(entry.payload) as Alert,
-      );
-      return { ...row, result: row.result ? (JSON.parse(row.result) as InvestigationResult) : null, alerts };
+      return {
+        ...row,
+        result: row.result ? (JSON.parse(row.result) as InvestigationResult) : null,
+        alerts: alertsOf(id),
+      };
     },
-    list(filter: InvestigationFilter = {}): InvestigationRow[] {
+    async list(filter: InvestigationFilter = {}) {
       const where: string[] = [];
       const params: Record<string, unknown> = { limit: Math.min(filter.limit ?? 100, 1000) };
       if (filter.state) (where.push('state = @state'), (params.state = filter.state));
@@ -322,38 +295,3 @@ export function createInvestigationStore(db: Db) {
 }
 
 class QueueFullSignal extends Error {}
-
-interface AlertKey {
-  fingerprint: string;
-  startsAt: string;
-}
-
-// RFC 3339 with any offset and precision; Go's RFC3339Nano (what Alertmanager sends) is already canonical.
-const RFC3339 = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/i;
-
-/**
- * What makes two notifications the same alert: its fingerprint and the instant it started, in
- * one form (UTC, no trailing zeros in the fraction), so `07:00:00+01:00` and `06:00:00.000Z` match.
- */
-function alertKey(alert: Alert): AlertKey {
-  return { fingerprint: storedText(alert.fingerprint), startsAt: canonicalInstant(alert.startsAt) };
-}
-
-function canonicalInstant(value: string): string {
-  const match = RFC3339.exec(value);
-  const ms = match ? Date.parse(`${match[1]}${match[3]!.toUpperCase()}`) : Number.NaN;
-  if (!match || !Number.isFinite(ms)) return storedText(value);
-  const fraction = (match[2] ?? '').replace(/0+$/, '');
-  return `${new Date(ms).toISOString().slice(0, 19)}${fraction ? `.${fraction}` : ''}Z`;
-}
-
-const QUEUE_FULL: AcceptOutcome = {
-  accepted: 0,
-  duplicates: 0,
-  investigationId: undefined,
-  created: false,
-  resolvedUpdated: 0,
-  queueFull: true,
-};
-
-export type InvestigationStore = ReturnType<typeof createInvestigationStore>;

@@ -9,7 +9,7 @@ import { SLACK_TABLES } from './slack-store.js';
 
 export type Db = Database.Database;
 
-const MIGRATIONS: string[] = [
+export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE alerts (
      id INTEGER PRIMARY KEY,
      fingerprint TEXT NOT NULL,
@@ -59,6 +59,10 @@ const MIGRATIONS: string[] = [
   LEDGER_CACHE_AND_FLAGS,
   // 7: Jira tickets per dedup label and the intent recorded before each create call.
   JIRA_TABLES,
+  // 8: leases on running investigations; one open investigation per group, kept by the schema.
+  `ALTER TABLE investigations ADD COLUMN lease_owner TEXT;
+   ALTER TABLE investigations ADD COLUMN lease_until TEXT;
+   CREATE UNIQUE INDEX investigations_open_group ON investigations (group_key) WHERE resolved_at IS NULL;`,
 ];
 
 export interface OpenDatabaseOptions {

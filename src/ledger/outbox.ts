@@ -68,7 +68,35 @@ export interface EnqueueOptions {
   notBefore?: string;
 }
 
-interface Row {
+/**
+ * The outbox as both stores keep it. Claiming leases items: another sender (a second replica)
+ * skips them, and a lease that runs out (a crashed process) makes them claimable again.
+ */
+export interface Outbox {
+  /** Queues a message, or refreshes the one already queued under the same key. Returns its id and whether it is new. */
+  enqueue(
+    channel: string,
+    key: string,
+    kind: string,
+    payload: unknown,
+    options?: EnqueueOptions,
+  ): Promise<{ id: number; created: boolean }>;
+  /** Leases up to `limit` due items of a channel, oldest first. */
+  claim(channel: string, limit: number, leaseMs: number): Promise<ClaimedItem[]>;
+  /** Delivered: keeps what the receiver answered (a message ts, a ticket key) for later items to use. */
+  complete(item: Pick<ClaimedItem, 'id' | 'version'>, result?: unknown): Promise<void>;
+  /** Not delivered yet: tried again after `delayMs`. */
+  retry(item: { id: number }, error: string, delayMs: number): Promise<void>;
+  /** Never deliverable as it is (a config error): kept, with the reason, for a person to see. */
+  fail(item: { id: number }, error: string): Promise<void>;
+  get(channel: string, key: string): Promise<OutboxItem | undefined>;
+  /** Items per state, for /metrics. */
+  counts(channel: string): Promise<Record<OutboxState, number>>;
+  /** Items per receiver and state, every receiver at once. */
+  countsByChannel(): Promise<Array<{ channel: string; state: OutboxState; count: number }>>;
+}
+
+export interface OutboxRow {
   id: number;
   channel: string;
   key: string;
@@ -84,7 +112,7 @@ interface Row {
 
 const COLUMNS = `id, channel, key, kind, payload, state, attempts, version, last_error AS lastError, result, created_at AS createdAt`;
 
-function toItem({ version: _version, ...row }: Row): OutboxItem {
+export function toOutboxItem({ version: _version, ...row }: OutboxRow): OutboxItem {
   return {
     ...row,
     payload: JSON.parse(row.payload) as unknown,
@@ -92,7 +120,8 @@ function toItem({ version: _version, ...row }: Row): OutboxItem {
   };
 }
 
-export function createOutbox(db: Db, options: { now?: () => Date } = {}) {
+/** The outbox in SQLite: one process, so a transaction is enough to lease. */
+export function createOutbox(db: Db, options: { now?: () => Date } = {}): Outbox {
   const now = () => (options.now ?? (() => new Date()))().toISOString();
   const statements = {
     find: db.prepare(`SELECT ${COLUMNS} FROM outbox WHERE channel = ? AND key = ?`),
@@ -135,14 +164,7 @@ export function createOutbox(db: Db, options: { now?: () => Date } = {}) {
   };
 
   return {
-    /** Queues a message, or refreshes the one already queued under the same key. Returns its id and whether it is new. */
-    enqueue(
-      channel: string,
-      key: string,
-      kind: string,
-      payload: unknown,
-      enqueueOptions: EnqueueOptions = {},
-    ): { id: number; created: boolean } {
+    async enqueue(channel: string, key: string, kind: string, payload: unknown, enqueueOptions: EnqueueOptions = {}) {
       const at = now();
       const fields = {
         channel,
@@ -153,7 +175,7 @@ export function createOutbox(db: Db, options: { now?: () => Date } = {}) {
         nextAt: enqueueOptions.notBefore ?? at,
       };
       return db.transaction(() => {
-        const existing = statements.find.get(channel, key) as Row | undefined;
+        const existing = statements.find.get(channel, key) as OutboxRow | undefined;
         if (!existing) return { id: Number(statements.insert.run(fields).lastInsertRowid), created: true };
         if (existing.state === 'done' && (enqueueOptions.whenDone ?? 'keep') === 'keep')
           return { id: existing.id, created: false };
@@ -162,15 +184,14 @@ export function createOutbox(db: Db, options: { now?: () => Date } = {}) {
       })();
     },
 
-    /** Leases up to `limit` due items of a channel; a lease that runs out makes an item claimable again. */
-    claim(channel: string, limit: number, leaseMs: number): ClaimedItem[] {
+    async claim(channel: string, limit: number, leaseMs: number) {
       return db.transaction(() => {
         const at = now();
         const leaseUntil = new Date(Date.parse(at) + leaseMs).toISOString();
-        const rows = statements.due.all({ channel, at, limit }) as Row[];
+        const rows = statements.due.all({ channel, at, limit }) as OutboxRow[];
         for (const row of rows) statements.lease.run({ id: row.id, leaseUntil, at });
         return rows.map((row) => ({
-          ...toItem(row),
+          ...toOutboxItem(row),
           attempts: row.attempts + 1,
           state: 'sending' as const,
           version: row.version,
@@ -178,13 +199,11 @@ export function createOutbox(db: Db, options: { now?: () => Date } = {}) {
       })();
     },
 
-    /** Delivered: keeps what the receiver answered (a message ts, a ticket key) for later items to use. */
-    complete(item: Pick<ClaimedItem, 'id' | 'version'>, result: unknown = null): void {
+    async complete(item: Pick<ClaimedItem, 'id' | 'version'>, result: unknown = null) {
       statements.complete.run({ id: item.id, version: item.version, result: storedJson(result), at: now() });
     },
 
-    /** Not delivered yet: tried again after `delayMs`. */
-    retry(item: { id: number }, error: string, delayMs: number): void {
+    async retry(item: { id: number }, error: string, delayMs: number) {
       statements.retry.run({
         id: item.id,
         error: storedText(error),
@@ -192,29 +211,24 @@ export function createOutbox(db: Db, options: { now?: () => Date } = {}) {
       });
     },
 
-    /** Never deliverable as it is (a config error): kept, with the reason, for a person to see. */
-    fail(item: { id: number }, error: string): void {
+    async fail(item: { id: number }, error: string) {
       statements.fail.run({ id: item.id, error: storedText(error), at: now() });
     },
 
-    get(channel: string, key: string): OutboxItem | undefined {
-      const row = statements.find.get(channel, key) as Row | undefined;
-      return row ? toItem(row) : undefined;
+    async get(channel: string, key: string) {
+      const row = statements.find.get(channel, key) as OutboxRow | undefined;
+      return row ? toOutboxItem(row) : undefined;
     },
 
-    /** Items per state, for /metrics. */
-    counts(channel: string): Record<OutboxState, number> {
+    async counts(channel: string) {
       const counts: Record<OutboxState, number> = { pending: 0, sending: 0, done: 0, failed: 0 };
       for (const row of statements.counts.all(channel) as Array<{ state: OutboxState; count: number }>)
         counts[row.state] = row.count;
       return counts;
     },
 
-    /** Items per receiver and state, every receiver at once. */
-    countsByChannel(): Array<{ channel: string; state: OutboxState; count: number }> {
+    async countsByChannel() {
       return statements.countsByChannel.all() as Array<{ channel: string; state: OutboxState; count: number }>;
     },
   };
 }
-
-export type Outbox = ReturnType<typeof createOutbox>;

@@ -50,7 +50,35 @@ export interface SlackTurn {
 /** Event ids older than this cannot come back: Slack retries within minutes. */
 const EVENT_MEMORY_MS = 7 * 86_400_000;
 
-export function createSlackStore(db: Db, options: { now?: () => Date } = {}) {
+/** What Slack delivery remembers, as both stores keep it. */
+export interface SlackStore {
+  /** Records an event id the first time it is seen; false for a retry or a redelivery, also after a restart. */
+  claimEvent(key: string): Promise<boolean>;
+  message(key: string): Promise<SlackMessageRow | undefined>;
+  /** Decides once where a message goes; later calls return that first decision. */
+  planMessage(
+    key: string,
+    target: { channel: string; threadTs?: string | undefined; investigationId?: string | undefined },
+  ): Promise<SlackMessageRow>;
+  /** Slack accepted the post: its channel id (a name was maybe asked for) and ts. */
+  setPosted(key: string, channel: string, ts: string): Promise<void>;
+  /** The message was deleted in Slack: the next delivery posts it anew. */
+  forgetTs(key: string): Promise<void>;
+  /** The investigation whose message is at (channel, ts): a thread's root leads back to it. */
+  investigationAt(channel: string, ts: string): Promise<string | undefined>;
+  addTurn(thread: string, turn: SlackTurn): Promise<void>;
+  /** The thread's last `limit` questions and answers, oldest first. */
+  turns(thread: string, limit?: number): Promise<SlackTurn[]>;
+  /** Someone (a slash command) waits for this investigation's result at a response_url. */
+  addWaiter(investigationId: string, responseUrl: string, requestedBy: string): Promise<void>;
+  /** Hands the waiters over (once): `deliver` queues each answer, in the same transaction as the removal. */
+  takeWaiters(
+    investigationId: string,
+    deliver: (waiter: { responseUrl: string; requestedBy: string }) => unknown,
+  ): Promise<void>;
+}
+
+export function createSlackStore(db: Db, options: { now?: () => Date } = {}): SlackStore {
   const now = () => (options.now ?? (() => new Date()))();
   const statements = {
     claimEvent: db.prepare(`INSERT OR IGNORE INTO slack_events (key, received_at) VALUES (?, ?)`),
@@ -82,25 +110,20 @@ export function createSlackStore(db: Db, options: { now?: () => Date } = {}) {
   };
 
   return {
-    /**
-     * Records an event id (or a command's trigger id) the first time it is seen; false for a retry
-     * or a redelivery, also after a restart, so the work is never done twice.
-     */
-    claimEvent(key: string): boolean {
+    async claimEvent(key: string) {
       const at = now();
       const fresh = statements.claimEvent.run(key, at.toISOString()).changes === 1;
       // Cheap housekeeping on the write path: the index makes this a range delete.
       if (fresh) statements.forgetEvents.run(new Date(at.getTime() - EVENT_MEMORY_MS).toISOString());
       return fresh;
     },
-    message(key: string): SlackMessageRow | undefined {
+    async message(key: string) {
       return statements.message.get(key) as SlackMessageRow | undefined;
     },
-    /** Decides once where a message goes; later calls return that first decision. */
-    planMessage(
+    async planMessage(
       key: string,
       target: { channel: string; threadTs?: string | undefined; investigationId?: string | undefined },
-    ): SlackMessageRow {
+    ) {
       statements.planMessage.run({
         key,
         channel: target.channel,
@@ -110,31 +133,28 @@ export function createSlackStore(db: Db, options: { now?: () => Date } = {}) {
       });
       return statements.message.get(key) as SlackMessageRow;
     },
-    /** Slack accepted the post: its channel id (a name was maybe asked for) and ts. */
-    setPosted(key: string, channel: string, ts: string): void {
+    async setPosted(key: string, channel: string, ts: string) {
       statements.setPosted.run(channel, ts, key);
     },
-    /** The message was deleted in Slack: the next delivery posts it anew. */
-    forgetTs(key: string): void {
+    async forgetTs(key: string) {
       statements.forgetTs.run(key);
     },
-    /** The investigation whose message is at (channel, ts): a thread's root leads back to it. */
-    investigationAt(channel: string, ts: string): string | undefined {
+    async investigationAt(channel: string, ts: string) {
       return (statements.investigationAt.get(channel, ts) as { investigationId: string } | undefined)?.investigationId;
     },
-    addTurn(thread: string, turn: SlackTurn): void {
+    async addTurn(thread: string, turn: SlackTurn) {
       statements.addTurn.run(thread, turn.question, turn.answer, now().toISOString());
     },
-    /** The thread's last `limit` questions and answers, oldest first. */
-    turns(thread: string, limit = 6): SlackTurn[] {
+    async turns(thread: string, limit = 6) {
       return statements.turns.all(thread, limit) as SlackTurn[];
     },
-    /** Someone (a slash command) waits for this investigation's result at a response_url. */
-    addWaiter(investigationId: string, responseUrl: string, requestedBy: string): void {
+    async addWaiter(investigationId: string, responseUrl: string, requestedBy: string) {
       statements.addWaiter.run(investigationId, responseUrl, requestedBy, now().toISOString());
     },
-    /** Hands the waiters over (once): `deliver` queues each answer, in the same transaction as the removal. */
-    takeWaiters(investigationId: string, deliver: (waiter: { responseUrl: string; requestedBy: string }) => void) {
+    async takeWaiters(
+      investigationId: string,
+      deliver: (waiter: { responseUrl: string; requestedBy: string }) => unknown,
+    ) {
       db.transaction(() => {
         for (const waiter of statements.waiters.all(investigationId) as Array<{
           id: number;
@@ -148,5 +168,3 @@ export function createSlackStore(db: Db, options: { now?: () => Date } = {}) {
     },
   };
 }
-
-export type SlackStore = ReturnType<typeof createSlackStore>;

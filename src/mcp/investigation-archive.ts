@@ -1,7 +1,11 @@
 import type { Alert } from '../core/alert.js';
 import { HolmesError } from '../core/errors.js';
 import type { InvestigationResult } from '../core/investigation.js';
-import { createInvestigationStore, type InvestigationRow } from '../ledger/investigation-store.js';
+import {
+  createInvestigationStore,
+  type InvestigationRow,
+  type InvestigationStore,
+} from '../ledger/investigation-store.js';
 import type { Db } from '../ledger/open-database.js';
 import { createRecordStore, type RecordRow } from '../ledger/record-store.js';
 
@@ -70,15 +74,15 @@ function fromRecord(row: RecordRow): ArchivedInvestigation {
 
 /**
  * The one place that reads investigations for MCP. They live in two stores today (the server's
- * queue and the agent's records); when those are merged, only this module changes.
+ * queue, in SQLite or PostgreSQL, and the agent's records, in the SQLite file); when those are
+ * merged, only this module changes.
  */
-export function createInvestigationArchive(db: Db) {
-  const queue = createInvestigationStore(db);
+export function createInvestigationArchive(db: Db, queue: InvestigationStore = createInvestigationStore(db)) {
   const records = createRecordStore(db);
 
-  function list(filter: ArchiveFilter = {}): ArchivedInvestigation[] {
+  async function list(filter: ArchiveFilter = {}): Promise<ArchivedInvestigation[]> {
     const limit = Math.min(filter.limit ?? 20, 100);
-    const queued = queue.list({
+    const queued = await queue.list({
       limit,
       ...(filter.state ? { state: filter.state } : {}),
       ...(filter.alertname ? { alertname: filter.alertname } : {}),
@@ -94,10 +98,10 @@ export function createInvestigationArchive(db: Db) {
   }
 
   /** By id, or by a unique id prefix among the agent's records; undefined when neither store has it. */
-  function get(
+  async function get(
     idOrPrefix: string,
-  ): { investigation: ArchivedInvestigation; result: InvestigationResult | null } | undefined {
-    const queued = queue.get(idOrPrefix);
+  ): Promise<{ investigation: ArchivedInvestigation; result: InvestigationResult | null } | undefined> {
+    const queued = await queue.get(idOrPrefix);
     if (queued) return { investigation: fromQueue(queued), result: queued.result };
     try {
       const record = records.get(idOrPrefix);

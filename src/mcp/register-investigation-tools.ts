@@ -90,7 +90,7 @@ export function registerInvestigationTools(server: McpServer, options: HolmesMcp
     },
     (input) =>
       asToolResult('list_investigations', logger, async () => {
-        const investigations = archive.list({
+        const investigations = await archive.list({
           state: input.status,
           alertname: input.alertname,
           team: input.team,
@@ -125,7 +125,7 @@ export function registerInvestigationTools(server: McpServer, options: HolmesMcp
     },
     (input) =>
       asToolResult('get_investigation', logger, async () => {
-        const found = archive.get(input.id);
+        const found = await archive.get(input.id);
         if (!found)
           throw new HolmesError('USAGE', `No investigation ${input.id}.`, {
             fix: 'Call list_investigations for the ids.',

@@ -1,5 +1,5 @@
 import type { Alert } from '../core/alert.js';
-import type { AcceptOptions, AcceptOutcome, InvestigationStore } from '../ledger/investigation-store.js';
+import type { AcceptOptions, AcceptOutcome, InvestigationStore } from '../ledger/investigation-types.js';
 
 interface Pending {
   alerts: Alert[];
@@ -34,12 +34,12 @@ function combine(outcomes: AcceptOutcome[]): AcceptOutcome {
  */
 export function createBatchAccept(store: Pick<InvestigationStore, 'acceptMany'>) {
   let pending: Pending[] = [];
-  const flush = () => {
+  const flush = async () => {
     const batch = pending;
     pending = [];
     let outcomes: Array<AcceptOutcome | Error>;
     try {
-      outcomes = store.acceptMany(batch.map(({ alerts, options }) => ({ alerts, options })));
+      outcomes = await store.acceptMany(batch.map(({ alerts, options }) => ({ alerts, options })));
     } catch (error) {
       // The commit itself failed (disk full, store closed): nobody in the batch was persisted.
       for (const item of batch) item.reject(error instanceof Error ? error : new Error(String(error)));
@@ -53,7 +53,7 @@ export function createBatchAccept(store: Pick<InvestigationStore, 'acceptMany'>)
   };
   const enqueue = (alerts: Alert[], options: AcceptOptions): Promise<AcceptOutcome> =>
     new Promise((resolve, reject) => {
-      if (pending.length === 0) setImmediate(flush);
+      if (pending.length === 0) setImmediate(() => void flush());
       pending.push({ alerts, options, resolve, reject });
     });
   return async (alerts: Alert[], options: AcceptOptions): Promise<AcceptOutcome> => {

@@ -9,7 +9,7 @@ import { redactSecretsIn } from '../core/redact-secrets.js';
 import { zodIssues } from '../core/zod-issues.js';
 import { fallbackGroupKey } from '../integrations/alertmanager/fallback-group-key.js';
 import { parseAlertInputInTurns, parseWebhookInTurns } from '../integrations/alertmanager/parse-alert-input.js';
-import type { InvestigationStore } from '../ledger/investigation-store.js';
+import type { InvestigationStore } from '../ledger/investigation-types.js';
 import type { SourceStatus } from '../toolsets/check-prerequisites.js';
 import { createAuth, type AuthOptions } from './auth.js';
 import { createBatchAccept } from './batch-accept.js';
@@ -27,12 +27,14 @@ export interface AppOptions {
   /** Called after new work is queued, to wake the workers. */
   onQueued: () => void;
   /** An investigation was created or its group resolved (deliveries update what they show). */
-  onInvestigationChanged?: (id: string) => void;
+  onInvestigationChanged?: (id: string) => void | Promise<void>;
   /** Answers a question like `holmes ask`; absent when no model is configured. */
   ask?: (question: string) => Promise<unknown>;
   /** MCP over Streamable HTTP, served at /mcp behind the same authentication; absent when turned off. */
   mcp?: ((request: Request) => Promise<Response>) | undefined;
   isReady: () => boolean;
+  /** Throws when the store cannot answer: alerts could not be persisted, so the replica is not ready. */
+  pingStore?: () => Promise<void>;
   /** Draws GET /api/v1/investigations/ID/graphs/N.png; absent when no Prometheus is configured. */
   graphs?: GraphCache;
   /** The telemetry sources as last checked (never waits for a check); none when not given. */
@@ -42,6 +44,16 @@ export interface AppOptions {
 }
 
 const RETRY_AFTER_SECONDS = 30;
+/** A store slower than this to answer a trivial query cannot take alerts either. */
+const STORE_PING_MS = 2_000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the store did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
 
 // Fatal: a body that is not UTF-8 is refused, not silently repaired with U+FFFD into label values.
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -98,8 +110,15 @@ export function createApp(options: AppOptions): Hono {
   };
   // Ready means alerts are accepted and stored; that holds with Prometheus down, so a failing
   // source makes the answer `degraded` (still 200) rather than taking Holmes out of its Service.
-  app.get('/readyz', (context) => {
+  app.get('/readyz', async (context) => {
     if (!options.isReady()) return context.json({ status: 'not ready' }, 503);
+    if (options.pingStore) {
+      try {
+        await withTimeout(options.pingStore(), STORE_PING_MS);
+      } catch (error) {
+        return context.json({ status: 'not ready', store: 'unreachable', message: (error as Error).message }, 503);
+      }
+    }
     const current = sources();
     const failing = current.some((source) => source.status === 'failing');
     return context.json({ status: failing ? 'degraded' : 'ready', sources: current });
@@ -183,7 +202,7 @@ export function createApp(options: AppOptions): Hono {
     metrics.alertsDeduplicated.inc(outcome.duplicates);
     if (outcome.created) options.onQueued();
     if (outcome.investigationId && (outcome.created || outcome.resolvedUpdated > 0))
-      options.onInvestigationChanged?.(outcome.investigationId);
+      await options.onInvestigationChanged?.(outcome.investigationId);
     return context.json({
       accepted: outcome.accepted,
       duplicates: outcome.duplicates,
@@ -226,7 +245,7 @@ export function createApp(options: AppOptions): Hono {
         409,
       );
     options.onQueued();
-    options.onInvestigationChanged?.(outcome.investigationId);
+    await options.onInvestigationChanged?.(outcome.investigationId);
     return context.json(
       {
         id: outcome.investigationId,
@@ -237,14 +256,14 @@ export function createApp(options: AppOptions): Hono {
     );
   });
 
-  app.get('/api/v1/investigations', (context) => {
+  app.get('/api/v1/investigations', async (context) => {
     const parsed = listQuery.safeParse(context.req.query());
     if (!parsed.success)
       return context.json({ error: 'invalid_query', message: 'Bad filter.', issues: zodIssues(parsed.error) }, 400);
     const { status, since, ...rest } = parsed.data;
     // Stored times are UTC ISO strings; an offset in `since` would break their string order.
     return context.json({
-      investigations: store.list({
+      investigations: await store.list({
         ...rest,
         ...(status ? { state: status } : {}),
         ...(since ? { since: new Date(since).toISOString() } : {}),
@@ -252,8 +271,8 @@ export function createApp(options: AppOptions): Hono {
     });
   });
 
-  app.get('/api/v1/investigations/:id', (context) => {
-    const found = store.get(context.req.param('id'));
+  app.get('/api/v1/investigations/:id', async (context) => {
+    const found = await store.get(context.req.param('id'));
     if (!found)
       return context.json({ error: 'not_found', message: `No investigation ${context.req.param('id')}.` }, 404);
     return context.json(found);
@@ -290,7 +309,7 @@ export function createApp(options: AppOptions): Hono {
   });
 
   app.get('/metrics', async (context) => {
-    metrics.queueDepth.set(store.queueDepth());
+    metrics.queueDepth.set(await store.queueDepth());
     sources();
     return context.body(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType });
   });

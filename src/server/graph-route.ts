@@ -3,7 +3,7 @@ import { HolmesError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { GraphCache } from '../graphs/create-graph-cache.js';
 import { resultGraphs } from '../graphs/result-graphs.js';
-import type { InvestigationStore } from '../ledger/investigation-store.js';
+import type { InvestigationStore } from '../ledger/investigation-types.js';
 
 export interface GraphRouteOptions {
   store: InvestigationStore;
@@ -25,7 +25,7 @@ export function registerGraphRoute(app: Hono, options: GraphRouteOptions): void 
     const id = context.req.param('id');
     const n = Number.parseInt(context.req.param('file'), 10);
     const theme = context.req.query('theme') === 'dark' ? 'dark' : 'light';
-    const found = options.store.get(id);
+    const found = await options.store.get(id);
     if (!found) return context.json({ error: 'not_found', message: `No investigation ${id}.` }, 404);
     if (!found.result)
       return context.json(

@@ -17,8 +17,8 @@ export interface Sample {
  * uncached part of the prompts, `cache_read` and `cache_write` the cached parts (priced apart),
  * `output` the completions.
  */
-export function tokenSamples(source: SpendSource): Sample[] {
-  return source.ledger.totals().flatMap((row) => {
+export async function tokenSamples(source: SpendSource): Promise<Sample[]> {
+  return (await source.ledger.totals()).flatMap((row) => {
     const labels = { team: row.team, model: row.model };
     const uncached = Math.max(0, row.inputTokens - row.cachedTokens - row.cacheWriteTokens);
     return [
@@ -31,32 +31,38 @@ export function tokenSamples(source: SpendSource): Sample[] {
 }
 
 /** USD per team and model: cached tokens at their price, estimates included. */
-export function usdSamples(source: SpendSource): Sample[] {
-  return source.ledger.totals().map((row) => ({ labels: { team: row.team, model: row.model }, value: row.usd }));
+export async function usdSamples(source: SpendSource): Promise<Sample[]> {
+  return (await source.ledger.totals()).map((row) => ({
+    labels: { team: row.team, model: row.model },
+    value: row.usd,
+  }));
 }
 
 /** Calls whose figures are estimates (no usage reported, timed out, cut off), per team and model. */
-export function estimatedSamples(source: SpendSource): Sample[] {
-  return source.ledger
-    .totals()
-    .map((row) => ({ labels: { team: row.team, model: row.model }, value: row.estimatedCalls }));
+export async function estimatedSamples(source: SpendSource): Promise<Sample[]> {
+  return (await source.ledger.totals()).map((row) => ({
+    labels: { team: row.team, model: row.model },
+    value: row.estimatedCalls,
+  }));
 }
 
 /** Calls whose reported usage was far above their reservation, per team and model. */
-export function flaggedSamples(source: SpendSource): Sample[] {
-  return source.ledger.totals().map((row) => ({
+export async function flaggedSamples(source: SpendSource): Promise<Sample[]> {
+  return (await source.ledger.totals()).map((row) => ({
     labels: { team: row.team, model: row.model, flag: 'over_reservation' },
     value: row.flaggedCalls,
   }));
 }
 
 /** USD left per team and period: the configured teams and those that spent, against their limits. */
-export function remainingSamples(source: SpendSource): Sample[] {
+export async function remainingSamples(source: SpendSource): Promise<Sample[]> {
   const { budget } = source;
-  const teams = new Set([...Object.keys(budget.teams), ...source.ledger.totals().map((row) => row.team)]);
-  return [...teams].flatMap((team) => {
+  const teams = new Set([...Object.keys(budget.teams), ...(await source.ledger.totals()).map((row) => row.team)]);
+  const spentByTeam = await Promise.all(
+    [...teams].map(async (team) => [team, await source.ledger.spent(team)] as const),
+  );
+  return spentByTeam.flatMap(([team, spent]) => {
     const limits = budget.teams[team] ?? budget.otherTeams;
-    const spent = source.ledger.spent(team);
     return [
       ...(limits.dailyUsd !== undefined
         ? [{ labels: { team, period: 'day' }, value: limits.dailyUsd - spent.dayUsd }]

@@ -62,16 +62,16 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     } catch (error) {
       outcome = { status: 'retry', error: (error as Error).message };
     }
-    if (outcome.status === 'delivered') outbox.complete(item, outcome.result ?? null);
+    if (outcome.status === 'delivered') await outbox.complete(item, outcome.result ?? null);
     else if (outcome.status === 'failed') {
-      outbox.fail(item, outcome.error);
+      await outbox.fail(item, outcome.error);
       logger[outcome.reported ? 'debug' : 'error'](
         { channel, key: item.key, error: outcome.error },
         `${channel}: message cannot be delivered`,
       );
     } else {
       const delayMs = retryDelay(item.attempts, backoff, outcome.retryAfterMs);
-      outbox.retry(item, outcome.error, delayMs);
+      await outbox.retry(item, outcome.error, delayMs);
       logger.warn(
         { channel, key: item.key, attempts: item.attempts, delayMs, error: outcome.error },
         `${channel}: retrying`,
@@ -82,7 +82,13 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 
   async function run() {
     while (!stopping) {
-      const [item] = outbox.claim(channel, 1, leaseMs);
+      let item: ClaimedItem | undefined;
+      try {
+        [item] = await outbox.claim(channel, 1, leaseMs);
+      } catch (error) {
+        // The store is unreachable for a moment: the worker waits and looks again.
+        logger.warn({ channel, error: (error as Error).message }, `${channel}: could not read the outbox`);
+      }
       if (item) await attempt(item);
       else await nap();
     }

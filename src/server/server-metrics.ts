@@ -14,7 +14,7 @@ export interface ServerMetricsOptions {
   /** Model spend and budgets, read from the ledger at each scrape. */
   spend?: SpendSource;
   /** Messages in the outbox per receiver and state, read at each scrape. */
-  outboxCounts?: () => Array<{ channel: string; state: string; count: number }>;
+  outboxCounts?: () => Promise<Array<{ channel: string; state: string; count: number }>>;
 }
 
 /** Holmes's own telemetry, on a registry of its own so several servers can live in one process (tests). */
@@ -27,15 +27,15 @@ export function createServerMetrics(options: ServerMetricsOptions = {}) {
     name: string,
     help: string,
     labelNames: string[],
-    samples: (source: SpendSource) => Sample[],
+    samples: (source: SpendSource) => Promise<Sample[]>,
   ) =>
     new Counter({
       name,
       help,
       labelNames,
       registers: [registry],
-      collect() {
-        if (spend) fill(this, samples(spend));
+      async collect() {
+        if (spend) fill(this, await samples(spend));
       },
     });
   return {
@@ -116,10 +116,10 @@ export function createServerMetrics(options: ServerMetricsOptions = {}) {
       help: 'Outgoing messages waiting or kept in the outbox, by receiver and state (pending, sending, done, failed)',
       labelNames: ['channel', 'state'],
       registers: [registry],
-      collect() {
+      async collect() {
+        const rows = (await options.outboxCounts?.()) ?? [];
         this.reset();
-        for (const row of options.outboxCounts?.() ?? [])
-          this.set({ channel: row.channel, state: row.state }, row.count);
+        for (const row of rows) this.set({ channel: row.channel, state: row.state }, row.count);
       },
     }),
     budgetRemaining: new Gauge({
@@ -127,8 +127,8 @@ export function createServerMetrics(options: ServerMetricsOptions = {}) {
       help: 'USD left in the team budget for the period',
       labelNames: ['team', 'period'],
       registers: [registry],
-      collect() {
-        if (spend) fill(this, remainingSamples(spend));
+      async collect() {
+        if (spend) fill(this, await remainingSamples(spend));
       },
     }),
     jiraTicketsCreated: new Counter({

@@ -1,10 +1,11 @@
 import type { HolmesConfig } from '../config/config-schema.js';
+import { HolmesError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import type { InvestigationStore } from '../ledger/investigation-store.js';
+import type { InvestigationStore } from '../ledger/investigation-types.js';
 import { createJiraStore } from '../ledger/jira-store.js';
 import type { Db } from '../ledger/open-database.js';
 import type { PrometheusClient } from '../telemetry/prometheus-types.js';
-import { createOutbox } from '../ledger/outbox.js';
+import type { Outbox } from '../ledger/outbox.js';
 import type { InvestigationResult } from '../core/investigation.js';
 import type { TicketCreator } from '../core/ticket.js';
 import type { JiraDeliveryOptions, JiraEvent, TicketFile } from '../integrations/jira/index.js';
@@ -13,8 +14,10 @@ import type { ServerMetrics } from './server-metrics.js';
 
 export interface StartJiraOptions {
   config: HolmesConfig;
-  db: Db;
+  /** The SQLite file Jira's tickets are kept in (undefined on PostgreSQL, which the server refuses with Jira). */
+  db: Db | undefined;
   store: InvestigationStore;
+  outbox: Outbox;
   metrics: ServerMetrics;
   logger: Logger;
   /** Where the evidence graphs read their series; without it new tickets get no graphs. */
@@ -31,9 +34,9 @@ export interface StartJiraOptions {
  */
 export interface JiraHooks extends TicketCreator {
   /** An investigation was recorded as finished or failed: queue its ticket when `jira.when` says so. */
-  onFinished(investigationId: string): void;
+  onFinished(investigationId: string): Promise<void>;
   /** An investigation was created or its group resolved: follow a resolution on its ticket. */
-  onChanged(investigationId: string): void;
+  onChanged(investigationId: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -62,15 +65,20 @@ async function graphFiles(
 
 /** Jira delivery for `holmes serve`, when the config has a jira section; undefined otherwise. */
 export async function startJira(options: StartJiraOptions): Promise<JiraHooks | undefined> {
-  const { config, db, metrics, logger, prometheus } = options;
+  const { config, db, outbox, metrics, logger, prometheus } = options;
   const jira = config.jira;
   if (!jira) return undefined;
+  if (!db)
+    throw new HolmesError(
+      'CONFIG_INVALID',
+      'Jira needs the SQLite store: its tickets are not kept in PostgreSQL yet.',
+      { fix: 'Remove storage.postgres, or remove jira.' },
+    );
   if (!jira.project)
     logger.warn('jira.project is not set: Holmes opens no tickets (holmes investigate jira still works)');
   const { createJiraClient, createJiraDelivery, JIRA_CHANNEL } = await import('../integrations/jira/index.js');
   // Built now, so a secret that cannot be resolved stops the start with its fix, not the first ticket.
   const api = jira.dryRun ? undefined : createJiraClient(jira);
-  const outbox = createOutbox(db);
   const onEvent = (event: JiraEvent) => {
     if (event.type === 'failure') metrics.jiraFailures.inc({ reason: event.reason });
     else if (event.type === 'created') metrics.jiraTicketsCreated.inc();
@@ -105,14 +113,14 @@ export async function startJira(options: StartJiraOptions): Promise<JiraHooks | 
         options.onTicket?.((item.payload as { investigationId: string }).investigationId);
     },
   });
-  const swept = delivery.sweep();
+  const swept = await delivery.sweep();
   if (swept > 0) logger.warn({ queued: swept }, 'Jira: queued what a previous process recorded but did not queue');
   worker.start();
   // Called from the worker pool and the webhook: a failure here is logged (the start-up sweep
   // queues what it left out), never thrown into them.
-  const hook = (what: string, queue: (id: string) => boolean) => (id: string) => {
+  const hook = (what: string, queue: (id: string) => Promise<boolean>) => async (id: string) => {
     try {
-      if (queue(id)) worker?.notify();
+      if (await queue(id)) worker?.notify();
     } catch (error) {
       logger.error({ investigation: id, error: (error as Error).message }, `Jira: could not queue the ${what}`);
     }

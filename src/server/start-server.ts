@@ -5,14 +5,13 @@ import type { HolmesConfig } from '../config/config-schema.js';
 import { resolveSecret } from '../config/secret.js';
 import { HolmesError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import type { InvestigationStore } from '../ledger/investigation-types.js';
 import type { TicketCreator } from '../core/ticket.js';
 import { createGraphCache } from '../graphs/create-graph-cache.js';
 import type { RenderGraphs } from '../integrations/slack/index.js';
-import { createInvestigationStore } from '../ledger/investigation-store.js';
+import { openStore } from '../ledger/open-store.js';
 import type { SourceStatus } from '../toolsets/check-prerequisites.js';
 import { openDatabase, type Db } from '../ledger/open-database.js';
-import { createOutbox } from '../ledger/outbox.js';
-import { createSpendLedger } from '../ledger/spend-ledger.js';
 import { prometheusFromConfig } from '../telemetry/clients-from-config.js';
 import { createApp } from './create-app.js';
 import { createServerMetrics } from './server-metrics.js';
@@ -38,7 +37,7 @@ export interface StartServerOptions {
   /** Evidence graphs as PNGs, uploaded into an investigation's Slack thread. */
   renderGraphs?: RenderGraphs | undefined;
   /** Mounts MCP at /mcp (behind the same auth), given what the server opened: the store, the metrics registry. */
-  mcp?: (shared: { db: Db; registry: Registry; logger: Logger }) => {
+  mcp?: (shared: { db: Db; queue: InvestigationStore; registry: Registry; logger: Logger }) => {
     handle(request: Request): Promise<Response>;
     close(): Promise<void>;
   };
@@ -90,11 +89,20 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       : {}),
     allowUnauthenticated: server.allowUnauthenticated,
   };
-  const db = openDatabase({ path: config.storage.path, synchronous: config.storage.synchronous });
-  const store = createInvestigationStore(db);
-  const outbox = createOutbox(db);
+  // Slack's and Jira's own records (messages, threads, tickets) are kept in SQLite only, for now.
+  const sqliteOnly = [config.slack && 'Slack', config.jira && 'Jira'].filter(Boolean);
+  if (sqliteOnly.length > 0 && config.storage.postgres)
+    throw new HolmesError(
+      'CONFIG_INVALID',
+      `${sqliteOnly.join(' and ')} do${sqliteOnly.length === 1 ? 'es' : ''} not run on the PostgreSQL store yet: Slack's messages and threads and Jira's tickets are kept in SQLite only.`,
+      {
+        fix: `Remove storage.postgres to run ${sqliteOnly.join(' and ')} on one replica with SQLite, or remove ${sqliteOnly.join(' and ').toLowerCase()} to run several replicas.`,
+      },
+    );
+  const storage = await openStore(config.storage);
+  const { investigations: store, outbox, sqlite: db } = storage;
   const metrics = createServerMetrics({
-    spend: { ledger: createSpendLedger(db), budget: config.budget },
+    spend: { ledger: storage.ledger, budget: config.budget },
     outboxCounts: () => outbox.countsByChannel(),
   });
   metrics.runbooksSkipped.set(options.runbooksSkipped ?? 0);
@@ -107,21 +115,22 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   try {
     // A ticket made or found shows on the investigation's Slack message.
     const onTicket = (id: string) => slack?.slack.refresh(id);
-    jira = await startJira({ config, db, store, metrics, logger, prometheus, onTicket });
+    jira = await startJira({ config, db, store, outbox, metrics, logger, prometheus, onTicket });
   } catch (error) {
-    db.close();
+    await storage.close();
     throw error;
   }
   const pool = createWorkerPool({
     store,
     run: options.run,
     concurrency: server.concurrency,
+    ...(config.storage.postgres ? { leaseMs: config.storage.postgres.leaseMs } : {}),
     logger,
     metrics,
     onProgress: (id, event) => slack?.slack.progress(id, event),
-    onFinished: (id) => {
-      jira?.onFinished(id);
+    onFinished: async (id) => {
       slack?.slack.refresh(id);
+      await jira?.onFinished(id);
     },
   });
   if (config.slack) {
@@ -131,8 +140,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       slack = await wireSlack({
         config: { ...config, slack: config.slack },
         logger,
-        db,
+        db: db!,
         store,
+        outbox,
+        ledger: storage.ledger,
         onQueued: pool.notify,
         agent,
         // The "Create Jira ticket" button files through Jira's own path (dedup, outbox).
@@ -142,11 +153,18 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       });
     } catch (error) {
       await jira?.stop();
-      db.close();
+      await storage.close();
       throw error;
     }
   }
-  const mcp = options.mcp?.({ db, registry: metrics.registry, logger });
+  // MCP lists the agent's records too, which stay in the SQLite file (storage.path) on PostgreSQL for now.
+  const recordsDb =
+    options.mcp && !db ? openDatabase({ path: config.storage.path, synchronous: config.storage.synchronous }) : db;
+  const mcp = options.mcp?.({ db: recordsDb!, queue: store, registry: metrics.registry, logger });
+  const closeStore = async () => {
+    if (recordsDb !== db) recordsDb?.close();
+    await storage.close();
+  };
   let ready = false;
   const app = createApp({
     store,
@@ -158,18 +176,25 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     maxAlertsPerGroup: server.maxAlertsPerGroup,
     onQueued: pool.notify,
     // Jira records a resolution before the acknowledgement (a quick local write); Slack renders after it.
-    onInvestigationChanged: (id) => {
-      jira?.onChanged(id);
+    onInvestigationChanged: async (id) => {
       setImmediate(() => slack?.slack.refresh(id));
+      await jira?.onChanged(id);
     },
     ...(options.ask ? { ask: options.ask } : {}),
     ...(options.doctor ? { doctor: options.doctor } : {}),
     ...(options.sources ? { sources: options.sources } : {}),
     mcp: mcp?.handle,
     isReady: () => ready,
+    pingStore: storage.ping,
     ...(prometheus ? { graphs: createGraphCache({ prometheus }) } : {}),
   });
-  pool.start();
+  try {
+    await pool.start();
+  } catch (error) {
+    await slack?.close(0);
+    await closeStore();
+    throw error;
+  }
   let http: ServerType;
   try {
     http = await new Promise((resolve, reject) => {
@@ -189,14 +214,17 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     await pool.stop(0);
     await slack?.close(0);
     await jira?.stop();
-    db.close();
+    await closeStore();
     throw listenError(error, server.host, server.port);
   }
   const address = http.address();
   const port = typeof address === 'object' && address ? address.port : server.port;
   const url = `http://${server.host.includes(':') ? `[${server.host}]` : server.host}:${port}`;
   ready = true;
-  logger.info({ url, store: config.storage.path, concurrency: server.concurrency }, 'holmes serve is ready');
+  logger.info(
+    { url, store: `${storage.kind}:${storage.location}`, concurrency: server.concurrency, owner: pool.owner },
+    'holmes serve is ready',
+  );
   let closing: Promise<void> | undefined;
   return {
     url,
@@ -211,7 +239,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         // After the workers: their last results still reach the outbox (sent now, or at the next start).
         await slack?.close(Math.min(server.shutdownGraceMs, 5_000));
         await jira?.stop();
-        db.close();
+        await closeStore();
       })()),
   };
 }

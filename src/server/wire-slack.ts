@@ -6,12 +6,12 @@ import type { SlackConfig } from '../config/slack-schema.js';
 import type { Logger } from '../core/logger.js';
 import type { TicketCreator } from '../core/ticket.js';
 import type { BudgetStatus, RenderGraphs, Slack } from '../integrations/slack/index.js';
-import type { InvestigationStore } from '../ledger/investigation-store.js';
+import type { InvestigationStore } from '../ledger/investigation-types.js';
 import type { Db } from '../ledger/open-database.js';
 import type { PrometheusClient } from '../telemetry/prometheus-types.js';
-import { createOutbox } from '../ledger/outbox.js';
+import type { Outbox } from '../ledger/outbox.js';
 import { createSlackStore } from '../ledger/slack-store.js';
-import { createSpendLedger, type SpendLedger } from '../ledger/spend-ledger.js';
+import type { SpendLedger } from '../ledger/spend-ledger.js';
 import { createOutboxWorker } from './outbox-worker.js';
 
 export interface SlackWiringOptions {
@@ -19,6 +19,9 @@ export interface SlackWiringOptions {
   logger: Logger;
   db: Db;
   store: InvestigationStore;
+  outbox: Outbox;
+  /** The store's spend ledger (what /holmes budget shows). */
+  ledger: SpendLedger;
   /** Wakes the investigation workers (a re-run was queued). */
   onQueued: () => void;
   agent?: Pick<Agent, 'ask'> | undefined;
@@ -36,15 +39,15 @@ export interface SlackWiring {
 }
 
 /** A requester's team (labels first, as admission decides) and its spend against its limits. */
-function budgetStatus(
+async function budgetStatus(
   budget: HolmesConfig['budget'],
   ledger: SpendLedger,
   requester: string,
   labels?: Record<string, string>,
-): BudgetStatus {
+): Promise<BudgetStatus> {
   const { team, source } = resolveTeam(budget, labels, requester);
   const limits = budget.teams[team] ?? budget.otherTeams;
-  const spent = ledger.spent(team);
+  const spent = await ledger.spent(team);
   return { team, teamSource: source, limits, spent, over: overBudget(limits, spent), caps: budget.perInvestigation };
 }
 
@@ -91,8 +94,8 @@ function routeSlack(slackListener: RequestListener, path: string, logger: Logger
 export async function wireSlack(options: SlackWiringOptions): Promise<SlackWiring> {
   const { config, logger, db, store } = options;
   const { createSlack, SLACK_CHANNEL, EVENTS_PATH } = await import('../integrations/slack/index.js');
-  const outbox = createOutbox(db);
-  const ledger = createSpendLedger(db);
+  const { outbox } = options;
+  const { ledger } = options;
   let worker: ReturnType<typeof createOutboxWorker> | undefined;
   const agent = options.agent;
   const slack = await createSlack({
@@ -102,8 +105,8 @@ export async function wireSlack(options: SlackWiringOptions): Promise<SlackWirin
     wake: () => worker?.notify(),
     store: createSlackStore(db),
     investigations: {
-      get: (id) => {
-        const found = store.get(id);
+      get: async (id) => {
+        const found = await store.get(id);
         return (
           found && {
             id: found.id,
@@ -117,13 +120,13 @@ export async function wireSlack(options: SlackWiringOptions): Promise<SlackWirin
         );
       },
       find: (query) => store.findAlert(query),
-      rerun: (id, requester) => {
-        const queued = store.rerun(id, requester);
+      rerun: async (id, requester) => {
+        const queued = await store.rerun(id, requester);
         if (queued) options.onQueued();
         return queued;
       },
     },
-    budget: (requester, labels) => budgetStatus(config.budget, ledger, requester, labels),
+    budget: async (requester, labels) => budgetStatus(config.budget, ledger, requester, labels),
     ask: agent ? (question, askOptions) => agent.ask(question, askOptions) : undefined,
     ticketCreator: options.ticketCreator,
     renderGraphs: options.renderGraphs ?? graphRenderer(options.prometheus),

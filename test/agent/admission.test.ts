@@ -32,9 +32,9 @@ describe('admission', () => {
     expect(resolveTeam(config.budget, undefined, 'cli:bob')).toEqual({ team: 'unassigned', source: 'default' });
   });
 
-  it('admits LLM mode with the caps and the budget left, and deterministic only once a budget is spent', () => {
+  it('admits LLM mode with the caps and the budget left, and deterministic only once a budget is spent', async () => {
     const ledger = createSpendLedger(db);
-    const first = admit({ config, ledger, hasModels: true, labels: { team: 'chat' } });
+    const first = await admit({ config, ledger, hasModels: true, labels: { team: 'chat' } });
     expect(first).toMatchObject({
       mode: 'llm',
       team: 'chat',
@@ -42,7 +42,7 @@ describe('admission', () => {
       caps: { maxSteps: 20, maxUsd: 1 },
     });
     expect(first.reason).toContain('$0.00 of $5.00 today');
-    ledger.record({
+    await ledger.record({
       team: 'chat',
       kind: 'model',
       outcome: 'ok',
@@ -51,20 +51,20 @@ describe('admission', () => {
       outputTokens: 1,
       usd: 5,
     });
-    const second = admit({ config, ledger, hasModels: true, labels: { team: 'chat' } });
+    const second = await admit({ config, ledger, hasModels: true, labels: { team: 'chat' } });
     expect(second).toMatchObject({ mode: 'deterministic', spent: { dayUsd: 5, monthUsd: 5 } });
     expect(second.reason).toBe(
       'team chat is over budget (spent $5.00 of its daily $5.00): deterministic investigation only, no model call. Raise budget.teams.chat or wait for the next period.',
     );
     // Other teams fall under otherTeams (default $10/day).
-    expect(admit({ config, ledger, hasModels: true, labels: { team: 'ads' } })).toMatchObject({
+    expect(await admit({ config, ledger, hasModels: true, labels: { team: 'ads' } })).toMatchObject({
       mode: 'llm',
       limits: { dailyUsd: 10, monthlyUsd: 100 },
     });
   });
 
-  it('is deterministic only, and says why, when no model is configured', () => {
-    expect(admit({ config, ledger: createSpendLedger(db), hasModels: false })).toMatchObject({
+  it('is deterministic only, and says why, when no model is configured', async () => {
+    expect(await admit({ config, ledger: createSpendLedger(db), hasModels: false })).toMatchObject({
       mode: 'deterministic',
       reason: expect.stringContaining('no model is configured'),
     });

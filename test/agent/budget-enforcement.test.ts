@@ -73,7 +73,7 @@ describe('budget enforcement', () => {
   it('admits a team that is over budget in deterministic mode only, and says so', async () => {
     harness = await createHarness([], { budget: { teams: { chat: { dailyUsd: 0.012 } } } });
     // Another investigation of the team spent the day's budget.
-    harness.agent.ledger.record({
+    await harness.agent.ledger.record({
       team: 'chat',
       kind: 'model',
       model: 'openai/scripted-model',
@@ -105,6 +105,8 @@ describe('budget enforcement', () => {
       { requester: 'cli:alice' },
     );
     expect(result.llm!.admission).toMatchObject({ team: 'search', teamSource: 'user cli:alice' });
-    expect(harness.agent.ledger.spendBy('team', { sinceDay: '2000-01-01' }).map((row) => row.key)).toEqual(['search']);
+    expect((await harness.agent.ledger.spendBy('team', { sinceDay: '2000-01-01' })).map((row) => row.key)).toEqual([
+      'search',
+    ]);
   });
 });

@@ -127,7 +127,7 @@ describe('the agent graph against the lab (scripted model)', () => {
         'finish',
       ]),
     );
-    expect(agent.ledger.ofRecord(result.id)).toMatchObject({
+    expect(await agent.ledger.ofRecord(result.id)).toMatchObject({
       inputTokens: model.reported.input,
       outputTokens: model.reported.output,
     });
@@ -205,9 +205,10 @@ describe('the agent graph against the lab (scripted model)', () => {
     ).toBe(true);
     expect(result.llm!.admission).toMatchObject({ team: 'unassigned', teamSource: 'default' });
     expect(
-      agent.ledger
-        .spendBy('namespace', { sinceDay: '2000-01-01', team: 'unassigned' })
-        .map((row) => [row.key, row.inputTokens]),
+      (await agent.ledger.spendBy('namespace', { sinceDay: '2000-01-01', team: 'unassigned' })).map((row) => [
+        row.key,
+        row.inputTokens,
+      ]),
     ).toEqual([['llm', 7_000]]);
     agent.close();
   });

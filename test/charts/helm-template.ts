@@ -181,6 +181,8 @@ export function enclosingBlocks(template: string, text: string): string[] {
     }
     if (isComment(token)) continue;
     const [keyword = ''] = token.body.split(/\s+/);
+    // An action that opens nothing (`fail "…"`, an output) is found like text.
+    if (!KEYWORDS.has(keyword) && token.body.includes(text)) return [...stack];
     if (BLOCK_OPENERS.has(keyword)) stack.push(token.body);
     else if (keyword === 'else') stack.push(`${stack.pop()} (else)`);
     else if (keyword === 'end') stack.pop();

@@ -71,6 +71,10 @@ describe('charts/holmes values.schema.json', () => {
     const postgres = { enabled: true, url: 'postgres://holmes@db.svc:5432/holmes' };
     expect(schemaErrors(coalesce(defaultValues(), { replicaCount: 3, postgres }))).toEqual([]);
     expect(schemaErrors(coalesce(defaultValues(), { postgres: { enabled: true } }))).not.toEqual([]);
+    // The URL may come from the Secret instead (urlKey); one of the two is needed.
+    const fromSecret = { enabled: true, urlKey: 'uri' };
+    expect(schemaErrors(coalesce(defaultValues(), { replicaCount: 2, postgres: fromSecret }))).toEqual([]);
+    expect(schemaErrors(coalesce(defaultValues(), { postgres: { pool: { max: 1 } } }))).not.toEqual([]);
   });
 
   it('refuses secret values anywhere in values: only Secret names and keys are accepted', () => {
@@ -210,9 +214,17 @@ describe('charts/holmes Deployment', () => {
   it('spreads replicas over nodes and zones only when there are several, and replaces a lone SQLite pod with Recreate', () => {
     expect(enclosingBlocks(template, 'topologySpreadConstraints:')).toEqual(['if gt (int .Values.replicaCount) 1']);
     expect(template).toContain('type: {{ ternary "RollingUpdate" "Recreate" .Values.postgres.enabled }}');
+    // Helm without values.schema.json (--skip-schema-validation) still refuses several SQLite replicas.
+    expect(enclosingBlocks(template, 'fail "replicaCount above 1 needs postgres.enabled')).toEqual([
+      'if and (gt (int .Values.replicaCount) 1) (not .Values.postgres.enabled)',
+    ]);
+    expect(defaultValues()).toMatchObject({ replicaCount: 1, postgres: { enabled: false } });
+    // PostgreSQL needs no claim; the data directory is then an emptyDir for the agent's records.
     expect(enclosingBlocks(template, 'persistentVolumeClaim:')).toEqual([
-      'if not .Values.postgres.enabled',
-      'if .Values.persistence.enabled',
+      'if and (not .Values.postgres.enabled) .Values.persistence.enabled',
+    ]);
+    expect(enclosingBlocks(template, 'emptyDir: {}')).toEqual([
+      'if and (not .Values.postgres.enabled) .Values.persistence.enabled (else)',
     ]);
   });
 });

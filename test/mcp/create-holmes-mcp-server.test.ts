@@ -104,15 +104,16 @@ describe('createHolmesMcpServer', () => {
   it('lists and reads investigations from both stores: the server queue and the records', async () => {
     const queue = createInvestigationStore(db);
     const { groupKey, alerts } = group('KubePodCrashLooping', 2);
-    const accepted = queue.accept(alerts, {
+    const accepted = await queue.accept(alerts, {
       groupKey,
       groupStatus: 'firing',
       source: 'webhook',
       maxQueue: 10,
       maxAlertsPerGroup: 10,
     });
-    queue.claimNext();
-    queue.finish(accepted.investigationId!, resultFor(alerts));
+    const lease = { owner: 'test', ms: 60_000 };
+    await queue.claimNext(lease);
+    await queue.finish(accepted.investigationId!, resultFor(alerts), lease.owner);
 
     const investigated = await call('investigate', { labels: ALERT.labels });
     const recorded = investigated.structuredContent as { id: string; rootCause: { id: string } };

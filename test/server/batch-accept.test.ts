@@ -54,9 +54,9 @@ describe('createBatchAccept', () => {
   it('answers nothing before the commit: every outcome it resolves is already in the store', async () => {
     const accept = createBatchAccept(counted());
     const pending = accept(group('A', 1).alerts, OPTIONS);
-    expect(store.list()).toEqual([]);
+    expect(await store.list()).toEqual([]);
     const outcome = await pending;
-    expect(store.get(outcome.investigationId!)).toBeDefined();
+    expect(await store.get(outcome.investigationId!)).toBeDefined();
   });
 
   it('rejects every notification of the batch when the commit itself fails', async () => {
@@ -83,7 +83,7 @@ describe('createBatchAccept', () => {
     expect(commits.reduce((sum, items) => sum + items, 0)).toBe(4);
     expect(commits.length).toBeGreaterThanOrEqual(3);
     // The group was resolved once, by the last slice: the investigation of its alerts is closed.
-    const storm = store.list({ alertname: 'Storm' });
+    const storm = await store.list({ alertname: 'Storm' });
     expect(storm).toHaveLength(1);
     expect(storm[0]!.resolvedAt).not.toBeNull();
   });

@@ -140,7 +140,7 @@ describe('createApp', () => {
     const response = await post('/api/v1/alertmanager', webhookBody('D', group('D', 1).alerts));
     expect(response.status).toBe(503);
     expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(store.list().map((row) => row.alertname)).not.toContain('D');
+    expect((await store.list()).map((row) => row.alertname)).not.toContain('D');
     expect(await metric('holmes_webhook_rejected_total')).toContain('reason="queue_full"');
   });
 
@@ -194,7 +194,7 @@ describe('createApp', () => {
     const response = await app.request('/api/v1/alertmanager', { method: 'POST', headers: JSON_AUTH, body: bytes });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: 'invalid_encoding' });
-    expect(store.list()).toEqual([]);
+    expect(await store.list()).toEqual([]);
   });
 
   it('answers 413 when the body is larger than the limit', async () => {
@@ -226,8 +226,8 @@ describe('createApp', () => {
   it('lists investigations by status, alertname, team and since, and shows one with its result', async () => {
     await post('/api/v1/alertmanager', webhookBody('a', group('A', 1, { team: 'search' }).alerts));
     await post('/api/v1/alertmanager', webhookBody('b', group('B', 1, { team: 'chat' }).alerts));
-    const job = store.claimNext()!;
-    store.finish(job.id, resultFor(job.alerts));
+    const job = (await store.claimNext({ owner: 'test', ms: 30_000 }))!;
+    await store.finish(job.id, resultFor(job.alerts), 'test');
     const list = async (query: string) =>
       (
         (await (await app.request(`/api/v1/investigations${query}`, { headers: AUTH })).json()) as {

@@ -47,8 +47,8 @@ async function finished(app: Hono, name: string, graphs: unknown[]): Promise<str
     body: JSON.stringify(webhookBody(name, group(name, 1).alerts)),
   });
   expect(response.status).toBe(200);
-  const job = store.claimNext()!;
-  store.finish(job.id, { ...resultFor(job.alerts), graphs: graphs as never });
+  const job = (await store.claimNext({ owner: 'test', ms: 30_000 }))!;
+  await store.finish(job.id, { ...resultFor(job.alerts), graphs: graphs as never }, 'test');
   return job.id;
 }
 
@@ -101,7 +101,7 @@ describe('GET /api/v1/investigations/ID/graphs/N.png', () => {
       headers: { ...AUTH, 'content-type': 'application/json' },
       body: JSON.stringify(webhookBody('C', group('C', 1).alerts)),
     });
-    const queued = store.list({ state: 'queued' })[0]!.id;
+    const queued = (await store.list({ state: 'queued' }))[0]!.id;
     const cases: Array<[string, RegExp]> = [
       ['/api/v1/investigations/no-such-id/graphs/1.png', /^No investigation no-such-id\.$/],
       [`/api/v1/investigations/${queued}/graphs/1.png`, /is queued: it has no result yet/],

@@ -11,9 +11,10 @@ let dir: string;
 let db: Db;
 let outbox: Outbox;
 
-async function until(condition: () => boolean) {
-  for (let tries = 0; tries < 500 && !condition(); tries += 1) await new Promise((resolve) => setTimeout(resolve, 5));
-  expect(condition()).toBe(true);
+async function until(condition: () => Promise<boolean>) {
+  for (let tries = 0; tries < 500 && !(await condition()); tries += 1)
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  expect(await condition()).toBe(true);
 }
 
 describe('createOutboxWorker', () => {
@@ -45,12 +46,12 @@ describe('createOutboxWorker', () => {
         return answers.shift()!;
       },
     });
-    outbox.enqueue('slack', 'post:inv-1', 'post', { text: 'hi' });
+    await outbox.enqueue('slack', 'post:inv-1', 'post', { text: 'hi' });
     worker.start();
-    await until(() => outbox.get('slack', 'post:inv-1')?.state === 'done');
+    await until(async () => (await outbox.get('slack', 'post:inv-1'))?.state === 'done');
     await worker.stop();
     expect(seen).toEqual([1, 2, 3]);
-    expect(outbox.get('slack', 'post:inv-1')?.result).toEqual({ ts: '171.1' });
+    expect((await outbox.get('slack', 'post:inv-1'))?.result).toEqual({ ts: '171.1' });
   });
 
   it('fails a message that can never be delivered, and retries one whose adapter threw', async () => {
@@ -68,18 +69,18 @@ describe('createOutboxWorker', () => {
         return { status: 'delivered' };
       },
     });
-    outbox.enqueue('jira', 'bad', 'create', {});
-    outbox.enqueue('jira', 'good', 'create', {});
+    await outbox.enqueue('jira', 'bad', 'create', {});
+    await outbox.enqueue('jira', 'good', 'create', {});
     worker.start();
-    await until(() => outbox.get('jira', 'good')?.state === 'done');
+    await until(async () => (await outbox.get('jira', 'good'))?.state === 'done');
     await worker.stop();
-    expect(outbox.get('jira', 'bad')).toMatchObject({ state: 'failed', lastError: 'unknown project OPS' });
+    expect(await outbox.get('jira', 'bad')).toMatchObject({ state: 'failed', lastError: 'unknown project OPS' });
     expect(calls).toBe(3);
   });
 });
 
 describe('retryDelay', () => {
-  it('doubles from the base up to the cap, and prefers the receiver’s Retry-After', () => {
+  it('doubles from the base up to the cap, and prefers the receiver’s Retry-After', async () => {
     const backoff = { baseMs: 1_000, maxMs: 8_000 };
     expect([1, 2, 3, 4, 5].map((attempts) => retryDelay(attempts, backoff))).toEqual([
       1_000, 2_000, 4_000, 8_000, 8_000,

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/config-schema.js';
 import { graphFileName } from '../../src/integrations/jira/index.js';
 import { createInvestigationStore } from '../../src/ledger/investigation-store.js';
+import { createOutbox } from '../../src/ledger/outbox.js';
 import { openDatabase, type Db } from '../../src/ledger/open-database.js';
 import { createServerMetrics } from '../../src/server/server-metrics.js';
 import { startJira, type JiraHooks } from '../../src/server/start-jira.js';
@@ -58,25 +59,27 @@ describe('startJira', () => {
       config,
       db,
       store,
+      outbox: createOutbox(db),
       metrics,
       logger: pino({ level: 'silent' }),
       prometheus: createPrometheusClient({ url: prometheus.url, timeoutMs: 5_000 }),
     });
     const alert = chatAlert();
-    store.accept([alert], {
+    await store.accept([alert], {
       groupKey: GROUP,
       groupStatus: 'firing',
       source: 'webhook',
       maxQueue: 10,
       maxAlertsPerGroup: 5,
     });
-    const { id } = store.claimNext()!;
+    const lease = { owner: 'test', ms: 30_000 };
+    const { id } = (await store.claimNext(lease))!;
     const graphs = [
       specFor({ title: 'GPU utilisation', series: [{ query: 'gpu_util', legend: ['pod'] }] }),
       specFor({ title: 'SM clock', unit: 'mhz', series: [{ query: 'sm_clock', legend: ['pod'] }] }),
     ];
-    store.finish(id, { ...richResult(alert), id, graphs });
-    hooks!.onFinished(id);
+    await store.finish(id, { ...richResult(alert), id, graphs }, lease.owner);
+    await hooks!.onFinished(id);
 
     // The attachment counts once Jira has answered the upload.
     const attached = async () => sampleValue(await metrics.registry.metrics(), 'holmes_jira_attachments_total');
@@ -89,22 +92,22 @@ describe('startJira', () => {
     expect(sampleValue(text, 'holmes_jira_tickets_created_total')).toBe(1);
     expect(sampleValue(text, 'holmes_jira_attachments_total')).toBe(1);
     const ticket = { key: 'OPS-1', url: `${standIn.url}/browse/OPS-1` };
-    expect(hooks!.ticketFor(id)).toEqual(ticket);
+    expect(await hooks!.ticketFor(id)).toEqual(ticket);
     expect(await hooks!.createTicket(id, 'slack:U1')).toEqual(ticket);
 
     // A change that is not a resolution (the webhook calls for both) leaves the ticket alone.
-    hooks!.onChanged(id);
-    store.accept([{ ...alert, status: 'resolved', endsAt: '2026-11-26T07:00:00Z' }], {
+    await hooks!.onChanged(id);
+    await store.accept([{ ...alert, status: 'resolved', endsAt: '2026-11-26T07:00:00Z' }], {
       groupKey: GROUP,
       groupStatus: 'resolved',
       source: 'webhook',
       maxQueue: 10,
       maxAlertsPerGroup: 5,
     });
-    hooks!.onChanged(id);
+    await hooks!.onChanged(id);
     await until(() => standIn!.issue('OPS-1')!.comments.length > 1);
     expect(standIn.issue('OPS-1')!.comments).toHaveLength(2);
     expect(JSON.stringify(standIn.issue('OPS-1')!.comments[1]!.body)).toContain('Resolved. ');
-    expect(hooks!.ticketFor('no-such-investigation')).toBeUndefined();
+    expect(await hooks!.ticketFor('no-such-investigation')).toBeUndefined();
   });
 });

@@ -61,7 +61,7 @@ async function startPool(
     metrics,
     pollMs: 20,
   });
-  pool.start();
+  await pool.start();
   return pool;
 }
 
@@ -78,17 +78,17 @@ describe('createWorkerPool', () => {
   });
 
   it('runs at most `concurrency` investigations at once and records each result', async () => {
-    for (const name of ['A', 'B', 'C', 'D']) store.accept(group(name, 2).alerts, { ...OPTIONS, groupKey: name });
+    for (const name of ['A', 'B', 'C', 'D']) await store.accept(group(name, 2).alerts, { ...OPTIONS, groupKey: name });
     const investigator = createScriptedInvestigator();
     const workers = await startPool(investigator, 2);
     workers.notify();
     await waitFor(() => (investigator.runs.length === 2 ? true : undefined), 'two runs');
-    expect(store.countsByState()).toEqual({ running: 2, queued: 2 });
+    expect(await store.countsByState()).toEqual({ running: 2, queued: 2 });
     for (let index = 0; index < 4; index += 1) {
       await waitFor(() => investigator.runs[index], `run ${index}`);
       investigator.runs[index]!.finish();
     }
-    await waitFor(() => (store.countsByState().completed === 4 ? true : undefined), 'all completed');
+    await waitFor(async () => ((await store.countsByState()).completed === 4 ? true : undefined), 'all completed');
     expect(investigator.maxRunning()).toBe(2);
     expect(investigator.runs.map((run) => run.alerts.length)).toEqual([2, 2, 2, 2]);
     expect(await metrics.registry.getSingleMetricAsString('holmes_investigations_total')).toContain(
@@ -97,24 +97,27 @@ describe('createWorkerPool', () => {
   });
 
   it('records a failed investigation with its error and keeps working when a run throws', async () => {
-    store.accept(group('A', 1).alerts, { ...OPTIONS, groupKey: 'a' });
-    store.accept(group('B', 1).alerts, { ...OPTIONS, groupKey: 'b' });
+    await store.accept(group('A', 1).alerts, { ...OPTIONS, groupKey: 'a' });
+    await store.accept(group('B', 1).alerts, { ...OPTIONS, groupKey: 'b' });
     const investigator = createScriptedInvestigator();
     await startPool(investigator, 1);
     (await waitFor(() => investigator.runs[0], 'first run')).fail(new Error('Prometheus unreachable'));
     (await waitFor(() => investigator.runs[1], 'second run')).finish();
-    await waitFor(() => (store.countsByState().completed === 1 ? true : undefined), 'second completed');
-    expect(store.list({ state: 'failed' })[0]).toMatchObject({ alertname: 'A', error: 'Prometheus unreachable' });
+    await waitFor(async () => ((await store.countsByState()).completed === 1 ? true : undefined), 'second completed');
+    expect((await store.list({ state: 'failed' }))[0]).toMatchObject({
+      alertname: 'A',
+      error: 'Prometheus unreachable',
+    });
   });
 
   it('requeues what is still running after the grace period on stop, and writes nothing afterwards', async () => {
-    const { investigationId } = store.accept(group('A', 1).alerts, OPTIONS);
+    const { investigationId } = await store.accept(group('A', 1).alerts, OPTIONS);
     const investigator = createScriptedInvestigator();
     const workers = await startPool(investigator, 1);
     const run = await waitFor(() => investigator.runs[0], 'run');
     await workers.stop(10);
     pool = undefined;
-    expect(store.get(investigationId!)).toMatchObject({ state: 'queued', attempts: 0 });
+    expect(await store.get(investigationId!)).toMatchObject({ state: 'queued', attempts: 0 });
     // The server closes the store after stop(); the late result must neither land nor crash the process.
     db.close();
     const rejections: unknown[] = [];
@@ -130,7 +133,7 @@ describe('createWorkerPool', () => {
   });
 
   it('waits for in-flight work to finish within the grace period on stop', async () => {
-    const { investigationId } = store.accept(group('A', 1).alerts, OPTIONS);
+    const { investigationId } = await store.accept(group('A', 1).alerts, OPTIONS);
     const investigator = createScriptedInvestigator();
     const workers = await startPool(investigator, 1);
     const run = await waitFor(() => investigator.runs[0], 'run');
@@ -138,16 +141,19 @@ describe('createWorkerPool', () => {
     run.finish();
     await stopping;
     pool = undefined;
-    expect(store.get(investigationId!)).toMatchObject({ state: 'completed' });
+    expect(await store.get(investigationId!)).toMatchObject({ state: 'completed' });
   });
 
   it('picks up what a previous process left running when it starts', async () => {
-    const { investigationId } = store.accept(group('A', 1).alerts, OPTIONS);
-    store.claimNext(); // Left running by a process that died.
+    const { investigationId } = await store.accept(group('A', 1).alerts, OPTIONS);
+    await store.claimNext({ owner: 'a-process-that-died', ms: 30_000 }); // Left running by a process that died.
     const investigator = createScriptedInvestigator();
     await startPool(investigator, 1);
     (await waitFor(() => investigator.runs[0], 'rerun')).finish();
-    await waitFor(() => (store.get(investigationId!)!.state === 'completed' ? true : undefined), 'completed');
-    expect(store.get(investigationId!)!.attempts).toBe(2);
+    await waitFor(
+      async () => ((await store.get(investigationId!))!.state === 'completed' ? true : undefined),
+      'completed',
+    );
+    expect((await store.get(investigationId!))!.attempts).toBe(2);
   });
 });

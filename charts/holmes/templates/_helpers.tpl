@@ -50,10 +50,19 @@ server:
     - file: /var/run/secrets/holmes/webhook-token
 {{- if .Values.postgres.enabled }}
 storage:
+  # The agent's records and MCP's view of them stay in a SQLite file per replica for now.
+  path: /var/lib/holmes/holmes.db
   postgres:
+{{- if .Values.postgres.urlKey }}
+    url: { env: HOLMES_POSTGRES_URL }
+{{- else }}
     url: {{ .Values.postgres.url | quote }}
+{{- end }}
     password: { env: HOLMES_POSTGRES_PASSWORD }
     sslmode: {{ .Values.postgres.sslmode | quote }}
+    pool:
+      max: {{ .Values.postgres.pool.max | toJson }}
+      statementTimeoutMs: {{ .Values.postgres.pool.statementTimeoutMs | toJson }}
 {{- else }}
 storage:
   path: /var/lib/holmes/holmes.db

@@ -30,16 +30,8 @@ const table = (cells: string[][]) => {
 
 /** `holmes budget`: spend per team (today and this month, against the budgets), per model and per day. */
 export async function budgetCommand(context: CommandContext, options: BudgetOptions): Promise<void> {
-  const [
-    { openDatabase },
-    { createSpendLedger },
-    { HolmesError },
-    { overBudget },
-    { describeModels },
-    { describePrice },
-  ] = await Promise.all([
-    import('../../ledger/open-database.js'),
-    import('../../ledger/spend-ledger.js'),
+  const [{ openStore }, { HolmesError }, { overBudget }, { describeModels }, { describePrice }] = await Promise.all([
+    import('../../ledger/open-store.js'),
     import('../../core/errors.js'),
     import('../../agent/admission.js'),
     import('../../agent/model-registry.js'),
@@ -51,20 +43,21 @@ export async function budgetCommand(context: CommandContext, options: BudgetOpti
       fix: 'Give --days N with N from 1 to 366.',
     });
   const { budget, storage } = context.config;
-  const db = openDatabase({ path: storage.path, synchronous: storage.synchronous });
+  const store = await openStore(storage);
   try {
-    const ledger = createSpendLedger(db);
+    const { ledger } = store;
     const sinceDay = new Date(Date.now() - (days - 1) * 86_400_000).toISOString().slice(0, 10);
     const monthStart = `${new Date().toISOString().slice(0, 7)}-01`;
-    const seen = ledger
-      .spendBy('team', { sinceDay: monthStart < sinceDay ? monthStart : sinceDay })
-      .map((row) => row.key);
+    const seen = (await ledger.spendBy('team', { sinceDay: monthStart < sinceDay ? monthStart : sinceDay })).map(
+      (row) => row.key,
+    );
     const names = [...new Set([...Object.keys(budget.teams), ...seen])]
       .filter((team) => !options.team || team === options.team)
       .sort();
-    const teams: TeamRow[] = names.map((team) => {
+    const spentByTeam = await Promise.all(names.map((team) => ledger.spent(team)));
+    const teams: TeamRow[] = names.map((team, index) => {
       const limits = budget.teams[team] ?? budget.otherTeams;
-      const spent = ledger.spent(team);
+      const spent = spentByTeam[index]!;
       const over = overBudget(limits, spent).length > 0;
       return {
         team,
@@ -76,9 +69,9 @@ export async function budgetCommand(context: CommandContext, options: BudgetOpti
       };
     });
     const filter = { sinceDay, team: options.team };
-    const byModel = ledger.spendBy('model', filter);
-    const byDay = ledger.spendBy('day', filter);
-    const extra = options.by ? ledger.spendBy(options.by, filter) : undefined;
+    const byModel = await ledger.spendBy('model', filter);
+    const byDay = await ledger.spendBy('day', filter);
+    const extra = options.by ? await ledger.spendBy(options.by, filter) : undefined;
     // Where each price and window comes from: the config, the catalog, or an assumption.
     const models = describeModels(context.config).map(({ facts }) => ({
       name: facts.name,
@@ -101,7 +94,7 @@ export async function budgetCommand(context: CommandContext, options: BudgetOpti
       return;
     }
     const out: string[] = [
-      `Spend from the ledger (${storage.path}); UTC days. Budgets for unlisted teams: ${budget.otherTeams.dailyUsd !== undefined ? formatUsd(budget.otherTeams.dailyUsd) : 'none'}/day, ${budget.otherTeams.monthlyUsd !== undefined ? formatUsd(budget.otherTeams.monthlyUsd) : 'none'}/month.`,
+      `Spend from the ledger (${store.location}); UTC days. Budgets for unlisted teams: ${budget.otherTeams.dailyUsd !== undefined ? formatUsd(budget.otherTeams.dailyUsd) : 'none'}/day, ${budget.otherTeams.monthlyUsd !== undefined ? formatUsd(budget.otherTeams.monthlyUsd) : 'none'}/month.`,
       '',
     ];
     if (teams.length === 0) out.push('No spend recorded and no team budgets configured (budget.teams).');
@@ -173,6 +166,6 @@ export async function budgetCommand(context: CommandContext, options: BudgetOpti
     // Team, namespace and alert names come from alert labels: shown, never obeyed by the terminal.
     context.out.write(`${out.map((line) => terminalText(line, { multiline: true })).join('\n')}\n`);
   } finally {
-    db.close();
+    await store.close();
   }
 }

@@ -17,14 +17,14 @@ const WAIT_FOR_TICKET_MS = 5_000;
 export async function deliverResolve(options: JiraDeliveryOptions, item: ClaimedItem): Promise<JiraOutcome> {
   const { jira, outbox } = options;
   const { investigationId } = item.payload as { investigationId: string };
-  const ticketItem = outbox.get(JIRA_CHANNEL, `investigation:${investigationId}`);
+  const ticketItem = await outbox.get(JIRA_CHANNEL, `investigation:${investigationId}`);
   if (!ticketItem || ticketItem.state === 'failed')
     return { status: 'delivered', result: { skipped: 'the investigation has no ticket' } };
   // Created later than it resolved (Jira was down): the resolution waits for its ticket.
   if (ticketItem.state !== 'done')
     return { status: 'retry', error: 'the ticket is not created yet', retryAfterMs: WAIT_FOR_TICKET_MS };
   const ticket = ticketItem.result as Partial<TicketResult> & { dryRun?: boolean };
-  const found = options.investigations.get(investigationId);
+  const found = await options.investigations.get(investigationId);
   const resolvedAt = found?.resolvedAt ?? new Date().toISOString();
   if (jira.dryRun || ticket.dryRun || !isIssueKey(ticket.key)) {
     options.logger.info(
@@ -47,7 +47,7 @@ export async function deliverResolve(options: JiraDeliveryOptions, item: Claimed
     options.onEvent?.({ type: 'commented', key });
   }
   if (jira.onResolve.transition)
-    outbox.enqueue(JIRA_CHANNEL, `transition:${investigationId}`, 'transition', {
+    await outbox.enqueue(JIRA_CHANNEL, `transition:${investigationId}`, 'transition', {
       key,
       name: jira.onResolve.transition,
     });
@@ -80,7 +80,7 @@ export async function deliverTransition(options: JiraDeliveryOptions, item: Clai
  */
 export async function deliverAttachments(options: JiraDeliveryOptions, item: ClaimedItem): Promise<JiraOutcome> {
   const { investigationId, key } = item.payload as { investigationId: string; key: string };
-  const result = options.investigations.get(investigationId)?.result;
+  const result = (await options.investigations.get(investigationId))?.result;
   const { files, notRendered } =
     result && options.graphs
       ? await options.graphs({ ...result, id: investigationId })
@@ -90,7 +90,7 @@ export async function deliverAttachments(options: JiraDeliveryOptions, item: Cla
     options.onEvent?.({ type: 'attached', key });
   }
   if (notRendered.length > 0)
-    options.outbox.enqueue(JIRA_CHANNEL, `graph-note:${investigationId}`, 'note', {
+    await options.outbox.enqueue(JIRA_CHANNEL, `graph-note:${investigationId}`, 'note', {
       key,
       title: 'Not checked',
       lines: notRendered,

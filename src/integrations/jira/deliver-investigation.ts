@@ -35,7 +35,7 @@ export async function deliverInvestigation(options: JiraDeliveryOptions, item: C
   const { jira, store, logger } = options;
   const payload = item.payload as InvestigationPayload;
   const id = payload.investigationId;
-  const found = options.investigations.get(id);
+  const found = await options.investigations.get(id);
   if (!found?.result) return { status: 'failed', error: `investigation ${id} has no recorded result` };
   const result = { ...found.result, id };
   const alert = result.alert ?? found.alerts[0];
@@ -106,14 +106,15 @@ export async function deliverInvestigation(options: JiraDeliveryOptions, item: C
       ...(payload.requestedBy ? { requestedBy: payload.requestedBy } : {}),
     });
   // The graphs of this investigation go to its ticket (new, commented or reopened) as their own item.
-  const attachLater = (key: string) => {
-    if (attachesGraphs) options.outbox.enqueue(JIRA_CHANNEL, `attach:${id}`, 'attach', { investigationId: id, key });
+  const attachLater = async (key: string) => {
+    if (attachesGraphs)
+      await options.outbox.enqueue(JIRA_CHANNEL, `attach:${id}`, 'attach', { investigationId: id, key });
   };
   const open = tickets.find((ticket) => !ticket.done);
   if (open) {
     await call('comment', () => api.addComment(open.key, body('New investigation of this incident')));
     options.onEvent?.({ type: 'commented', key: open.key });
-    attachLater(open.key);
+    await attachLater(open.key);
     return delivered(open, 'commented');
   }
   const closed = tickets[0];
@@ -136,7 +137,7 @@ export async function deliverInvestigation(options: JiraDeliveryOptions, item: C
     options.onEvent?.({ type: 'transitioned', key: closed.key });
     await call('comment', () => api.addComment(closed.key, body(`The alert fired again; reopened (${reopen.name})`)));
     options.onEvent?.({ type: 'commented', key: closed.key });
-    attachLater(closed.key);
+    await attachLater(closed.key);
     return delivered(closed, 'reopened');
   }
 
@@ -151,6 +152,6 @@ export async function deliverInvestigation(options: JiraDeliveryOptions, item: C
     throw error;
   }
   options.onEvent?.({ type: 'created', key: created.key });
-  attachLater(created.key);
+  await attachLater(created.key);
   return delivered(created, 'created');
 }

@@ -1,6 +1,6 @@
 import type { JiraConfig } from '../../config/jira-schema.js';
 import type { Logger } from '../../core/logger.js';
-import type { InvestigationStore } from '../../ledger/investigation-store.js';
+import type { InvestigationStore } from '../../ledger/investigation-types.js';
 import type { JiraStore } from '../../ledger/jira-store.js';
 import type { DeliveryOutcome, Outbox } from '../../ledger/outbox.js';
 import type { InvestigationResult } from '../../core/investigation.js';

@@ -44,25 +44,30 @@ export function createJiraDelivery(options: JiraDeliveryOptions) {
     return { status: 'failed', error: `${failure.message}. Fix: ${failure.fix}`, reported: true };
   }
 
-  function queueResolve(investigationId: string): boolean {
+  async function queueResolve(investigationId: string): Promise<boolean> {
     if (!resolves) return false;
-    return outbox.enqueue(JIRA_CHANNEL, `resolve:${investigationId}`, 'resolve', { investigationId }).created;
+    return (await outbox.enqueue(JIRA_CHANNEL, `resolve:${investigationId}`, 'resolve', { investigationId })).created;
   }
 
   /** An investigation finished: queue its ticket when `jira.when` says so. Returns whether it was queued. */
-  function onInvestigationFinished(investigationId: string): boolean {
-    const found = options.investigations.get(investigationId);
+  async function onInvestigationFinished(investigationId: string): Promise<boolean> {
+    const found = await options.investigations.get(investigationId);
     if (!found?.result) return false;
     const decision = policy(found.result);
     if (!decision.open) {
       logger.debug({ investigation: investigationId, reason: decision.reason }, 'Jira: no ticket');
       return false;
     }
-    const queued = outbox.enqueue(JIRA_CHANNEL, `investigation:${investigationId}`, 'investigation', {
-      investigationId,
-    } satisfies InvestigationPayload).created;
+    const { created: queued } = await outbox.enqueue(
+      JIRA_CHANNEL,
+      `investigation:${investigationId}`,
+      'investigation',
+      {
+        investigationId,
+      } satisfies InvestigationPayload,
+    );
     // Resolved while it was being investigated: the resolution follows the ticket.
-    if (found.resolvedAt) queueResolve(investigationId);
+    if (found.resolvedAt) await queueResolve(investigationId);
     return queued;
   }
 
@@ -107,15 +112,15 @@ export function createJiraDelivery(options: JiraDeliveryOptions) {
      * An investigation changed (created, or its group resolved): once its group has resolved,
      * comment and transition on its ticket, if it has one (or will). Returns whether it was queued.
      */
-    onGroupResolved(investigationId: string): boolean {
-      if (!options.investigations.get(investigationId)?.resolvedAt) return false;
-      if (!outbox.get(JIRA_CHANNEL, `investigation:${investigationId}`)) return false;
+    async onGroupResolved(investigationId: string): Promise<boolean> {
+      if (!(await options.investigations.get(investigationId))?.resolvedAt) return false;
+      if (!(await outbox.get(JIRA_CHANNEL, `investigation:${investigationId}`))) return false;
       return queueResolve(investigationId);
     },
 
     /** The investigation's ticket, once Jira has made (or found) it. */
-    ticketFor(investigationId: string): TicketRef | undefined {
-      const item = outbox.get(JIRA_CHANNEL, `investigation:${investigationId}`);
+    async ticketFor(investigationId: string): Promise<TicketRef | undefined> {
+      const item = await outbox.get(JIRA_CHANNEL, `investigation:${investigationId}`);
       const result = item?.state === 'done' ? (item.result as Partial<TicketResult> | null) : null;
       return isIssueKey(result?.key) && typeof result.url === 'string'
         ? { key: result.key, url: result.url }
@@ -126,11 +131,12 @@ export function createJiraDelivery(options: JiraDeliveryOptions) {
      * Queues what a crash between recording and queueing left out (finished or resolved
      * investigations of the last day, never before Jira delivery was first enabled).
      */
-    sweep(now = Date.now()): number {
+    async sweep(now = Date.now()): Promise<number> {
       const since = new Date(Math.max(Date.parse(options.store.enabledSince()), now - SWEEP_WINDOW_MS)).toISOString();
       let queued = 0;
-      for (const id of options.store.finishedWithoutTicketItem(since)) if (onInvestigationFinished(id)) queued += 1;
-      for (const id of options.store.resolvedWithoutResolveItem(since)) if (queueResolve(id)) queued += 1;
+      for (const id of options.store.finishedWithoutTicketItem(since))
+        if (await onInvestigationFinished(id)) queued += 1;
+      for (const id of options.store.resolvedWithoutResolveItem(since)) if (await queueResolve(id)) queued += 1;
       return queued;
     },
 
@@ -142,7 +148,7 @@ export function createJiraDelivery(options: JiraDeliveryOptions) {
      * within `waitMs` (the ticket stays queued and is created when Jira answers).
      */
     async createTicket(investigationId: string, requestedBy: string, waitMs = 15_000): Promise<TicketRef> {
-      const found = options.investigations.get(investigationId);
+      const found = await options.investigations.get(investigationId);
       if (!found) throw new HolmesError('USAGE', `No investigation ${investigationId}.`);
       if (!found.result)
         throw new HolmesError('USAGE', `Investigation ${investigationId} has not finished yet.`, {
@@ -153,16 +159,16 @@ export function createJiraDelivery(options: JiraDeliveryOptions) {
           fix: 'Set jira.project to the key of the project for incident tickets.',
         });
       const key = `investigation:${investigationId}`;
-      const existing = outbox.get(JIRA_CHANNEL, key);
+      const existing = await outbox.get(JIRA_CHANNEL, key);
       if (existing?.state === 'done') return ticketOf(existing);
-      outbox.enqueue(JIRA_CHANNEL, key, 'investigation', {
+      await outbox.enqueue(JIRA_CHANNEL, key, 'investigation', {
         investigationId,
         requestedBy,
       } satisfies InvestigationPayload);
       options.wake?.();
       const deadline = Date.now() + waitMs;
       for (;;) {
-        const item = outbox.get(JIRA_CHANNEL, key);
+        const item = await outbox.get(JIRA_CHANNEL, key);
         if (item?.state === 'done') return ticketOf(item);
         if (item?.state === 'failed')
           throw new HolmesError(

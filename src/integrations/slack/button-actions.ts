@@ -34,7 +34,7 @@ export function createButtonActions(options: ButtonActionOptions) {
   const inFlight = new Set<string>();
 
   return async function handleAction(body: BlockAction, action: ButtonAction): Promise<void> {
-    if (!options.store.claimEvent(`action:${body.trigger_id}`)) return;
+    if (!(await options.store.claimEvent(`action:${body.trigger_id}`))) return;
     let answers = 0;
     const tell = (text: string, blocks?: Parameters<SlackNotifier['respond']>[1]['body']['blocks']) => {
       if (!body.response_url || answers >= MAX_RESPONSES) return;
@@ -49,7 +49,7 @@ export function createButtonActions(options: ButtonActionOptions) {
     const decision = await options.policy.check({ user, channel, direct: channel.startsWith('D') });
     if (!decision.allowed) return tell(decision.message);
     const id = action.value ?? '';
-    const record = options.investigations.get(id);
+    const record = await options.investigations.get(id);
     if (!record) return tell(`Investigation ${inlineCode(id.slice(0, 8))} is no longer in Holmes's store.`);
     const requester = `slack:${user}`;
 
@@ -63,11 +63,11 @@ export function createButtonActions(options: ButtonActionOptions) {
       if (!options.llm)
         return tell('No model is configured, so the LLM cannot investigate. Add `models` to the Holmes config.');
       const alert = record.result?.alert ?? record.alerts[0];
-      const status = options.budget(requester, alert?.labels);
+      const status = await options.budget(requester, alert?.labels);
       if (status.over.length > 0) return tell(overBudgetText(status));
-      if (!options.investigations.rerun(id, requester))
+      if (!(await options.investigations.rerun(id, requester)))
         return tell('It is being investigated already; the message updates when it is done.');
-      notifier.refresh(id);
+      await notifier.refresh(id);
       return tell(
         `⏳ Investigating again with the LLM, on team ${inlineCode(status.team)}'s budget; the message updates when done.`,
       );
@@ -76,7 +76,7 @@ export function createButtonActions(options: ButtonActionOptions) {
     if (action.action_id === ACTIONS.createTicket) {
       const creator = options.ticketCreator;
       if (!creator) return tell('No ticket tracker is configured in Holmes.');
-      const existing = creator.ticketFor(id);
+      const existing = await creator.ticketFor(id);
       if (existing)
         return tell(
           `This investigation already has ticket ${escapeMrkdwn(existing.key)}: ${escapeEntities(existing.url)}`,

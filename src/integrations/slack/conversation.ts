@@ -89,7 +89,7 @@ export function createConversation(options: ConversationOptions) {
   ): Promise<void> {
     const ask = options.ask;
     if (!ask) return sink.failed(NO_MODEL);
-    const status = options.budget(requester);
+    const status = await options.budget(requester);
     if (status.over.length > 0) return sink.failed(overBudgetText(status));
     if (limit.activeCount >= options.maxConcurrent)
       sink.progress(`queued behind ${limit.pendingCount + 1} other questions`);
@@ -106,7 +106,7 @@ export function createConversation(options: ConversationOptions) {
             if (doing && doing !== last) sink.progress((last = doing));
           },
         });
-        store.addTurn(thread.key, { question, answer: plainAnswer(result).slice(0, 2_000) });
+        await store.addTurn(thread.key, { question, answer: plainAnswer(result).slice(0, 2_000) });
         sink.done(result);
       } catch (error) {
         logger.error({ error: (error as Error).message }, 'slack: answering a question failed');
@@ -170,12 +170,14 @@ export function createConversation(options: ConversationOptions) {
       notifier.wake();
       return;
     }
-    const investigationId = message.threadTs ? store.investigationAt(message.channel, message.threadTs) : undefined;
-    const record = investigationId ? options.investigations.get(investigationId) : undefined;
+    const investigationId = message.threadTs
+      ? await store.investigationAt(message.channel, message.threadTs)
+      : undefined;
+    const record = investigationId ? await options.investigations.get(investigationId) : undefined;
     const sink = messageSink(key, target, question);
     if (!options.ask) return sink.failed(withoutModel(record?.result ?? null));
     const threadKey = `${message.channel}:${replyThread ?? 'dm'}`;
-    const history = [...(record?.result ? [recordContext(record.result)] : []), ...store.turns(threadKey)];
+    const history = [...(record?.result ? [recordContext(record.result)] : []), ...(await store.turns(threadKey))];
     await answer(question, `slack:${message.user}`, { key: threadKey, history }, sink);
   }
 

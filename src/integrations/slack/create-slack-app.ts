@@ -93,9 +93,16 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     },
     direct: boolean,
   ) => {
-    if (!event.user || !store.claimEvent(`event:${eventId}`)) return;
-    const message = { user: event.user, channel: event.channel, text: event.text ?? '', ts: event.ts };
-    track(options.onMessage({ eventKey: eventId, ...message, threadTs: event.thread_ts, direct }));
+    if (!event.user) return;
+    const user = event.user;
+    // Slack is acknowledged at once; the event is claimed (once, across restarts and replicas) just after.
+    track(
+      (async () => {
+        if (!(await store.claimEvent(`event:${eventId}`))) return;
+        const message = { user, channel: event.channel, text: event.text ?? '', ts: event.ts };
+        await options.onMessage({ eventKey: eventId, ...message, threadTs: event.thread_ts, direct });
+      })(),
+    );
   };
 
   app.event('app_mention', async ({ event, body }) => received(body.event_id, event, false));

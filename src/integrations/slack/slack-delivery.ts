@@ -106,16 +106,16 @@ export function createSlackDelivery(options: SlackDeliveryOptions) {
   const request = options.fetch ?? fetch;
 
   /** The parent's ts, or why the item must wait or give up. */
-  function parentOf(key: string): { channel: string; ts: string } | DeliveryOutcome {
-    const row = store.message(key);
+  async function parentOf(key: string): Promise<{ channel: string; ts: string } | DeliveryOutcome> {
+    const row = await store.message(key);
     if (row?.ts) return { channel: row.channel, ts: row.ts };
-    if (outbox.get(SLACK_CHANNEL, `message:${key}`)?.state === 'failed')
+    if ((await outbox.get(SLACK_CHANNEL, `message:${key}`))?.state === 'failed')
       return { status: 'failed', error: `the message ${key} it belongs to could not be posted` };
     return { status: 'retry', error: `waiting for the message ${key} to be posted`, retryAfterMs: 1_000 };
   }
 
   async function message(payload: MessagePayload): Promise<DeliveryOutcome> {
-    const row = store.planMessage(payload.key, payload);
+    const row = await store.planMessage(payload.key, payload);
     const content = { text: payload.text, blocks: payload.blocks };
     if (row.ts) {
       try {
@@ -124,7 +124,7 @@ export function createSlackDelivery(options: SlackDeliveryOptions) {
       } catch (error) {
         // Someone deleted the message: post it again rather than lose it.
         if ((error as { data?: { error?: string } }).data?.error === 'message_not_found') {
-          store.forgetTs(payload.key);
+          await store.forgetTs(payload.key);
           return { status: 'retry', error: 'chat.update: message_not_found, posting it again', retryAfterMs: 0 };
         }
         return classifySlackError(error, 'chat.update');
@@ -138,7 +138,7 @@ export function createSlackDelivery(options: SlackDeliveryOptions) {
         unfurl_links: false,
         unfurl_media: false,
       });
-      store.setPosted(payload.key, response.channel ?? row.channel, response.ts!);
+      await store.setPosted(payload.key, response.channel ?? row.channel, response.ts!);
       return { status: 'delivered', result: { channel: response.channel, ts: response.ts } };
     } catch (error) {
       return classifySlackError(error, 'chat.postMessage');
@@ -146,7 +146,7 @@ export function createSlackDelivery(options: SlackDeliveryOptions) {
   }
 
   async function reply(payload: ReplyPayload): Promise<DeliveryOutcome> {
-    const parent = parentOf(payload.parent);
+    const parent = await parentOf(payload.parent);
     if ('status' in parent) return parent;
     try {
       const response = await client.chat.postMessage({
@@ -164,7 +164,7 @@ export function createSlackDelivery(options: SlackDeliveryOptions) {
   }
 
   async function file(payload: FilePayload): Promise<DeliveryOutcome> {
-    const parent = parentOf(payload.parent);
+    const parent = await parentOf(payload.parent);
     if ('status' in parent) return parent;
     try {
       const response = await client.filesUploadV2({

@@ -19,11 +19,11 @@ export interface StoredInvestigation {
 }
 
 export interface SlackInvestigations {
-  get(id: string): StoredInvestigation | undefined;
+  get(id: string): Promise<StoredInvestigation | undefined>;
   /** The newest alert with this alert name or fingerprint, and its investigation. */
-  find(query: string): { alert: Alert; investigationId: string } | undefined;
+  find(query: string): Promise<{ alert: Alert; investigationId: string } | undefined>;
   /** Queues a finished investigation again on someone's behalf; false when it is queued or running already. */
-  rerun(id: string, requester: string): boolean;
+  rerun(id: string, requester: string): Promise<boolean>;
 }
 
 /** One step of the agent, as it happens. */
@@ -56,7 +56,7 @@ export interface BudgetStatus {
 }
 
 /** The team of `requester` (or of the alert's labels first, as admission decides) and its spend. */
-export type BudgetLookup = (requester: string, labels?: Record<string, string>) => BudgetStatus;
+export type BudgetLookup = (requester: string, labels?: Record<string, string>) => Promise<BudgetStatus>;
 
 /** A result's evidence graphs (the graphs integration): those drawn, and a line for each that was not. */
 export interface EvidenceGraphs {

@@ -55,9 +55,25 @@ export function createSlackNotifier(options: SlackNotifierOptions) {
   const { outbox, store, logger } = options;
   const progress = new Map<string, string>();
 
-  function enqueue(key: string, kind: string, payload: unknown, whenDone: 'keep' | 'resend' = 'keep') {
-    outbox.enqueue(SLACK_CHANNEL, key, kind, payload, { whenDone });
+  let chain: Promise<void> = Promise.resolve();
+  /**
+   * Store writes run in the order they were asked for, without making Slack's handlers wait; one
+   * that fails is logged, never thrown at the handler (the next refresh writes it again).
+   */
+  function queued(work: () => Promise<unknown>): Promise<void> {
+    chain = chain.then(work).then(
+      () => undefined,
+      (error: unknown) => logger.error({ error: (error as Error).message }, 'slack: could not queue the message'),
+    );
+    return chain;
   }
+
+  function enqueue(key: string, kind: string, payload: unknown, whenDone: 'keep' | 'resend' = 'keep') {
+    return queued(() => outbox.enqueue(SLACK_CHANNEL, key, kind, payload, { whenDone }));
+  }
+
+  /** Wakes the sender once what was asked for so far is in the outbox. */
+  const wake = () => void chain.then(options.wake);
 
   /** A message of Holmes's own (`key` in the store), posted the first time and updated after. */
   function message(
@@ -65,9 +81,11 @@ export function createSlackNotifier(options: SlackNotifierOptions) {
     target: { channel: string; threadTs?: string | undefined; investigationId?: string | undefined },
     content: SlackMessage,
   ) {
-    const planned = store.planMessage(key, target);
-    const payload: MessagePayload = { key, ...target, channel: planned.channel, ...content };
-    enqueue(`message:${key}`, 'message', payload, 'resend');
+    return queued(async () => {
+      const planned = await store.planMessage(key, target);
+      const payload: MessagePayload = { key, ...target, channel: planned.channel, ...content };
+      await outbox.enqueue(SLACK_CHANNEL, `message:${key}`, 'message', payload, { whenDone: 'resend' });
+    });
   }
 
   /** Replies in the thread of message `parent`, each posted once under `key`:n. */
@@ -82,12 +100,12 @@ export function createSlackNotifier(options: SlackNotifierOptions) {
     enqueue(key, 'respond', payload);
   }
 
-  function refresh(id: string): void {
-    const record = options.investigations.get(id);
+  async function refresh(id: string): Promise<void> {
+    const record = await options.investigations.get(id);
     const alert = record?.result?.alert ?? record?.alerts[0];
     if (!record || !alert) return;
     const key = investigationKey(id);
-    const channel = store.message(key)?.channel ?? options.router(alert.labels);
+    const channel = (await store.message(key))?.channel ?? options.router(alert.labels);
     const finished = FINISHED.has(record.state);
     if (finished) progress.delete(id);
     const view: InvestigationView = {
@@ -99,7 +117,7 @@ export function createSlackNotifier(options: SlackNotifierOptions) {
       result: record.result,
       error: record.error,
       progress: progress.get(id),
-      ticket: options.ticketCreator?.ticketFor(id),
+      ticket: await options.ticketCreator?.ticketFor(id),
       silenceUrl: silenceLink(options.config, alert.labels, `Silenced from Holmes investigation ${id.slice(0, 8)}`),
     };
     const rendered = investigationMessage(view, options.features);
@@ -113,14 +131,17 @@ export function createSlackNotifier(options: SlackNotifierOptions) {
         if (options.renderGraphs) void uploadGraph(id, key, run, record.result);
       }
       // Whoever asked with /holmes investigate gets the result where they asked, routed or not.
-      store.takeWaiters(id, (waiter) =>
-        respond(`respond:${waiter.responseUrl}`, {
-          url: waiter.responseUrl,
-          body: { response_type: 'in_channel', text: rendered.text, blocks: rendered.blocks },
-        }),
+      // After the messages above, and in the store's transaction with the removal of each waiter.
+      await queued(() =>
+        store.takeWaiters(id, (waiter) =>
+          outbox.enqueue(SLACK_CHANNEL, `respond:${waiter.responseUrl}`, 'respond', {
+            url: waiter.responseUrl,
+            body: { response_type: 'in_channel', text: rendered.text, blocks: rendered.blocks },
+          } satisfies RespondPayload),
+        ),
       );
     }
-    options.wake();
+    wake();
   }
 
   /** The first evidence graph into the thread, after the report; or a line saying why there is none. */
@@ -140,16 +161,16 @@ export function createSlackNotifier(options: SlackNotifierOptions) {
       }
       for (const line of notRendered) logger.warn({ investigation: id }, `slack: ${line}`);
       if (notRendered.length > 0) replies(key, `graph-note:${id}:${run}`, [graphNote(notRendered)]);
-      if (image || notRendered.length > 0) options.wake();
+      if (image || notRendered.length > 0) wake();
     } catch (error) {
       logger.warn({ investigation: id, error: (error as Error).message }, 'slack: could not render the evidence graph');
     }
   }
 
   return {
-    refresh(id: string): void {
+    async refresh(id: string): Promise<void> {
       try {
-        refresh(id);
+        await refresh(id);
       } catch (error) {
         // Delivery must never break the investigation that triggered it.
         logger.error({ investigation: id, error: (error as Error).message }, 'slack: could not queue the message');
@@ -160,16 +181,16 @@ export function createSlackNotifier(options: SlackNotifierOptions) {
       const doing = describeStep(event.kind, event.data);
       if (!doing || progress.get(id) === doing) return;
       progress.set(id, doing);
-      this.refresh(id);
+      void this.refresh(id);
     },
     message,
     replies,
     respond,
     ephemeral(key: string, payload: { channel: string; user: string; threadTs?: string | undefined; text: string }) {
-      enqueue(key, 'ephemeral', payload);
-      options.wake();
+      void enqueue(key, 'ephemeral', payload);
+      wake();
     },
-    wake: options.wake,
+    wake,
   };
 }
 

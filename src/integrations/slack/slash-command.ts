@@ -61,28 +61,28 @@ export function createSlashCommand(options: SlashCommandOptions) {
             ? `⏳ Working on: ${escapeMrkdwn(argument)}`
             : `⏳ Investigating ${inlineCode(argument)}; the result will follow here.`,
     });
-    if (!store.claimEvent(`command:${command.trigger_id}`)) return;
+    if (!(await store.claimEvent(`command:${command.trigger_id}`))) return;
 
     const requester = `slack:${command.user_id}`;
     const direct = command.channel_name === 'directmessage' || command.channel_id.startsWith('D');
     const decision = await options.policy.check({ user: command.user_id, channel: command.channel_id, direct });
     if (!decision.allowed) return say(decision.message);
 
-    if (verb === 'budget') return say(budgetText(options.budget(requester)));
+    if (verb === 'budget') return say(budgetText(await options.budget(requester)));
 
     if (verb === 'investigate') {
-      const found = options.investigations.find(argument);
+      const found = await options.investigations.find(argument);
       if (!found)
         return say(
           `No alert named or fingerprinted ${inlineCode(argument)} has reached Holmes. Alerts arrive through the Alertmanager webhook (\`/api/v1/alertmanager\`).`,
         );
-      store.addWaiter(found.investigationId, command.response_url, requester);
-      if (!options.investigations.rerun(found.investigationId, requester))
+      await store.addWaiter(found.investigationId, command.response_url, requester);
+      if (!(await options.investigations.rerun(found.investigationId, requester)))
         options.logger.info(
           { investigation: found.investigationId },
           'slack: already being investigated; waiting for it',
         );
-      notifier.refresh(found.investigationId);
+      await notifier.refresh(found.investigationId);
       return;
     }
 

@@ -123,7 +123,7 @@ describe('holmes investigations, replay and budget (over a recorded store)', () 
   });
 
   it('says where each model price and window comes from, and marks estimated spend', async () => {
-    harness.agent.ledger.record({
+    await harness.agent.ledger.record({
       team: 'chat',
       kind: 'model',
       model: 'openai/llama3.1:8b',

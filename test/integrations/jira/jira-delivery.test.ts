@@ -48,7 +48,7 @@ describe('Jira delivery', () => {
   it('creates one ticket with the expected fields and ADF body when an investigation finishes', async () => {
     const h = await harness();
     const alert = chatAlert({ pod: 'chat-api-0", "x": "}] labels = evil' });
-    const id = h.investigate(GROUP, alert);
+    const id = await h.investigate(GROUP, alert);
     await h.settle();
 
     expect(standIn.issues).toHaveLength(1);
@@ -103,7 +103,7 @@ describe('Jira delivery', () => {
     expect(texts).toContain('Cost: 0 tokens (deterministic); 6 tool calls, 9 queries; 2.4 s.');
     // The hostile label value is one text node, whole, in the alert table.
     expect(texts).toContain(alert.labels.pod);
-    expect(h.outbox.get('jira', `investigation:${id}`)).toMatchObject({
+    expect(await h.outbox.get('jira', `investigation:${id}`)).toMatchObject({
       state: 'done',
       result: { key: 'OPS-1', url: `${standIn.url}/browse/OPS-1`, action: 'created' },
     });
@@ -113,16 +113,16 @@ describe('Jira delivery', () => {
   it('comments on the open ticket instead of creating a second one, also after a restart', async () => {
     const first = await harness();
     const alert = chatAlert();
-    first.investigate(GROUP, alert);
+    await first.investigate(GROUP, alert);
     await first.settle();
-    first.resolve(GROUP, alert);
+    await first.resolve(GROUP, alert);
     await first.settle();
     standIn.setStatus('OPS-1', 'In Progress'); // someone works on it; it stays open
     await first.close();
 
     const second = await harness({ dir: first.dir, jira: { onResolve: { comment: true } } });
     const refired = chatAlert({}, '2026-11-26T09:00:00Z');
-    second.investigate(GROUP, refired);
+    await second.investigate(GROUP, refired);
     await second.settle();
 
     expect(creates()).toHaveLength(1);
@@ -138,14 +138,14 @@ describe('Jira delivery', () => {
   it("finds the ticket Jira's search does not show yet by its key, and forgets one deleted or relabelled", async () => {
     standIn.setSearchLag(true);
     const h = await harness({ jira: { onResolve: { comment: true } } });
-    const fire = (startsAt: string) => {
+    const fire = async (startsAt: string) => {
       const alert = chatAlert({}, startsAt);
-      h.investigate(GROUP, alert);
+      await h.investigate(GROUP, alert);
       return alert;
     };
-    h.resolve(GROUP, fire('2026-11-26T06:00:00Z'));
+    await h.resolve(GROUP, await fire('2026-11-26T06:00:00Z'));
     await h.settle();
-    fire('2026-11-26T09:00:00Z');
+    await fire('2026-11-26T09:00:00Z');
     await h.settle();
     // Not in the search results, yet read by key: a comment, not a second ticket.
     expect(creates()).toHaveLength(1);
@@ -156,18 +156,18 @@ describe('Jira delivery', () => {
 
     // Someone takes Holmes's label off the ticket: it no longer stands for the incident.
     standIn.issue('OPS-1')!.labels = ['holmes'];
-    h.resolve(GROUP, chatAlert({}, '2026-11-26T09:00:00Z'));
+    await h.resolve(GROUP, chatAlert({}, '2026-11-26T09:00:00Z'));
     await h.settle();
-    fire('2026-11-26T11:00:00Z');
+    await fire('2026-11-26T11:00:00Z');
     await h.settle();
     expect(creates()).toHaveLength(2);
     expect(standIn.issues.map((issue) => issue.key)).toEqual(['OPS-1', 'OPS-2']);
 
     // A deleted ticket (404 by key) is forgotten too.
     standIn.issues.splice(1, 1);
-    h.resolve(GROUP, chatAlert({}, '2026-11-26T11:00:00Z'));
+    await h.resolve(GROUP, chatAlert({}, '2026-11-26T11:00:00Z'));
     await h.settle();
-    fire('2026-11-26T13:00:00Z');
+    await fire('2026-11-26T13:00:00Z');
     await h.settle();
     expect(creates()).toHaveLength(3);
     expect(createJiraStore(h.db).get(dedupLabel('group', GROUP, chatAlert().fingerprint))?.issueKey).toBe('OPS-3');
@@ -176,9 +176,9 @@ describe('Jira delivery', () => {
   it('comments and applies the transition by name when the alert resolves', async () => {
     const h = await harness();
     const alert = chatAlert();
-    h.investigate(GROUP, alert);
+    await h.investigate(GROUP, alert);
     await h.settle();
-    h.resolve(GROUP, alert);
+    await h.resolve(GROUP, alert);
     await h.settle();
 
     const issue = standIn.issue('OPS-1')!;
@@ -194,12 +194,12 @@ describe('Jira delivery', () => {
 
   it('reopens the closed ticket when the alert fires again, or opens a new one when configured', async () => {
     const h = await harness();
-    h.investigate(GROUP, chatAlert());
+    await h.investigate(GROUP, chatAlert());
     await h.settle();
     standIn.setStatus('OPS-1', 'Done');
-    h.resolve(GROUP, chatAlert());
+    await h.resolve(GROUP, chatAlert());
     await h.settle();
-    h.investigate(GROUP, chatAlert({}, '2026-11-26T10:00:00Z'));
+    await h.investigate(GROUP, chatAlert({}, '2026-11-26T10:00:00Z'));
     await h.settle();
     expect(standIn.issues).toHaveLength(1);
     expect(standIn.issue('OPS-1')!.status).toBe('To Do');
@@ -207,11 +207,11 @@ describe('Jira delivery', () => {
 
     const other = await harness({ jira: { onRefire: 'new' } });
     const group = '{}:{alertname="GpuXid"}';
-    other.investigate(group, chatAlert({ alertname: 'GpuXid' }));
+    await other.investigate(group, chatAlert({ alertname: 'GpuXid' }));
     await other.settle();
     standIn.setStatus('OPS-2', 'Done');
-    other.resolve(group, chatAlert({ alertname: 'GpuXid' }));
-    other.investigate(group, chatAlert({ alertname: 'GpuXid' }, '2026-11-26T11:00:00Z'));
+    await other.resolve(group, chatAlert({ alertname: 'GpuXid' }));
+    await other.investigate(group, chatAlert({ alertname: 'GpuXid' }, '2026-11-26T11:00:00Z'));
     await other.settle();
     expect(standIn.issues.map((issue) => issue.key)).toEqual(['OPS-1', 'OPS-2', 'OPS-3']);
     expect(standIn.issue('OPS-2')!.status).toBe('Done');
@@ -223,12 +223,12 @@ describe('Jira delivery', () => {
       { method: 'POST', path: /^\/rest\/api\/3\/issue$/, status: 500 },
     );
     const h = await harness({ delivery: { indexLagMs: 0 } });
-    const id = h.investigate(GROUP, chatAlert());
+    const id = await h.investigate(GROUP, chatAlert());
     await h.settle();
 
     expect(creates()).toHaveLength(3);
     expect(standIn.issues).toHaveLength(1);
-    expect(h.outbox.get('jira', `investigation:${id}`)).toMatchObject({ state: 'done', attempts: 3 });
+    expect(await h.outbox.get('jira', `investigation:${id}`)).toMatchObject({ state: 'done', attempts: 3 });
     expect(h.events).toEqual([
       { type: 'failure', reason: 'rate_limited' },
       { type: 'failure', reason: 'server_error' },
@@ -244,8 +244,8 @@ describe('Jira delivery', () => {
   it('waits for Jira search before creating again after a create call whose outcome is unknown', async () => {
     standIn.faults.push({ method: 'POST', path: /^\/rest\/api\/3\/issue$/, status: 502 });
     const h = await harness({ start: false, delivery: { indexLagMs: 60_000 } });
-    h.investigate(GROUP, chatAlert());
-    const [item] = h.outbox.claim('jira', 1, 60_000);
+    await h.investigate(GROUP, chatAlert());
+    const [item] = await h.outbox.claim('jira', 1, 60_000);
     expect(await h.delivery.deliver(item!)).toMatchObject({ status: 'retry', error: expect.stringContaining('502') });
     const again = await h.delivery.deliver(item!);
     expect(again).toMatchObject({
@@ -257,21 +257,21 @@ describe('Jira delivery', () => {
     // A refusal (429) leaves nothing to wait for: the intent is cleared.
     standIn.faults.push({ method: 'POST', path: /^\/rest\/api\/3\/issue$/, status: 429 });
     const other = chatAlert({ alertname: 'Other' });
-    h.investigate('{}:{alertname="Other"}', other);
-    const [second] = h.outbox.claim('jira', 1, 60_000);
+    await h.investigate('{}:{alertname="Other"}', other);
+    const [second] = await h.outbox.claim('jira', 1, 60_000);
     expect(await h.delivery.deliver(second!)).toMatchObject({ status: 'retry', error: expect.stringContaining('429') });
     expect(await h.delivery.deliver(second!)).toMatchObject({ status: 'delivered', result: { action: 'created' } });
   });
 
   it('reports a config 4xx once, with the fix, and fails the items without retrying', async () => {
     const h = await harness({ jira: { project: 'NOPE' } });
-    h.investigate(GROUP, chatAlert());
-    h.investigate('{}:{alertname="Other"}', chatAlert({ alertname: 'Other' }));
+    await h.investigate(GROUP, chatAlert());
+    await h.investigate('{}:{alertname="Other"}', chatAlert({ alertname: 'Other' }));
     await h.settle();
 
     expect(standIn.issues).toHaveLength(0);
     expect(creates()).toHaveLength(2);
-    expect(h.outbox.counts('jira')).toMatchObject({ failed: 2, done: 0 });
+    expect(await h.outbox.counts('jira')).toMatchObject({ failed: 2, done: 0 });
     const errors = h.logs.filter((line) => line.level >= 50);
     expect(errors).toHaveLength(1);
     expect(errors[0]!.msg).toBe(
@@ -287,9 +287,9 @@ describe('Jira delivery', () => {
     const h = await harness({ jira: { onResolve: { comment: true, transition: 'Closed' } } });
     for (const name of ['A', 'B']) {
       const alert = chatAlert({ alertname: name });
-      h.investigate(`{}:{alertname="${name}"}`, alert);
+      await h.investigate(`{}:{alertname="${name}"}`, alert);
       await h.settle();
-      h.resolve(`{}:{alertname="${name}"}`, alert);
+      await h.resolve(`{}:{alertname="${name}"}`, alert);
       await h.settle();
     }
     expect(standIn.issues.map((issue) => [issue.status, issue.comments.length])).toEqual([
@@ -300,15 +300,15 @@ describe('Jira delivery', () => {
     expect(errors).toEqual([
       "Jira: transition OPS-1: no transition 'Closed' from its current status (available: In Progress, Done). Fix: Set jira.onResolve.transition to a transition of the workflow (names as shown on the issue), or remove it.",
     ]);
-    expect(h.outbox.counts('jira')).toMatchObject({ failed: 2 });
+    expect(await h.outbox.counts('jira')).toMatchObject({ failed: 2 });
   });
 
   it('sends no request in dry-run and logs what it would send', async () => {
     const h = await harness({ jira: { dryRun: true } });
     const alert = chatAlert();
-    h.investigate(GROUP, alert);
+    await h.investigate(GROUP, alert);
     await h.settle();
-    h.resolve(GROUP, alert);
+    await h.resolve(GROUP, alert);
     await h.settle();
 
     expect(standIn.requests).toEqual([]);
@@ -331,12 +331,12 @@ describe('Jira delivery', () => {
     standIn = dying;
     try {
       const first = await harness({ start: false });
-      const id = first.investigate(GROUP, chatAlert());
+      const id = await first.investigate(GROUP, chatAlert());
       // The process takes the item and makes the call; Jira stores the issue; the process dies before `complete`.
-      const [item] = first.outbox.claim('jira', 1, 100);
+      const [item] = await first.outbox.claim('jira', 1, 100);
       await first.delivery.deliver(item!);
       expect(dying.issues).toHaveLength(1);
-      expect(first.outbox.get('jira', `investigation:${id}`)?.state).toBe('sending');
+      expect((await first.outbox.get('jira', `investigation:${id}`))?.state).toBe('sending');
       await first.close();
 
       await new Promise((resolve) => setTimeout(resolve, 150)); // the dead process's lease runs out
@@ -344,7 +344,7 @@ describe('Jira delivery', () => {
       await second.settle();
       expect(dying.issues).toHaveLength(1);
       expect(creates()).toHaveLength(1);
-      expect(second.outbox.get('jira', `investigation:${id}`)).toMatchObject({
+      expect(await second.outbox.get('jira', `investigation:${id}`)).toMatchObject({
         state: 'done',
         result: { key: 'OPS-1', action: 'created' },
       });
@@ -358,8 +358,8 @@ describe('Jira delivery', () => {
     const first = await harness();
     const second = await harness({ dir: first.dir });
     const alert = chatAlert();
-    const id = first.investigate(GROUP, alert);
-    second.delivery.onInvestigationFinished(id);
+    const id = await first.investigate(GROUP, alert);
+    await second.delivery.onInvestigationFinished(id);
     second.worker.notify();
     await Promise.all([first.settle(), second.settle()]);
     expect(standIn.issues).toHaveLength(1);
@@ -368,7 +368,7 @@ describe('Jira delivery', () => {
 
   it('creates a ticket on request (the Slack button) even when jira.when leaves it out, once', async () => {
     const h = await harness({ jira: { when: { minSeverity: 'critical' } } });
-    const id = h.investigate(GROUP, chatAlert({ severity: 'warning' }));
+    const id = await h.investigate(GROUP, chatAlert({ severity: 'warning' }));
     await h.settle();
     expect(standIn.issues).toHaveLength(0);
 
@@ -399,7 +399,7 @@ describe('Jira delivery', () => {
     });
     const graphs = [specFor({ title: 'chat-api p99 TTFT vs GPU activity' })];
     const alert = chatAlert();
-    const first = h.investigate(GROUP, alert, { ...richResult(alert), graphs });
+    const first = await h.investigate(GROUP, alert, { ...richResult(alert), graphs });
     await h.settle();
     const upload = standIn.requests.find((request) => request.path === '/rest/api/3/issue/OPS-1/attachments')!;
     expect(upload.headers['x-atlassian-token']).toBe('no-check');
@@ -417,10 +417,10 @@ describe('Jira delivery', () => {
     );
 
     // The group fires again while its ticket is open: a comment, and the new investigation's graph beside it.
-    h.resolve(GROUP, alert);
+    await h.resolve(GROUP, alert);
     await h.settle();
     const refired = chatAlert({}, '2026-11-26T09:00:00Z');
-    const second = h.investigate(GROUP, refired, { ...richResult(refired), graphs });
+    const second = await h.investigate(GROUP, refired, { ...richResult(refired), graphs });
     await h.settle();
     expect(creates()).toHaveLength(1);
     expect(standIn.issue('OPS-1')!.attachments.map((file) => file.filename)).toEqual([
@@ -443,7 +443,7 @@ describe('Jira delivery', () => {
     });
     const alert = chatAlert();
     const graphs = [specFor(), specFor({ title: 'SM clock vs temperature' })];
-    h.investigate(GROUP, alert, { ...richResult(alert), graphs });
+    await h.investigate(GROUP, alert, { ...richResult(alert), graphs });
     await h.settle();
     const issue = standIn.issue('OPS-1')!;
     expect(issue.attachments).toHaveLength(1);
@@ -459,7 +459,7 @@ describe('Jira delivery', () => {
 
   it('attaches nothing and names no graphs when the result has none', async () => {
     const h = await harness({ delivery: { graphs: async () => ({ files: [], notRendered: [] }) } });
-    h.investigate(GROUP, chatAlert());
+    await h.investigate(GROUP, chatAlert());
     await h.settle();
     expect(standIn.requests.some((request) => request.path.endsWith('/attachments'))).toBe(false);
     const texts = nodes(standIn.issue('OPS-1')!.description as AdfNode).map((node) => node.text);
@@ -474,7 +474,7 @@ describe('Jira delivery', () => {
       title: `Step ${index}`,
       command: `echo ${'x'.repeat(3_000)}`,
     }));
-    h.investigate(GROUP, alert, long);
+    await h.investigate(GROUP, alert, long);
     await h.settle();
     const description = standIn.issues[0]!.description as AdfNode;
     expect(JSON.stringify(description).length).toBeLessThanOrEqual(32_767);

@@ -20,6 +20,9 @@ import { createOutboxWorker, type OutboxWorker } from '../../../src/server/outbo
 import { makeAlert, resultFor } from '../../server/fixtures/webhook.js';
 import type { JiraStandIn } from './jira-stand-in.js';
 
+/** The lease the harness's one pretend worker claims with. */
+const LEASE = { owner: 'jira-harness', ms: 30_000 };
+
 export const EMAIL = 'sre-bot@example.com';
 export const API_TOKEN = 'jira-api-token-3c1d';
 
@@ -109,9 +112,9 @@ export interface Harness {
   events: JiraEvent[];
   logs: Array<{ level: number; msg: string; [key: string]: unknown }>;
   /** Accepts a firing group and records its finished investigation; returns the investigation id. */
-  investigate(groupKey: string, alert: Alert, result?: InvestigationResult): string;
+  investigate(groupKey: string, alert: Alert, result?: InvestigationResult): Promise<string>;
   /** A resolved notification for the group. */
-  resolve(groupKey: string, alert: Alert): string | undefined;
+  resolve(groupKey: string, alert: Alert): Promise<string | undefined>;
   /** Waits until no jira item is pending or being sent. */
   settle(): Promise<void>;
   /** Stops the worker and closes the store (as a process would on exit). */
@@ -175,41 +178,41 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
     worker,
     events,
     logs,
-    investigate(groupKey, alert, result) {
-      const outcome = store.accept([alert], {
+    async investigate(groupKey, alert, result) {
+      const outcome = await store.accept([alert], {
         groupKey,
         groupStatus: 'firing',
         source: 'webhook',
         maxQueue: 100,
         maxAlertsPerGroup: 20,
       });
-      const claimed = store.claimNext()!;
+      const claimed = (await store.claimNext(LEASE))!;
       expect(claimed.id).toBe(outcome.investigationId);
-      store.finish(claimed.id, { ...(result ?? richResult(alert)), id: claimed.id });
-      delivery.onInvestigationFinished(claimed.id);
+      await store.finish(claimed.id, { ...(result ?? richResult(alert)), id: claimed.id }, LEASE.owner);
+      await delivery.onInvestigationFinished(claimed.id);
       worker?.notify();
       return claimed.id;
     },
-    resolve(groupKey, alert) {
+    async resolve(groupKey, alert) {
       const resolved = { ...alert, status: 'resolved' as const, endsAt: '2026-11-26T07:00:00Z' };
-      const outcome = store.accept([resolved], {
+      const outcome = await store.accept([resolved], {
         groupKey,
         groupStatus: 'resolved',
         source: 'webhook',
         maxQueue: 100,
         maxAlertsPerGroup: 20,
       });
-      if (outcome.investigationId) delivery.onGroupResolved(outcome.investigationId);
+      if (outcome.investigationId) await delivery.onGroupResolved(outcome.investigationId);
       worker?.notify();
       return outcome.investigationId;
     },
     async settle() {
       for (let tries = 0; tries < 1_000; tries += 1) {
-        const counts = outbox.counts('jira');
+        const counts = await outbox.counts('jira');
         if (counts.pending === 0 && counts.sending === 0) return;
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
-      throw new Error(`the Jira outbox did not settle: ${JSON.stringify(outbox.counts('jira'))}`);
+      throw new Error(`the Jira outbox did not settle: ${JSON.stringify(await outbox.counts('jira'))}`);
     },
     async close() {
       await worker?.stop();

@@ -141,7 +141,7 @@ describe('Slack: /holmes and the buttons (HTTP)', () => {
         tickets.set(id, ticket);
         return ticket;
       },
-      ticketFor: (id) => tickets.get(id),
+      ticketFor: async (id) => tickets.get(id),
     };
     await start({ ticketCreator });
     const { channel, ts, investigationId, update } = await investigatedAlert(bed.running!, bed.standIn);

@@ -21,15 +21,15 @@ function setUp() {
 }
 
 /** Queues a message and claims it, as the worker does. */
-function claimMessage(outbox: ReturnType<typeof createOutbox>, key = 'investigation:i1') {
-  outbox.enqueue(
+async function claimMessage(outbox: ReturnType<typeof createOutbox>, key = 'investigation:i1') {
+  await outbox.enqueue(
     SLACK_CHANNEL,
     `message:${key}`,
     'message',
     { key, channel: 'C1', text: 'hi', blocks: [] },
     { whenDone: 'resend' },
   );
-  return outbox.claim(SLACK_CHANNEL, 1, 60_000)[0]!;
+  return (await outbox.claim(SLACK_CHANNEL, 1, 60_000))[0]!;
 }
 
 describe('createSlackDelivery', () => {
@@ -46,7 +46,7 @@ describe('createSlackDelivery', () => {
   it("waits as long as a 429's Retry-After says", async () => {
     const { outbox, deliver } = setUp();
     nock(API).post('/api/chat.postMessage').reply(429, { ok: false, error: 'ratelimited' }, { 'Retry-After': '7' });
-    expect(await deliver(claimMessage(outbox))).toEqual({
+    expect(await deliver(await claimMessage(outbox))).toEqual({
       status: 'retry',
       error: 'chat.postMessage: rate limited',
       retryAfterMs: 7_000,
@@ -56,11 +56,11 @@ describe('createSlackDelivery', () => {
   it('retries a 5xx, and gives up on a channel it cannot post to, saying how to fix it', async () => {
     const { outbox, deliver } = setUp();
     nock(API).post('/api/chat.postMessage').reply(502, 'Bad Gateway');
-    const item = claimMessage(outbox);
+    const item = await claimMessage(outbox);
     expect(await deliver(item)).toMatchObject({ status: 'retry', error: 'chat.postMessage: HTTP 502' });
-    outbox.retry(item, 'HTTP 502', 0);
+    await outbox.retry(item, 'HTTP 502', 0);
     nock(API).post('/api/chat.postMessage').reply(200, { ok: false, error: 'not_in_channel' });
-    expect(await deliver(claimMessage(outbox))).toEqual({
+    expect(await deliver(await claimMessage(outbox))).toEqual({
       status: 'failed',
       error:
         'chat.postMessage: not_in_channel (invite the Holmes app to the channel: /invite @Holmes, or fix slack.routes / slack.defaultChannel)',
@@ -69,27 +69,27 @@ describe('createSlackDelivery', () => {
 
   it('posts a message anew when the one it would update was deleted', async () => {
     const { store, outbox, deliver } = setUp();
-    store.planMessage('investigation:i1', { channel: 'C1' });
-    store.setPosted('investigation:i1', 'C1', '100.1');
+    await store.planMessage('investigation:i1', { channel: 'C1' });
+    await store.setPosted('investigation:i1', 'C1', '100.1');
     nock(API).post('/api/chat.update').reply(200, { ok: false, error: 'message_not_found' });
-    const item = claimMessage(outbox);
+    const item = await claimMessage(outbox);
     expect(await deliver(item)).toMatchObject({ status: 'retry', retryAfterMs: 0 });
-    outbox.retry(item, 'message_not_found', 0);
+    await outbox.retry(item, 'message_not_found', 0);
     nock(API).post('/api/chat.postMessage').reply(200, { ok: true, channel: 'C1', ts: '200.2' });
-    expect(await deliver(claimMessage(outbox))).toMatchObject({ status: 'delivered' });
-    expect(store.message('investigation:i1')!.ts).toBe('200.2');
+    expect(await deliver(await claimMessage(outbox))).toMatchObject({ status: 'delivered' });
+    expect((await store.message('investigation:i1'))!.ts).toBe('200.2');
   });
 
   it('holds a thread reply until its message is posted, and fails it if the message never can be', async () => {
     const { outbox, deliver } = setUp();
-    outbox.enqueue(SLACK_CHANNEL, 'report:i1:0', 'reply', { parent: 'investigation:i1', text: 'r', blocks: [] });
-    const [reply] = outbox.claim(SLACK_CHANNEL, 1, 60_000);
+    await outbox.enqueue(SLACK_CHANNEL, 'report:i1:0', 'reply', { parent: 'investigation:i1', text: 'r', blocks: [] });
+    const [reply] = await outbox.claim(SLACK_CHANNEL, 1, 60_000);
     expect(await deliver(reply!)).toMatchObject({
       status: 'retry',
       error: 'waiting for the message investigation:i1 to be posted',
     });
-    const message = claimMessage(outbox);
-    outbox.fail(message, 'chat.postMessage: channel_not_found');
+    const message = await claimMessage(outbox);
+    await outbox.fail(message, 'chat.postMessage: channel_not_found');
     expect(await deliver(reply!)).toMatchObject({ status: 'failed' });
   });
 });

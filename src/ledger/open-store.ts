@@ -1,0 +1,74 @@
+import type { HolmesConfig } from '../config/config-schema.js';
+import type { InvestigationStore } from './investigation-types.js';
+import type { Outbox } from './outbox.js';
+import type { SpendLedger } from './spend-ledger-types.js';
+
+/**
+ * The one store Holmes keeps: SQLite (a file, one replica) or PostgreSQL (several replicas). Every
+ * part (intake, queue, outboxes) goes through these interfaces, never to a database directly.
+ */
+export interface Store {
+  kind: 'sqlite' | 'postgres';
+  /** Where it is, for logs and messages: the file, or host:port/database (never a password). */
+  location: string;
+  investigations: InvestigationStore;
+  outbox: Outbox;
+  /** LLM spend and the team budgets' reservations. */
+  ledger: SpendLedger;
+  /** Throws when the store cannot answer (for /readyz). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+  /** The SQLite handle the parts not yet moved behind the store interface still use; undefined on PostgreSQL. */
+  sqlite: import('./open-database.js').Db | undefined;
+}
+
+export interface OpenStoreOptions {
+  /** Apply pending migrations (the default); `holmes store check` only reads. */
+  migrate?: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Opens the configured store: PostgreSQL when `storage.postgres` is set, else the SQLite file. */
+export async function openStore(storage: HolmesConfig['storage'], options: OpenStoreOptions = {}): Promise<Store> {
+  if (storage.postgres) {
+    const [
+      { openPostgres, postgresLocation },
+      { createPostgresInvestigationStore },
+      { createPostgresOutbox },
+      { createPostgresSpendLedger },
+    ] = await Promise.all([
+      import('./postgres/open-postgres.js'),
+      import('./postgres/postgres-investigation-store.js'),
+      import('./postgres/postgres-outbox.js'),
+      import('./postgres/postgres-spend-ledger.js'),
+    ]);
+    const pool = await openPostgres(storage.postgres, options);
+    return {
+      kind: 'postgres',
+      location: postgresLocation(storage.postgres, options.env),
+      investigations: createPostgresInvestigationStore(pool),
+      outbox: createPostgresOutbox(pool),
+      ledger: createPostgresSpendLedger(pool),
+      ping: async () => void (await pool.query('SELECT 1')),
+      close: () => pool.end(),
+      sqlite: undefined,
+    };
+  }
+  const [{ openDatabase }, { createInvestigationStore }, { createOutbox }, { createSpendLedger }] = await Promise.all([
+    import('./open-database.js'),
+    import('./investigation-store.js'),
+    import('./outbox.js'),
+    import('./spend-ledger.js'),
+  ]);
+  const db = openDatabase({ path: storage.path, synchronous: storage.synchronous });
+  return {
+    kind: 'sqlite',
+    location: storage.path,
+    investigations: createInvestigationStore(db),
+    outbox: createOutbox(db),
+    ledger: createSpendLedger(db),
+    ping: async () => void db.prepare('SELECT 1').get(),
+    close: async () => void (db.open && db.close()),
+    sqlite: db,
+  };
+}
