@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { constants } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProgram } from '../../src/cli/program.js';
@@ -27,6 +29,13 @@ describe('holmes (src/cli/main.ts)', () => {
   });
   afterAll(async () => {
     await sandbox?.remove();
+  });
+
+  it('runs as the package bin from the build, as `npx holmes` does on a fresh clone', async () => {
+    // npm marks installed packages' bins executable, not the project's own: the build must.
+    const bin = join(ROOT, 'dist/cli/main.js');
+    const { stdout } = await promisify(execFile)(bin, ['--version']);
+    expect(stdout.trim()).toBe(VERSION);
   });
 
   it('lists every command with a one-line description when run with --help', async () => {
