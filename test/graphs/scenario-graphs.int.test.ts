@@ -187,6 +187,7 @@ const INVESTIGATED: Array<{ id: string; cause: string; title: RegExp }> = [
     cause: 'gpu-xid-fault',
     title: /^Last XID against GPU utilisation/,
   },
+  { id: 'bid-pricer-errors', cause: 'bad-rollout', title: /per version/ },
 ];
 
 describe('graphs the investigator keeps for public scenarios', () => {
