@@ -8,7 +8,7 @@ import {
   telemetryProfile,
   type TelemetryProfile,
 } from '../signals/telemetry-profile.js';
-import { toolGraph } from '../signals/tool-graph.js';
+import { graphStep, toolGraph } from '../signals/tool-graph.js';
 import { ListValue } from '../template-values.js';
 import type { BuiltinTool } from '../tool-context.js';
 
@@ -82,7 +82,10 @@ export interface IdleGraphInput {
   alertStartMs: number;
 }
 
-/** The GPU activity of the idle holders (without any, of every holder) under the idle line, over twice the window. */
+/**
+ * The GPU activity of the idle holders (without any, of every holder) against the idle line, from
+ * three hours before the alert (or twice the window, if longer).
+ */
 export function idleGraph(input: IdleGraphInput): GraphSpec | undefined {
   const idle = input.findings.idle.length > 0;
   const pods = (idle ? input.findings.idle : input.findings.pods.filter((pod) => pod.activity !== null))
@@ -104,7 +107,7 @@ export function idleGraph(input: IdleGraphInput): GraphSpec | undefined {
     unit: 'ratio',
     startMs,
     endMs: input.nowMs,
-    stepSeconds: Math.max(30, Math.ceil((input.nowMs - startMs) / 480 / 15_000) * 15),
+    stepSeconds: graphStep(startMs, input.nowMs),
     alertStartMs: input.alertStartMs,
     threshold: { value: input.threshold, label: 'idle under' },
     series: [{ query, legend: [names.pod], role: idle ? 'suspect' : 'context' }],

@@ -1,7 +1,7 @@
 import type { GraphSpec } from '../../core/graph-spec.js';
 import { renderPromql } from '../render-promql.js';
 import { dcgmWorkloadLabels, type TelemetryProfile } from '../signals/telemetry-profile.js';
-import { toolGraph } from '../signals/tool-graph.js';
+import { graphStep, toolGraph } from '../signals/tool-graph.js';
 import { createPodMatcher, ourPodsRegex, type WorkloadScope } from '../signals/workload-scope.js';
 import { RegexValue } from '../template-values.js';
 import type { BuiltinTool } from '../tool-context.js';
@@ -128,7 +128,7 @@ export function sharingGraph(input: SharingGraphInput): GraphSpec | undefined {
     unit,
     startMs: input.startMs,
     endMs: input.endMs,
-    stepSeconds: Math.max(30, Math.ceil((input.endMs - input.startMs) / 480 / 15_000) * 15),
+    stepSeconds: graphStep(input.startMs, input.endMs),
     alertStartMs: input.alertStartMs,
     onset: arrivals.length > 0 ? Math.min(...arrivals) : null,
     series: [

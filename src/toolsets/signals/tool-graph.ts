@@ -8,6 +8,11 @@ export interface GraphWindow {
   alertStartMs: number;
 }
 
+/** A step of 15 s multiples that keeps a range within 480 points, as the tools read their series. */
+export function graphStep(startMs: number, endMs: number): number {
+  return Math.max(30, Math.ceil((endMs - startMs) / 480 / 15_000) * 15);
+}
+
 /** The window alone, from an input that carries more. */
 export function windowOf({ startMs, endMs, stepSeconds, alertStartMs }: GraphWindow): GraphWindow {
   return { startMs, endMs, stepSeconds, alertStartMs };
