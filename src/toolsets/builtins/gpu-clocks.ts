@@ -240,7 +240,7 @@ export function clockGraph(input: ClockGraphInput): GraphSpec | undefined {
   const onsets = rows.map((row) => Date.parse(row.onset ?? '')).filter(Number.isFinite);
   return toolGraph({
     ...windowOf(input),
-    title: `SM clock${against ? ` against ${against}` : ''}: ${rows.length === 1 ? rows[0]!.gpu : `${rows.length} GPUs`}`,
+    title: `SM clock${against ? ` against ${against}` : ''}: ${rows.length === 1 ? rows[0]!.gpu : `${rows.length} GPUs on ${[...new Set(rows.map((row) => row.node))].join(', ')}`}`,
     unit: 'mhz',
     rightUnit: heat ? 'celsius' : hasPower ? 'watts' : undefined,
     onset: onsets.length > 0 ? Math.min(...onsets) : null,

@@ -159,6 +159,21 @@ describe('gpuThrottling graph', () => {
     ]);
   });
 
+  it('draws every throttled GPU of the node, named by the node in the title', async () => {
+    const hot = (gpu: string) => series(gpu, (i) => (i < BREAK ? 70 : 88));
+    const falling = (gpu: string) => series(gpu, (i) => (i < BREAK ? 1980 : 1200));
+    const result = await gpuThrottling(
+      params,
+      cluster({
+        DCGM_FI_DEV_SM_CLOCK: [falling('6'), falling('7')],
+        DCGM_FI_PROF_GR_ENGINE_ACTIVE: [series('6', () => 0.9), series('7', () => 0.9)],
+        DCGM_FI_DEV_GPU_TEMP: [hot('6'), hot('7')],
+      }),
+    );
+    expect(result.graph?.title).toBe('SM clock against temperature: 2 GPUs on n11');
+    expect(result.graph?.series[0]?.query).toContain('DCGM_FI_DEV_SM_CLOCK{UUID=~"(?:GPU-n11-6|GPU-n11-7)"}');
+  });
+
   it('draws power instead when the clock fell at the power peak without heat, with no temperature line', async () => {
     const result = await gpuThrottling(
       params,
