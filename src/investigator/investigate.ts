@@ -267,14 +267,15 @@ async function examine(entities: Entities, context: ExamineContext): Promise<Exa
 
   const supporting = (rootCause?.evidence ?? []).filter((evidence) => evidence.verdict === 'supports');
   // The root cause's series, most telling first: supporting before contradicting, heavier first.
-  const graphs = (rootCause?.evidence ?? [])
+  // Checks that read one tool call share its graph: it is drawn once.
+  const ranked = (rootCause?.evidence ?? [])
     .filter((evidence) => evidence.graph)
     .sort(
       (left, right) =>
         Number(right.verdict === 'supports') - Number(left.verdict === 'supports') || right.weight - left.weight,
     )
-    .slice(0, MAX_GRAPHS)
     .map((evidence) => evidence.graph!);
+  const graphs = [...new Map(ranked.map((graph) => [JSON.stringify(graph), graph])).values()].slice(0, MAX_GRAPHS);
   const facts = Object.assign({}, ...supporting.map((evidence) => evidence.facts)) as Record<string, unknown>;
   const runbook = rootCause ? runbooks.find((candidate) => candidate.id === rootCause.cause) : undefined;
   const remediation = runbook

@@ -1,8 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { GraphSpec } from '../../src/core/graph-spec.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import { graphSpecSchema, MAX_GRAPHS, type GraphSpec } from '../../src/core/graph-spec.js';
 import { GRAPH_THEMES } from '../../src/graphs/graph-theme.js';
 import { renderResultGraphs } from '../../src/graphs/render-result-graphs.js';
+import { createInvestigator } from '../../src/investigator/create-investigator.js';
+import { configForLab } from '../../src/lab/config-for-lab.js';
 import { loadScenario } from '../../src/lab/load-scenario.js';
 import type { Scenario } from '../../src/lab/scenario.js';
 import { startLab } from '../../src/lab/start-lab.js';
@@ -155,6 +158,76 @@ describe('graphs of public scenarios, rendered from the lab', () => {
           if (returned > expectedShown) expect(texts).toContain(`and ${returned - expectedShown} more`);
           expect(texts.some((text) => text.startsWith('alert '))).toBe(true);
           expect(texts.some((text) => text.startsWith('onset '))).toBe(true);
+        }
+      } finally {
+        await lab.close();
+      }
+    },
+    120_000,
+  );
+});
+
+// Public scenarios, one per cause whose checks read a time-series tool: the investigator's own
+// choice of graphs, drawn from the lab's Prometheus.
+const INVESTIGATED: Array<{ id: string; cause: string; title: RegExp }> = [
+  {
+    id: 'chat-api-p99-shared-gpu',
+    cause: 'gpu-noisy-neighbor',
+    title: /^GPU activity per pod on gpu 3 on gpu-a100-07/,
+  },
+  { id: 'whisper-throughput-drop', cause: 'gpu-thermal-throttling', title: /^SM clock against temperature/ },
+  { id: 'llm-spend-spike-agent-loop', cause: 'agent-token-loop', title: /^Requests per client against the team spend/ },
+  {
+    id: 'research-notebooks-idle-h100-reservations',
+    cause: 'idle-gpu-reservation',
+    title: /^GPU activity of the idle GPU holders/,
+  },
+  {
+    id: 'codegen-pytorchjob-stalled-xid79-worker-1',
+    cause: 'gpu-xid-fault',
+    title: /^Last XID against GPU utilisation/,
+  },
+  { id: 'bid-pricer-errors', cause: 'bad-rollout', title: /per version/ },
+];
+
+describe('graphs the investigator keeps for public scenarios', () => {
+  it.each(INVESTIGATED)(
+    'keeps and draws a graph of the root cause $cause for $id',
+    async ({ id, cause, title }) => {
+      const scenario = await loadScenario(`${SCENARIOS}${id}`);
+      const lab = await startLab(scenario);
+      try {
+        const { config } = loadConfig({ env: {} });
+        const investigator = await createInvestigator(configForLab(config, lab));
+        const result = await investigator.investigate(scenario.alert);
+        expect(result.rootCause?.id).toBe(cause);
+        const specs = result.graphs ?? [];
+        expect(specs.length).toBeGreaterThanOrEqual(1);
+        expect(specs.length).toBeLessThanOrEqual(MAX_GRAPHS);
+        // Checks that share one tool call share its graph: each is listed once.
+        expect(new Set(specs.map((spec) => JSON.stringify(spec))).size).toBe(specs.length);
+        expect(specs.map((spec) => spec.title)).toContainEqual(expect.stringMatching(title));
+        for (const spec of specs) expect(graphSpecSchema.safeParse(spec).success).toBe(true);
+
+        const prometheus = createPrometheusClient({ url: lab.prometheusUrl });
+        const { graphs, failures } = await renderResultGraphs(result, prometheus);
+        expect(failures).toEqual([]);
+        expect(graphs).toHaveLength(specs.length);
+        for (const [index, graph] of graphs.entries()) {
+          expect(graph.shown, `${specs[index]!.title}: its queries return series in the lab`).toBeGreaterThan(0);
+          const png = decodePng(graph.png);
+          expect([png.width, png.height]).toEqual([800, 400]);
+          const area = plotArea(graph.layout);
+          expect(colorCounts(png, area).size, 'the plot area is not blank').toBeGreaterThan(20);
+          // An idle GPU's line lies on the x axis, half below the plot's last row.
+          const lines = colorCounts(png, { ...area, bottom: area.bottom + 2 });
+          expect(
+            palette.some((color) => (lines.get(color) ?? 0) > 20),
+            'lines are drawn in the plot',
+          ).toBe(true);
+          const texts = textsOf(svgElements(graph.svg));
+          expect(texts.some((text) => text.startsWith('alert '))).toBe(true);
+          if (specs[index]!.onset) expect(texts.some((text) => text.startsWith('onset '))).toBe(true);
         }
       } finally {
         await lab.close();

@@ -42,9 +42,9 @@ describe('signalGraph', () => {
       alertStartMs: 1_800_000,
       onset: null,
     });
-    expect(graph.series[0]!.legend).toEqual(['exported_pod']);
-    expect(graph.unit).toBe('count');
-    expect(graph.onset).toBeUndefined();
+    expect(graph!.series[0]!.legend).toEqual(['exported_pod']);
+    expect(graph!.unit).toBe('count');
+    expect(graph!.onset).toBeUndefined();
     expect(graphSpecSchema.safeParse(graph).success).toBe(true);
   });
 });

@@ -1,10 +1,12 @@
 import { HolmesError } from '../../core/errors.js';
+import type { GraphSpec } from '../../core/graph-spec.js';
 import type { RangeSeries } from '../../telemetry/prometheus-types.js';
 import { analyseChange, type Point } from '../signals/analyse-change.js';
 import { createPodMatcher } from '../signals/workload-scope.js';
 import { telemetryProfile, type TelemetryProfile } from '../signals/telemetry-profile.js';
+import { toolGraph, windowOf, type GraphWindow } from '../signals/tool-graph.js';
 import type { BuiltinTool } from '../tool-context.js';
-import { dcgmLabels, gpuIdentity, nameList } from './gpu-workloads.js';
+import { dcgmLabels, gpuIdentity, gpuLegend, nameList, onGpus } from './gpu-workloads.js';
 
 const MINUTE = 60_000;
 const SEARCH_BEFORE_MS = 120 * MINUTE;
@@ -24,6 +26,8 @@ const CAP_EVENTS = new Set(['power_cap', 'sw_power_cap']);
 /** One GPU's clocks around the alert. */
 export interface GpuClock {
   gpu: string;
+  /** The physical GPU (see gpuIdentity): what its graph selects. */
+  gpuKey: string;
   node: string;
   ours: boolean;
   busy: boolean | null;
@@ -180,6 +184,7 @@ export function findThrottling(input: ClockInput) {
     }
     rows.push({
       gpu: `gpu ${identity.gpu} on ${identity.node}`,
+      gpuKey: key,
       node: identity.node,
       ours,
       busy,
@@ -210,6 +215,54 @@ export function findThrottling(input: ClockInput) {
     steady: ours.filter((row) => row.steady),
     others: rows.filter((row) => !row.ours && row.throttled),
   };
+}
+
+export interface ClockGraphInput extends GraphWindow {
+  findings: ReturnType<typeof findThrottling>;
+  profile: TelemetryProfile;
+  aliases: Record<string, string>;
+}
+
+/**
+ * The SM clock of the throttled GPUs (else of all ours) against what lowered it: the hottest
+ * one's temperature with the slowdown line, or, when power and not heat held it, the highest power.
+ */
+export function clockGraph(input: ClockGraphInput): GraphSpec | undefined {
+  const { findings, profile, aliases } = input;
+  const rows = findings.throttled.length > 0 ? findings.throttled : findings.ours;
+  if (rows.length === 0) return undefined;
+  const keys = rows.map((row) => row.gpuKey);
+  const legend = gpuLegend(aliases);
+  const hasTemp = profile.metrics.has('DCGM_FI_DEV_GPU_TEMP');
+  const hasPower = profile.metrics.has('DCGM_FI_DEV_POWER_USAGE');
+  const heat = hasTemp && (!hasPower || rows.some((row) => row.hot || /thermal/.test(row.reason ?? '')));
+  const against = heat ? 'temperature' : hasPower ? 'power' : undefined;
+  const onsets = rows.map((row) => Date.parse(row.onset ?? '')).filter(Number.isFinite);
+  return toolGraph({
+    ...windowOf(input),
+    title: `SM clock${against ? ` against ${against}` : ''}: ${rows.length === 1 ? rows[0]!.gpu : `${rows.length} GPUs on ${[...new Set(rows.map((row) => row.node))].join(', ')}`}`,
+    unit: 'mhz',
+    rightUnit: heat ? 'celsius' : hasPower ? 'watts' : undefined,
+    onset: onsets.length > 0 ? Math.min(...onsets) : null,
+    threshold: heat ? { value: HOT_GPU_C, label: 'slowdown from', axis: 'right' } : undefined,
+    series: [
+      {
+        query: `max by (${legend.join(', ')}) (${onGpus('DCGM_FI_DEV_SM_CLOCK', keys, aliases)})`,
+        legend,
+        role: 'victim',
+      },
+      ...(against
+        ? [
+            {
+              query: `max(${onGpus(heat ? 'DCGM_FI_DEV_GPU_TEMP' : 'DCGM_FI_DEV_POWER_USAGE', keys, aliases)})`,
+              legend: heat ? 'hottest GPU' : 'highest power',
+              axis: 'right' as const,
+              role: 'suspect' as const,
+            },
+          ]
+        : []),
+    ],
+  });
 }
 
 /** `gpu_throttling`: whether the alert's GPUs were slowed by temperature or power, from reasons or, without them, clocks. */
@@ -282,6 +335,15 @@ export const gpuThrottling: BuiltinTool = async (params, context) => {
   const describe = (row: GpuClock) =>
     `  ${row.gpu}: SM clock ${row.clockAfter === null ? '—' : Math.round(row.clockAfter)} MHz against ${row.clockMax === null ? '—' : Math.round(row.clockMax)} MHz before; ${row.busy === null ? 'activity unknown' : row.busy ? 'busy' : 'idle'}; ${row.tempAfter === null ? '' : `${Math.round(row.tempAfter)} °C`}${row.reason ? ` — ${row.reason}` : ''}`;
   const done = results.filter((result) => result !== undefined);
+  const graph = clockGraph({
+    findings,
+    profile,
+    aliases: context.toolset.labelAliases,
+    startMs: fromMs,
+    endMs: now.getTime(),
+    stepSeconds: step,
+    alertStartMs,
+  });
   return {
     status: findings.ours.length === 0 ? 'no_data' : 'success',
     text: [
@@ -295,5 +357,6 @@ export const gpuThrottling: BuiltinTool = async (params, context) => {
     data: findings,
     requests: done.map((result) => result.request),
     raw: done.map((result) => result.raw),
+    ...(graph ? { graph } : {}),
   };
 };

@@ -1,7 +1,15 @@
 import { parseDuration } from '../../core/duration.js';
 import { HolmesError } from '../../core/errors.js';
+import type { GraphSpec } from '../../core/graph-spec.js';
 import { renderPromql } from '../render-promql.js';
-import { dcgmWorkloadLabels, opencostWorkloadLabels, telemetryProfile } from '../signals/telemetry-profile.js';
+import {
+  dcgmWorkloadLabels,
+  opencostWorkloadLabels,
+  telemetryProfile,
+  type TelemetryProfile,
+} from '../signals/telemetry-profile.js';
+import { graphStep, toolGraph } from '../signals/tool-graph.js';
+import { ListValue } from '../template-values.js';
 import type { BuiltinTool } from '../tool-context.js';
 
 /** A pod that holds GPUs, how busy they were and what they cost. */
@@ -58,6 +66,54 @@ export function findIdleHolders(
   };
 }
 
+const HOUR = 3_600_000;
+/** Pods a graph selects at most: it shows a few and counts the rest, and its query stays short. */
+const GRAPH_PODS = 24;
+
+export interface IdleGraphInput {
+  findings: IdleFindings;
+  /** The activity metric that answered, as the instant query read it. */
+  metric: 'DCGM_FI_PROF_GR_ENGINE_ACTIVE' | 'DCGM_FI_DEV_GPU_UTIL';
+  profile: TelemetryProfile;
+  namespace: string | undefined;
+  threshold: number;
+  windowMs: number;
+  nowMs: number;
+  alertStartMs: number;
+}
+
+/**
+ * The GPU activity of the idle holders (without any, of every holder) against the idle line, from
+ * three hours before the alert (or twice the window, if longer).
+ */
+export function idleGraph(input: IdleGraphInput): GraphSpec | undefined {
+  const idle = input.findings.idle.length > 0;
+  const pods = (idle ? input.findings.idle : input.findings.pods.filter((pod) => pod.activity !== null))
+    .slice(0, GRAPH_PODS)
+    .map((pod) => pod.pod);
+  if (pods.length === 0) return undefined;
+  const names = dcgmWorkloadLabels(input.profile);
+  const view = { ns: names.namespace, pod: names.pod, namespace: input.namespace, pods: new ListValue(pods) };
+  const selector = renderPromql('{{#namespace}}{{ns}}="{{namespace}}", {{/namespace}}{{pod}}=~"{{pods}}"', view);
+  const by = `max by (${names.namespace}, ${names.pod})`;
+  // As the mean was read: GR_ENGINE_ACTIVE is 0-1, GPU_UTIL a percentage of whole GPUs only.
+  const query =
+    input.metric === 'DCGM_FI_PROF_GR_ENGINE_ACTIVE'
+      ? `${by} (DCGM_FI_PROF_GR_ENGINE_ACTIVE{${selector}})`
+      : `${by} (DCGM_FI_DEV_GPU_UTIL{${selector}, GPU_I_ID=""}) / 100`;
+  const startMs = Math.min(input.nowMs - 2 * input.windowMs, input.alertStartMs - 3 * HOUR);
+  return toolGraph({
+    title: `GPU activity of the ${idle ? 'idle ' : ''}GPU holders${input.namespace ? ` of ${input.namespace}` : ''}`,
+    unit: 'ratio',
+    startMs,
+    endMs: input.nowMs,
+    stepSeconds: graphStep(startMs, input.nowMs),
+    alertStartMs: input.alertStartMs,
+    threshold: { value: input.threshold, label: 'idle under' },
+    series: [{ query, legend: [names.pod], role: idle ? 'suspect' : 'context' }],
+  });
+}
+
 /**
  * `idle_gpu_cost`: the pods of a namespace that hold GPUs (OpenCost allocation or
  * kube-state-metrics requests), their mean GPU activity over a window (DCGM in either label
@@ -73,6 +129,8 @@ export const idleGpuCost: BuiltinTool = async (params, context) => {
   const namespace = typeof params.namespace === 'string' ? params.namespace : undefined;
   const window = typeof params.window === 'string' ? params.window : '1h';
   const threshold = typeof params.idle_threshold === 'number' ? params.idle_threshold : 0.05;
+  const alertStartMs =
+    typeof params.alert_start === 'string' ? Date.parse(params.alert_start) : now.getTime() - 15 * 60_000;
   const names = dcgmWorkloadLabels(profile);
   const view = { namespace, ns: names.namespace, pod: names.pod };
   const only = (label: string) => (namespace ? renderPromql(`${label}="{{namespace}}"`, view) : `${label}!=""`);
@@ -110,19 +168,27 @@ export const idleGpuCost: BuiltinTool = async (params, context) => {
   const activityQueries = [
     ...(profile.metrics.has('DCGM_FI_PROF_GR_ENGINE_ACTIVE')
       ? [
-          `max by (${names.namespace}, ${names.pod}) (avg_over_time(DCGM_FI_PROF_GR_ENGINE_ACTIVE{${only(names.namespace)}}[${window}]))`,
+          {
+            metric: 'DCGM_FI_PROF_GR_ENGINE_ACTIVE' as const,
+            text: `max by (${names.namespace}, ${names.pod}) (avg_over_time(DCGM_FI_PROF_GR_ENGINE_ACTIVE{${only(names.namespace)}}[${window}]))`,
+          },
         ]
       : []),
     // GPU_UTIL reads 0 on MIG instances: only whole GPUs.
     ...(profile.metrics.has('DCGM_FI_DEV_GPU_UTIL')
       ? [
-          `max by (${names.namespace}, ${names.pod}) (avg_over_time(DCGM_FI_DEV_GPU_UTIL{${only(names.namespace)}, GPU_I_ID=""}[${window}])) / 100`,
+          {
+            metric: 'DCGM_FI_DEV_GPU_UTIL' as const,
+            text: `max by (${names.namespace}, ${names.pod}) (avg_over_time(DCGM_FI_DEV_GPU_UTIL{${only(names.namespace)}, GPU_I_ID=""}[${window}])) / 100`,
+          },
         ]
       : []),
   ];
   let activity: Awaited<ReturnType<typeof query>> = [];
-  for (const text of activityQueries) {
+  let activityMetric: (typeof activityQueries)[number]['metric'] | undefined;
+  for (const { metric, text } of activityQueries) {
     activity = await query(text);
+    activityMetric = metric;
     if (activity.length > 0) break;
   }
   const prices = profile.metrics.has('node_gpu_hourly_cost') ? await query('max by (node) (node_gpu_hourly_cost)') : [];
@@ -159,7 +225,20 @@ export const idleGpuCost: BuiltinTool = async (params, context) => {
         usdPerHour: price === undefined ? null : price * series.value[1],
       };
     });
-  const findings = findIdleHolders(holders, parseDuration(window) / 3_600_000, threshold);
+  const findings = findIdleHolders(holders, parseDuration(window) / HOUR, threshold);
+  const graph =
+    activity.length > 0 && activityMetric
+      ? idleGraph({
+          findings,
+          metric: activityMetric,
+          profile,
+          namespace,
+          threshold,
+          windowMs: parseDuration(window),
+          nowMs: now.getTime(),
+          alertStartMs,
+        })
+      : undefined;
   const line = (row: GpuHolder) =>
     `  ${row.namespace}/${row.pod} on ${row.node ?? '?'}: ${row.gpus} GPU, mean activity ${row.activity === null ? '—' : `${(row.activity * 100).toFixed(1)}%`}, held ${row.heldHours === null ? '?' : row.heldHours.toFixed(1)} h${row.usdPerHour === null ? '' : `, $${row.usdPerHour.toFixed(2)}/h`}${row.idle ? ' — IDLE' : row.fresh ? ' — idle, just started' : ''}`;
   return {
@@ -174,5 +253,6 @@ export const idleGpuCost: BuiltinTool = async (params, context) => {
     data: findings,
     requests,
     raw,
+    ...(graph ? { graph } : {}),
   };
 };

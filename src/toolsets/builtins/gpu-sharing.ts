@@ -1,8 +1,21 @@
-import { createPodMatcher, type WorkloadScope } from '../signals/workload-scope.js';
+import type { GraphSpec } from '../../core/graph-spec.js';
+import { renderPromql } from '../render-promql.js';
+import { dcgmWorkloadLabels, type TelemetryProfile } from '../signals/telemetry-profile.js';
+import { graphStep, toolGraph } from '../signals/tool-graph.js';
+import { createPodMatcher, ourPodsRegex, type WorkloadScope } from '../signals/workload-scope.js';
+import { RegexValue } from '../template-values.js';
 import type { BuiltinTool } from '../tool-context.js';
 import { findNeighbours, type NeighbourFindings } from './gpu-neighbours.js';
 import { readGpuNodes } from './gpu-nodes.js';
-import { describeWorkload, readGpuAttribution, readGpuWorkloads, type GpuSeries, nameList } from './gpu-workloads.js';
+import {
+  describeWorkload,
+  readGpuAttribution,
+  readGpuWorkloads,
+  type GpuAttribution,
+  type GpuSeries,
+  nameList,
+  onGpus,
+} from './gpu-workloads.js';
 
 export interface SharedGpu {
   gpuKey: string;
@@ -62,6 +75,73 @@ function describeFindings(findings: NeighbourFindings): string[] {
   ];
 }
 
+export interface SharingGraphInput {
+  findings: NeighbourFindings;
+  attributions: GpuAttribution[];
+  isOurs: (namespace: string | undefined, pod: string | undefined) => boolean;
+  scope: WorkloadScope;
+  profile: TelemetryProfile;
+  aliases: Record<string, string>;
+  startMs: number;
+  endMs: number;
+  alertStartMs: number;
+}
+
+/**
+ * The activity of the shared GPUs (without a neighbour, of our GPUs) per pod the exporter names on
+ * them: ours as the victims, the others as the suspects, the onset where the first neighbour arrived.
+ */
+export function sharingGraph(input: SharingGraphInput): GraphSpec | undefined {
+  const { findings, profile } = input;
+  const shared = new Set(findings.neighbours.map((entry) => entry.gpuKey));
+  const keys =
+    shared.size > 0
+      ? [...shared]
+      : [...new Set(input.attributions.filter((row) => input.isOurs(row.namespace, row.pod)).map((row) => row.gpuKey))];
+  // GR_ENGINE_ACTIVE as readGpuWorkloads prefers it (right on MIG), else GPU_UTIL.
+  const [metric, unit] = profile.metrics.has('DCGM_FI_PROF_GR_ENGINE_ACTIVE')
+    ? (['DCGM_FI_PROF_GR_ENGINE_ACTIVE', 'ratio'] as const)
+    : (['DCGM_FI_DEV_GPU_UTIL', 'percent'] as const);
+  if (keys.length === 0 || !profile.metrics.has(metric)) return undefined;
+  const names = dcgmWorkloadLabels(profile);
+  const view = {
+    ns: names.namespace,
+    pod: names.pod,
+    namespace: input.scope.namespace,
+    pods: new RegexValue(ourPodsRegex(input.scope)),
+  };
+  const ours = renderPromql('{{ns}}="{{namespace}}", {{pod}}=~"{{pods}}"', view);
+  const attributed = renderPromql('{{pod}}!=""', view);
+  const by = `max by (${names.namespace}, ${names.pod})`;
+  const gpus = [
+    ...new Map(
+      input.attributions
+        .filter((row) => keys.includes(row.gpuKey))
+        .map((row) => [row.gpuKey, `gpu ${row.gpu} on ${row.node}`]),
+    ).values(),
+  ];
+  const arrivals = findings.neighbours
+    .map((entry) => Date.parse(entry.since ?? ''))
+    .filter((ms) => ms >= input.startMs);
+  return toolGraph({
+    title: `GPU activity per pod on ${gpus.length > 0 ? gpus.join(', ') : 'our GPUs'}`,
+    unit,
+    startMs: input.startMs,
+    endMs: input.endMs,
+    stepSeconds: graphStep(input.startMs, input.endMs),
+    alertStartMs: input.alertStartMs,
+    onset: arrivals.length > 0 ? Math.min(...arrivals) : null,
+    series: [
+      { query: `${by} (${onGpus(metric, keys, input.aliases, ours)})`, legend: [names.pod], role: 'victim' },
+      {
+        query: `${by} (${onGpus(metric, keys, input.aliases, attributed)} unless ${onGpus(metric, keys, input.aliases, ours)})`,
+        legend: [names.pod],
+        role: 'suspect',
+      },
+    ],
+  });
+}
+
 /**
  * `gpu_sharing`: physical GPUs used by more than one workload. With the alert's workload it says
  * which other workloads time-slice its GPUs (ours/others), from dcgm-exporter's attribution over
@@ -91,6 +171,7 @@ export const gpuSharing: BuiltinTool = async (params, context) => {
   const gpuCount = new Set(gpus.map((gpu) => gpu.gpuKey)).size;
   const scope = scopeOf(params);
   let findings: NeighbourFindings | undefined;
+  let graph: GraphSpec | undefined;
   if (scope) {
     const alertStartMs =
       typeof params.alert_start === 'string' ? Date.parse(params.alert_start) : now.getTime() - 15 * MINUTE;
@@ -115,6 +196,17 @@ export const gpuSharing: BuiltinTool = async (params, context) => {
       alertStartMs,
       nowMs: now.getTime(),
     });
+    graph = sharingGraph({
+      findings,
+      attributions: history.attributions,
+      isOurs,
+      scope,
+      profile: history.profile,
+      aliases,
+      startMs: alertStartMs - LOOK_BACK_MS,
+      endMs: now.getTime(),
+      alertStartMs,
+    });
     lines.unshift(
       ...describeFindings(findings),
       ...kube.nodes
@@ -136,5 +228,6 @@ export const gpuSharing: BuiltinTool = async (params, context) => {
     data: { sharedGpus: shared, gpuCount, ...(findings ?? {}) },
     requests,
     raw,
+    ...(graph ? { graph } : {}),
   };
 };

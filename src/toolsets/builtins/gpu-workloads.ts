@@ -1,6 +1,8 @@
 import { HolmesError } from '../../core/errors.js';
 import type { PrometheusClient, RangeSeries } from '../../telemetry/prometheus-types.js';
 import { applyLabelAliases } from '../apply-label-aliases.js';
+import { renderPromql } from '../render-promql.js';
+import { ListValue } from '../template-values.js';
 import { dcgmWorkloadLabels, telemetryProfile, type TelemetryProfile } from '../signals/telemetry-profile.js';
 
 /** One GPU (or MIG instance) and the workload dcgm-exporter attributes to it. */
@@ -81,6 +83,34 @@ export function gpuIdentity(labels: Record<string, string>) {
 export function dcgmGrouping(profile: TelemetryProfile): string {
   const names = dcgmWorkloadLabels(profile);
   return `${IDENTITY}, ${names.namespace}, ${names.pod}`;
+}
+
+/** The label names a node has on DCGM series: those the toolset aliases to `node` (`Hostname`, `hostname`), and `node`. */
+export function nodeLabelNames(aliases: Record<string, string>): string[] {
+  return [...new Set([...Object.keys(aliases).filter((name) => aliases[name] === 'node'), 'node'])];
+}
+
+/** The labels that name a GPU in a legend (and keep it apart in a `max by`): its node, then its index. */
+export function gpuLegend(aliases: Record<string, string>): string[] {
+  return [...nodeLabelNames(aliases).slice(0, 3), 'gpu'];
+}
+
+/**
+ * `metric` of the physical GPUs `gpuKeys` name (see gpuIdentity), as one expression: by UUID, or,
+ * where the exporter gives none, by node and index under each name the node label may have.
+ * `matchers` (already rendered) narrow every selector, e.g. to a workload's pods.
+ */
+export function onGpus(metric: string, gpuKeys: string[], aliases: Record<string, string>, matchers = ''): string {
+  const more = matchers ? `, ${matchers}` : '';
+  const uuids = [...new Set(gpuKeys.filter((key) => !key.includes('/')))];
+  const selectors = uuids.length > 0 ? [renderPromql('UUID=~"{{uuids}}"', { uuids: new ListValue(uuids) })] : [];
+  // Without a UUID the key is node/index: node names cannot hold a slash.
+  for (const key of new Set(gpuKeys.filter((item) => item.includes('/')))) {
+    const [node, gpu] = [key.slice(0, key.lastIndexOf('/')), key.slice(key.lastIndexOf('/') + 1)];
+    for (const label of nodeLabelNames(aliases))
+      selectors.push(renderPromql('{{label}}="{{node}}", gpu="{{gpu}}"', { label, node, gpu }));
+  }
+  return `(${selectors.map((selector) => `${metric}{${selector}${more}}`).join(' or ')})`;
 }
 
 /**

@@ -1,9 +1,19 @@
 import { HolmesError } from '../../core/errors.js';
+import type { GraphSpec } from '../../core/graph-spec.js';
 import type { RangeSeries } from '../../telemetry/prometheus-types.js';
 import { createPodMatcher, type WorkloadScope } from '../signals/workload-scope.js';
 import { telemetryProfile, type TelemetryProfile } from '../signals/telemetry-profile.js';
+import { toolGraph, windowOf, type GraphWindow } from '../signals/tool-graph.js';
 import type { BuiltinTool } from '../tool-context.js';
-import { attributionsOf, dcgmLabels, gpuIdentity, type GpuAttribution, nameList } from './gpu-workloads.js';
+import {
+  attributionsOf,
+  dcgmLabels,
+  gpuIdentity,
+  type GpuAttribution,
+  nameList,
+  gpuLegend,
+  onGpus,
+} from './gpu-workloads.js';
 
 /** One XID a GPU reported, first seen at `atMs`. */
 export interface XidEvent {
@@ -144,6 +154,52 @@ export function findXids(input: XidInput): XidFindings {
   };
 }
 
+export interface XidGraphInput extends GraphWindow {
+  findings: XidFindings;
+  /** The XID metric read: the last XID's value, or the exporter's windowed count. */
+  metric: 'DCGM_FI_DEV_XID_ERRORS' | 'DCGM_EXP_XID_ERRORS_COUNT';
+  profile: TelemetryProfile;
+  aliases: Record<string, string>;
+}
+
+/** The XIDs of our GPUs that reported new ones, against their utilisation, from the first new XID on. */
+export function xidGraph(input: XidGraphInput): GraphSpec | undefined {
+  const { findings, aliases } = input;
+  const events = findings.ours.some((item) => item.serious)
+    ? findings.ours.filter((item) => item.serious)
+    : findings.ours;
+  if (events.length === 0) return undefined;
+  const keys = [...new Set(events.map((item) => item.gpuKey))];
+  const gpus = [...new Set(events.map((item) => item.gpu))];
+  const by = `max by (${gpuLegend(aliases).join(', ')})`;
+  const lastXid = input.metric === 'DCGM_FI_DEV_XID_ERRORS';
+  const util = input.profile.metrics.has('DCGM_FI_DEV_GPU_UTIL');
+  return toolGraph({
+    ...windowOf(input),
+    title: `${lastXid ? 'Last XID' : 'XIDs in the window'}${util ? ' against GPU utilisation' : ''}: ${gpus.join(', ')}`,
+    unit: 'count',
+    rightUnit: util ? 'percent' : undefined,
+    onset: Math.min(...events.map((item) => Date.parse(item.at))),
+    series: [
+      {
+        query: `${by} (${onGpus(input.metric, keys, aliases)})`,
+        legend: lastXid ? 'last XID' : 'XIDs',
+        role: 'suspect',
+      },
+      ...(util
+        ? [
+            {
+              query: `${by} (${onGpus('DCGM_FI_DEV_GPU_UTIL', keys, aliases)})`,
+              legend: 'GPU utilisation',
+              axis: 'right' as const,
+              role: 'victim' as const,
+            },
+          ]
+        : []),
+    ],
+  });
+}
+
 /** `gpu_xid`: XIDs the alert's GPUs reported from two hours before the alert on, split into ours and others. */
 export const gpuXid: BuiltinTool = async (params, context) => {
   const prometheus = context.prometheus;
@@ -208,6 +264,16 @@ export const gpuXid: BuiltinTool = async (params, context) => {
   const line = (item: XidEvent) =>
     `  XID ${item.xid} (${item.name}) on ${item.gpu}, first seen ${item.minutesBeforeAlert} min before the alert`;
   const results = [xid, count, attribution].filter((result) => result !== undefined);
+  const graph = xidGraph({
+    findings,
+    metric: hasXid ? 'DCGM_FI_DEV_XID_ERRORS' : 'DCGM_EXP_XID_ERRORS_COUNT',
+    profile,
+    aliases: context.toolset.labelAliases,
+    startMs: fromMs,
+    endMs: now.getTime(),
+    stepSeconds,
+    alertStartMs,
+  });
   return {
     status: 'success',
     text: [
@@ -220,5 +286,6 @@ export const gpuXid: BuiltinTool = async (params, context) => {
     data: findings,
     requests: results.map((result) => result.request),
     raw: results.map((result) => result.raw),
+    ...(graph ? { graph } : {}),
   };
 };

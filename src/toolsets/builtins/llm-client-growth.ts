@@ -1,3 +1,4 @@
+import type { GraphSpec } from '../../core/graph-spec.js';
 import type { RangeSeries } from '../../telemetry/prometheus-types.js';
 import { formatValue } from '../format-value.js';
 import type { Point } from '../signals/analyse-change.js';
@@ -7,6 +8,7 @@ import {
   type ClientGrowthData,
   type ClientMeasure,
 } from '../signals/measure-client-growth.js';
+import { toolGraph, windowOf, type GraphWindow } from '../signals/tool-graph.js';
 import type { BuiltinTool, ToolContext } from '../tool-context.js';
 import { readSignal, renderSignalQuery, settled, teamScope } from './signal-change.js';
 
@@ -41,6 +43,9 @@ const points = (series: RangeSeries): Point[] =>
 
 interface Read {
   measure: ClientMeasure | undefined;
+  /** The per-client query that answered (rendered), and the labels of its first series. */
+  query?: string;
+  labels?: Record<string, string>;
   requests: string[];
   raw: string[];
   /** None of the signal's dialects is collected here. */
@@ -74,13 +79,14 @@ async function readMeasure(
       const subject = clientOf(series.labels);
       ours.set(subject, [...(ours.get(subject) ?? []), ...points(series)]);
     }
-    if (!scoped) return { measure: { ours, others: [] }, requests, raw };
+    const answered = { query, labels: result.series[0]!.labels };
+    if (!scoped) return { measure: { ours, others: [] }, requests, raw, ...answered };
     const othersQuery = `sum(${renderSignalQuery(variant, params, profile, { team_scope: teamScope(params, profile, true) })})`;
     const others = await prometheus.rangeQuery(othersQuery, window.from, window.to, window.step);
     requests.push(others.request);
     raw.push(others.raw);
     const othersPoints = others.resultType === 'matrix' && others.series[0] ? points(others.series[0]) : [];
-    return { measure: { ours, others: othersPoints }, requests, raw };
+    return { measure: { ours, others: othersPoints }, requests, raw, ...answered };
   }
   return { measure: undefined, requests, raw };
 }
@@ -114,6 +120,53 @@ function describe(data: ClientGrowthData, endUsers: boolean, topK: number, scope
       : ['End-user tracking is off at the gateway: clients are API keys, users sharing a key are not told apart.']),
     ...data.clients.slice(0, topK).map((client) => clientLine(client, data.measure === 'spend')),
   ];
+}
+
+/** How the team's total of the deciding measure is drawn on the right axis. */
+const TEAM_TOTAL = {
+  spend: { scale: '', unit: 'usd_per_hour', legend: 'team spend' },
+  tokens: { scale: ' / 60', unit: 'tokens_per_second', legend: 'team tokens' },
+} as const;
+
+export interface GrowthGraphInput extends GraphWindow {
+  data: ClientGrowthData;
+  requests: Read;
+  /** The read of the measure that decided (spend, tokens or requests). */
+  deciding: Read;
+  team: string | undefined;
+  /** The gateway tracks end users: a client is its key and its end user. */
+  endUsers: boolean;
+}
+
+/** Each client's request rate against the team's spend (or tokens), from the driver's own step. */
+export function growthGraph(input: GrowthGraphInput): GraphSpec | undefined {
+  const { data, requests, deciding } = input;
+  if (!requests.query) return undefined;
+  // Named as clientOf names them: the key's alias (else its hash), and the end user where tracked.
+  const key = ['api_key_alias', 'hashed_api_key'].find((name) => label(requests.labels ?? {}, name) !== undefined);
+  const legend = key ? [key, ...(input.endUsers ? ['end_user'] : [])] : 'requests';
+  const total = data.measure === 'requests' || !deciding.query ? undefined : TEAM_TOTAL[data.measure];
+  return toolGraph({
+    ...windowOf(input),
+    title: `Requests per client${total ? ` against the ${total.legend}` : ''}${input.team ? ` (team ${input.team})` : ''}`,
+    unit: 'requests_per_second',
+    rightUnit: total?.unit,
+    onset: data.driver?.requestsOnset ?? data.onset,
+    series: [
+      // The signals count per minute; the axis reads per second.
+      { query: `(${requests.query}) / 60`, legend, role: 'suspect' },
+      ...(total
+        ? [
+            {
+              query: `sum(${deciding.query})${total.scale}`,
+              legend: total.legend,
+              axis: 'right' as const,
+              role: 'victim' as const,
+            },
+          ]
+        : []),
+    ],
+  });
 }
 
 /**
@@ -168,6 +221,17 @@ export const llmClientGrowth: BuiltinTool = async (params, context) => {
     nowMs: now.getTime(),
   });
   const topK = typeof params.top_k === 'number' ? params.top_k : 8;
+  const graph = growthGraph({
+    data,
+    requests: reads.requests,
+    endUsers: profile.litellm.endUser,
+    deciding: data.measure === 'spend' ? reads.spend : data.measure === 'tokens' ? reads.tokens : reads.requests,
+    team: typeof params.team === 'string' ? params.team : undefined,
+    startMs: fromMs,
+    endMs: now.getTime(),
+    stepSeconds: step,
+    alertStartMs,
+  });
   return {
     status: 'success',
     text: describe(
@@ -179,6 +243,7 @@ export const llmClientGrowth: BuiltinTool = async (params, context) => {
     data: { ...data, endUserTracked: profile.litellm.endUser, clients: data.clients.slice(0, topK) },
     requests,
     raw,
+    ...(graph ? { graph } : {}),
     ...(data.clients.length > topK
       ? { omitted: { what: `${data.clients.length - topK} more clients`, hint: 'Raise top_k to see them.' } }
       : {}),

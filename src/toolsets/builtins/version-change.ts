@@ -3,6 +3,7 @@ import type { RangeSeries } from '../../telemetry/prometheus-types.js';
 import { formatValue } from '../format-value.js';
 import { renderPromql } from '../render-promql.js';
 import { queryMetrics } from '../signals/query-metrics.js';
+import { signalGraph } from '../signals/signal-graph.js';
 import type { BuiltinTool } from '../tool-context.js';
 import { podLabels, readSignal, scopeOf, scopeSelector, settled, templateView } from './signal-change.js';
 
@@ -191,11 +192,26 @@ export const versionChange: BuiltinTool = async (params, context) => {
       : data.new && data.old
         ? `${spec.title} by version: new ${data.new.version} (since ${data.new.since.slice(11, 16)}Z) ${value(data.new.early)} in its first minutes, ${value(data.new.last)} now; old ${data.old.version} ${value(data.old.before)} before it.`
         : `${spec.title}: only one version in the last ${LOOKBACK_MS / 60 / MINUTE} h (${data.versions.map((item) => item.version).join(', ')}).`;
+  // Each version's line, the new one's start marked as the onset.
+  const graph =
+    data.versions.length > 0
+      ? signalGraph({
+          spec,
+          query,
+          labels: raw.find((entry) => entry.labels.replicaset)?.labels,
+          startMs: fromMs,
+          endMs: now.getTime(),
+          stepSeconds,
+          alertStartMs,
+          onset: data.new?.since ?? null,
+        })
+      : undefined;
   return {
     status: data.versions.length === 0 ? 'no_data' : 'success',
     text,
     data,
     requests,
     raw: bodies,
+    ...(graph ? { graph } : {}),
   };
 };

@@ -1,5 +1,6 @@
 import type { GraphSpec, GraphUnit } from '../../core/graph-spec.js';
 import type { SignalSpec } from '../toolset-schema.js';
+import { toolGraph } from './tool-graph.js';
 
 /** A signal's unit as a graph axis prints it; a unit with no axis of its own is a plain count. */
 const AXIS_UNITS: Record<string, GraphUnit> = {
@@ -43,16 +44,16 @@ export interface SignalGraphInput {
 }
 
 /** How to draw what signal_change measured: the query over its range, the alert's start and the onset. */
-export function signalGraph(input: SignalGraphInput): GraphSpec {
+export function signalGraph(input: SignalGraphInput): GraphSpec | undefined {
   const present = LEGEND_LABELS[input.spec.subject].filter((name) => input.labels?.[name] !== undefined).slice(0, 2);
-  return {
-    title: input.spec.title.slice(0, 120),
+  return toolGraph({
+    title: input.spec.title,
     unit: AXIS_UNITS[input.spec.unit] ?? 'count',
-    start: new Date(input.startMs).toISOString(),
-    end: new Date(input.endMs).toISOString(),
+    startMs: input.startMs,
+    endMs: input.endMs,
     stepSeconds: input.stepSeconds,
-    alertStart: new Date(input.alertStartMs).toISOString(),
-    ...(input.onset ? { onset: input.onset } : {}),
+    alertStartMs: input.alertStartMs,
+    onset: input.onset,
     series: [{ query: input.query, legend: present.length > 0 ? present : input.spec.title.slice(0, 80) }],
-  } as GraphSpec;
+  });
 }

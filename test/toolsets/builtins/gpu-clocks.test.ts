@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { CLOCK_REASONS_LINE, findThrottling, type ClockInput } from '../../../src/toolsets/builtins/gpu-clocks.js';
+import type { RangeSeries } from '../../../src/telemetry/prometheus-types.js';
+import {
+  CLOCK_REASONS_LINE,
+  findThrottling,
+  gpuThrottling,
+  type ClockInput,
+} from '../../../src/toolsets/builtins/gpu-clocks.js';
 import { createPodMatcher } from '../../../src/toolsets/signals/workload-scope.js';
-import { dcgmProfile, exported, samples } from './gpu-dcgm-fixtures.js';
+import { dcgmCluster, dcgmProfile, exported, samples } from './gpu-dcgm-fixtures.js';
 
 const MINUTE = 60_000;
 const NOW = Date.parse('2026-12-02T17:00:00Z');
@@ -105,5 +111,100 @@ describe('findThrottling', () => {
 
     expect(findings.source).toBe('clock-event counts');
     expect(findings.throttled.map((row) => row.reason)).toEqual(['thermal slowdown']);
+  });
+});
+
+const cluster = (byMetric: Record<string, RangeSeries[]>) => dcgmCluster(byMetric, { exported_pod: pod.pod }, NOW);
+const params = {
+  namespace: 'genai',
+  workload: 'assistant-70b',
+  pods: [pod.pod],
+  nodes: ['n11'],
+  alert_start: new Date(ALERT).toISOString(),
+};
+
+describe('gpuThrottling graph', () => {
+  it('draws the throttled GPU’s SM clock against the hottest temperature, with the slowdown line and the onset', async () => {
+    const result = await gpuThrottling(
+      params,
+      cluster({
+        DCGM_FI_DEV_SM_CLOCK: [series('6', (i) => (i < BREAK ? 1980 : 1200)), series('2', () => 1980)],
+        DCGM_FI_PROF_GR_ENGINE_ACTIVE: [series('6', () => 0.9), series('2', () => 0.9)],
+        DCGM_FI_DEV_GPU_TEMP: [series('6', (i) => (i < BREAK ? 70 : 88)), series('2', () => 70)],
+        DCGM_FI_DEV_POWER_USAGE: [series('6', (i) => (i < BREAK ? 650 : 480)), series('2', () => 650)],
+      }),
+    );
+    const graph = result.graph!;
+    expect(graph).toMatchObject({
+      title: 'SM clock against temperature: gpu 6 on n11',
+      unit: 'mhz',
+      rightUnit: 'celsius',
+      threshold: { value: 83, axis: 'right' },
+      alertStart: new Date(ALERT).toISOString(),
+    });
+    // The clock fell 30 minutes before now: the onset is there, within a step or two.
+    expect(Math.abs(Date.parse(graph.onset!) - (NOW - 30 * MINUTE))).toBeLessThanOrEqual(2 * STEP);
+    expect(graph.series).toEqual([
+      {
+        query: 'max by (Hostname, hostname, node, gpu) ((DCGM_FI_DEV_SM_CLOCK{UUID=~"GPU-n11-6"}))',
+        legend: ['Hostname', 'hostname', 'node', 'gpu'],
+        role: 'victim',
+      },
+      {
+        query: 'max((DCGM_FI_DEV_GPU_TEMP{UUID=~"GPU-n11-6"}))',
+        legend: 'hottest GPU',
+        axis: 'right',
+        role: 'suspect',
+      },
+    ]);
+  });
+
+  it('draws every throttled GPU of the node, named by the node in the title', async () => {
+    const hot = (gpu: string) => series(gpu, (i) => (i < BREAK ? 70 : 88));
+    const falling = (gpu: string) => series(gpu, (i) => (i < BREAK ? 1980 : 1200));
+    const result = await gpuThrottling(
+      params,
+      cluster({
+        DCGM_FI_DEV_SM_CLOCK: [falling('6'), falling('7')],
+        DCGM_FI_PROF_GR_ENGINE_ACTIVE: [series('6', () => 0.9), series('7', () => 0.9)],
+        DCGM_FI_DEV_GPU_TEMP: [hot('6'), hot('7')],
+      }),
+    );
+    expect(result.graph?.title).toBe('SM clock against temperature: 2 GPUs on n11');
+    expect(result.graph?.series[0]?.query).toContain('DCGM_FI_DEV_SM_CLOCK{UUID=~"(?:GPU-n11-6|GPU-n11-7)"}');
+  });
+
+  it('draws power instead when the clock fell at the power peak without heat, with no temperature line', async () => {
+    const result = await gpuThrottling(
+      params,
+      cluster({
+        DCGM_FI_DEV_SM_CLOCK: [series('6', (i) => (i < BREAK ? 1980 : 1400))],
+        DCGM_FI_PROF_GR_ENGINE_ACTIVE: [series('6', () => 0.9)],
+        DCGM_FI_DEV_GPU_TEMP: [series('6', () => 66)],
+        DCGM_FI_DEV_POWER_USAGE: [series('6', () => 700)],
+      }),
+    );
+    expect((result.data as { throttled: Array<{ reason: string }> }).throttled[0]?.reason).toMatch(/power/);
+    const graph = result.graph!;
+    expect(graph.rightUnit).toBe('watts');
+    expect(graph.threshold).toBeUndefined();
+    expect(graph.series[1]).toMatchObject({
+      query: 'max((DCGM_FI_DEV_POWER_USAGE{UUID=~"GPU-n11-6"}))',
+      axis: 'right',
+    });
+  });
+
+  it('draws the steady clocks of our busy GPUs when nothing lowered them (the contradicting picture)', async () => {
+    const result = await gpuThrottling(
+      params,
+      cluster({
+        DCGM_FI_DEV_SM_CLOCK: [series('6', () => 1980)],
+        DCGM_FI_PROF_GR_ENGINE_ACTIVE: [series('6', () => 0.9)],
+      }),
+    );
+    expect((result.data as { steady: unknown[] }).steady).toHaveLength(1);
+    expect(result.graph?.title).toBe('SM clock: gpu 6 on n11');
+    expect(result.graph?.series).toHaveLength(1);
+    expect(result.graph?.rightUnit).toBeUndefined();
   });
 });

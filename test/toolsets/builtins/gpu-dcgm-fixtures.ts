@@ -1,4 +1,9 @@
+import type { RangeSeries } from '../../../src/telemetry/prometheus-types.js';
+import { BUILTINS } from '../../../src/toolsets/builtins/index.js';
+import { BUILTIN_TOOLSETS_DIR, loadToolsets } from '../../../src/toolsets/load-toolsets.js';
 import type { TelemetryProfile } from '../../../src/toolsets/signals/telemetry-profile.js';
+import type { ToolContext } from '../../../src/toolsets/tool-context.js';
+import { fakePrometheus } from '../fake-clients.js';
 
 /** A telemetry profile of a cluster whose DCGM workload labels take `shape`. */
 export function dcgmProfile(shape: 'plain' | 'exported', metrics: string[] = []): TelemetryProfile {
@@ -42,4 +47,28 @@ export function samples(
   value: (index: number) => number,
 ): Array<[number, number]> {
   return Array.from({ length: count }, (_, index) => [(endMs - (count - 1 - index) * stepMs) / 1000, value(index)]);
+}
+
+const { toolsets } = await loadToolsets({
+  directories: [BUILTIN_TOOLSETS_DIR],
+  builtins: new Set(Object.keys(BUILTINS)),
+});
+/** The gpu/dcgm toolset as shipped: its label aliases are under test too. */
+export const dcgmToolset = toolsets.find(({ spec }) => spec.id === 'gpu/dcgm')!.spec;
+
+/**
+ * A cluster at `nowMs` whose DCGM range queries answer by metric name; the workload labels of
+ * `workload` (one pod's, plain or exported_*) tell the profile which dialect it scrapes.
+ */
+export function dcgmCluster(
+  byMetric: Record<string, RangeSeries[]>,
+  workload: Record<string, string>,
+  nowMs: number,
+): ToolContext {
+  const prometheus = fakePrometheus({
+    metricNames: Object.keys(byMetric),
+    instant: (query) => (query.startsWith('count by (exported_pod, pod)') ? [{ labels: workload, value: [0, 1] }] : []),
+    range: (query) => byMetric[query] ?? [],
+  });
+  return { prometheus, kube: undefined, now: () => new Date(nowMs), toolset: dcgmToolset, signals: new Map() };
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { findXids, type XidInput } from '../../../src/toolsets/builtins/gpu-xid.js';
+import type { RangeSeries } from '../../../src/telemetry/prometheus-types.js';
+import { findXids, gpuXid, type XidInput } from '../../../src/toolsets/builtins/gpu-xid.js';
 import { createPodMatcher } from '../../../src/toolsets/signals/workload-scope.js';
-import { dcgmProfile, exported, plain, samples } from './gpu-dcgm-fixtures.js';
+import { dcgmCluster, dcgmProfile, exported, plain, samples } from './gpu-dcgm-fixtures.js';
 
 const MINUTE = 60_000;
 const NOW = Date.parse('2026-12-02T17:00:00Z');
@@ -95,5 +96,70 @@ describe('findXids', () => {
 
     expect(findings.dialect).toBe('count');
     expect(findings.ours.map((event) => [event.xid, event.gpu])).toEqual([[79, 'gpu 5 on hgx-b-17']]);
+  });
+});
+
+const cluster = (byMetric: Record<string, RangeSeries[]>) => dcgmCluster(byMetric, { pod: ours.pod }, NOW);
+const params = {
+  namespace: ours.namespace,
+  workload: 'doc-qa-vllm',
+  pods: [ours.pod],
+  nodes: ['hgx-b-17'],
+  alert_start: new Date(ALERT).toISOString(),
+};
+const XID_AT = NOW - 30 * MINUTE;
+
+describe('gpuXid graph', () => {
+  it('draws the last XID of our faulted GPU against its utilisation, from the first new XID', async () => {
+    const result = await gpuXid(
+      params,
+      cluster({
+        DCGM_FI_DEV_XID_ERRORS: [
+          {
+            labels: plain('3', 'hgx-b-17', ours),
+            values: samples(NOW, POINTS, STEP, (index) => (index * STEP < XID_AT - FROM ? 0 : 48)),
+          },
+        ],
+        DCGM_FI_DEV_FB_USED: [
+          { labels: plain('3', 'hgx-b-17', ours), values: samples(NOW, POINTS, STEP, () => 70_000) },
+        ],
+        DCGM_FI_DEV_GPU_UTIL: [],
+      }),
+    );
+    expect((result.data as { ours: unknown[] }).ours).toHaveLength(1);
+    expect(result.graph).toMatchObject({
+      title: 'Last XID against GPU utilisation: gpu 3 on hgx-b-17',
+      unit: 'count',
+      rightUnit: 'percent',
+      onset: new Date(XID_AT).toISOString(),
+      alertStart: new Date(ALERT).toISOString(),
+      series: [
+        {
+          query: 'max by (Hostname, hostname, node, gpu) ((DCGM_FI_DEV_XID_ERRORS{UUID=~"GPU-hgx-b-17-3"}))',
+          legend: 'last XID',
+          role: 'suspect',
+        },
+        {
+          query: 'max by (Hostname, hostname, node, gpu) ((DCGM_FI_DEV_GPU_UTIL{UUID=~"GPU-hgx-b-17-3"}))',
+          legend: 'GPU utilisation',
+          axis: 'right',
+          role: 'victim',
+        },
+      ],
+    });
+  });
+
+  it('gives no graph when our GPUs reported no new XID', async () => {
+    const result = await gpuXid(
+      params,
+      cluster({
+        DCGM_FI_DEV_XID_ERRORS: [{ labels: plain('3', 'hgx-b-17', ours), values: samples(NOW, POINTS, STEP, () => 0) }],
+        DCGM_FI_DEV_FB_USED: [
+          { labels: plain('3', 'hgx-b-17', ours), values: samples(NOW, POINTS, STEP, () => 70_000) },
+        ],
+      }),
+    );
+    expect(result.status).toBe('success');
+    expect(result.graph).toBeUndefined();
   });
 });

@@ -97,6 +97,47 @@ describe('llmClientGrowth', () => {
     expect(prometheus.queries.filter((query) => query.includes('team!='))).toEqual([]);
   });
 
+  it("draws each client's request rate against the team's spend, from the team's onset", async () => {
+    const { context } = gateway('current');
+    const result = await llmClientGrowth({ team: 'Knowledge Base', alert_start: ALERT }, context);
+    const graph = result.graph!;
+    expect(graph).toMatchObject({
+      title: 'Requests per client against the team spend (team Knowledge Base)',
+      unit: 'requests_per_second',
+      rightUnit: 'usd_per_hour',
+      alertStart: ALERT,
+      end: NOW.toISOString(),
+    });
+    // Requests stayed flat; the spend stepped 45 minutes ago: that is the onset marked.
+    expect(Math.abs(Date.parse(graph.onset!) - ONSET_S * 1000)).toBeLessThanOrEqual(2 * 60_000);
+    expect(graph.series).toEqual([
+      {
+        query: `(sum by (api_key_alias, hashed_api_key, end_user) (rate(litellm_proxy_total_requests_metric_total{ team="${TEAM_ID}" }[5m])) * 60) / 60`,
+        legend: ['api_key_alias'],
+        role: 'suspect',
+      },
+      {
+        query: `sum(sum by (api_key_alias, hashed_api_key, end_user) (rate(litellm_spend_metric_total{ team="${TEAM_ID}" }[5m])) * 3600)`,
+        legend: 'team spend',
+        axis: 'right',
+        role: 'victim',
+      },
+    ]);
+  });
+
+  it("draws the clients' requests alone, from the driver's step, when the gateway prices nothing and counts no tokens", async () => {
+    const prometheus = fakePrometheus({
+      metricNames: ['litellm_proxy_total_requests_metric_total'],
+      range: (query) => (query.includes('team=~".*"') ? [series(client('cc-ticket-triage'), 20, 340)] : []),
+    });
+    const context: ToolContext = { prometheus, kube: undefined, now: () => NOW, toolset: spendToolset, signals };
+    const result = await llmClientGrowth({ alert_start: ALERT }, context);
+    expect(result.graph?.title).toBe('Requests per client');
+    expect(result.graph?.series).toHaveLength(1);
+    expect(result.graph?.rightUnit).toBeUndefined();
+    expect(Math.abs(Date.parse(result.graph!.onset!) - ONSET_S * 1000)).toBeLessThanOrEqual(2 * 60_000);
+  });
+
   it('says the gateway is not scraped rather than finding nothing', async () => {
     const prometheus = fakePrometheus({ metricNames: ['up'] });
     const context: ToolContext = { prometheus, kube: undefined, now: () => NOW, toolset: spendToolset, signals };

@@ -111,6 +111,28 @@ describe('versionChange', () => {
     expect(output.text).toContain('new cart-svc-59f8d7c6b');
   });
 
+  it('draws each version over the look-back, the new version’s start as the onset', async () => {
+    const { prometheus, context: toolContext } = await context(['http_request_duration_seconds_bucket'], () => [
+      version('cart-svc-6b7d9c5f4', 180, 24, () => 0.2),
+      version('cart-svc-59f8d7c6b', 25, 0, () => 0.9),
+    ]);
+    const output = await versionChange(params, toolContext);
+    expect(output.graph).toMatchObject({
+      unit: 's',
+      alertStart: new Date(ALERT_MS).toISOString(),
+      onset: new Date(NOW_MS - 25 * 60_000).toISOString(),
+      end: new Date(NOW_MS).toISOString(),
+      series: [{ query: prometheus.queries.at(-1), legend: ['replicaset'] }],
+    });
+  });
+
+  it('draws nothing when no version of the workload reported', async () => {
+    const { context: toolContext } = await context(['http_request_duration_seconds_bucket'], () => []);
+    const output = await versionChange(params, toolContext);
+    expect(output.status).toBe('no_data');
+    expect(output.graph).toBeUndefined();
+  });
+
   it('falls back to the HTTP histogram when the vLLM one has no series for this workload', async () => {
     const { prometheus, context: toolContext } = await context(
       ['vllm:e2e_request_latency_seconds_bucket', 'http_request_duration_seconds_bucket'],
