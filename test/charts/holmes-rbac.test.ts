@@ -184,7 +184,11 @@ describe('charts/holmes ClusterRole', () => {
 
   it('grants every kind the investigator and the code tools ask for by name', () => {
     // Custom kinds the code tools read when a cluster serves them: granted through a group of values.
-    const customKinds: Record<string, string> = { ExternalSecret: 'external-secrets.io' };
+    const customKinds: Record<string, string> = {
+      ExternalSecret: 'external-secrets.io',
+      Rollout: 'argoproj.io',
+      ScaledObject: 'keda.sh',
+    };
     const groups = (defaultValues().rbac as { extraReadGroups: string[] }).extraReadGroups;
     const kinds: Array<[string, string]> = [];
     for (const folder of [
