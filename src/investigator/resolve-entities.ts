@@ -5,6 +5,7 @@ import { labelValue } from './alert-label-names.js';
 import type { EntityState } from './entities/entity-state.js';
 import { findGpus, findHpa, findModel } from './entities/find-context.js';
 import { findWorkload, findWorkloadPods } from './entities/find-workload.js';
+import { podRole } from './entities/pod-role.js';
 import { POD_FINDERS } from './entities/find-pods.js';
 import { resolveTeamEntities } from './resolve-team-entities.js';
 
@@ -67,10 +68,12 @@ export async function resolveEntities(alert: Alert, toolbox: Toolbox): Promise<E
   const listPods = (pods: typeof state.pods) => {
     for (const pod of pods) {
       const node = (pod.spec as { nodeName?: string } | undefined)?.nodeName;
+      const role = podRole(pod);
       entities.pods.push({
         namespace: pod.metadata.namespace ?? namespace ?? '',
         name: pod.metadata.name,
         ...(node ? { node } : {}),
+        ...(role ? { role } : {}),
       });
     }
   };
