@@ -85,17 +85,24 @@ export const recentRollouts: KubeVerb = async (params, { kube, now }) => {
   const requests = [result.request];
   const raw = [result.raw];
   let canary: ArgoCanary | null = null;
+  let canaryError: string | null = null;
   if (ourOwner) {
     const namespace = result.items.find((item) =>
       item.metadata.ownerReferences?.some((owner) => owner.name === ourOwner.name),
     )?.metadata.namespace;
-    const read = await kube.get('Rollout', ourOwner.name, namespace, { apiVersion: ourOwner.apiVersion });
-    requests.push(read.request);
-    raw.push(read.raw);
-    const owned = result.items.filter((item) =>
-      item.metadata.ownerReferences?.some((owner) => owner.kind === 'Rollout' && owner.name === ourOwner.name),
-    );
-    if (read.object) canary = argoCanary(read.object, owned, alertStartMs);
+    try {
+      const read = await kube.get('Rollout', ourOwner.name, namespace, { apiVersion: ourOwner.apiVersion });
+      requests.push(read.request);
+      raw.push(read.raw);
+      const owned = result.items.filter((item) =>
+        item.metadata.ownerReferences?.some((owner) => owner.kind === 'Rollout' && owner.name === ourOwner.name),
+      );
+      if (read.object) canary = argoCanary(read.object, owned, alertStartMs);
+      else canaryError = `Rollout ${ourOwner.name} not found`;
+    } catch (error) {
+      // Without read access to argoproj.io the ReplicaSets still tell what rolled out; only the canary view is lost.
+      canaryError = `Rollout ${ourOwner.name} not readable: ${error instanceof Error ? error.message : String(error)}`;
+    }
   }
   const text =
     rollouts.length === 0
@@ -108,13 +115,14 @@ export const recentRollouts: KubeVerb = async (params, { kube, now }) => {
           .join('\n');
   return {
     status: rollouts.length === 0 && !canary ? 'no_data' : 'success',
-    text: canary ? `${text}\n${describeCanary(canary)}` : text,
+    text: [text, canary ? describeCanary(canary) : canaryError].filter(Boolean).join('\n'),
     data: {
       rollouts,
       ours,
       // A rollout in the hour before the alert (or in its first minutes) is the first suspect.
       oursBeforeAlert: ours.filter((rollout) => rollout.minutesBeforeAlert <= 60 && rollout.minutesBeforeAlert >= -5),
       canary,
+      canaryError,
     },
     requests,
     raw,

@@ -33,7 +33,7 @@ function owned(kind: string, name: string, namespace: string, owner: Record<stri
       ...extra,
     },
     spec: kind === 'Pod' ? { nodeName: 'gpu-node-2', containers: [{ name: 'c', image: 'i' }] } : {},
-  } as KubeObject;
+  } as unknown as KubeObject;
 }
 
 beforeAll(async () => {

@@ -170,3 +170,34 @@ describe('recentRollouts on an Argo Rollout', () => {
     expect((deployment.data as { canary: unknown }).canary).toBeNull();
   });
 });
+
+describe('recentRollouts when the Rollout cannot be read', () => {
+  it('still lists what rolled out from the ReplicaSets, and says why the canary view is missing', async () => {
+    const owner = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'pricer', uid: 'r', controller: true };
+    const sets = ['6b8f', '7d9c'].map((hash, index) => ({
+      ...replicaSet(`pricer-${hash}`, index === 0 ? 3000 : 20, [`pricer:${index}`], String(index)),
+      metadata: {
+        ...replicaSet(`pricer-${hash}`, index === 0 ? 3000 : 20, [`pricer:${index}`], String(index)).metadata,
+        ownerReferences: [owner],
+      },
+    }));
+    const kube = fakeKube({ objects: sets });
+    const denied = {
+      ...kube,
+      get: async (kind: string, ...rest: Parameters<typeof kube.get> extends [string, ...infer R] ? R : never) => {
+        if (kind === 'Rollout') throw new Error('403 Forbidden: rollouts.argoproj.io');
+        return kube.get(kind, ...rest);
+      },
+    };
+    const output = await recentRollouts(
+      { namespace: 'shop', workload: 'pricer', within: '6h', alert_start: ago(10) },
+      { kube: denied, now: NOW },
+    );
+    expect(output.status).toBe('success');
+    expect(output.data).toMatchObject({
+      ours: [{ replicaSet: 'pricer-7d9c', minutesBeforeAlert: 10 }],
+      canary: null,
+      canaryError: 'Rollout pricer not readable: 403 Forbidden: rollouts.argoproj.io',
+    });
+  });
+});
