@@ -60,6 +60,20 @@ describe('holmes doctor', () => {
     expect(volume[0]!.detail).toMatch(/the oldest \d+ min old/);
   });
 
+  it('checks RBAC on the custom kinds this cluster serves and Holmes reads, and skips the ones it does not serve', async () => {
+    const result = await runCli(sandbox, [
+      '--json',
+      'doctor',
+      '--scenario',
+      scenario('transcribe-worker-keda-flapping-after-cooldown-edit'),
+    ]);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as DoctorReport;
+    expect(report.rbac.filter((entry) => entry.group)).toEqual([
+      { kind: 'ScaledObject', group: 'keda.sh', allowed: true },
+    ]);
+  });
+
   it('prints the same as text, one finding per line', async () => {
     const result = await runCli(sandbox, ['doctor', '--scenario', scenario('copilot-chat-ttft-spike-recovered')]);
     expect(result.code).toBe(0);
