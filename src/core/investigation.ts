@@ -45,7 +45,8 @@ export interface Entities {
   namespace?: string;
   service?: string;
   workload?: { kind: string; name: string };
-  pods: Array<{ namespace: string; name: string; node?: string }>;
+  /** `role`: the pod's place in a distributed workload (`worker 1`, `group 1 leader`), when its controller labels one. */
+  pods: Array<{ namespace: string; name: string; node?: string; role?: string }>;
   containers: string[];
   nodes: string[];
   gpus: Array<{ node: string; gpu: string; uuid?: string }>;

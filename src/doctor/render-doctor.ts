@@ -45,7 +45,11 @@ export function renderDoctor(report: DoctorReport): string {
       `RBAC ${denied.length === 0 ? 'ok: Holmes can list every kind it reads' : `${denied.length} kind(s) refused`}`,
     );
     for (const entry of denied)
-      lines.push(`  cannot list ${entry.kind} — grant get/list/watch on it (the chart's ClusterRole does)`);
+      lines.push(
+        entry.group
+          ? `  cannot list ${entry.kind} (${entry.group}) — add ${entry.group} to the chart's rbac.extraReadGroups (get and list)`
+          : `  cannot list ${entry.kind} — grant get/list/watch on it (the chart's ClusterRole does)`,
+      );
     const unknown = report.rbac.filter((entry) => entry.allowed === null);
     if (unknown.length > 0)
       lines.push(`  not served by this cluster: ${unknown.map((entry) => entry.kind).join(', ')}`);

@@ -2,7 +2,7 @@ import type { HolmesConfig } from '../config/config-schema.js';
 import { HolmesError } from '../core/errors.js';
 import { BUILTIN_RUNBOOKS_DIR, loadRunbooks } from '../runbooks/load-runbooks.js';
 import { clientsFromConfig } from '../telemetry/clients-from-config.js';
-import { KUBE_KINDS } from '../telemetry/kube-kinds.js';
+import { CUSTOM_KINDS_READ, KUBE_KINDS } from '../telemetry/kube-kinds.js';
 import type { KubeClient } from '../telemetry/kube-types.js';
 import { queryMetrics } from '../toolsets/signals/query-metrics.js';
 import { telemetryProfile, type TelemetryProfile } from '../toolsets/signals/telemetry-profile.js';
@@ -27,7 +27,8 @@ export interface DoctorReport {
   /** Data some runbooks read that clusters may not keep (events, kubelet volume stats), per runbook. */
   needs: Array<{ runbook: string; what: string; ok: boolean | null; detail: string; fix: string }>;
   /** What Holmes's identity may list (a list probe of one item per kind). */
-  rbac: Array<{ kind: string; allowed: boolean | null; detail?: string }>;
+  /** Each kind Holmes reads: listable or not; `group` for a custom kind this cluster serves. */
+  rbac: Array<{ kind: string; allowed: boolean | null; detail?: string; group?: string }>;
   runbooksSkipped: string[];
 }
 
@@ -41,20 +42,36 @@ function collected(signal: SignalSpec, profile: TelemetryProfile): boolean {
   return signal.queries.some((query) => metricsOf(query).every((metric) => profile.metrics.has(metric)));
 }
 
+async function probeList(kube: KubeClient, kind: string): Promise<DoctorReport['rbac'][number]> {
+  try {
+    await kube.list(kind, { limit: 1 });
+    return { kind, allowed: true };
+  } catch (error) {
+    const message = (error as Error).message;
+    // 403 is RBAC; anything else (not served, timeout) says nothing about permissions.
+    if (/HTTP 40[13]/.test(message)) return { kind, allowed: false, detail: message };
+    return { kind, allowed: null, detail: message };
+  }
+}
+
+/** Whether this cluster serves a custom kind at all: one it does not serve has nothing to read. */
+async function served(kube: KubeClient, kind: string): Promise<boolean> {
+  try {
+    await kube.resolveKind(kind);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function probeRbac(kube: KubeClient): Promise<DoctorReport['rbac']> {
-  return Promise.all(
-    KUBE_KINDS.map(async (kind) => {
-      try {
-        await kube.list(kind.kind, { limit: 1 });
-        return { kind: kind.kind, allowed: true };
-      } catch (error) {
-        const message = (error as Error).message;
-        // 403 is RBAC; anything else (not served, timeout) says nothing about permissions.
-        if (/HTTP 40[13]/.test(message)) return { kind: kind.kind, allowed: false, detail: message };
-        return { kind: kind.kind, allowed: null, detail: message };
-      }
-    }),
+  const builtin = await Promise.all(KUBE_KINDS.map((kind) => probeList(kube, kind.kind)));
+  const custom = await Promise.all(
+    CUSTOM_KINDS_READ.map(async ({ kind, group }) =>
+      (await served(kube, kind)) ? [{ ...(await probeList(kube, kind)), group }] : [],
+    ),
   );
+  return [...builtin, ...custom.flat()];
 }
 
 type Reads = NonNullable<ToolSpec['reads']>[number];

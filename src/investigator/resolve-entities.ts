@@ -3,7 +3,9 @@ import type { Entities } from '../core/investigation.js';
 import type { Toolbox } from '../toolsets/create-toolbox.js';
 import { labelValue } from './alert-label-names.js';
 import type { EntityState } from './entities/entity-state.js';
-import { findGpus, findHpa, findModel, findWorkload } from './entities/find-context.js';
+import { findGpus, findHpa, findModel } from './entities/find-context.js';
+import { findWorkload, findWorkloadPods } from './entities/find-workload.js';
+import { podRole } from './entities/pod-role.js';
 import { POD_FINDERS } from './entities/find-pods.js';
 import { resolveTeamEntities } from './resolve-team-entities.js';
 
@@ -63,16 +65,24 @@ export async function resolveEntities(alert: Alert, toolbox: Toolbox): Promise<E
   await resolveTeamEntities(entities, toolbox);
   const namespace = entities.namespace;
   for (const finder of POD_FINDERS) await finder(state);
-  for (const pod of state.pods) {
-    const node = (pod.spec as { nodeName?: string } | undefined)?.nodeName;
-    entities.pods.push({
-      namespace: pod.metadata.namespace ?? namespace ?? '',
-      name: pod.metadata.name,
-      ...(node ? { node } : {}),
-    });
-  }
+  const listPods = (pods: typeof state.pods) => {
+    for (const pod of pods) {
+      const node = (pod.spec as { nodeName?: string } | undefined)?.nodeName;
+      const role = podRole(pod);
+      entities.pods.push({
+        namespace: pod.metadata.namespace ?? namespace ?? '',
+        name: pod.metadata.name,
+        ...(node ? { node } : {}),
+        ...(role ? { role } : {}),
+      });
+    }
+  };
+  listPods(state.pods);
   if (!entities.namespace && entities.pods[0]?.namespace) entities.namespace = entities.pods[0].namespace;
   await findWorkload(state);
+  const found = state.pods.length;
+  await findWorkloadPods(state);
+  listPods(state.pods.slice(found));
   const { pod, node } = state.labels;
   const { service, model } = entities;
   if ((service || state.workload || pod || model) && entities.pods.length === 0) {

@@ -22,6 +22,8 @@ const exampleSchema = z.strictObject({
   expect: z.enum(VERDICTS),
   /** Words the sentence must contain (case-insensitive). */
   says: z.array(z.string()).default([]),
+  /** Words the sentence must not contain (case-insensitive): what the check must not claim here. */
+  never: z.array(z.string()).default([]),
 });
 
 const examplesFileSchema = z.record(z.string(), z.array(exampleSchema).min(1));
@@ -108,7 +110,8 @@ export async function runExamples(
       const missingWords = example.says.filter(
         (word) => !judgement.sentence.toLowerCase().includes(word.toLowerCase()),
       );
-      const passed = judgement.verdict === example.expect && missingWords.length === 0;
+      const claimed = example.never.filter((word) => judgement.sentence.toLowerCase().includes(word.toLowerCase()));
+      const passed = judgement.verdict === example.expect && missingWords.length === 0 && claimed.length === 0;
       outcomes.push({
         check: check.id,
         name: example.name,
@@ -125,6 +128,7 @@ export async function runExamples(
                   ? `- expected ${example.expect}\n+ got      ${judgement.verdict}`
                   : '',
                 missingWords.length > 0 ? `- the sentence lacks: ${missingWords.join(', ')}` : '',
+                claimed.length > 0 ? `- the sentence should not say: ${claimed.join(', ')}` : '',
                 `  sentence: ${judgement.sentence}`,
                 `  facts:    ${JSON.stringify(judgement.facts)}`,
               ]

@@ -77,3 +77,16 @@ export function resolveKubeKind(name: string): KubeKind {
   }
   return entry;
 }
+
+/**
+ * Custom kinds Holmes reads where a cluster serves them, with the API group a ClusterRole must
+ * grant (the chart's `rbac.extraReadGroups`): Argo Rollouts and KEDA ScaledObjects by name,
+ * training and multi-node serving workloads as the owners of pods.
+ */
+export const CUSTOM_KINDS_READ: ReadonlyArray<{ kind: string; group: string }> = [
+  { kind: 'Rollout', group: 'argoproj.io' },
+  { kind: 'ScaledObject', group: 'keda.sh' },
+  { kind: 'PyTorchJob', group: 'kubeflow.org' },
+  { kind: 'JobSet', group: 'jobset.x-k8s.io' },
+  { kind: 'LeaderWorkerSet', group: 'leaderworkerset.x-k8s.io' },
+];

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KUBE_KINDS as LAB_API_KINDS } from '../../src/lab/kube-api/kinds.js';
 import { assertKubeReadOnly } from '../../src/telemetry/assert-kube-read-only.js';
 import { createKubeClient } from '../../src/telemetry/kube-client.js';
-import { findKubeKind, KUBE_KINDS } from '../../src/telemetry/kube-kinds.js';
+import { CUSTOM_KINDS_READ, findKubeKind, KUBE_KINDS } from '../../src/telemetry/kube-kinds.js';
 import { ROOT } from '../cli/run-cli.js';
 import { startRecordingServer, type RecordingServer } from '../telemetry/recording-server.js';
 import { coalesce, defaultValues, exampleValues, readChartFile, type Values } from './chart-files.js';
@@ -184,7 +184,10 @@ describe('charts/holmes ClusterRole', () => {
 
   it('grants every kind the investigator and the code tools ask for by name', () => {
     // Custom kinds the code tools read when a cluster serves them: granted through a group of values.
-    const customKinds: Record<string, string> = { ExternalSecret: 'external-secrets.io' };
+    const customKinds: Record<string, string> = {
+      ExternalSecret: 'external-secrets.io',
+      ...Object.fromEntries(CUSTOM_KINDS_READ.map(({ kind, group }) => [kind, group])),
+    };
     const groups = (defaultValues().rbac as { extraReadGroups: string[] }).extraReadGroups;
     const kinds: Array<[string, string]> = [];
     for (const folder of [
@@ -224,6 +227,8 @@ describe('charts/holmes ClusterRole', () => {
       'leaderworkerset.x-k8s.io',
       'external-secrets.io',
     ]);
+    // Every custom kind Holmes reads is granted by default.
+    for (const { group } of CUSTOM_KINDS_READ) expect(groups).toContain(group);
     for (const group of groups) {
       expect(rbacAllows(RULES, { verb: 'list', group, resource: 'rollouts' })).toBe(true);
       expect(rbacAllows(RULES, { verb: 'watch', group, resource: 'rollouts' })).toBe(false);

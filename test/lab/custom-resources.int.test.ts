@@ -214,6 +214,26 @@ describe.skipIf(!kubectl)(
       expect(lws.stdout.trim()).toBe('leaderworkerset.leaderworkerset.x-k8s.io/vllm-70b');
     });
 
+    it('selects custom resources by label and by field through kubectl, and prints the refusal of other fields', async () => {
+      const labelled = await run(['get', 'rollouts', '-A', '-l', 'app=chat-api', '-o', 'name']);
+      expect(labelled.stdout.trim()).toBe('rollout.argoproj.io/chat-api');
+      const none = await run(['get', 'rollouts', '-A', '-l', 'app=other', '-o', 'name']);
+      expect(none.stdout.trim()).toBe('');
+      const byField = await run([
+        'get',
+        'scaledobjects.keda.sh',
+        '-A',
+        '--field-selector',
+        'metadata.namespace=serving',
+        '-o',
+        'name',
+      ]);
+      expect(byField.stdout.trim()).toBe('scaledobject.keda.sh/chat-api');
+      const refused = await run(['get', 'scaledobjects', '-A', '--field-selector', 'spec.minReplicaCount=2']);
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toContain('field label not supported: spec.minReplicaCount');
+    });
+
     it('lists the custom resources in api-resources and the CRD in get crd', async () => {
       const resources = await run(['api-resources', '--api-group=argoproj.io']);
       expect(table(resources.stdout)[1]).toEqual(['rollouts', 'ro', 'argoproj.io/v1alpha1', 'true', 'Rollout']);

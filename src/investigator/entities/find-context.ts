@@ -3,39 +3,6 @@ import { renderPromql } from '../../toolsets/render-promql.js';
 import { ListValue } from '../../toolsets/template-values.js';
 import { ok, type EntityState, type Json } from './entity-state.js';
 
-/** The workload: the one the alert named or its finders learnt, else the top of the first pod's owner chain. */
-export async function findWorkload(state: EntityState): Promise<void> {
-  const { entities } = state;
-  if (state.workload) {
-    entities.workload = state.workload;
-    return;
-  }
-  const first = state.pods[0];
-  if (!first) return;
-  // Pods of several workloads (a namespace-wide listing): none of them is the alert's workload.
-  const owners = new Set(state.pods.map(directOwner));
-  if (owners.size > 1) {
-    entities.notes.push(`pods of ${owners.size} workloads: no single workload`);
-    return;
-  }
-  const chain = await state.toolbox.run('owner_chain', {
-    kind: 'Pod',
-    name: first.metadata.name,
-    namespace: first.metadata.namespace ?? '',
-  });
-  const top = ok(chain) ? ((chain.data as { chain: KubeObject[] }).chain.at(-1) as KubeObject | undefined) : undefined;
-  if (top && top.kind !== 'Pod') entities.workload = { kind: top.kind, name: top.metadata.name };
-}
-
-/** A pod's owner, with a ReplicaSet taken as its Deployment (its name less the pod-template-hash). */
-function directOwner(pod: KubeObject): string {
-  const owner = pod.metadata.ownerReferences?.[0];
-  if (!owner) return `Pod/${pod.metadata.name}`;
-  const hash = pod.metadata.labels?.['pod-template-hash'];
-  const name = owner.kind === 'ReplicaSet' && hash ? owner.name.replace(new RegExp(`-${hash}$`), '') : owner.name;
-  return `${owner.kind}/${name}`;
-}
-
 /** The HPA that scales the workload, when the alert did not name one. */
 export async function findHpa(state: EntityState): Promise<void> {
   const { entities } = state;

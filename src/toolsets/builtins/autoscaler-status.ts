@@ -10,6 +10,7 @@ import {
   type Json,
 } from '../diagnostics/kube-reads.js';
 import { parseQuantity } from '../diagnostics/kube-quantity.js';
+import { describeScaledObject, readScaledObject } from '../diagnostics/keda-scaled-object.js';
 import type { BuiltinTool } from '../tool-context.js';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
@@ -58,7 +59,8 @@ function metrics(hpa: KubeObject) {
  * conditions (ScalingActive false when it cannot read its metric, ScalingLimited at a bound),
  * minimum and maximum (equal: pinned), current and desired replicas, each metric's target against
  * its current value, the FailedGet*Metric events, and the bounds before the last edit when
- * kubectl's last-applied configuration still holds them.
+ * kubectl's last-applied configuration still holds them. For an HPA KEDA created, the ScaledObject
+ * that owns it: triggers and thresholds, polling, cooldown, stabilization, bounds and its last edit.
  */
 export const autoscalerStatus: BuiltinTool = async (params, context) => {
   const kube = requireKube(context);
@@ -93,6 +95,7 @@ export const autoscalerStatus: BuiltinTool = async (params, context) => {
         metricErrors: [],
         previous: null,
         changedMinutesBeforeAlert: null,
+        scaledObject: null,
       },
       requests,
       raw: [],
@@ -105,6 +108,9 @@ export const autoscalerStatus: BuiltinTool = async (params, context) => {
     (involved) => involved.kind === 'HorizontalPodAutoscaler' && involved.name === hpa.metadata.name,
   );
   requests.push(request);
+  // KEDA's keda-hpa-<name>: the real settings live in the ScaledObject that owns it.
+  const keda = await readScaledObject(kube, hpa, startMs);
+  if (keda.request) requests.push(keda.request);
   let previous: { min: number | null; max: number | null } | null = null;
   try {
     const applied = JSON.parse(hpa.metadata.annotations?.[LAST_APPLIED] ?? 'null') as Json | null;
@@ -135,6 +141,7 @@ export const autoscalerStatus: BuiltinTool = async (params, context) => {
     ].slice(0, 5),
     previous: previous && (previous.min !== min || previous.max !== max) ? previous : null,
     changedMinutesBeforeAlert: minutesBetween(changedAtMs(hpa), startMs),
+    scaledObject: keda.settings,
   };
   const lines = [
     `HPA ${hpa.metadata.namespace}/${hpa.metadata.name} → ${spec.scaleTargetRef?.kind}/${spec.scaleTargetRef?.name}: replicas ${data.current} (desired ${data.desired}), min ${min}, max ${max}${data.pinned ? ' — pinned (min = max)' : ''}${data.previous ? `; before the last edit min ${data.previous.min}, max ${data.previous.max}` : ''}.`,
@@ -147,6 +154,8 @@ export const autoscalerStatus: BuiltinTool = async (params, context) => {
         `  metric ${metric.type} ${metric.name}: target ${metric.target ?? '?'}, current ${metric.current ?? 'unknown'}`,
     ),
     ...data.metricErrors.map((error) => `  ${error}`),
+    ...(keda.settings ? [`  owned by ${describeScaledObject(keda.settings)}`] : []),
+    ...(keda.error ? [`  owned by a KEDA ${keda.error} (not readable)`] : []),
   ];
   return { status: 'success', text: lines.join('\n'), data, requests, raw: [] };
 };

@@ -1,6 +1,7 @@
 import { parseDuration } from '../../core/duration.js';
 import type { KubeObject } from '../../core/kube-object.js';
 import { formatAge } from '../kube-age.js';
+import { argoCanary, describeCanary, type ArgoCanary } from './argo-canary.js';
 import { str, type KubeVerb } from './kube-verb.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -53,7 +54,10 @@ export const recentRollouts: KubeVerb = async (params, { kube, now }) => {
         image,
         previousImage,
         change: image === previousImage ? `pod template changed, same image ${image}` : `${previousImage} → ${image}`,
-        revision: replicaSet.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? null,
+        revision:
+          replicaSet.metadata.annotations?.['deployment.kubernetes.io/revision'] ??
+          replicaSet.metadata.annotations?.['rollout.argoproj.io/revision'] ??
+          null,
       });
     });
   }
@@ -69,6 +73,37 @@ export const recentRollouts: KubeVerb = async (params, { kube, now }) => {
     ...rollout,
     minutesBeforeAlert: Math.round((alertStartMs - Date.parse(rollout.createdAt)) / 60_000),
   }));
+  // The alert's workload as an Argo Rollout: which of its ReplicaSets is the canary, which the stable.
+  const ourOwner = result.items
+    .filter(
+      (replicaSet) =>
+        (workload !== undefined && replicaSet.metadata.ownerReferences?.some((owner) => owner.name === workload)) ||
+        pods.some((pod) => pod.startsWith(`${replicaSet.metadata.name}-`)),
+    )
+    .flatMap((replicaSet) => replicaSet.metadata.ownerReferences ?? [])
+    .find((owner) => owner.kind === 'Rollout' && owner.controller !== false);
+  const requests = [result.request];
+  const raw = [result.raw];
+  let canary: ArgoCanary | null = null;
+  let canaryError: string | null = null;
+  if (ourOwner) {
+    const namespace = result.items.find((item) =>
+      item.metadata.ownerReferences?.some((owner) => owner.name === ourOwner.name),
+    )?.metadata.namespace;
+    try {
+      const read = await kube.get('Rollout', ourOwner.name, namespace, { apiVersion: ourOwner.apiVersion });
+      requests.push(read.request);
+      raw.push(read.raw);
+      const owned = result.items.filter((item) =>
+        item.metadata.ownerReferences?.some((owner) => owner.kind === 'Rollout' && owner.name === ourOwner.name),
+      );
+      if (read.object) canary = argoCanary(read.object, owned, alertStartMs);
+      else canaryError = `Rollout ${ourOwner.name} not found`;
+    } catch (error) {
+      // Without read access to argoproj.io the ReplicaSets still tell what rolled out; only the canary view is lost.
+      canaryError = `Rollout ${ourOwner.name} not readable: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
   const text =
     rollouts.length === 0
       ? `No rollouts in the last ${str(params.within) ?? '6h'}.`
@@ -79,15 +114,17 @@ export const recentRollouts: KubeVerb = async (params, { kube, now }) => {
           )
           .join('\n');
   return {
-    status: rollouts.length === 0 ? 'no_data' : 'success',
-    text,
+    status: rollouts.length === 0 && !canary ? 'no_data' : 'success',
+    text: [text, canary ? describeCanary(canary) : canaryError].filter(Boolean).join('\n'),
     data: {
       rollouts,
       ours,
       // A rollout in the hour before the alert (or in its first minutes) is the first suspect.
       oursBeforeAlert: ours.filter((rollout) => rollout.minutesBeforeAlert <= 60 && rollout.minutesBeforeAlert >= -5),
+      canary,
+      canaryError,
     },
-    requests: [result.request],
-    raw: [result.raw],
+    requests,
+    raw,
   };
 };

@@ -7,6 +7,13 @@ const scenario = (id: string) => fileURLToPath(new URL(`../../../evals/scenarios
 
 let sandbox: Sandbox;
 
+/** `holmes --json doctor` on a scenario's lab: it exits 0 and prints its report. */
+async function doctorReport(id: string): Promise<DoctorReport> {
+  const result = await runCli(sandbox, ['--json', 'doctor', '--scenario', scenario(id)]);
+  expect(result.code).toBe(0);
+  return JSON.parse(result.stdout) as DoctorReport;
+}
+
 describe('holmes doctor', () => {
   beforeAll(async () => {
     sandbox = await createSandbox();
@@ -17,14 +24,7 @@ describe('holmes doctor', () => {
 
   it('finds the gpu-operator dialect, lists the checks left inconclusive with a fix each, and RBAC', async () => {
     // A GPU serving incident scraped by the gpu-operator ServiceMonitor; no LiteLLM in it.
-    const result = await runCli(sandbox, [
-      '--json',
-      'doctor',
-      '--scenario',
-      scenario('copilot-chat-ttft-spike-recovered'),
-    ]);
-    expect(result.code).toBe(0);
-    const report = JSON.parse(result.stdout) as DoctorReport;
+    const report = await doctorReport('copilot-chat-ttft-spike-recovered');
     expect(report.prometheus.ok).toBe(true);
     expect(report.kubernetes.ok).toBe(true);
     expect(report.sources.join('\n')).toContain('exported_namespace/exported_pod');
@@ -44,20 +44,20 @@ describe('holmes doctor', () => {
   });
 
   it('says the kubelet volume stats and events are there when the cluster keeps them', async () => {
-    const result = await runCli(sandbox, [
-      '--json',
-      'doctor',
-      '--scenario',
-      scenario('legal-sum-finetune-checkpoint-volume-full'),
-    ]);
-    expect(result.code).toBe(0);
-    const report = JSON.parse(result.stdout) as DoctorReport;
+    const report = await doctorReport('legal-sum-finetune-checkpoint-volume-full');
     const volume = report.needs.filter((entry) => entry.runbook === 'volume-failure');
     expect(volume.map((entry) => [entry.what, entry.ok])).toEqual([
       ['Kubernetes events', true],
       ['kubelet volume stats', true],
     ]);
     expect(volume[0]!.detail).toMatch(/the oldest \d+ min old/);
+  });
+
+  it('checks RBAC on the custom kinds this cluster serves and Holmes reads, and skips the ones it does not serve', async () => {
+    const report = await doctorReport('transcribe-worker-keda-flapping-after-cooldown-edit');
+    expect(report.rbac.filter((entry) => entry.group)).toEqual([
+      { kind: 'ScaledObject', group: 'keda.sh', allowed: true },
+    ]);
   });
 
   it('prints the same as text, one finding per line', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findGpus, findHpa, findModel, findWorkload } from '../../../src/investigator/entities/find-context.js';
+import { findGpus, findHpa, findModel } from '../../../src/investigator/entities/find-context.js';
 import { entitiesFromLabels } from '../../../src/investigator/resolve-entities.js';
 import { pod, stateFor, stepToolbox } from './step-toolbox.js';
 
@@ -15,45 +15,6 @@ describe('entitiesFromLabels', () => {
 });
 
 describe('context steps', () => {
-  it("findWorkload takes the top of the first pod's owner chain when the alert named none", async () => {
-    const { toolbox } = stepToolbox({
-      owner_chain: () => ({
-        chain: [
-          pod('p', 'ns'),
-          { kind: 'ReplicaSet', metadata: { name: 'rs' } },
-          { kind: 'Rollout', metadata: { name: 'canary' } },
-        ],
-      }),
-    });
-    const state = stateFor({ namespace: 'ns' }, toolbox);
-    state.pods = [pod('p', 'ns')];
-    await findWorkload(state);
-    expect(state.entities.workload).toEqual({ kind: 'Rollout', name: 'canary' });
-  });
-
-  it('findWorkload names none when the pods belong to several workloads, and one across ReplicaSets of a Deployment', async () => {
-    const { toolbox } = stepToolbox({
-      owner_chain: () => ({ chain: [pod('a', 'ns'), { kind: 'Deployment', metadata: { name: 'web' } }] }),
-    });
-    const owned = (name: string, owner: string, hash?: string) => ({
-      ...pod(name, 'ns'),
-      metadata: {
-        name,
-        namespace: 'ns',
-        labels: hash ? { 'pod-template-hash': hash } : {},
-        ownerReferences: [{ kind: hash ? 'ReplicaSet' : 'StatefulSet', name: owner }],
-      },
-    });
-    const mixed = stateFor({ namespace: 'ns' }, toolbox);
-    mixed.pods = [owned('web-5d8f-x', 'web-5d8f', '5d8f'), owned('sandbox-0', 'sandbox')] as never;
-    await findWorkload(mixed);
-    expect(mixed.entities.workload).toBeUndefined();
-    const rollout = stateFor({ namespace: 'ns' }, toolbox);
-    rollout.pods = [owned('web-5d8f-x', 'web-5d8f', '5d8f'), owned('web-77c9-y', 'web-77c9', '77c9')] as never;
-    await findWorkload(rollout);
-    expect(rollout.entities.workload).toEqual({ kind: 'Deployment', name: 'web' });
-  });
-
   it('findHpa finds the autoscaler whose target is the workload', async () => {
     const { toolbox } = stepToolbox({
       kubernetes_list: () => [
