@@ -53,6 +53,10 @@ export const workloadLogs: BuiltinTool = async (params, context) => {
   }));
   const linesRead = logs.reduce((sum, log) => sum + log.lines.length, 0);
   const crashedRead = logs.filter((log) => log.previous).length;
+  // Pods with at least one line kept: how far a message reaches, whatever its wording on each pod.
+  const matching = new Set(
+    logs.filter((log) => log.lines.some((line) => !filter || filter.test(line))).map((log) => log.pod),
+  );
   const workload = textParam(params, 'workload') ?? 'the workload';
   const data = {
     pods: ours.length,
@@ -61,10 +65,12 @@ export const workloadLogs: BuiltinTool = async (params, context) => {
     nodes: [...new Set(ours.map((pod) => nodeOf.get(pod.metadata.name)).filter(Boolean))].sort(),
     linesRead,
     crashedRead,
+    matchingPods: matching.size,
+    matchingNodes: [...new Set([...matching].map((pod) => nodeOf.get(pod)).filter(Boolean))].sort(),
     groups: groups.slice(0, KEPT_GROUPS),
   };
   const left = ours.length - podsRead.size;
-  const header = `Logs of ${podsRead.size} of ${ours.length} pods of ${terminalText(workload)} (last ${tailLines} lines each${unhealthy.size > 0 ? `; ${unhealthy.size} unhealthy, read first` : ''}${crashedRead > 0 ? `; ${crashedRead} crashed instances` : ''}): ${linesRead} lines, ${groups.length} distinct messages${filterText ? ` matching /${terminalText(filterText.slice(0, 80))}/` : ''}.`;
+  const header = `Logs of ${podsRead.size} of ${ours.length} pods of ${terminalText(workload)} (last ${tailLines} lines each${unhealthy.size > 0 ? `; ${unhealthy.size} unhealthy, read first` : ''}${crashedRead > 0 ? `; ${crashedRead} crashed instances` : ''}): ${linesRead} lines, ${groups.length} distinct messages${filterText ? ` matching /${terminalText(filterText.slice(0, 80))}/ in ${matching.size} pods` : ''}.`;
   const text =
     ours.length === 0
       ? `No pods of ${terminalText(workload)} found.`
