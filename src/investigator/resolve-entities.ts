@@ -5,7 +5,7 @@ import { labelValue } from './alert-label-names.js';
 import type { EntityState } from './entities/entity-state.js';
 import { findGpus, findHpa, findModel, findWorkload } from './entities/find-context.js';
 import { POD_FINDERS } from './entities/find-pods.js';
-import { resolveTeamEntities } from './resolve-team-entities.js';
+import { resolveTeamEntities, type TeamNamespaces } from './resolve-team-entities.js';
 
 /** What the alert says in its own labels, before any tool runs. */
 export function entitiesFromLabels(alert: Alert): Pick<EntityState, 'entities' | 'labels'> {
@@ -55,12 +55,16 @@ export function entitiesFromLabels(alert: Alert): Pick<EntityState, 'entities' |
  * team — through the same tools the checks use, one named step at a time. Whatever cannot be
  * resolved is said, not guessed.
  */
-export async function resolveEntities(alert: Alert, toolbox: Toolbox): Promise<Entities> {
+export async function resolveEntities(
+  alert: Alert,
+  toolbox: Toolbox,
+  teamNamespaces?: TeamNamespaces,
+): Promise<Entities> {
   const state: EntityState = { alert, toolbox, ...entitiesFromLabels(alert), pods: [] };
   state.workload = state.labels.workload;
   const { entities } = state;
   // Team and key as the gateway spells them; a team-only alert gets the namespace the team owns.
-  await resolveTeamEntities(entities, toolbox);
+  await resolveTeamEntities(entities, toolbox, teamNamespaces);
   const namespace = entities.namespace;
   for (const finder of POD_FINDERS) await finder(state);
   for (const pod of state.pods) {
