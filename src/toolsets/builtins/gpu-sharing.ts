@@ -1,3 +1,4 @@
+import { readPodStartTimes } from '../diagnostics/pod-start-times.js';
 import { createPodMatcher, type WorkloadScope } from '../signals/workload-scope.js';
 import type { BuiltinTool } from '../tool-context.js';
 import { findNeighbours, type NeighbourFindings } from './gpu-neighbours.js';
@@ -102,22 +103,34 @@ export const gpuSharing: BuiltinTool = async (params, context) => {
         ...history.attributions.filter((row) => isOurs(row.namespace, row.pod)).map((row) => row.node),
       ]),
     ];
-    const kube = await readGpuNodes(context.kube, nodes);
-    requests.push(...history.requests, ...kube.requests);
-    raw.push(...history.raw, ...kube.raw);
+    // An unreachable API leaves the answer to the metrics, as if Kubernetes were not configured.
+    const kube = await readGpuNodes(context.kube, nodes).catch(() => undefined);
+    const kubePods = kube?.pods ?? [];
+    // Start times of the other pods on our GPUs that Kubernetes did not give: kube-state-metrics has them.
+    const ourKeys = new Set(
+      history.attributions.filter((row) => isOurs(row.namespace, row.pod)).map((row) => row.gpuKey),
+    );
+    const unknown = history.attributions
+      .filter((row) => ourKeys.has(row.gpuKey) && !isOurs(row.namespace, row.pod))
+      .filter((row) => !kubePods.some((entry) => entry.namespace === row.namespace && entry.pod === row.pod))
+      .map((row) => ({ namespace: row.namespace, pod: row.pod }));
+    const starts = await readPodStartTimes(context.prometheus, { pods: unknown }, now);
+    requests.push(...history.requests, ...(kube?.requests ?? []), ...starts.requests);
+    raw.push(...history.raw, ...(kube?.raw ?? []));
     findings = findNeighbours({
       attributions: history.attributions,
       current: gpus,
-      nodes: kube.nodes,
-      pods: kube.pods,
-      kubeRead: Boolean(context.kube),
+      nodes: kube?.nodes ?? [],
+      pods: kubePods,
+      kubeRead: Boolean(context.kube && kube),
+      startTimes: starts.started,
       isOurs,
       alertStartMs,
       nowMs: now.getTime(),
     });
     lines.unshift(
       ...describeFindings(findings),
-      ...kube.nodes
+      ...(kube?.nodes ?? [])
         .filter((node) => node.timeSliced)
         .map(
           (node) =>
