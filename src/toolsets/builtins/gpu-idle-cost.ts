@@ -49,7 +49,9 @@ export function findIdleHolders(
   const heldGpus = rows.reduce((sum, row) => sum + row.gpus, 0);
   const idleGpus = idle.reduce((sum, row) => sum + row.gpus, 0);
   const prices = idle.map((row) => row.usdPerHour).filter((value): value is number => value !== null);
-  const unknownStart = rows.filter((row) => row.activity !== null && row.activity < threshold && row.heldHours === null);
+  const unknownStart = rows.filter(
+    (row) => row.activity !== null && row.activity < threshold && row.heldHours === null,
+  );
   return {
     windowHours,
     pods: rows,
