@@ -116,6 +116,7 @@ export async function runAgent(options: RunAgentOptions): Promise<InvestigationR
       runbooks: investigator.runbooks.runbooks,
       toolbox: investigator.toolbox,
       alert,
+      teamNamespaces: config.kubernetes.teamNamespaces,
     });
     const catalog = createToolCatalog({
       toolbox: investigator.toolbox,

@@ -1,6 +1,7 @@
 import type { Alert } from '../core/alert.js';
 import type { ToolResult } from '../core/tool-result.js';
 import { investigate } from '../investigator/investigate.js';
+import type { TeamNamespaces } from '../investigator/resolve-team-entities.js';
 import type { Runbook } from '../runbooks/runbook-schema.js';
 import type { Toolbox } from '../toolsets/create-toolbox.js';
 import { toolDefinition, type ToolDefinition } from './tool-definitions.js';
@@ -45,6 +46,8 @@ export interface RunbookToolsOptions {
   toolbox: Toolbox;
   /** The alert under investigation; a question has none and checks run on the entities given. */
   alert: Alert | undefined;
+  /** Team → namespaces from the config (kubernetes.teamNamespaces), as the investigator reads them. */
+  teamNamespaces?: TeamNamespaces;
 }
 
 /** The runbook tools: list, fetch, run a runbook's checks (through the deterministic investigator). */
@@ -119,7 +122,12 @@ export function createRunbookTools(options: RunbookToolsOptions) {
       startsAt: new Date(Date.now() - 15 * 60_000).toISOString(),
     };
     const alert: Alert = { ...base, labels: { ...base.labels, ...given } };
-    const outcome = await investigate({ alert, toolbox: options.toolbox, runbooks: [runbook] });
+    const outcome = await investigate({
+      alert,
+      toolbox: options.toolbox,
+      runbooks: [runbook],
+      ...(options.teamNamespaces ? { teamNamespaces: options.teamNamespaces } : {}),
+    });
     const hypothesis = outcome.hypotheses[0];
     const evidence = hypothesis?.evidence ?? [];
     const lines = [

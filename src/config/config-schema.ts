@@ -85,6 +85,14 @@ export const mcpServerSchema = z
 
 export type McpServerConfig = z.infer<typeof mcpServerSchema>;
 
+/** A Kubernetes namespace name (RFC 1123 label), as `kubectl create namespace` accepts it. */
+const namespaceName = z
+  .string()
+  .regex(
+    /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/,
+    'must be a namespace name: lowercase letters, digits and -, e.g. vision-prod',
+  );
+
 const teamBudgetSchema = z.strictObject({
   dailyUsd: z.number().nonnegative().optional(),
   monthlyUsd: z.number().nonnegative().optional(),
@@ -144,6 +152,11 @@ export const configSchema = z.strictObject({
       /** An API server URL with no auth (the lab); overrides kubeconfig. */
       server: httpUrl.optional(),
       timeoutMs: durationMs.default(15_000),
+      /**
+       * Team → the namespaces it owns, read before namespace labels. A key matches the alert's team
+       * as written, or the LiteLLM team id or alias it resolves to, in any case or separator.
+       */
+      teamNamespaces: z.record(z.string().min(1), z.array(namespaceName).min(1)).default({}),
     })
     .prefault({}),
   toolsets: z

@@ -34,6 +34,7 @@ export async function createInvestigator(config: HolmesConfig): Promise<Investig
         toolbox,
         runbooks: runbooks.runbooks,
         skipped,
+        teamNamespaces: config.kubernetes.teamNamespaces,
         ...(sources ? { sources } : {}),
         ...(onStep ? { onStep } : {}),
       }),

@@ -22,6 +22,7 @@ import { renderPlainText } from '../runbooks/render-plain-text.js';
 import { rankHypotheses, type ScoredRunbook } from './rank-hypotheses.js';
 import { rankTeamNamespaces } from './rank-team-namespaces.js';
 import { resolveEntities } from './resolve-entities.js';
+import type { TeamNamespaces } from './resolve-team-entities.js';
 
 export interface InvestigateOptions {
   alert: Alert;
@@ -32,6 +33,8 @@ export interface InvestigateOptions {
   /** Runbooks refused at load, one line each (file:line and the fix): every result says so. */
   skipped?: string[];
   now?: () => Date;
+  /** Team → namespaces from the config (kubernetes.teamNamespaces), read before namespace labels. */
+  teamNamespaces?: TeamNamespaces;
   /** Tool calls in flight at once. */
   concurrency?: number;
   /** Progress, for a TTY: called as each stage and check finishes. */
@@ -103,7 +106,7 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
     ].filter(Boolean);
     step('entities', `resolved ${resolved.join(', ') || 'nothing beyond the alert labels'}`, ms);
   };
-  const teamEntities = await resolveEntities(alert, toolbox);
+  const teamEntities = await resolveEntities(alert, toolbox, options.teamNamespaces);
   const entitiesMs = performance.now() - started;
   describeEntities(teamEntities, entitiesMs);
   const context: ExamineContext = { ...options, toolbox, startedAt, step };

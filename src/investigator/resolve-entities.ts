@@ -7,7 +7,7 @@ import { findGpus, findHpa, findModel } from './entities/find-context.js';
 import { findWorkload, findWorkloadPods } from './entities/find-workload.js';
 import { podRole } from './entities/pod-role.js';
 import { POD_FINDERS } from './entities/find-pods.js';
-import { resolveTeamEntities } from './resolve-team-entities.js';
+import { resolveTeamEntities, type TeamNamespaces } from './resolve-team-entities.js';
 
 /** What the alert says in its own labels, before any tool runs. */
 export function entitiesFromLabels(alert: Alert): Pick<EntityState, 'entities' | 'labels'> {
@@ -57,12 +57,16 @@ export function entitiesFromLabels(alert: Alert): Pick<EntityState, 'entities' |
  * team — through the same tools the checks use, one named step at a time. Whatever cannot be
  * resolved is said, not guessed.
  */
-export async function resolveEntities(alert: Alert, toolbox: Toolbox): Promise<Entities> {
+export async function resolveEntities(
+  alert: Alert,
+  toolbox: Toolbox,
+  teamNamespaces?: TeamNamespaces,
+): Promise<Entities> {
   const state: EntityState = { alert, toolbox, ...entitiesFromLabels(alert), pods: [] };
   state.workload = state.labels.workload;
   const { entities } = state;
   // Team and key as the gateway spells them; a team-only alert gets the namespace the team owns.
-  await resolveTeamEntities(entities, toolbox);
+  await resolveTeamEntities(entities, toolbox, teamNamespaces);
   const namespace = entities.namespace;
   for (const finder of POD_FINDERS) await finder(state);
   const listPods = (pods: typeof state.pods) => {

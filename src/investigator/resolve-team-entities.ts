@@ -6,6 +6,9 @@ import { RegexValue } from '../toolsets/template-values.js';
 
 type Series = Array<{ labels: Record<string, string> }>;
 
+/** Team → namespaces, as the config's kubernetes.teamNamespaces gives them. */
+export type TeamNamespaces = Readonly<Record<string, readonly string[]>>;
+
 const GATEWAY_METRICS =
   '{__name__=~"litellm_spend_metric_total|litellm_proxy_total_requests_metric_total|litellm_total_tokens_total"';
 /** Namespace label keys (last path segment, normalised) that name the owning team. */
@@ -44,7 +47,12 @@ function single(found: Series, pick: (labels: Record<string, string>) => string 
  * values, and, when the alert names no namespace, to the one namespace the team owns. What cannot
  * be matched unambiguously is left as the alert said it.
  */
-export async function resolveTeamEntities(entities: Entities, toolbox: Toolbox): Promise<void> {
+export async function resolveTeamEntities(
+  entities: Entities,
+  toolbox: Toolbox,
+  teamNamespaces: TeamNamespaces = {},
+): Promise<void> {
+  const teamNames = new Set(entities.team ? [entities.team] : []);
   if (entities.apiKey) {
     const pattern = new RegexValue(spellingRegex(entities.apiKey));
     const found = await series(
@@ -71,7 +79,7 @@ export async function resolveTeamEntities(entities: Entities, toolbox: Toolbox):
     const found = await series(
       toolbox,
       renderPromql(
-        `group by (team) (${GATEWAY_METRICS}, team=~"{{pattern}}"}) or group by (team) (${GATEWAY_METRICS}, team_alias=~"{{pattern}}"})`,
+        `group by (team, team_alias) (${GATEWAY_METRICS}, team=~"{{pattern}}"}) or group by (team, team_alias) (${GATEWAY_METRICS}, team_alias=~"{{pattern}}"})`,
         { pattern },
       ),
     );
@@ -81,7 +89,23 @@ export async function resolveTeamEntities(entities: Entities, toolbox: Toolbox):
       entities.notes.push(`team ${entities.team} is ${team} at the LLM gateway`);
       entities.team = team;
     }
+    // The gateway's id and aliases of the team: the config may name it by either.
+    for (const entry of found)
+      if (entry.labels.team === entities.team)
+        for (const name of [entry.labels.team, entry.labels.team_alias]) if (name) teamNames.add(name);
     gatewayTeam ||= found.length > 0;
+  }
+  if (entities.team) teamNames.add(entities.team);
+  const configured = entities.namespace ? undefined : configuredNamespaces([...teamNames], teamNamespaces);
+  if (entities.team && configured) {
+    // The operator's word outranks labels, for gateway teams too: they said where the team runs.
+    const [only] = configured.namespaces;
+    if (configured.namespaces.length === 1) entities.namespace = only;
+    else entities.teamNamespaces = configured.namespaces;
+    entities.notes.push(
+      `team ${entities.team} owns namespace${configured.namespaces.length === 1 ? '' : 's'} ${configured.namespaces.join(', ')} (config kubernetes.teamNamespaces.${configured.key})`,
+    );
+    return;
   }
   // A team that spends through the LLM gateway is about gateway spend: its namespace's pods are
   // not what the alert measures. Other teams' cost lives in the namespace they own.
@@ -123,4 +147,19 @@ async function teamNamespace(team: string, toolbox: Toolbox): Promise<string | {
   );
   const namespaces = [...new Set(found.map((entry) => entry.labels.namespace).filter(Boolean) as string[])].sort();
   return namespaces.length > 1 ? { several: namespaces } : namespaces[0];
+}
+
+/** The configured namespaces of the first of the team's names (as alerted, gateway id, alias) that a key matches. */
+export function configuredNamespaces(
+  names: string[],
+  teamNamespaces: TeamNamespaces,
+): { key: string; namespaces: string[] } | undefined {
+  const keys = Object.keys(teamNamespaces);
+  for (const name of names) {
+    const key =
+      keys.find((candidate) => candidate === name) ??
+      keys.find((candidate) => normaliseName(candidate) === normaliseName(name));
+    if (key) return { key, namespaces: [...new Set(teamNamespaces[key])] };
+  }
+  return undefined;
 }

@@ -50,6 +50,17 @@ describe('loadConfig', () => {
     expect(error.issues[0]).toMatchObject({ path: 'toolsets.maxOutputTokens', line: 4 });
   });
 
+  it('reads team namespaces and rejects one that is not a namespace name, with its path and line', () => {
+    const good = configFile('kubernetes:\n  teamNamespaces:\n    vision: [vision-prod, vision-lab]\n');
+    expect(loadConfig({ file: good, env: {}, cwd }).config.kubernetes.teamNamespaces).toEqual({
+      vision: ['vision-prod', 'vision-lab'],
+    });
+    const bad = configFile('kubernetes:\n  teamNamespaces:\n    vision:\n      - vision-prod\n      - Vision_Lab\n');
+    const error = catchError(() => loadConfig({ file: bad, env: {}, cwd }));
+    expect(error.issues[0]).toMatchObject({ path: 'kubernetes.teamNamespaces.vision[1]', line: 5 });
+    expect(error.issues[0]!.message).toContain('namespace name');
+  });
+
   it('fails with CONFIG_NOT_FOUND naming the path when --config points nowhere', () => {
     const error = catchError(() => loadConfig({ file: join(cwd, 'missing.yaml'), env: {}, cwd }));
     expect(error.code).toBe('CONFIG_NOT_FOUND');

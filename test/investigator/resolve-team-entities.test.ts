@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { Entities } from '../../src/core/investigation.js';
 import type { KubeObject } from '../../src/core/kube-object.js';
 import type { ToolResult } from '../../src/core/tool-result.js';
-import { normaliseName, resolveTeamEntities, spellingRegex } from '../../src/investigator/resolve-team-entities.js';
+import {
+  configuredNamespaces,
+  normaliseName,
+  resolveTeamEntities,
+  spellingRegex,
+} from '../../src/investigator/resolve-team-entities.js';
 import type { Toolbox } from '../../src/toolsets/create-toolbox.js';
 
 /** A PromQL regex matcher as Prometheus applies it: anchored, `(?i)` as a flag. */
@@ -148,5 +153,62 @@ describe('resolveTeamEntities', () => {
     const { toolbox } = fakeToolbox(gateway, [namespace('promo-inference', { team: 'ads' })]);
     await resolveTeamEntities(found, toolbox);
     expect(found.namespace).toBe('given');
+  });
+});
+
+describe('resolveTeamEntities with kubernetes.teamNamespaces', () => {
+  it('takes the configured namespaces before the namespace labels when the config maps the team', async () => {
+    const found = entities({ team: 'ads' });
+    const labelled = [namespace('ads-legacy', { team: 'ads' })];
+    await resolveTeamEntities(found, fakeToolbox(gateway, labelled).toolbox, {
+      Ads: ['ads-serving', 'ads-training', 'ads-serving'],
+    });
+    expect(found.namespace).toBeUndefined();
+    expect(found.teamNamespaces).toEqual(['ads-serving', 'ads-training']);
+    expect(found.notes).toContain(
+      'team ads owns namespaces ads-serving, ads-training (config kubernetes.teamNamespaces.Ads)',
+    );
+  });
+
+  it('sets the namespace when the config maps the team to one namespace', async () => {
+    const found = entities({ team: 'research' });
+    await resolveTeamEntities(found, fakeToolbox(gateway, []).toolbox, { research: ['ml-lab'] });
+    expect(found.namespace).toBe('ml-lab');
+  });
+
+  it('resolves a LiteLLM team alias to the configured team when the alert carries the alias', async () => {
+    const found = entities({ team: 'Growth Marketing' });
+    await resolveTeamEntities(found, fakeToolbox(gateway, []).toolbox, { growth: ['growth-web', 'growth-ml'] });
+    expect(found.team).toBe('growth');
+    expect(found.teamNamespaces).toEqual(['growth-web', 'growth-ml']);
+  });
+
+  it('matches a config keyed by the alias when the alert carries the gateway team id', async () => {
+    const found = entities({ team: 'growth' });
+    await resolveTeamEntities(found, fakeToolbox(gateway, []).toolbox, { 'growth-marketing': ['growth-web'] });
+    expect(found.namespace).toBe('growth-web');
+  });
+
+  it('uses the labels when the config does not name the team', async () => {
+    const found = entities({ team: 'ads' });
+    await resolveTeamEntities(found, fakeToolbox(gateway, [namespace('promo', { team: 'ads' })]).toolbox, {
+      search: ['search-prod'],
+    });
+    expect(found.namespace).toBe('promo');
+  });
+
+  it('keeps the alert namespace when the alert names one and the config maps its team', async () => {
+    const found = entities({ team: 'ads', namespace: 'given' });
+    await resolveTeamEntities(found, fakeToolbox(gateway, []).toolbox, { ads: ['ads-serving', 'ads-training'] });
+    expect(found.namespace).toBe('given');
+    expect(found.teamNamespaces).toBeUndefined();
+  });
+});
+
+describe('configuredNamespaces', () => {
+  it('prefers the key spelled exactly as the team when two keys normalise alike', () => {
+    expect(configuredNamespaces(['ads'], { ADS: ['a'], ads: ['b'] })).toEqual({ key: 'ads', namespaces: ['b'] });
+    expect(configuredNamespaces(['Ads_Team'], { 'ads-team': ['a'] })).toEqual({ key: 'ads-team', namespaces: ['a'] });
+    expect(configuredNamespaces(['nobody'], { ads: ['a'] })).toBeUndefined();
   });
 });

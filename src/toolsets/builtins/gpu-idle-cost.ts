@@ -1,6 +1,7 @@
 import { parseDuration } from '../../core/duration.js';
 import { HolmesError } from '../../core/errors.js';
 import type { GraphSpec } from '../../core/graph-spec.js';
+import { readPodStartTimes } from '../diagnostics/pod-start-times.js';
 import { renderPromql } from '../render-promql.js';
 import {
   dcgmWorkloadLabels,
@@ -33,6 +34,8 @@ export interface IdleFindings {
   pods: GpuHolder[];
   idle: GpuHolder[];
   fresh: GpuHolder[];
+  /** Quiet pods whose start is unknown (no Kubernetes API, no kube_pod_start_time): idle or just started, nobody can say. */
+  unknownStart: GpuHolder[];
   heldGpus: number;
   idleGpus: number;
   idleShare: number | null;
@@ -54,14 +57,19 @@ export function findIdleHolders(
   const heldGpus = rows.reduce((sum, row) => sum + row.gpus, 0);
   const idleGpus = idle.reduce((sum, row) => sum + row.gpus, 0);
   const prices = idle.map((row) => row.usdPerHour).filter((value): value is number => value !== null);
+  const unknownStart = rows.filter(
+    (row) => row.activity !== null && row.activity < threshold && row.heldHours === null,
+  );
   return {
     windowHours,
     pods: rows,
     idle,
     fresh: rows.filter((row) => row.fresh),
+    unknownStart,
     heldGpus,
     idleGpus,
-    idleShare: heldGpus > 0 ? idleGpus / heldGpus : null,
+    // Quiet GPUs of unknown age may be idle ones: the share is not known then.
+    idleShare: heldGpus > 0 && unknownStart.length === 0 ? idleGpus / heldGpus : null,
     idleUsdPerHour: prices.length > 0 ? prices.reduce((sum, value) => sum + value, 0) : null,
   };
 }
@@ -194,15 +202,24 @@ export const idleGpuCost: BuiltinTool = async (params, context) => {
   const prices = profile.metrics.has('node_gpu_hourly_cost') ? await query('max by (node) (node_gpu_hourly_cost)') : [];
   const started = new Map<string, number>();
   if (context.kube) {
-    const list = await context.kube.list('Pod', namespace ? { namespace } : {});
-    requests.push(list.request);
-    for (const pod of list.items) {
-      const at = Date.parse(String((pod.status as { startTime?: string } | undefined)?.startTime ?? ''));
-      if (Number.isFinite(at)) started.set(`${pod.metadata.namespace}/${pod.metadata.name}`, at);
+    try {
+      const list = await context.kube.list('Pod', namespace ? { namespace } : {});
+      requests.push(list.request);
+      for (const pod of list.items) {
+        const at = Date.parse(String((pod.status as { startTime?: string } | undefined)?.startTime ?? ''));
+        if (Number.isFinite(at)) started.set(`${pod.metadata.namespace}/${pod.metadata.name}`, at);
+      }
+    } catch {
+      // The API is unreachable or refuses: kube-state-metrics knows the same start times.
     }
-  } else if (profile.metrics.has('kube_pod_start_time')) {
-    for (const series of await query(`max by (namespace, pod) (kube_pod_start_time{${only('namespace')}})`))
-      started.set(`${series.labels.namespace}/${series.labels.pod}`, series.value[1] * 1000);
+  }
+  const unknown = held
+    .map((series) => ({ namespace: series.labels.namespace ?? '', pod: series.labels.pod ?? '' }))
+    .filter((entry) => !started.has(`${entry.namespace}/${entry.pod}`));
+  if (unknown.length > 0 && profile.metrics.has('kube_pod_start_time')) {
+    const fromMetrics = await readPodStartTimes(prometheus, { pods: unknown }, now);
+    requests.push(...fromMetrics.requests);
+    for (const [key, at] of fromMetrics.started) started.set(key, at);
   }
   const activityOf = new Map(
     activity.map((series) => [`${series.labels[names.namespace]}/${series.labels[names.pod]}`, series.value[1]]),

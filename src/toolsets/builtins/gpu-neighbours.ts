@@ -17,7 +17,7 @@ export interface GpuNeighbour {
   how: 'shares' | 'attribution-switched' | 'hidden';
   /** Our pods on that GPU. */
   victims: string[];
-  /** When the neighbour started (pod start, else its first DCGM attribution), RFC 3339. */
+  /** When the neighbour started (pod start from Kubernetes or kube_pod_start_time, else its first DCGM attribution), RFC 3339. */
   since: string | null;
   minutesBeforeAlert: number | null;
 }
@@ -29,6 +29,8 @@ export interface NeighbourInput {
   pods: GpuPod[];
   /** Whether Kubernetes was read: without it, "still running" falls back to a current attribution. */
   kubeRead: boolean;
+  /** Pod starts by `namespace/pod` from kube-state-metrics' kube_pod_start_time, for pods Kubernetes did not give. */
+  startTimes?: ReadonlyMap<string, number>;
   isOurs: (namespace: string | undefined, pod: string | undefined) => boolean;
   alertStartMs: number;
   nowMs: number;
@@ -65,7 +67,9 @@ export function findNeighbours(input: NeighbourInput): NeighbourFindings {
       ? input.pods.some((entry) => entry.namespace === namespace && entry.pod === pod && entry.node === node)
       : lastMs >= nowMs - SLACK_MS;
   const startOf = (namespace: string, pod: string, fallbackMs: number) =>
-    input.pods.find((entry) => entry.namespace === namespace && entry.pod === pod)?.startedMs ?? fallbackMs;
+    input.pods.find((entry) => entry.namespace === namespace && entry.pod === pod)?.startedMs ??
+    input.startTimes?.get(`${namespace}/${pod}`) ??
+    fallbackMs;
   const found = new Map<string, GpuNeighbour>();
   const isolated = new Set<string>();
   const add = (

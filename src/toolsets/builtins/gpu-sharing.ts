@@ -1,4 +1,5 @@
 import type { GraphSpec } from '../../core/graph-spec.js';
+import { readPodStartTimes } from '../diagnostics/pod-start-times.js';
 import { renderPromql } from '../render-promql.js';
 import { dcgmWorkloadLabels, type TelemetryProfile } from '../signals/telemetry-profile.js';
 import { graphStep, toolGraph } from '../signals/tool-graph.js';
@@ -183,15 +184,27 @@ export const gpuSharing: BuiltinTool = async (params, context) => {
         ...history.attributions.filter((row) => isOurs(row.namespace, row.pod)).map((row) => row.node),
       ]),
     ];
-    const kube = await readGpuNodes(context.kube, nodes);
-    requests.push(...history.requests, ...kube.requests);
-    raw.push(...history.raw, ...kube.raw);
+    // An unreachable API leaves the answer to the metrics, as if Kubernetes were not configured.
+    const kube = await readGpuNodes(context.kube, nodes).catch(() => undefined);
+    const kubePods = kube?.pods ?? [];
+    // Start times of the other pods on our GPUs that Kubernetes did not give: kube-state-metrics has them.
+    const ourKeys = new Set(
+      history.attributions.filter((row) => isOurs(row.namespace, row.pod)).map((row) => row.gpuKey),
+    );
+    const unknown = history.attributions
+      .filter((row) => ourKeys.has(row.gpuKey) && !isOurs(row.namespace, row.pod))
+      .filter((row) => !kubePods.some((entry) => entry.namespace === row.namespace && entry.pod === row.pod))
+      .map((row) => ({ namespace: row.namespace, pod: row.pod }));
+    const starts = await readPodStartTimes(context.prometheus, { pods: unknown }, now);
+    requests.push(...history.requests, ...(kube?.requests ?? []), ...starts.requests);
+    raw.push(...history.raw, ...(kube?.raw ?? []));
     findings = findNeighbours({
       attributions: history.attributions,
       current: gpus,
-      nodes: kube.nodes,
-      pods: kube.pods,
-      kubeRead: Boolean(context.kube),
+      nodes: kube?.nodes ?? [],
+      pods: kubePods,
+      kubeRead: Boolean(context.kube && kube),
+      startTimes: starts.started,
       isOurs,
       alertStartMs,
       nowMs: now.getTime(),
@@ -209,7 +222,7 @@ export const gpuSharing: BuiltinTool = async (params, context) => {
     });
     lines.unshift(
       ...describeFindings(findings),
-      ...kube.nodes
+      ...(kube?.nodes ?? [])
         .filter((node) => node.timeSliced)
         .map(
           (node) =>

@@ -17,6 +17,7 @@ import { llmClientGrowth } from './llm-client-growth.js';
 import { signalChange } from './signal-change.js';
 import { unhealthyContainers } from './unhealthy-containers.js';
 import { versionChange } from './version-change.js';
+import { workloadLogs } from './workload-logs.js';
 import {
   prometheusActiveAlerts,
   prometheusLabelValues,
@@ -38,6 +39,7 @@ export const BUILTINS: Readonly<Record<string, BuiltinTool>> = {
   gpu_throttling: gpuThrottling,
   idle_gpu_cost: idleGpuCost,
   unhealthy_containers: unhealthyContainers,
+  workload_logs: workloadLogs,
   signal_change: signalChange,
   pod_scheduling: podScheduling,
   probe_failures: probeFailures,

@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import type { KubeObject } from '../../core/kube-object.js';
 import type { KubeClient } from '../../telemetry/kube-types.js';
 import type { Json } from './kube-reads.js';
@@ -18,10 +19,36 @@ export interface ReadPodLogsOptions {
   previous?: boolean;
 }
 
+/** Log reads in flight at once: a workload of a hundred pods must not burst the API server. */
+const CONCURRENT_READS = 8;
+
+/** How unwell a pod looks from its status: containers waiting (crash loop, config error), not ready, restarted. */
+export function podTrouble(pod: KubeObject): number {
+  const status = (pod.status ?? {}) as Json;
+  const statuses = [
+    ...((status.initContainerStatuses ?? []) as Json[]),
+    ...((status.containerStatuses ?? []) as Json[]),
+  ];
+  const waiting = statuses.some((entry) => entry.state?.waiting);
+  const notReady =
+    status.phase !== 'Succeeded' &&
+    (status.phase !== 'Running' || statuses.some((entry) => entry.ready === false && !entry.state?.terminated));
+  const restarts = statuses.reduce((sum, entry) => sum + Number(entry.restartCount ?? 0), 0);
+  return (waiting ? 4 : 0) + (notReady ? 2 : 0) + (restarts > 0 ? 1 : 0);
+}
+
+/** Unhealthy pods first (the order pods are read in, so a cap keeps the ones that explain the trouble). */
+export function unhealthyFirst(pods: KubeObject[]): KubeObject[] {
+  return pods
+    .map((pod, index) => ({ pod, index, trouble: podTrouble(pod) }))
+    .sort((left, right) => right.trouble - left.trouble || left.index - right.index)
+    .map((entry) => entry.pod);
+}
+
 /**
- * The tails of the logs of some pods, every container, current instance (and the previous one of
- * restarted containers): what `kubectl logs` shows. A log that cannot be read is left out; an
- * absent log is not evidence of anything.
+ * The tails of the logs of some pods, unhealthy ones first, every container, current instance (and
+ * the previous one of restarted containers): what `kubectl logs` shows. A log that cannot be read
+ * is left out; an absent log is not evidence of anything.
  */
 export async function readPodLogs(
   kube: KubeClient,
@@ -31,7 +58,8 @@ export async function readPodLogs(
   const tailLines = options.tailLines ?? 200;
   const reads: Array<Promise<PodLogLines | null>> = [];
   const requests: string[] = [];
-  for (const pod of pods.slice(0, options.maxPods ?? 5)) {
+  const limit = pLimit(CONCURRENT_READS);
+  for (const pod of unhealthyFirst(pods).slice(0, options.maxPods ?? 5)) {
     const namespace = pod.metadata.namespace ?? '';
     const statuses = new Map<string, Json>(
       (((pod.status as Json | undefined)?.containerStatuses ?? []) as Json[]).map((status) => [status.name, status]),
@@ -41,14 +69,15 @@ export async function readPodLogs(
       if (options.previous && Number(statuses.get(container.name)?.restartCount ?? 0) > 0) instances.push(true);
       for (const previous of instances) {
         reads.push(
-          kube
-            .podLogs({
+          limit(() =>
+            kube.podLogs({
               namespace,
               pod: pod.metadata.name,
               container: container.name,
               tailLines,
               ...(previous ? { previous: true } : {}),
-            })
+            }),
+          )
             .then((result) => {
               requests.push(result.request);
               return {

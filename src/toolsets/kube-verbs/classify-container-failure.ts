@@ -138,6 +138,13 @@ export function classifyContainerFailure(input: FailureInput): FailureVerdict {
   return verdict('crashed', `${last.reason ?? 'Error'} exit ${last.exitCode ?? '?'}`);
 }
 
+export type LogLineKind = 'configError' | 'runtimeFault';
+
+/** Whether one log line rejects the program's configuration or reports a fault of running code. */
+export function logLineKind(line: string): LogLineKind | null {
+  return CONFIG_ERROR.test(line) ? 'configError' : RUNTIME_FAULT.test(line) ? 'runtimeFault' : null;
+}
+
 /** Why a pull fails, from the kubelet's Failed/BackOff event messages; null when they do not say. */
 export function pullErrorCause(messages: string[]): string | null {
   const text = messages.join(' ');

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import type { KubeClient } from '../../../src/telemetry/kube-types.js';
 import { findIdleHolders, idleGpuCost } from '../../../src/toolsets/builtins/gpu-idle-cost.js';
 import { BUILTINS } from '../../../src/toolsets/builtins/index.js';
 import { BUILTIN_TOOLSETS_DIR, loadToolsets } from '../../../src/toolsets/load-toolsets.js';
 import type { ToolContext } from '../../../src/toolsets/tool-context.js';
 import { fakePrometheus } from '../fake-clients.js';
+import { context, NOW } from './kube-objects.js';
 
 const holder = (
   pod: string,
@@ -43,6 +45,14 @@ describe('findIdleHolders', () => {
     expect(findings.fresh.map((row) => row.pod)).toEqual(['trainer-new']);
   });
 
+  it('sets a quiet pod of unknown start apart, and leaves the idle share unknown, when no source dates it', () => {
+    const findings = findIdleHolders([holder('jupyter-a', 2, 0.001, null), holder('busy', 2, 0.6, 12)], 1, 0.05);
+
+    expect(findings.idle).toEqual([]);
+    expect(findings.unknownStart.map((row) => row.pod)).toEqual(['jupyter-a']);
+    expect(findings.idleShare).toBeNull();
+  });
+
   it('does not call a pod idle when its activity was never measured', () => {
     const findings = findIdleHolders([holder('unknown', 1, null, 10)], 1, 0.05);
 
@@ -56,8 +66,8 @@ const { toolsets } = await loadToolsets({
   builtins: new Set(Object.keys(BUILTINS)),
 });
 const costToolset = toolsets.find(({ spec }) => spec.id === 'cost/gpu')!.spec;
-const NOW = Date.parse('2026-12-02T17:00:00Z');
-const ALERT = NOW - 11 * 60_000;
+const GRAPH_NOW = Date.parse('2026-12-02T17:00:00Z');
+const ALERT = GRAPH_NOW - 11 * 60_000;
 
 /** A namespace whose pods hold one GPU each (kube-state-metrics), with their mean activity and start times. */
 function namespace(shape: 'plain' | 'exported', metric: string, activity: Record<string, number>): ToolContext {
@@ -73,7 +83,7 @@ function namespace(shape: 'plain' | 'exported', metric: string, activity: Record
       if (query.includes('kube_pod_start_time'))
         return pods.map(([pod]) => ({
           labels: { namespace: 'research', pod },
-          value: [0, (NOW - 9 * 3_600_000) / 1000],
+          value: [0, (GRAPH_NOW - 9 * 3_600_000) / 1000],
         }));
       if (query.includes(metric))
         return pods.map(([pod, value]) => ({
@@ -83,7 +93,7 @@ function namespace(shape: 'plain' | 'exported', metric: string, activity: Record
       return [];
     },
   });
-  return { prometheus, kube: undefined, now: () => new Date(NOW), toolset: costToolset, signals: new Map() };
+  return { prometheus, kube: undefined, now: () => new Date(GRAPH_NOW), toolset: costToolset, signals: new Map() };
 }
 
 describe('idleGpuCost graph', () => {
@@ -98,7 +108,7 @@ describe('idleGpuCost graph', () => {
       unit: 'ratio',
       threshold: { value: 0.1, label: 'idle under' },
       alertStart: new Date(ALERT).toISOString(),
-      end: new Date(NOW).toISOString(),
+      end: new Date(GRAPH_NOW).toISOString(),
       series: [
         {
           query:
@@ -134,5 +144,45 @@ describe('idleGpuCost graph', () => {
     );
     expect(result.status).toBe('success');
     expect(result.graph).toBeUndefined();
+  });
+});
+
+describe('idleGpuCost without the Kubernetes API', () => {
+  const startedSeconds = NOW.getTime() / 1000 - 9 * 3600;
+  const prometheus = () =>
+    fakePrometheus({
+      metricNames: ['kube_pod_container_resource_requests', 'DCGM_FI_DEV_GPU_UTIL', 'kube_pod_start_time'],
+      instant: (query) => {
+        if (query.startsWith('count by (exported_pod, pod) (DCGM_FI_DEV_GPU_UTIL)'))
+          return [{ labels: { pod: 'jupyter-a' }, value: [0, 1] }];
+        if (query.includes('kube_pod_container_resource_requests'))
+          return [{ labels: { namespace: 'research', pod: 'jupyter-a', node: 'a3-h100-4' }, value: [0, 2] }];
+        if (query.includes('DCGM_FI_DEV_GPU_UTIL'))
+          return [{ labels: { namespace: 'research', pod: 'jupyter-a' }, value: [0, 0.001] }];
+        if (query.includes('kube_pod_start_time'))
+          return [{ labels: { namespace: 'research', pod: 'jupyter-a' }, value: [0, startedSeconds] }];
+        return [];
+      },
+    });
+
+  it('takes how long a pod has held its GPUs from kube_pod_start_time when no Kubernetes client is configured', async () => {
+    const client = prometheus();
+    const output = await idleGpuCost({ namespace: 'research', window: '1h' }, context(undefined, client));
+    const findings = output.data as { idle: Array<{ pod: string; heldHours: number }> };
+    expect(findings.idle.map((row) => [row.pod, row.heldHours])).toEqual([['jupyter-a', 9]]);
+    expect(
+      client.queries.some((query) => query.includes('kube_pod_start_time{namespace=~"research", pod=~"jupyter-a"}')),
+    ).toBe(true);
+  });
+
+  it('falls back to kube_pod_start_time when the Kubernetes API does not answer', async () => {
+    const unreachable = {
+      list: async () => {
+        throw new Error('connect ECONNREFUSED 10.0.0.1:443');
+      },
+    } as unknown as KubeClient;
+    const output = await idleGpuCost({ namespace: 'research', window: '1h' }, context(unreachable, prometheus()));
+    expect(output.status).toBe('success');
+    expect((output.data as { idle: Array<{ heldHours: number }> }).idle[0]!.heldHours).toBe(9);
   });
 });

@@ -32,6 +32,33 @@ const base = (overrides: Partial<NeighbourInput>): NeighbourInput => ({
 });
 
 describe('findNeighbours', () => {
+  it('dates a neighbour by kube_pod_start_time when Kubernetes was not read, not by its first attribution', () => {
+    const attributions = attributionsOf(
+      [
+        {
+          labels: plain('3', 'n1', { namespace: 'search', pod: 'reranker-6d9c7b8f5-k2x9w' }),
+          values: samples(NOW, 300, 30_000, () => 60),
+        },
+        {
+          labels: plain('3', 'n1', { namespace: 'batch', pod: 'embed-7' }),
+          values: samples(NOW, 60, 30_000, () => 98),
+        },
+      ],
+      aliases,
+      dcgmProfile('plain'),
+    );
+    const started = NOW - 300 * MINUTE;
+    const dated = findNeighbours(
+      base({ attributions, kubeRead: false, startTimes: new Map([['batch/embed-7', started]]) }),
+    );
+    expect(dated.neighbours[0]).toMatchObject({
+      since: new Date(started).toISOString(),
+      minutesBeforeAlert: Math.round((ALERT - started) / MINUTE),
+    });
+    const undated = findNeighbours(base({ attributions, kubeRead: false }));
+    expect(Date.parse(undated.neighbours[0]!.since!)).toBeGreaterThan(started);
+  });
+
   it('finds a neighbour when the exporter attributes one GPU to both pods at once (plain labels)', () => {
     const attributions = attributionsOf(
       [

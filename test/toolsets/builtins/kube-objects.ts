@@ -40,6 +40,6 @@ export function event(
   });
 }
 
-export function context(kube: KubeClient, prometheus?: PrometheusClient): ToolContext {
+export function context(kube: KubeClient | undefined, prometheus?: PrometheusClient): ToolContext {
   return { kube, prometheus, now: () => NOW, toolset: {}, signals: new Map() } as unknown as ToolContext;
 }
