@@ -19,6 +19,8 @@ export interface CheckScope {
   /** When the alert started and how far back the incident window reaches, in ms. */
   alertStartMs: number;
   windowMs: number;
+  /** The alert's rule expression (untrusted: only ever sent to Prometheus as a query), if it has one. */
+  alertExpr?: string | undefined;
 }
 
 export interface CheckOutcome {
@@ -45,6 +47,8 @@ function entityValue(fill: EntityFill, scope: CheckScope): unknown {
       return entities.apiKey;
     case 'alert_start':
       return new Date(scope.alertStartMs).toISOString();
+    case 'alert_expr':
+      return scope.alertExpr;
     default:
       return entities[fill];
   }

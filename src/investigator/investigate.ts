@@ -19,6 +19,8 @@ import { renderShell } from './render-shell.js';
 import { ListValue } from '../toolsets/template-values.js';
 import { evaluateCheck } from './evaluate-check.js';
 import { renderPlainText } from '../runbooks/render-plain-text.js';
+import { alertExpression } from '../toolsets/signals/alert-signal.js';
+import { withAlertGraph } from './alert-graph.js';
 import { rankHypotheses, type ScoredRunbook } from './rank-hypotheses.js';
 import { rankTeamNamespaces } from './rank-team-namespaces.js';
 import { resolveEntities } from './resolve-entities.js';
@@ -199,7 +201,14 @@ async function examine(entities: Entities, context: ExamineContext): Promise<Exa
   const { alert, runbooks, toolbox, startedAt, step } = context;
   const view = entityView(entities, alert, startedAt);
   const alertStartMs = Number.isFinite(Date.parse(alert.startsAt)) ? Date.parse(alert.startsAt) : startedAt.getTime();
-  const scope = { view, entities, now: startedAt, alertStartMs, windowMs: parseDuration(String(view.window)) };
+  const scope = {
+    view,
+    entities,
+    now: startedAt,
+    alertStartMs,
+    windowMs: parseDuration(String(view.window)),
+    alertExpr: alertExpression(alert.generatorURL),
+  };
   const limit = pLimit(context.concurrency ?? 8);
   const cache = new Map<string, Promise<ToolResult>>();
   const runChecks = (runbook: Runbook, checks: CheckSpec[]) =>
@@ -278,7 +287,16 @@ async function examine(entities: Entities, context: ExamineContext): Promise<Exa
         Number(right.verdict === 'supports') - Number(left.verdict === 'supports') || right.weight - left.weight,
     )
     .map((evidence) => evidence.graph!);
-  const graphs = [...new Map(ranked.map((graph) => [JSON.stringify(graph), graph])).values()].slice(0, MAX_GRAPHS);
+  const causeGraphs = [...new Map(ranked.map((graph) => [JSON.stringify(graph), graph])).values()];
+  // The alert's own symptom joins the cause's graphs unless one of them draws it already.
+  const graphs = rootCause
+    ? withAlertGraph(causeGraphs, {
+        expression: scope.alertExpr,
+        alertname: entities.alertname,
+        alertStartMs,
+        nowMs: startedAt.getTime(),
+      }).slice(0, MAX_GRAPHS)
+    : [];
   const facts = Object.assign({}, ...supporting.map((evidence) => evidence.facts)) as Record<string, unknown>;
   const runbook = rootCause ? runbooks.find((candidate) => candidate.id === rootCause.cause) : undefined;
   const remediation = runbook

@@ -17,6 +17,8 @@ export const ENTITY_FILLS = [
   'team',
   'api_key',
   'alert_start',
+  /** The alert's rule expression, from its generatorURL: raw PromQL, for tools that draw the symptom. */
+  'alert_expr',
 ] as const;
 export type EntityFill = (typeof ENTITY_FILLS)[number];
 

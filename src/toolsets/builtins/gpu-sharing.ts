@@ -1,6 +1,7 @@
 import type { GraphSpec } from '../../core/graph-spec.js';
 import { readPodStartTimes } from '../diagnostics/pod-start-times.js';
 import { renderPromql } from '../render-promql.js';
+import { alertSignal, type AlertSignal } from '../signals/alert-signal.js';
 import { dcgmWorkloadLabels, type TelemetryProfile } from '../signals/telemetry-profile.js';
 import { graphStep, toolGraph } from '../signals/tool-graph.js';
 import { createPodMatcher, ourPodsRegex, type WorkloadScope } from '../signals/workload-scope.js';
@@ -86,11 +87,16 @@ export interface SharingGraphInput {
   startMs: number;
   endMs: number;
   alertStartMs: number;
+  /** The alert's symptom: with a neighbour, drawn against the neighbour's GPU activity. */
+  symptom?: AlertSignal | undefined;
 }
 
 /**
- * The activity of the shared GPUs (without a neighbour, of our GPUs) per pod the exporter names on
- * them: ours as the victims, the others as the suspects, the onset where the first neighbour arrived.
+ * With a neighbour and the alert's symptom: the symptom (left) against the neighbour's activity on
+ * the shared GPU (right), the onset where it arrived. Otherwise the activity of the shared GPUs (or
+ * of our GPUs) per pod the exporter names on them, ours as the victims and the others as suspects.
+ * On one time-sliced device the exporter reports the same activity for every pod it names, so
+ * the per-pod lines of ours and theirs coincide: the symptom is what tells the story.
  */
 export function sharingGraph(input: SharingGraphInput): GraphSpec | undefined {
   const { findings, profile } = input;
@@ -124,6 +130,32 @@ export function sharingGraph(input: SharingGraphInput): GraphSpec | undefined {
   const arrivals = findings.neighbours
     .map((entry) => Date.parse(entry.since ?? ''))
     .filter((ms) => ms >= input.startMs);
+  const theirs = `${by} (${onGpus(metric, keys, input.aliases, attributed)} unless ${onGpus(metric, keys, input.aliases, ours)})`;
+  const { symptom } = input;
+  if (symptom && shared.size > 0) {
+    const neighbours = [...new Set(findings.neighbours.map((entry) => entry.pod))];
+    const sameUnit = symptom.unit === unit;
+    return toolGraph({
+      title: `Symptom vs ${neighbours.join(', ')} on ${gpus.join(', ')}`,
+      unit: symptom.unit,
+      ...(sameUnit ? {} : { rightUnit: unit }),
+      startMs: input.startMs,
+      endMs: input.endMs,
+      stepSeconds: graphStep(input.startMs, input.endMs),
+      alertStartMs: input.alertStartMs,
+      onset: arrivals.length > 0 ? Math.min(...arrivals) : null,
+      threshold: symptom.threshold,
+      series: [
+        { query: symptom.query, legend: "the alert's expression", role: 'victim' },
+        {
+          query: theirs,
+          legend: [names.pod],
+          role: 'suspect',
+          ...(sameUnit ? {} : { axis: 'right' as const }),
+        },
+      ],
+    });
+  }
   return toolGraph({
     title: `GPU activity per pod on ${gpus.length > 0 ? gpus.join(', ') : 'our GPUs'}`,
     unit,
@@ -134,11 +166,7 @@ export function sharingGraph(input: SharingGraphInput): GraphSpec | undefined {
     onset: arrivals.length > 0 ? Math.min(...arrivals) : null,
     series: [
       { query: `${by} (${onGpus(metric, keys, input.aliases, ours)})`, legend: [names.pod], role: 'victim' },
-      {
-        query: `${by} (${onGpus(metric, keys, input.aliases, attributed)} unless ${onGpus(metric, keys, input.aliases, ours)})`,
-        legend: [names.pod],
-        role: 'suspect',
-      },
+      { query: theirs, legend: [names.pod], role: 'suspect' },
     ],
   });
 }
@@ -219,6 +247,7 @@ export const gpuSharing: BuiltinTool = async (params, context) => {
       startMs: alertStartMs - LOOK_BACK_MS,
       endMs: now.getTime(),
       alertStartMs,
+      symptom: alertSignal(typeof params.alert_expr === 'string' ? params.alert_expr : undefined),
     });
     lines.unshift(
       ...describeFindings(findings),

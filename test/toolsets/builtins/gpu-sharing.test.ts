@@ -80,6 +80,32 @@ describe('gpuSharing graph', () => {
     );
   });
 
+  it("draws the alert's symptom against the neighbour's activity when the alert carries its rule", async () => {
+    const rule =
+      'histogram_quantile(0.99, sum by (le) (rate(vllm:time_to_first_token_seconds_bucket{service="chat-api"}[5m])))';
+    const result = await gpuSharing({ ...params(), alert_expr: `${rule} > 2` }, cluster(exported, true));
+    const graph = result.graph!;
+    expect(graph).toMatchObject({
+      title: 'Symptom vs embed-batch-r4812-v7k2p on gpu 3 on gpu-a100-07',
+      unit: 's',
+      rightUnit: 'ratio',
+      threshold: { value: 2, label: 'alert fires >' },
+      onset: new Date(ARRIVED).toISOString(),
+    });
+    expect(graph.series).toHaveLength(2);
+    expect(graph.series[0]).toEqual({ query: rule, legend: "the alert's expression", role: 'victim' });
+    expect(graph.series[1]).toMatchObject({ role: 'suspect', axis: 'right', legend: ['exported_pod'] });
+    expect(graph.series[1]!.query).toContain('unless');
+  });
+
+  it("keeps the per-pod activity when the alert's rule is broken, or when no neighbour shares our GPUs", async () => {
+    const broken = await gpuSharing({ ...params(), alert_expr: 'sum(rate(x[5m]) >' }, cluster(exported, true));
+    expect(broken.graph?.title).toBe('GPU activity per pod on gpu 3 on gpu-a100-07');
+    const alone = await gpuSharing({ ...params(), alert_expr: 'up == 0' }, cluster(exported, false));
+    expect(alone.graph?.series.map((series) => series.role)).toEqual(['victim', 'suspect']);
+    expect(alone.graph?.series[0]!.query).toContain('DCGM_FI_PROF_GR_ENGINE_ACTIVE');
+  });
+
   it('draws our GPUs without an onset when no neighbour shares them, in plain labels and GPU_UTIL', async () => {
     const result = await gpuSharing(
       params(),
