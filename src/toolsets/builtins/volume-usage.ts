@@ -5,6 +5,7 @@ import { podClaims } from '../diagnostics/pod-claims.js';
 import { requireKube, textParam, workloadPods } from '../diagnostics/kube-reads.js';
 import { renderPromql } from '../render-promql.js';
 import { telemetryProfile } from '../signals/telemetry-profile.js';
+import { graphStep, toolGraph } from '../signals/tool-graph.js';
 import { ListValue } from '../template-values.js';
 import type { BuiltinTool } from '../tool-context.js';
 
@@ -76,6 +77,21 @@ export const volumeUsage: BuiltinTool = async (params, context) => {
     capacityBytes: valueOf(capacity, claim),
   }));
   const reported = usage.filter((entry) => entry.peak !== null);
+  const alertStart = Date.parse(textParam(params, 'alert_start') ?? '');
+  const startMs = now.getTime() - parseDuration(within);
+  // How each reported volume filled over the window: the series behind its peak.
+  const graph =
+    reported.length === 0
+      ? undefined
+      : toolGraph({
+          title: `Fill of ${reported.map((entry) => entry.claim).join(', ')} (used ÷ capacity)`,
+          unit: 'ratio',
+          startMs,
+          endMs: now.getTime(),
+          stepSeconds: graphStep(startMs, now.getTime()),
+          alertStartMs: Number.isFinite(alertStart) ? alertStart : now.getTime(),
+          series: [{ query: renderPromql(ratio, view), legend: ['persistentvolumeclaim'], role: 'suspect' }],
+        });
   return {
     status: reported.length === 0 ? 'no_data' : 'success',
     text:
@@ -88,6 +104,7 @@ export const volumeUsage: BuiltinTool = async (params, context) => {
             )
             .join('\n'),
     data: { claims, usage },
+    ...(graph ? { graph } : {}),
     requests: [request, peak.request, last.request, capacity.request],
     raw: [peak.raw, last.raw, capacity.raw],
   };

@@ -123,5 +123,27 @@ describe('volumeUsage', () => {
       usage: [{ claim: 'ckpt', peak: 0.9999, last: null, capacityBytes: 1.6e12 }],
     });
     expect(prometheus.queries[0]).toContain('persistentvolumeclaim=~"ckpt"');
+    // The fill over the window, the series whose peak the check reads.
+    expect(output.graph).toMatchObject({
+      title: 'Fill of ckpt (used ÷ capacity)',
+      unit: 'ratio',
+      series: [
+        {
+          query:
+            'sum by (persistentvolumeclaim) (kubelet_volume_stats_used_bytes{namespace="kb", persistentvolumeclaim=~"ckpt"}) / sum by (persistentvolumeclaim) (kubelet_volume_stats_capacity_bytes{namespace="kb", persistentvolumeclaim=~"ckpt"})',
+          legend: ['persistentvolumeclaim'],
+          role: 'suspect',
+        },
+      ],
+    });
+  });
+
+  it('draws no graph when no volume was reported', async () => {
+    const prometheus = fakePrometheus({
+      metricNames: ['kubelet_volume_stats_used_bytes', 'kubelet_volume_stats_capacity_bytes'],
+    });
+    const output = await volumeUsage({ namespace: 'kb', pods: ['train-x7kqd'] }, context(kube, prometheus));
+    expect(output.status).toBe('no_data');
+    expect(output.graph).toBeUndefined();
   });
 });
