@@ -40,13 +40,20 @@ function tiny(server: Record<string, unknown>, toolsets: Record<string, unknown>
   return configSchema.parse({
     toolsets,
     mcpServers: {
-      tiny: { ...tsxCommand(FIXTURE), env: { TINY_MARKER: join(dir, 'deleted') }, ...server },
+      // tsx compiles the fixture at each start: on a loaded CI machine that takes longer than the default.
+      tiny: {
+        ...tsxCommand(FIXTURE),
+        env: { TINY_MARKER: join(dir, 'deleted') },
+        startTimeoutMs: 45_000,
+        ...server,
+      },
     },
   });
 }
 
 async function waitFor(condition: () => boolean, what: string): Promise<void> {
-  for (let attempt = 0; attempt < 200; attempt += 1) {
+  // Up to 45 s: a restart runs tsx again (see tiny).
+  for (let attempt = 0; attempt < 900; attempt += 1) {
     if (condition()) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
