@@ -152,4 +152,6 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      created_at TEXT NOT NULL
    );
    CREATE INDEX slack_waiters_investigation ON slack_waiters (investigation_id);`,
+  // 2: a budget hold names the replica session (advisory lock key) that made it: a dead replica's holds go at once.
+  `ALTER TABLE budget_reservations ADD COLUMN session_key INTEGER;`,
 ];

@@ -12,6 +12,7 @@ import {
   type UsageTotal,
 } from '../spend-ledger-types.js';
 import { transaction, type PgClient, type PgPool } from './open-postgres.js';
+import { REPLICA_LOCK_CLASS, replicaSession } from './replica-session.js';
 
 const SUMS = [
   'count(*) AS calls',
@@ -44,20 +45,39 @@ async function lockTeam(client: PgClient, team: string): Promise<void> {
  * (SELECT … FOR UPDATE), then reads what is spent and held in one statement and adds its hold in
  * the same transaction; a settlement takes the same lock to swap the hold for the metered usage.
  * So N replicas reserving for one team are served one at a time, each seeing the others' holds.
+ * Each hold carries its replica's session key (replicaSession): a dead replica's holds go at once.
  */
 export function createPostgresSpendLedger(pool: PgPool, options: SpendLedgerOptions = {}): SpendLedger {
   const now = options.now ?? (() => new Date());
   const host = hostname();
+  const session = replicaSession(pool);
 
-  /** Holds of this team whose call cannot still be running: too old, or from a process on this host that is gone. */
+  /**
+   * Holds of this team whose call cannot still be running: too old, or made by a replica whose
+   * session lock is free (its connection ended: the process died, on any host), or, for holds
+   * from before session keys, by a process on this host that is gone. Trying a dead replica's
+   * lock takes it until this transaction ends; a live replica's is refused and left alone.
+   */
   async function dropStale(client: PgClient, team: string, at: Date): Promise<void> {
-    const { rows } = await client.query<{ id: string; pid: number; host: string; created_at: string }>(
-      'SELECT id, pid, host, created_at FROM budget_reservations WHERE team = $1',
-      [team],
+    const { rows } = await client.query<{
+      id: string;
+      pid: number;
+      host: string;
+      created_at: string;
+      session_key: number | null;
+      orphaned: boolean;
+    }>(
+      `SELECT id, pid, host, created_at, session_key,
+         (session_key IS NOT NULL AND pg_try_advisory_xact_lock($2, session_key)) AS orphaned
+       FROM budget_reservations WHERE team = $1`,
+      [team, REPLICA_LOCK_CLASS],
     );
     const stale = rows
       .filter(
-        (row) => at.getTime() - Date.parse(row.created_at) > STALE_RESERVATION_MS || !processAlive(row.pid, row.host),
+        (row) =>
+          at.getTime() - Date.parse(row.created_at) > STALE_RESERVATION_MS ||
+          row.orphaned ||
+          (row.session_key === null && !processAlive(row.pid, row.host)),
       )
       .map((row) => row.id);
     if (stale.length > 0) await client.query('DELETE FROM budget_reservations WHERE id = ANY($1)', [stale]);
@@ -75,8 +95,10 @@ export function createPostgresSpendLedger(pool: PgPool, options: SpendLedgerOpti
 
   return {
     record: (event) => insert(pool, event, now()),
-    reserve: (team, usd, limits) =>
-      transaction(pool, async (client) => {
+    reserve: async (team, usd, limits) => {
+      // Taken before the transaction: the first hold of this replica opens its session.
+      const key = await session.key();
+      return transaction(pool, async (client) => {
         const at = now();
         await lockTeam(client, team);
         await dropStale(client, team, at);
@@ -94,11 +116,12 @@ export function createPostgresSpendLedger(pool: PgPool, options: SpendLedgerOpti
         if (refused) return refused;
         const id = randomUUID();
         await client.query(
-          'INSERT INTO budget_reservations (id, team, usd, created_at, pid, host) VALUES ($1, $2, $3, $4, $5, $6)',
-          [id, team, usd, at.toISOString(), process.pid, host],
+          'INSERT INTO budget_reservations (id, team, usd, created_at, pid, host, session_key) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+          [id, team, usd, at.toISOString(), process.pid, host, key],
         );
         return { ok: true as const, id };
-      }),
+      });
+    },
     settle: (reservationId, event) =>
       transaction(pool, async (client) => {
         if (reservationId) {
