@@ -54,5 +54,9 @@ export function rankHypotheses(entries: ScoredRunbook[]): Hypothesis[] {
     const margin = (first.score - second.score) / Math.max(first.score, 1);
     first.confidence = Math.round(first.confidence * Math.min(1, 0.6 + margin) * 100) / 100;
   }
+  // A cause ranked below another is never shown as surer than it: a 97 % second under a 41 % first
+  // reads as a contradiction, while the evidence only says the two are close.
+  for (let index = 1; index < ranked.length; index += 1)
+    ranked[index]!.confidence = Math.min(ranked[index]!.confidence, ranked[index - 1]!.confidence);
   return ranked;
 }

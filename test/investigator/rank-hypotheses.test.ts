@@ -40,6 +40,23 @@ describe('rankHypotheses', () => {
     expect(ranked[0]!.confidence).toBeGreaterThan(ranked[1]!.confidence);
   });
 
+  it('never shows a cause ranked second as surer than the first', () => {
+    // The second's checks all support it, but with less weight: alone it would read 97 %.
+    const ranked = rankHypotheses([
+      entry('mixed', [
+        evidence('a', 'supports', 5, true),
+        evidence('b', 'supports', 4),
+        evidence('c', 'supports', 3),
+        evidence('d', 'contradicts', 1),
+        evidence('e', 'inconclusive', 8),
+      ]),
+      entry('clean', [evidence('a', 'supports', 4, true), evidence('b', 'supports', 4), evidence('c', 'supports', 3)]),
+    ]);
+    expect(ranked.map((hypothesis) => hypothesis.cause)).toEqual(['mixed', 'clean']);
+    expect(ranked[0]!.confidence).toBeLessThan(0.5);
+    expect(ranked[1]!.confidence).toBe(ranked[0]!.confidence);
+  });
+
   it('keeps a cause whose required check did not support it below every cause whose did', () => {
     const ranked = rankHypotheses([
       entry('many-side-signals', [
