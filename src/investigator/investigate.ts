@@ -15,10 +15,10 @@ import type { ToolResult } from '../core/tool-result.js';
 import type { CheckSpec, Runbook } from '../runbooks/runbook-schema.js';
 import type { Toolbox } from '../toolsets/create-toolbox.js';
 import { entityView, plainView } from './entity-view.js';
-import { renderShell } from './render-shell.js';
+import { markMissing, renderShell } from './render-shell.js';
 import { ListValue } from '../toolsets/template-values.js';
 import { evaluateCheck } from './evaluate-check.js';
-import { renderPlainText } from '../runbooks/render-plain-text.js';
+import { renderSentence } from '../runbooks/render-plain-text.js';
 import { alertExpression } from '../toolsets/signals/alert-signal.js';
 import { withAlertGraph } from './alert-graph.js';
 import { rankHypotheses, type ScoredRunbook } from './rank-hypotheses.js';
@@ -304,11 +304,12 @@ async function examine(entities: Entities, context: ExamineContext): Promise<Exa
         runbook: runbook.id,
         steps: runbook.remediation.map((entry): RemediationStep => {
           const text = { ...plainView(view), ...textFacts(facts) };
-          const command = entry.command ? renderShell(entry.command, { ...view, ...commandFacts(facts) }) : undefined;
+          const commandView = { ...view, ...commandFacts(facts) };
+          const command = entry.command ? renderShell(markMissing(entry.command, commandView), commandView) : undefined;
           return {
-            title: renderPlainText(entry.title, text),
+            title: renderSentence(entry.title, text),
             ...(command ? { command: command.trimEnd() } : {}),
-            ...(entry.details ? { details: renderPlainText(entry.details, text) } : {}),
+            ...(entry.details ? { details: renderSentence(entry.details, text) } : {}),
           };
         }),
       }

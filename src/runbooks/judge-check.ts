@@ -4,7 +4,7 @@ import type { ToolMissing } from '../core/tool-result.js';
 import { formatCompactNumber } from '../telemetry/format-compact-number.js';
 import { missingPath, rootPaths } from './expression-names.js';
 import { FACT_FUNCTIONS, FACT_SIGNATURES } from './fact-functions.js';
-import { renderPlainText } from './render-plain-text.js';
+import { renderSentence } from './render-plain-text.js';
 import type { CheckSpec } from './runbook-schema.js';
 
 /** What a check's expressions read: the tool's data, the resolved entities and times. */
@@ -118,7 +118,7 @@ export async function judgeCheck(check: CheckSpec, input: CheckInput, missing?: 
     const template =
       check.explain[verdict === 'supports' ? 'supports' : verdict === 'contradicts' ? 'contradicts' : 'inconclusive'];
     const sentence = template
-      ? renderPlainText(template, { ...input.view, ...displayFacts(facts) })
+      ? renderSentence(template, { ...input.view, ...displayFacts(facts) })
       : `${check.description}: ${verdict === 'contradicts' ? 'not seen' : 'inconclusive'}.`;
     return { verdict, sentence, facts };
   } catch (error) {

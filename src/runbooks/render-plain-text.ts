@@ -4,3 +4,50 @@ import Mustache from 'mustache';
 export function renderPlainText(template: string, view: Record<string, unknown>): string {
   return Mustache.render(template, view, undefined, { escape: (value: unknown) => String(value) });
 }
+
+/** No value to show: absent, empty, or an empty list. */
+export function isBlank(value: unknown): boolean {
+  if (value === undefined || value === null || value === '') return true;
+  if (Array.isArray(value)) return value.length === 0;
+  const items = (value as { items?: unknown }).items;
+  return Array.isArray(items) && items.length === 0;
+}
+
+export type Token = [string, string, number, number, Token[]?];
+
+/** Every `{{name}}` (escaped or not) of a template, sections' included, with where it stands. */
+export function variableTokens(template: string): Token[] {
+  const walk = (tokens: Token[]): Token[] =>
+    tokens.flatMap((token) =>
+      token[0] === 'name' || token[0] === '&' ? [token] : Array.isArray(token[4]) ? walk(token[4]) : [],
+    );
+  return walk(Mustache.parse(template) as unknown as Token[]);
+}
+
+/** The template with the tokens at `tokens` replaced by `text` (literal template text). */
+export function replaceTokens(template: string, tokens: Token[], text: (name: string) => string): string {
+  let marked = template;
+  for (const token of [...tokens].sort((left, right) => right[2] - left[2]))
+    marked = `${marked.slice(0, token[2])}${text(token[1])}${marked.slice(token[3])}`;
+  return marked;
+}
+
+const WORKLOAD_STANDIN = '__workload_or_pods';
+
+/**
+ * A runbook sentence. An alert that names only a namespace resolves no workload, and "GPUs of
+ * {{workload}}" would read "GPUs of  fell": the sentence then names the pods of the namespace.
+ */
+export function renderSentence(template: string, view: Record<string, unknown>): string {
+  const tokens = variableTokens(template).filter((token) => token[1] === 'workload');
+  if (tokens.length === 0 || !isBlank(view.workload)) return renderPlainText(template, view);
+  const namespace = isBlank(view.namespace) ? undefined : String(view.namespace);
+  // The phrase goes in as a value, never into the template: a namespace is alert input.
+  return renderPlainText(
+    replaceTokens(template, tokens, () => `{{${WORKLOAD_STANDIN}}}`),
+    {
+      ...view,
+      [WORKLOAD_STANDIN]: namespace ? `the pods of ${namespace}` : "the alert's pods",
+    },
+  );
+}

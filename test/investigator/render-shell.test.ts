@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { parse } from 'shell-quote';
 import { describe, expect, it } from 'vitest';
-import { renderShell, shellQuote } from '../../src/investigator/render-shell.js';
+import { markMissing, renderShell, shellQuote } from '../../src/investigator/render-shell.js';
 import { ListValue, NameValue } from '../../src/toolsets/template-values.js';
 
 describe('renderShell', () => {
@@ -51,5 +51,26 @@ describe('renderShell', () => {
     expect(shellQuote('gpu-node-1.ec2.internal')).toBe('gpu-node-1.ec2.internal');
     expect(shellQuote("it's")).toBe(`'it'\\''s'`);
     expect(shellQuote('')).toBe("''");
+  });
+});
+
+describe('markMissing', () => {
+  const template =
+    'kubectl -n {{namespace}} set env {{workload_kind}}/{{workload}} X=1{{^hpa}}  # no {{hpa_hint}}{{/hpa}}';
+
+  it('puts <name> where a value is missing or empty, so the command shows what to fill in', () => {
+    const view = { namespace: 'marlin-ft', workload: '', hpa_hint: 'x' };
+    const marked = markMissing(template, view);
+    expect(marked).toBe(
+      'kubectl -n {{namespace}} set env <workload_kind>/<workload> X=1{{^hpa}}  # no {{hpa_hint}}{{/hpa}}',
+    );
+    expect(renderShell(marked, view)).toBe('kubectl -n marlin-ft set env <workload_kind>/<workload> X=1  # no x');
+  });
+
+  it('leaves a template whose values are all there, and the names of list sections, alone', () => {
+    const view = { namespace: 'llm', workload_kind: 'Deployment', workload: 'chat-api', hpa: 'h', hpa_hint: 'x' };
+    expect(markMissing(template, view)).toBe(template);
+    const list = '{{#evictions}}kubectl -n {{namespace}} delete pod {{pod}}\n{{/evictions}}';
+    expect(markMissing(list, { evictions: [{ namespace: 'a', pod: 'b' }] })).toBe(list);
   });
 });
