@@ -115,7 +115,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   try {
     // A ticket made or found shows on the investigation's Slack message.
     const onTicket = (id: string) => slack?.slack.refresh(id);
-    jira = await startJira({ config, db, store, outbox, metrics, logger, prometheus, onTicket });
+    jira = await startJira({ config, jiraStore: storage.jira, store, outbox, metrics, logger, prometheus, onTicket });
   } catch (error) {
     await storage.close();
     throw error;
@@ -140,7 +140,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       slack = await wireSlack({
         config: { ...config, slack: config.slack },
         logger,
-        db: db!,
+        slackStore: storage.slack,
         store,
         outbox,
         ledger: storage.ledger,
