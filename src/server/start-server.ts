@@ -89,16 +89,6 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       : {}),
     allowUnauthenticated: server.allowUnauthenticated,
   };
-  // Slack's and Jira's own records (messages, threads, tickets) are kept in SQLite only, for now.
-  const sqliteOnly = [config.slack && 'Slack', config.jira && 'Jira'].filter(Boolean);
-  if (sqliteOnly.length > 0 && config.storage.postgres)
-    throw new HolmesError(
-      'CONFIG_INVALID',
-      `${sqliteOnly.join(' and ')} do${sqliteOnly.length === 1 ? 'es' : ''} not run on the PostgreSQL store yet: Slack's messages and threads and Jira's tickets are kept in SQLite only.`,
-      {
-        fix: `Remove storage.postgres to run ${sqliteOnly.join(' and ')} on one replica with SQLite, or remove ${sqliteOnly.join(' and ').toLowerCase()} to run several replicas.`,
-      },
-    );
   const storage = await openStore(config.storage);
   const { investigations: store, outbox, sqlite: db } = storage;
   const metrics = createServerMetrics({
