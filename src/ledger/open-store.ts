@@ -1,6 +1,7 @@
 import type { HolmesConfig } from '../config/config-schema.js';
 import type { InvestigationStore } from './investigation-types.js';
 import { createJiraStore, type JiraStore } from './jira-store.js';
+import { createRecordStore, type RecordStore } from './record-store.js';
 import type { Outbox } from './outbox.js';
 import { createSlackStore, type SlackStore } from './slack-store.js';
 import type { SpendLedger } from './spend-ledger-types.js';
@@ -21,11 +22,11 @@ export interface Store {
   slack: SlackStore;
   /** Jira's tickets per dedup label. */
   jira: JiraStore;
+  /** The agent's investigation records and their steps (`holmes investigations`, `holmes replay`). */
+  records: RecordStore;
   /** Throws when the store cannot answer (for /readyz). */
   ping(): Promise<void>;
   close(): Promise<void>;
-  /** The SQLite handle the parts not yet moved behind the store interface still use; undefined on PostgreSQL. */
-  sqlite: import('./open-database.js').Db | undefined;
 }
 
 export interface OpenStoreOptions {
@@ -60,9 +61,9 @@ export async function openStore(storage: HolmesConfig['storage'], options: OpenS
       ledger: createPostgresSpendLedger(pool),
       slack: createSlackStore(sql),
       jira: createJiraStore(sql),
+      records: createRecordStore(sql),
       ping: async () => void (await pool.query('SELECT 1')),
       close: () => pool.end(),
-      sqlite: undefined,
     };
   }
   const [
@@ -88,8 +89,8 @@ export async function openStore(storage: HolmesConfig['storage'], options: OpenS
     ledger: createSpendLedger(db),
     slack: createSlackStore(sql),
     jira: createJiraStore(sql),
+    records: createRecordStore(sql),
     ping: async () => void db.prepare('SELECT 1').get(),
     close: async () => void (db.open && db.close()),
-    sqlite: db,
   };
 }

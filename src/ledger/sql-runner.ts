@@ -6,6 +6,8 @@ import type { Db } from './open-database.js';
  * quoted aliases, `excluded.`).
  */
 export interface SqlRunner {
+  /** For the little that differs: the column that keeps insertion order (SQLite's rowid, PostgreSQL's seq). */
+  dialect: 'sqlite' | 'postgres';
   all<T>(sql: string, params?: unknown[]): Promise<T[]>;
   get<T>(sql: string, params?: unknown[]): Promise<T | undefined>;
   /** Runs a write; how many rows it changed. */
@@ -34,6 +36,7 @@ export function createSqliteRunner(db: Db): SqlRunner {
   if (!holders.has(db.name)) holders.set(db.name, new Map());
   const held = holders.get(db.name)!;
   return {
+    dialect: 'sqlite',
     all: async <T>(sql: string, params: unknown[] = []) => prepare(sql).all(...params) as T[],
     get: async <T>(sql: string, params: unknown[] = []) => prepare(sql).get(...params) as T | undefined,
     run: async (sql, params = []) => prepare(sql).run(...params).changes,

@@ -5,13 +5,11 @@ import type { HolmesConfig } from '../config/config-schema.js';
 import { resolveSecret } from '../config/secret.js';
 import { HolmesError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import type { InvestigationStore } from '../ledger/investigation-types.js';
 import type { TicketCreator } from '../core/ticket.js';
 import { createGraphCache } from '../graphs/create-graph-cache.js';
 import type { RenderGraphs } from '../integrations/slack/index.js';
-import { openStore } from '../ledger/open-store.js';
+import { openStore, type Store } from '../ledger/open-store.js';
 import type { SourceStatus } from '../toolsets/check-prerequisites.js';
-import { openDatabase, type Db } from '../ledger/open-database.js';
 import { prometheusFromConfig } from '../telemetry/clients-from-config.js';
 import { createApp } from './create-app.js';
 import { createServerMetrics } from './server-metrics.js';
@@ -37,7 +35,7 @@ export interface StartServerOptions {
   /** Evidence graphs as PNGs, uploaded into an investigation's Slack thread. */
   renderGraphs?: RenderGraphs | undefined;
   /** Mounts MCP at /mcp (behind the same auth), given what the server opened: the store, the metrics registry. */
-  mcp?: (shared: { db: Db; queue: InvestigationStore; registry: Registry; logger: Logger }) => {
+  mcp?: (shared: { store: Pick<Store, 'investigations' | 'records'>; registry: Registry; logger: Logger }) => {
     handle(request: Request): Promise<Response>;
     close(): Promise<void>;
   };
@@ -90,7 +88,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     allowUnauthenticated: server.allowUnauthenticated,
   };
   const storage = await openStore(config.storage);
-  const { investigations: store, outbox, sqlite: db } = storage;
+  const { investigations: store, outbox } = storage;
   const metrics = createServerMetrics({
     spend: { ledger: storage.ledger, budget: config.budget },
     outboxCounts: () => outbox.countsByChannel(),
@@ -147,14 +145,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       throw error;
     }
   }
-  // MCP lists the agent's records too, which stay in the SQLite file (storage.path) on PostgreSQL for now.
-  const recordsDb =
-    options.mcp && !db ? openDatabase({ path: config.storage.path, synchronous: config.storage.synchronous }) : db;
-  const mcp = options.mcp?.({ db: recordsDb!, queue: store, registry: metrics.registry, logger });
-  const closeStore = async () => {
-    if (recordsDb !== db) recordsDb?.close();
-    await storage.close();
-  };
+  const mcp = options.mcp?.({ store: storage, registry: metrics.registry, logger });
+  const closeStore = () => storage.close();
   let ready = false;
   const app = createApp({
     store,

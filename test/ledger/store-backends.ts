@@ -8,6 +8,7 @@ import { createOutbox, type Outbox } from '../../src/ledger/outbox.js';
 import { createSpendLedger, type SpendLedger } from '../../src/ledger/spend-ledger.js';
 import { createJiraStore, type JiraStore } from '../../src/ledger/jira-store.js';
 import { createSlackStore, type SlackStore } from '../../src/ledger/slack-store.js';
+import { createRecordStore, type RecordStore } from '../../src/ledger/record-store.js';
 import { createSqliteRunner } from '../../src/ledger/sql-runner.js';
 import { createPostgresRunner } from '../../src/ledger/postgres/postgres-runner.js';
 import { createPostgresSpendLedger } from '../../src/ledger/postgres/postgres-spend-ledger.js';
@@ -24,6 +25,9 @@ export interface StoreHandle {
   ledger(now?: () => Date): SpendLedger;
   slack(now?: () => Date): SlackStore;
   jira(now?: () => Date): JiraStore;
+  records(now?: () => Date): RecordStore;
+  /** A write straight to the database (no parameters), as something outside Holmes would make it. */
+  exec(sql: string): Promise<void>;
   /** Another replica on the same store: its own connection (SQLite) or pool (PostgreSQL). */
   peer(): Promise<Peer>;
   /** A read straight from the database (no parameters): what is really stored. */
@@ -37,6 +41,7 @@ export interface Peer {
   ledger(now?: () => Date): SpendLedger;
   slack(): SlackStore;
   jira(): JiraStore;
+  records(): RecordStore;
   close(): Promise<void>;
 }
 
@@ -59,12 +64,15 @@ export function sqliteBackend(): StoreBackend {
         ledger: (now) => createSpendLedger(db, now ? { now } : {}),
         slack: (now) => createSlackStore(createSqliteRunner(db), now ? { now } : {}),
         jira: (now) => createJiraStore(createSqliteRunner(db), now ? { now } : {}),
+        records: (now) => createRecordStore(createSqliteRunner(db), now ? { now } : {}),
+        exec: async (sql) => void db.exec(sql),
         async peer() {
           const own = openDatabase({ path });
           return {
             ledger: (now) => createSpendLedger(own, now ? { now } : {}),
             slack: () => createSlackStore(createSqliteRunner(own)),
             jira: () => createJiraStore(createSqliteRunner(own)),
+            records: () => createRecordStore(createSqliteRunner(own)),
             close: async () => void own.close(),
           };
         },
@@ -94,12 +102,15 @@ export function postgresBackend(cluster: () => PostgresCluster): StoreBackend {
         ledger: (now) => createPostgresSpendLedger(pool, now ? { now } : {}),
         slack: (now) => createSlackStore(createPostgresRunner(pool), now ? { now } : {}),
         jira: (now) => createJiraStore(createPostgresRunner(pool), now ? { now } : {}),
+        records: (now) => createRecordStore(createPostgresRunner(pool), now ? { now } : {}),
+        exec: async (sql) => void (await pool.query(sql)),
         async peer() {
           const own = await openPostgres(postgresConfig(url));
           return {
             ledger: (now) => createPostgresSpendLedger(own, now ? { now } : {}),
             slack: () => createSlackStore(createPostgresRunner(own)),
             jira: () => createJiraStore(createPostgresRunner(own)),
+            records: () => createRecordStore(createPostgresRunner(own)),
             close: () => own.end(),
           };
         },

@@ -14,6 +14,7 @@ function numbered(sql: string): string {
  */
 export function createPostgresRunner(pool: PgPool): SqlRunner {
   return {
+    dialect: 'postgres',
     all: async <T>(sql: string, params: unknown[] = []) => (await pool.query(numbered(sql), params)).rows as T[],
     get: async <T>(sql: string, params: unknown[] = []) =>
       (await pool.query(numbered(sql), params)).rows[0] as T | undefined,
