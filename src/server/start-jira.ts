@@ -1,5 +1,4 @@
 import type { HolmesConfig } from '../config/config-schema.js';
-import { HolmesError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { InvestigationStore } from '../ledger/investigation-types.js';
 import type { JiraStore } from '../ledger/jira-store.js';
