@@ -5,6 +5,7 @@ import { openDatabase, type Db } from '../ledger/open-database.js';
 import { openStore } from '../ledger/open-store.js';
 import { createRecordStore, type RecordStore } from '../ledger/record-store.js';
 import { createSpendLedger, type SpendLedger } from '../ledger/spend-ledger.js';
+import { createSqliteRunner } from '../ledger/sql-runner.js';
 import { loadTokenCounter } from '../toolsets/count-tokens.js';
 import type { Requester } from './admission.js';
 import type { InvestigationResult } from '../core/investigation.js';
@@ -22,7 +23,7 @@ export interface AgentOptions {
   sleep?: (ms: number) => Promise<void>;
   /** An investigator already built on the same config (the server has one). */
   investigator?: Investigator;
-  /** The SQLite file of the agent's records (and, without `ledger`, of the spend ledger); default: storage.path. */
+  /** The SQLite file of the agent's records (and, without `ledger`, of the spend ledger); default: the configured store. */
   db?: Db;
   /** The spend ledger; default: the configured store's (PostgreSQL when storage.postgres is set, shared by every replica). */
   ledger?: SpendLedger;
@@ -65,11 +66,14 @@ export async function createAgent(config: HolmesConfig, options: AgentOptions = 
       ? await (await import('../toolsets/mcp/attach-mcp-servers.js')).attachMcpServers(built.toolbox, config)
       : built.toolbox;
   const investigator: Investigator = toolbox === built.toolbox ? built : { ...built, toolbox };
-  // On PostgreSQL the ledger is the shared one (every replica reserves against it); the records stay in the SQLite file.
-  const store = !options.ledger && !options.db && config.storage.postgres ? await openStore(config.storage) : undefined;
-  const db = options.db ?? openDatabase({ path: config.storage.path, synchronous: config.storage.synchronous });
-  const ledger = options.ledger ?? store?.ledger ?? createSpendLedger(db);
-  const records = createRecordStore(db);
+  // On PostgreSQL the ledger and the records are the store's: every replica reserves against one
+  // ledger, and `holmes investigations`, `holmes replay` and MCP find every replica's records.
+  const store = !options.db && config.storage.postgres ? await openStore(config.storage) : undefined;
+  const db = store
+    ? undefined
+    : (options.db ?? openDatabase({ path: config.storage.path, synchronous: config.storage.synchronous }));
+  const ledger = options.ledger ?? store?.ledger ?? createSpendLedger(db!);
+  const records = store?.records ?? createRecordStore(createSqliteRunner(db!));
   const caller = createFailoverCaller({
     entries: registry.entries,
     ...(options.createModel ? { createModel: options.createModel } : {}),
@@ -108,7 +112,7 @@ export async function createAgent(config: HolmesConfig, options: AgentOptions = 
     },
     close: () => {
       if (toolbox !== built.toolbox) void toolbox.close?.();
-      if (!options.db) db.close();
+      if (db && !options.db) db.close();
       void store?.close();
     },
   };

@@ -65,7 +65,7 @@ export async function runAgent(options: RunAgentOptions): Promise<InvestigationR
   });
   // Spend is attributed to the alert's namespace, or the one a question names.
   const namespace = alert ? alert.labels.namespace : namespaceIn(request.kind === 'question' ? request.question : '');
-  const id = records.begin({
+  const id = await records.begin({
     kind: request.kind,
     subject:
       request.kind === 'alert' ? (request.alert.labels.alertname ?? request.alert.fingerprint) : request.question,
@@ -75,9 +75,17 @@ export async function runAgent(options: RunAgentOptions): Promise<InvestigationR
     alertname: alert?.labels.alertname,
     askedBy: options.requester,
   });
+  // Steps are written in order without holding up the loop; finishing waits for them, and a step
+  // that could not be written fails the investigation there.
+  let written: Promise<unknown> = Promise.resolve();
+  let stepError: unknown;
   const step = (kind: string, data: Record<string, unknown>, durationMs?: number) => {
-    records.appendStep(id, kind, data, durationMs);
+    written = records.appendStep(id, kind, data, durationMs).catch((error: unknown) => (stepError ??= error));
     options.onEvent?.({ kind, data, durationMs });
+  };
+  const stepsWritten = async () => {
+    await written;
+    if (stepError) throw stepError;
   };
   const progress = (kind: string, data: Record<string, unknown>) => options.onEvent?.({ kind, data, transient: true });
   try {
@@ -180,7 +188,8 @@ export async function runAgent(options: RunAgentOptions): Promise<InvestigationR
         startedAt,
         started,
       });
-      records.finishAtZeroTokens(id, result);
+      await stepsWritten();
+      await records.finishAtZeroTokens(id, result);
       return result;
     }
 
@@ -242,7 +251,8 @@ export async function runAgent(options: RunAgentOptions): Promise<InvestigationR
       unreachable: [...unreachable],
     });
     step('finish', { status: result.status, stopReason: result.llm?.stopReason, spent: guard.spent });
-    records.finish(id, {
+    await stepsWritten();
+    await records.finish(id, {
       state: result.status,
       mode: result.mode,
       rootCause: result.rootCause?.id ?? null,
@@ -254,7 +264,7 @@ export async function runAgent(options: RunAgentOptions): Promise<InvestigationR
     });
     return result;
   } catch (error) {
-    records.fail(id, error instanceof Error ? error.message : String(error));
+    await records.fail(id, error instanceof Error ? error.message : String(error));
     throw error;
   }
 }

@@ -1,4 +1,4 @@
-import type { Db } from './open-database.js';
+import type { SqlRunner } from './sql-runner.js';
 
 /**
  * What Holmes knows of its Jira tickets: the ticket of each dedup label (an alert group or a
@@ -26,6 +26,29 @@ export interface JiraTicketRecord {
   intent: { investigationId: string; at: string } | null;
 }
 
+/** What Holmes knows of its Jira tickets, as both stores keep it. */
+export interface JiraStore {
+  get(dedupLabel: string): Promise<JiraTicketRecord | undefined>;
+  /** Written (and committed) before the create call goes out. */
+  recordIntent(dedupLabel: string, investigationId: string): Promise<void>;
+  /** The create call certainly made nothing (Jira refused it): no need to look for it later. */
+  clearIntent(dedupLabel: string): Promise<void>;
+  recordTicket(dedupLabel: string, ticket: { key: string; url: string }, investigationId: string): Promise<void>;
+  /** The ticket is gone from Jira, or no longer carries the label: the next investigation looks again. */
+  forgetTicket(dedupLabel: string, key: string): Promise<void>;
+  /**
+   * Runs `deliver` while no other sender (another replica, one whose lease ran out) delivers a
+   * ticket of the same label: the second finds the ticket the first recorded, and never creates one.
+   */
+  whileDelivering<T>(dedupLabel: string, deliver: () => Promise<T>): Promise<T>;
+  /** When this store first delivered to Jira: the start-up sweep never reaches back before it. */
+  enabledSince(): Promise<string>;
+  /** Investigations finished since `since` that never reached the Jira outbox. */
+  finishedWithoutTicketItem(since: string): Promise<string[]>;
+  /** Investigations resolved since `since` with a ticket item but no resolution item. */
+  resolvedWithoutResolveItem(since: string): Promise<string[]>;
+}
+
 interface Row {
   dedupLabel: string;
   issueKey: string | null;
@@ -37,53 +60,19 @@ interface Row {
 
 const CHANNEL = 'jira';
 
-export function createJiraStore(db: Db, options: { now?: () => Date } = {}) {
+/** Jira's records on either store: the SQL is the same, the runner speaks the database. */
+export function createJiraStore(sql: SqlRunner, options: { now?: () => Date } = {}): JiraStore {
   const now = () => (options.now ?? (() => new Date()))().toISOString();
-  const statements = {
-    get: db.prepare(
-      `SELECT dedup_label AS dedupLabel, issue_key AS issueKey, issue_url AS issueUrl, investigation_id AS investigationId,
-         intent_investigation_id AS intentInvestigationId, intent_at AS intentAt
-       FROM jira_tickets WHERE dedup_label = ?`,
-    ),
-    intent: db.prepare(
-      `INSERT INTO jira_tickets (dedup_label, intent_investigation_id, intent_at, updated_at)
-       VALUES (@label, @investigationId, @at, @at)
-       ON CONFLICT (dedup_label) DO UPDATE SET intent_investigation_id = @investigationId, intent_at = @at, updated_at = @at`,
-    ),
-    clearIntent: db.prepare(
-      `UPDATE jira_tickets SET intent_investigation_id = NULL, intent_at = NULL, updated_at = @at WHERE dedup_label = @label`,
-    ),
-    ticket: db.prepare(
-      `INSERT INTO jira_tickets (dedup_label, issue_key, issue_url, investigation_id, updated_at)
-       VALUES (@label, @key, @url, @investigationId, @at)
-       ON CONFLICT (dedup_label) DO UPDATE SET issue_key = @key, issue_url = @url, investigation_id = @investigationId,
-         intent_investigation_id = NULL, intent_at = NULL, updated_at = @at`,
-    ),
-    forget: db.prepare(
-      `UPDATE jira_tickets SET issue_key = NULL, issue_url = NULL, updated_at = @at WHERE dedup_label = @label AND issue_key = @key`,
-    ),
-    meta: db.prepare(`SELECT value FROM jira_meta WHERE key = ?`),
-    setMetaOnce: db.prepare(`INSERT OR IGNORE INTO jira_meta (key, value) VALUES (?, ?)`),
-    // Finished investigations since `since` whose ticket was never queued (a crash between finish and enqueue).
-    unqueued: db.prepare(
-      `SELECT i.id FROM investigations i
-       WHERE i.finished_at >= @since AND i.state IN ('completed', 'degraded', 'budget-exceeded')
-         AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.channel = '${CHANNEL}' AND o.key = 'investigation:' || i.id)
-       ORDER BY i.finished_at`,
-    ),
-    // Resolved investigations since `since` whose ticket was queued but whose resolution was not.
-    unresolved: db.prepare(
-      `SELECT i.id FROM investigations i
-       WHERE i.resolved_at >= @since
-         AND EXISTS (SELECT 1 FROM outbox o WHERE o.channel = '${CHANNEL}' AND o.key = 'investigation:' || i.id)
-         AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.channel = '${CHANNEL}' AND o.key = 'resolve:' || i.id)
-       ORDER BY i.resolved_at`,
-    ),
-  };
-
+  const ids = async (query: string, since: string) =>
+    (await sql.all<{ id: string }>(query, [since])).map((row) => row.id);
   return {
-    get(dedupLabel: string): JiraTicketRecord | undefined {
-      const row = statements.get.get(dedupLabel) as Row | undefined;
+    async get(dedupLabel) {
+      const row = await sql.get<Row>(
+        `SELECT dedup_label AS "dedupLabel", issue_key AS "issueKey", issue_url AS "issueUrl",
+           investigation_id AS "investigationId", intent_investigation_id AS "intentInvestigationId", intent_at AS "intentAt"
+         FROM jira_tickets WHERE dedup_label = ?`,
+        [dedupLabel],
+      );
       if (!row) return undefined;
       const { intentInvestigationId, intentAt, ...rest } = row;
       return {
@@ -91,35 +80,58 @@ export function createJiraStore(db: Db, options: { now?: () => Date } = {}) {
         intent: intentInvestigationId && intentAt ? { investigationId: intentInvestigationId, at: intentAt } : null,
       };
     },
-    /** Written (and committed) before the create call goes out. */
-    recordIntent(dedupLabel: string, investigationId: string): void {
-      statements.intent.run({ label: dedupLabel, investigationId, at: now() });
+    async recordIntent(dedupLabel, investigationId) {
+      const at = now();
+      await sql.run(
+        `INSERT INTO jira_tickets (dedup_label, intent_investigation_id, intent_at, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (dedup_label) DO UPDATE SET intent_investigation_id = excluded.intent_investigation_id,
+           intent_at = excluded.intent_at, updated_at = excluded.updated_at`,
+        [dedupLabel, investigationId, at, at],
+      );
     },
-    /** The create call certainly made nothing (Jira refused it): no need to look for it later. */
-    clearIntent(dedupLabel: string): void {
-      statements.clearIntent.run({ label: dedupLabel, at: now() });
+    async clearIntent(dedupLabel) {
+      await sql.run(
+        `UPDATE jira_tickets SET intent_investigation_id = NULL, intent_at = NULL, updated_at = ? WHERE dedup_label = ?`,
+        [now(), dedupLabel],
+      );
     },
-    recordTicket(dedupLabel: string, ticket: { key: string; url: string }, investigationId: string): void {
-      statements.ticket.run({ label: dedupLabel, key: ticket.key, url: ticket.url, investigationId, at: now() });
+    async recordTicket(dedupLabel, ticket, investigationId) {
+      await sql.run(
+        `INSERT INTO jira_tickets (dedup_label, issue_key, issue_url, investigation_id, updated_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (dedup_label) DO UPDATE SET issue_key = excluded.issue_key, issue_url = excluded.issue_url,
+           investigation_id = excluded.investigation_id, intent_investigation_id = NULL, intent_at = NULL,
+           updated_at = excluded.updated_at`,
+        [dedupLabel, ticket.key, ticket.url, investigationId, now()],
+      );
     },
-    /** The ticket is gone from Jira, or no longer carries the label: the next investigation looks again. */
-    forgetTicket(dedupLabel: string, key: string): void {
-      statements.forget.run({ label: dedupLabel, key, at: now() });
+    async forgetTicket(dedupLabel, key) {
+      await sql.run(
+        `UPDATE jira_tickets SET issue_key = NULL, issue_url = NULL, updated_at = ? WHERE dedup_label = ? AND issue_key = ?`,
+        [now(), dedupLabel, key],
+      );
     },
-    /** When this store first delivered to Jira: the start-up sweep never reaches back before it. */
-    enabledSince(): string {
-      statements.setMetaOnce.run('enabled_at', now());
-      return (statements.meta.get('enabled_at') as { value: string }).value;
+    whileDelivering: (dedupLabel, deliver) => sql.exclusive(`jira-ticket:${dedupLabel}`, deliver),
+    async enabledSince() {
+      await sql.run(`INSERT INTO jira_meta (key, value) VALUES ('enabled_at', ?) ON CONFLICT DO NOTHING`, [now()]);
+      return (await sql.get<{ value: string }>(`SELECT value FROM jira_meta WHERE key = 'enabled_at'`))!.value;
     },
-    /** Investigations finished since `since` that never reached the Jira outbox. */
-    finishedWithoutTicketItem(since: string): string[] {
-      return (statements.unqueued.all({ since }) as Array<{ id: string }>).map((row) => row.id);
-    },
-    /** Investigations resolved since `since` with a ticket item but no resolution item. */
-    resolvedWithoutResolveItem(since: string): string[] {
-      return (statements.unresolved.all({ since }) as Array<{ id: string }>).map((row) => row.id);
-    },
+    // A crash between finish and enqueue leaves a finished investigation whose ticket was never queued.
+    finishedWithoutTicketItem: (since) =>
+      ids(
+        `SELECT i.id FROM investigations i
+         WHERE i.finished_at >= ? AND i.state IN ('completed', 'degraded', 'budget-exceeded')
+           AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.channel = '${CHANNEL}' AND o.key = 'investigation:' || i.id)
+         ORDER BY i.finished_at`,
+        since,
+      ),
+    resolvedWithoutResolveItem: (since) =>
+      ids(
+        `SELECT i.id FROM investigations i
+         WHERE i.resolved_at >= ?
+           AND EXISTS (SELECT 1 FROM outbox o WHERE o.channel = '${CHANNEL}' AND o.key = 'investigation:' || i.id)
+           AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.channel = '${CHANNEL}' AND o.key = 'resolve:' || i.id)
+         ORDER BY i.resolved_at`,
+        since,
+      ),
   };
 }
-
-export type JiraStore = ReturnType<typeof createJiraStore>;

@@ -1,6 +1,9 @@
 import type { HolmesConfig } from '../config/config-schema.js';
 import type { InvestigationStore } from './investigation-types.js';
+import { createJiraStore, type JiraStore } from './jira-store.js';
+import { createRecordStore, type RecordStore } from './record-store.js';
 import type { Outbox } from './outbox.js';
+import { createSlackStore, type SlackStore } from './slack-store.js';
 import type { SpendLedger } from './spend-ledger-types.js';
 
 /**
@@ -15,11 +18,15 @@ export interface Store {
   outbox: Outbox;
   /** LLM spend and the team budgets' reservations. */
   ledger: SpendLedger;
+  /** Slack's messages, handled events, threads and waiters. */
+  slack: SlackStore;
+  /** Jira's tickets per dedup label. */
+  jira: JiraStore;
+  /** The agent's investigation records and their steps (`holmes investigations`, `holmes replay`). */
+  records: RecordStore;
   /** Throws when the store cannot answer (for /readyz). */
   ping(): Promise<void>;
   close(): Promise<void>;
-  /** The SQLite handle the parts not yet moved behind the store interface still use; undefined on PostgreSQL. */
-  sqlite: import('./open-database.js').Db | undefined;
 }
 
 export interface OpenStoreOptions {
@@ -36,39 +43,54 @@ export async function openStore(storage: HolmesConfig['storage'], options: OpenS
       { createPostgresInvestigationStore },
       { createPostgresOutbox },
       { createPostgresSpendLedger },
+      { createPostgresRunner },
     ] = await Promise.all([
       import('./postgres/open-postgres.js'),
       import('./postgres/postgres-investigation-store.js'),
       import('./postgres/postgres-outbox.js'),
       import('./postgres/postgres-spend-ledger.js'),
+      import('./postgres/postgres-runner.js'),
     ]);
     const pool = await openPostgres(storage.postgres, options);
+    const sql = createPostgresRunner(pool);
     return {
       kind: 'postgres',
       location: postgresLocation(storage.postgres, options.env),
       investigations: createPostgresInvestigationStore(pool),
       outbox: createPostgresOutbox(pool),
       ledger: createPostgresSpendLedger(pool),
+      slack: createSlackStore(sql),
+      jira: createJiraStore(sql),
+      records: createRecordStore(sql),
       ping: async () => void (await pool.query('SELECT 1')),
       close: () => pool.end(),
-      sqlite: undefined,
     };
   }
-  const [{ openDatabase }, { createInvestigationStore }, { createOutbox }, { createSpendLedger }] = await Promise.all([
+  const [
+    { openDatabase },
+    { createInvestigationStore },
+    { createOutbox },
+    { createSpendLedger },
+    { createSqliteRunner },
+  ] = await Promise.all([
     import('./open-database.js'),
     import('./investigation-store.js'),
     import('./outbox.js'),
     import('./spend-ledger.js'),
+    import('./sql-runner.js'),
   ]);
   const db = openDatabase({ path: storage.path, synchronous: storage.synchronous });
+  const sql = createSqliteRunner(db);
   return {
     kind: 'sqlite',
     location: storage.path,
     investigations: createInvestigationStore(db),
     outbox: createOutbox(db),
     ledger: createSpendLedger(db),
+    slack: createSlackStore(sql),
+    jira: createJiraStore(sql),
+    records: createRecordStore(sql),
     ping: async () => void db.prepare('SELECT 1').get(),
     close: async () => void (db.open && db.close()),
-    sqlite: db,
   };
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { HolmesError } from '../core/errors.js';
-import type { Db } from './open-database.js';
 import { processAlive } from './process-alive.js';
+import type { SqlRunner } from './sql-runner.js';
 import { storedJson, storedText } from './stored-text.js';
 
 export type RecordState = 'running' | 'completed' | 'degraded' | 'budget-exceeded' | 'failed';
@@ -59,58 +59,74 @@ export interface FinishRecord {
   error?: string | undefined;
 }
 
-const COLUMNS = `id, kind, subject, thread_id AS threadId, team, namespace, alertname, asked_by AS askedBy, state, mode, pid, host,
-  started_at AS startedAt, finished_at AS finishedAt, root_cause AS rootCause, error, input_tokens AS inputTokens, output_tokens AS outputTokens, usd`;
+export type RecordWithSteps = RecordRow & { result: unknown; steps: RecordStep[] };
+
+/** The agent's investigation records, as both stores keep them. */
+export interface RecordStore {
+  begin(record: BeginRecord): Promise<string>;
+  /**
+   * Appends one step; resolves with its sequence number. What is appended is read at the call, and
+   * the steps of one record are written in call order, so a caller need not wait for each.
+   */
+  appendStep(id: string, kind: string, data: Record<string, unknown>, durationMs?: number): Promise<number>;
+  finish(id: string, outcome: FinishRecord): Promise<void>;
+  /** Finishes a record with a result that spent no tokens (deterministic, or refused a model). */
+  finishAtZeroTokens(
+    id: string,
+    result: { status: FinishRecord['state']; mode: string; rootCause: { id: string } | null },
+  ): Promise<void>;
+  fail(id: string, error: string): Promise<void>;
+  /** Running records whose process is gone are failed: killed or crashed mid-investigation. */
+  reapOrphans(): Promise<number>;
+  list(filter?: { limit?: number; state?: string | undefined; team?: string | undefined }): Promise<RecordRow[]>;
+  /** A record with its steps, by id or unique id prefix. */
+  get(idOrPrefix: string): Promise<RecordWithSteps>;
+}
+
+const COLUMNS = `id, kind, subject, thread_id AS "threadId", team, namespace, alertname, asked_by AS "askedBy", state, mode, pid, host,
+  started_at AS "startedAt", finished_at AS "finishedAt", root_cause AS "rootCause", error, input_tokens AS "inputTokens",
+  output_tokens AS "outputTokens", usd`;
 
 /**
- * Investigation records: written as `running` before the first step, each step appended as it
- * happens, so a process that dies leaves a record that is then marked failed, never a lost one.
+ * Investigation records on either store: written as `running` before the first step, each step
+ * appended as it happens, so a process that dies leaves a record that is then marked failed, never
+ * a lost one.
  */
-export function createRecordStore(db: Db, options: { now?: () => Date } = {}) {
+export function createRecordStore(sql: SqlRunner, options: { now?: () => Date } = {}): RecordStore {
   const now = options.now ?? (() => new Date());
   const host = hostname();
-  const statements = {
-    begin: db.prepare(
-      `INSERT INTO agent_records (id, kind, subject, thread_id, team, namespace, alertname, asked_by, state, pid, host, started_at)
-       VALUES (@id, @kind, @subject, @threadId, @team, @namespace, @alertname, @askedBy, 'running', @pid, @host, @startedAt)`,
-    ),
-    step: db.prepare(
-      `INSERT INTO agent_record_steps (record_id, seq, at, kind, duration_ms, data)
-       VALUES (@id, (SELECT coalesce(max(seq), 0) + 1 FROM agent_record_steps WHERE record_id = @id), @at, @kind, @durationMs, @data) RETURNING seq`,
-    ),
-    finish: db.prepare(
-      `UPDATE agent_records SET state = @state, mode = @mode, finished_at = @at, root_cause = @rootCause, error = @error,
-       input_tokens = @inputTokens, output_tokens = @outputTokens, usd = @usd, result = @result WHERE id = @id`,
-    ),
-    fail: db.prepare(
-      `UPDATE agent_records SET state = 'failed', finished_at = @at, error = @error WHERE id = @id AND state = 'running'`,
-    ),
-    running: db.prepare(`SELECT id, pid, host FROM agent_records WHERE state = 'running'`),
-    get: db.prepare(`SELECT ${COLUMNS}, result FROM agent_records WHERE id = ?`),
-    byPrefix: db.prepare(`SELECT id FROM agent_records WHERE id LIKE ? || '%' ORDER BY started_at DESC LIMIT 2`),
-    steps: db.prepare(
-      `SELECT seq, at, kind, duration_ms AS durationMs, data FROM agent_record_steps WHERE record_id = ? ORDER BY seq`,
-    ),
-  };
+  const order = sql.dialect === 'sqlite' ? 'rowid' : 'seq';
+  /** The last step write of each record in flight: the next one goes after it. */
+  const writing = new Map<string, Promise<unknown>>();
 
-  /** Running records whose process is gone are failed: killed or crashed mid-investigation. */
-  function reapOrphans(): number {
+  /** Fails a record that is still running; how many rows changed (0 or 1). */
+  const markFailed = (id: string, error: string) =>
+    sql.run(
+      `UPDATE agent_records SET state = 'failed', finished_at = ?, error = ? WHERE id = ? AND state = 'running'`,
+      [now().toISOString(), storedText(error), id],
+    );
+
+  async function reapOrphans(): Promise<number> {
     let reaped = 0;
-    for (const row of statements.running.all() as Array<{ id: string; pid: number; host: string }>) {
+    for (const row of await sql.all<{ id: string; pid: number; host: string }>(
+      `SELECT id, pid, host FROM agent_records WHERE state = 'running'`,
+    )) {
       if (row.pid === process.pid && row.host === host) continue;
       if (processAlive(row.pid, row.host)) continue;
-      reaped += statements.fail.run({
-        id: row.id,
-        at: now().toISOString(),
-        error: `process ${row.pid} on ${row.host} ended before the investigation finished (killed or crashed)`,
-      }).changes;
+      reaped += await markFailed(
+        row.id,
+        `process ${row.pid} on ${row.host} ended before the investigation finished (killed or crashed)`,
+      );
     }
     return reaped;
   }
 
-  function resolveId(idOrPrefix: string): string {
-    if (statements.get.get(idOrPrefix)) return idOrPrefix;
-    const matches = statements.byPrefix.all(idOrPrefix) as Array<{ id: string }>;
+  async function resolveId(idOrPrefix: string): Promise<string> {
+    if (await sql.get(`SELECT id FROM agent_records WHERE id = ?`, [idOrPrefix])) return idOrPrefix;
+    const matches = await sql.all<{ id: string }>(
+      `SELECT id FROM agent_records WHERE id LIKE ? || '%' ORDER BY started_at DESC LIMIT 2`,
+      [idOrPrefix],
+    );
     if (matches.length === 1) return matches[0]!.id;
     if (matches.length > 1) {
       throw new HolmesError('USAGE', `The id prefix ${idOrPrefix} matches several investigations.`, {
@@ -118,62 +134,83 @@ export function createRecordStore(db: Db, options: { now?: () => Date } = {}) {
       });
     }
     throw new HolmesError('USAGE', `No investigation record ${idOrPrefix}.`, {
-      fix: 'Run `holmes investigations list` for the ids (records live in storage.path).',
+      fix: 'Run `holmes investigations list` for the ids (records live in the configured store: storage.path or storage.postgres).',
       details: { notFound: true },
     });
   }
 
-  function finish(id: string, outcome: FinishRecord): void {
-    statements.finish.run({
-      id,
-      state: outcome.state,
-      mode: outcome.mode,
-      at: now().toISOString(),
-      rootCause: outcome.rootCause,
-      error: storedText(outcome.error ?? null),
-      inputTokens: outcome.inputTokens,
-      outputTokens: outcome.outputTokens,
-      usd: outcome.usd,
-      result: storedJson(outcome.result),
-    });
+  async function finish(id: string, outcome: FinishRecord): Promise<void> {
+    await writing.get(id)?.catch(() => undefined);
+    await sql.run(
+      `UPDATE agent_records SET state = ?, mode = ?, finished_at = ?, root_cause = ?, error = ?,
+         input_tokens = ?, output_tokens = ?, usd = ?, result = ? WHERE id = ?`,
+      [
+        outcome.state,
+        outcome.mode,
+        now().toISOString(),
+        outcome.rootCause,
+        storedText(outcome.error ?? null),
+        outcome.inputTokens,
+        outcome.outputTokens,
+        outcome.usd,
+        storedJson(outcome.result),
+        id,
+      ],
+    );
   }
 
-  reapOrphans();
   return {
-    begin(record: BeginRecord): string {
+    async begin(record) {
+      await reapOrphans();
       const id = record.id ?? randomUUID();
-      statements.begin.run({
-        id,
-        kind: record.kind,
-        subject: storedText(record.subject),
-        threadId: record.threadId ?? null,
-        team: storedText(record.team ?? null),
-        namespace: storedText(record.namespace ?? null),
-        alertname: storedText(record.alertname ?? null),
-        askedBy: storedText(record.askedBy ?? null),
-        pid: process.pid,
-        host,
-        startedAt: now().toISOString(),
-      });
+      await sql.run(
+        `INSERT INTO agent_records (id, kind, subject, thread_id, team, namespace, alertname, asked_by, state, pid, host, started_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)`,
+        [
+          id,
+          record.kind,
+          storedText(record.subject),
+          record.threadId ?? null,
+          storedText(record.team ?? null),
+          storedText(record.namespace ?? null),
+          storedText(record.alertname ?? null),
+          storedText(record.askedBy ?? null),
+          process.pid,
+          host,
+          now().toISOString(),
+        ],
+      );
       return id;
     },
-    /** Appends one step; returns its sequence number. */
-    appendStep(id: string, kind: string, data: Record<string, unknown>, durationMs?: number): number {
-      const row = statements.step.get({
+    appendStep(id, kind, data, durationMs) {
+      const values = [
         id,
-        at: now().toISOString(),
+        now().toISOString(),
         kind,
-        durationMs: durationMs === undefined ? null : Math.round(durationMs),
-        data: storedJson(data),
-      }) as { seq: number };
-      return row.seq;
+        durationMs === undefined ? null : Math.round(durationMs),
+        storedJson(data),
+        id,
+      ];
+      const write = (writing.get(id) ?? Promise.resolve())
+        .catch(() => undefined)
+        .then(async () => {
+          const row = await sql.get<{ seq: number }>(
+            `INSERT INTO agent_record_steps (record_id, seq, at, kind, duration_ms, data)
+             SELECT ?, coalesce(max(seq), 0) + 1, ?, ?, ?, ? FROM agent_record_steps WHERE record_id = ? RETURNING seq`,
+            values,
+          );
+          return row!.seq;
+        });
+      writing.set(id, write);
+      // Forgotten once written, unless another step has queued behind it.
+      void write.then(
+        () => writing.get(id) === write && writing.delete(id),
+        () => writing.get(id) === write && writing.delete(id),
+      );
+      return write;
     },
     finish,
-    /** Finishes a record with a result that spent no tokens (deterministic, or refused a model). */
-    finishAtZeroTokens(
-      id: string,
-      result: { status: FinishRecord['state']; mode: string; rootCause: { id: string } | null },
-    ): void {
+    finishAtZeroTokens: (id, result) =>
       finish(id, {
         state: result.status,
         mode: result.mode,
@@ -182,36 +219,41 @@ export function createRecordStore(db: Db, options: { now?: () => Date } = {}) {
         outputTokens: 0,
         usd: 0,
         result,
-      });
-    },
-    fail(id: string, error: string): void {
-      statements.fail.run({ id, at: now().toISOString(), error: storedText(error) });
+      }),
+    async fail(id, error) {
+      await writing.get(id)?.catch(() => undefined);
+      await markFailed(id, error);
     },
     reapOrphans,
-    list(filter: { limit?: number; state?: string | undefined; team?: string | undefined } = {}): RecordRow[] {
-      reapOrphans();
+    async list(filter = {}) {
+      await reapOrphans();
       const where: string[] = [];
-      const params: Record<string, unknown> = { limit: Math.min(filter.limit ?? 50, 1000) };
-      if (filter.state) (where.push('state = @state'), (params.state = filter.state));
-      if (filter.team) (where.push('team = @team'), (params.team = filter.team));
-      return db
-        .prepare(
-          `SELECT ${COLUMNS} FROM agent_records ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, rowid DESC LIMIT @limit`,
-        )
-        .all(params) as RecordRow[];
+      const params: unknown[] = [];
+      if (filter.state) (where.push('state = ?'), params.push(filter.state));
+      if (filter.team) (where.push('team = ?'), params.push(filter.team));
+      params.push(Math.min(filter.limit ?? 50, 1000));
+      return sql.all<RecordRow>(
+        `SELECT ${COLUMNS} FROM agent_records ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+         ORDER BY started_at DESC, ${order} DESC LIMIT ?`,
+        params,
+      );
     },
-    /** A record with its steps, by id or unique id prefix. */
-    get(idOrPrefix: string): RecordRow & { result: unknown; steps: RecordStep[] } {
-      reapOrphans();
-      const id = resolveId(idOrPrefix);
-      const row = statements.get.get(id) as RecordRow & { result: string | null };
-      const steps = (statements.steps.all(id) as Array<Omit<RecordStep, 'data'> & { data: string }>).map((step) => ({
-        ...step,
-        data: JSON.parse(step.data) as Record<string, unknown>,
-      }));
-      return { ...row, result: row.result ? (JSON.parse(row.result) as unknown) : null, steps };
+    async get(idOrPrefix) {
+      await reapOrphans();
+      const id = await resolveId(idOrPrefix);
+      const row = (await sql.get<RecordRow & { result: string | null }>(
+        `SELECT ${COLUMNS}, result FROM agent_records WHERE id = ?`,
+        [id],
+      ))!;
+      const steps = await sql.all<Omit<RecordStep, 'data'> & { data: string }>(
+        `SELECT seq, at, kind, duration_ms AS "durationMs", data FROM agent_record_steps WHERE record_id = ? ORDER BY seq`,
+        [id],
+      );
+      return {
+        ...row,
+        result: row.result ? (JSON.parse(row.result) as unknown) : null,
+        steps: steps.map((step) => ({ ...step, data: JSON.parse(step.data) as Record<string, unknown> })),
+      };
     },
   };
 }
-
-export type RecordStore = ReturnType<typeof createRecordStore>;

@@ -1,4 +1,4 @@
-import type { Db } from './open-database.js';
+import type { SqlRunner } from './sql-runner.js';
 
 /**
  * What Slack delivery must remember across restarts: where each message went (so it is updated,
@@ -50,20 +50,24 @@ export interface SlackTurn {
 /** Event ids older than this cannot come back: Slack retries within minutes. */
 const EVENT_MEMORY_MS = 7 * 86_400_000;
 
+type MessageTarget = { channel: string; threadTs?: string | undefined; investigationId?: string | undefined };
+
 /** What Slack delivery remembers, as both stores keep it. */
 export interface SlackStore {
   /** Records an event id the first time it is seen; false for a retry or a redelivery, also after a restart. */
   claimEvent(key: string): Promise<boolean>;
   message(key: string): Promise<SlackMessageRow | undefined>;
   /** Decides once where a message goes; later calls return that first decision. */
-  planMessage(
-    key: string,
-    target: { channel: string; threadTs?: string | undefined; investigationId?: string | undefined },
-  ): Promise<SlackMessageRow>;
+  planMessage(key: string, target: MessageTarget): Promise<SlackMessageRow>;
   /** Slack accepted the post: its channel id (a name was maybe asked for) and ts. */
   setPosted(key: string, channel: string, ts: string): Promise<void>;
   /** The message was deleted in Slack: the next delivery posts it anew. */
   forgetTs(key: string): Promise<void>;
+  /**
+   * Runs `deliver` while no other sender (another replica, one whose lease ran out) delivers the
+   * message `key`: the second finds the ts the first recorded and updates, never posts again.
+   */
+  whileDelivering<T>(key: string, deliver: () => Promise<T>): Promise<T>;
   /** The investigation whose message is at (channel, ts): a thread's root leads back to it. */
   investigationAt(channel: string, ts: string): Promise<string | undefined>;
   addTurn(thread: string, turn: SlackTurn): Promise<void>;
@@ -71,100 +75,88 @@ export interface SlackStore {
   turns(thread: string, limit?: number): Promise<SlackTurn[]>;
   /** Someone (a slash command) waits for this investigation's result at a response_url. */
   addWaiter(investigationId: string, responseUrl: string, requestedBy: string): Promise<void>;
-  /** Hands the waiters over (once): `deliver` queues each answer, in the same transaction as the removal. */
+  /**
+   * Hands the waiters over: each is removed once `deliver` has queued its answer, so a crash in
+   * between queues it again (under the same outbox key, so it is not sent twice).
+   */
   takeWaiters(
     investigationId: string,
-    deliver: (waiter: { responseUrl: string; requestedBy: string }) => unknown,
+    deliver: (waiter: { responseUrl: string; requestedBy: string }) => Promise<unknown>,
   ): Promise<void>;
 }
 
-export function createSlackStore(db: Db, options: { now?: () => Date } = {}): SlackStore {
-  const now = () => (options.now ?? (() => new Date()))();
-  const statements = {
-    claimEvent: db.prepare(`INSERT OR IGNORE INTO slack_events (key, received_at) VALUES (?, ?)`),
-    forgetEvents: db.prepare(`DELETE FROM slack_events WHERE received_at < ?`),
-    message: db.prepare(
-      `SELECT key, channel, ts, thread_ts AS threadTs, investigation_id AS investigationId FROM slack_messages WHERE key = ?`,
-    ),
-    planMessage: db.prepare(
-      `INSERT OR IGNORE INTO slack_messages (key, channel, thread_ts, investigation_id, created_at)
-       VALUES (@key, @channel, @threadTs, @investigationId, @at)`,
-    ),
-    setPosted: db.prepare(`UPDATE slack_messages SET channel = ?, ts = ? WHERE key = ?`),
-    forgetTs: db.prepare(`UPDATE slack_messages SET ts = NULL WHERE key = ?`),
-    investigationAt: db.prepare(
-      `SELECT investigation_id AS investigationId FROM slack_messages
-       WHERE channel = ? AND ts = ? AND investigation_id IS NOT NULL LIMIT 1`,
-    ),
-    addTurn: db.prepare(`INSERT INTO slack_turns (thread, question, answer, at) VALUES (?, ?, ?, ?)`),
-    turns: db.prepare(
-      `SELECT question, answer FROM (SELECT id, question, answer FROM slack_turns WHERE thread = ? ORDER BY id DESC LIMIT ?) ORDER BY id`,
-    ),
-    addWaiter: db.prepare(
-      `INSERT INTO slack_waiters (investigation_id, response_url, requested_by, created_at) VALUES (?, ?, ?, ?)`,
-    ),
-    waiters: db.prepare(
-      `SELECT id, response_url AS responseUrl, requested_by AS requestedBy FROM slack_waiters WHERE investigation_id = ? ORDER BY id`,
-    ),
-    removeWaiter: db.prepare(`DELETE FROM slack_waiters WHERE id = ?`),
-  };
+const MESSAGE = `SELECT key, channel, ts, thread_ts AS "threadTs", investigation_id AS "investigationId" FROM slack_messages WHERE key = ?`;
 
+/** Slack's records on either store: the SQL is the same, the runner speaks the database. */
+export function createSlackStore(sql: SqlRunner, options: { now?: () => Date } = {}): SlackStore {
+  const now = () => (options.now ?? (() => new Date()))();
   return {
-    async claimEvent(key: string) {
+    async claimEvent(key) {
       const at = now();
-      const fresh = statements.claimEvent.run(key, at.toISOString()).changes === 1;
+      const fresh =
+        (await sql.run(`INSERT INTO slack_events (key, received_at) VALUES (?, ?) ON CONFLICT DO NOTHING`, [
+          key,
+          at.toISOString(),
+        ])) === 1;
       // Cheap housekeeping on the write path: the index makes this a range delete.
-      if (fresh) statements.forgetEvents.run(new Date(at.getTime() - EVENT_MEMORY_MS).toISOString());
+      if (fresh)
+        await sql.run(`DELETE FROM slack_events WHERE received_at < ?`, [
+          new Date(at.getTime() - EVENT_MEMORY_MS).toISOString(),
+        ]);
       return fresh;
     },
-    async message(key: string) {
-      return statements.message.get(key) as SlackMessageRow | undefined;
+    message: (key) => sql.get<SlackMessageRow>(MESSAGE, [key]),
+    async planMessage(key, target) {
+      await sql.run(
+        `INSERT INTO slack_messages (key, channel, thread_ts, investigation_id, created_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT DO NOTHING`,
+        [key, target.channel, target.threadTs ?? null, target.investigationId ?? null, now().toISOString()],
+      );
+      return (await sql.get<SlackMessageRow>(MESSAGE, [key]))!;
     },
-    async planMessage(
-      key: string,
-      target: { channel: string; threadTs?: string | undefined; investigationId?: string | undefined },
-    ) {
-      statements.planMessage.run({
-        key,
-        channel: target.channel,
-        threadTs: target.threadTs ?? null,
-        investigationId: target.investigationId ?? null,
-        at: now().toISOString(),
-      });
-      return statements.message.get(key) as SlackMessageRow;
+    async setPosted(key, channel, ts) {
+      await sql.run(`UPDATE slack_messages SET channel = ?, ts = ? WHERE key = ?`, [channel, ts, key]);
     },
-    async setPosted(key: string, channel: string, ts: string) {
-      statements.setPosted.run(channel, ts, key);
+    async forgetTs(key) {
+      await sql.run(`UPDATE slack_messages SET ts = NULL WHERE key = ?`, [key]);
     },
-    async forgetTs(key: string) {
-      statements.forgetTs.run(key);
+    whileDelivering: (key, deliver) => sql.exclusive(`slack-message:${key}`, deliver),
+    async investigationAt(channel, ts) {
+      const row = await sql.get<{ investigationId: string }>(
+        `SELECT investigation_id AS "investigationId" FROM slack_messages
+         WHERE channel = ? AND ts = ? AND investigation_id IS NOT NULL LIMIT 1`,
+        [channel, ts],
+      );
+      return row?.investigationId;
     },
-    async investigationAt(channel: string, ts: string) {
-      return (statements.investigationAt.get(channel, ts) as { investigationId: string } | undefined)?.investigationId;
+    async addTurn(thread, turn) {
+      await sql.run(`INSERT INTO slack_turns (thread, question, answer, at) VALUES (?, ?, ?, ?)`, [
+        thread,
+        turn.question,
+        turn.answer,
+        now().toISOString(),
+      ]);
     },
-    async addTurn(thread: string, turn: SlackTurn) {
-      statements.addTurn.run(thread, turn.question, turn.answer, now().toISOString());
+    turns: (thread, limit = 6) =>
+      sql.all<SlackTurn>(
+        `SELECT question, answer FROM (SELECT id, question, answer FROM slack_turns WHERE thread = ? ORDER BY id DESC LIMIT ?) AS recent ORDER BY id`,
+        [thread, limit],
+      ),
+    async addWaiter(investigationId, responseUrl, requestedBy) {
+      await sql.run(
+        `INSERT INTO slack_waiters (investigation_id, response_url, requested_by, created_at) VALUES (?, ?, ?, ?)`,
+        [investigationId, responseUrl, requestedBy, now().toISOString()],
+      );
     },
-    async turns(thread: string, limit = 6) {
-      return statements.turns.all(thread, limit) as SlackTurn[];
-    },
-    async addWaiter(investigationId: string, responseUrl: string, requestedBy: string) {
-      statements.addWaiter.run(investigationId, responseUrl, requestedBy, now().toISOString());
-    },
-    async takeWaiters(
-      investigationId: string,
-      deliver: (waiter: { responseUrl: string; requestedBy: string }) => unknown,
-    ) {
-      db.transaction(() => {
-        for (const waiter of statements.waiters.all(investigationId) as Array<{
-          id: number;
-          responseUrl: string;
-          requestedBy: string;
-        }>) {
-          deliver(waiter);
-          statements.removeWaiter.run(waiter.id);
-        }
-      })();
+    async takeWaiters(investigationId, deliver) {
+      const waiters = await sql.all<{ id: number; responseUrl: string; requestedBy: string }>(
+        `SELECT id, response_url AS "responseUrl", requested_by AS "requestedBy" FROM slack_waiters WHERE investigation_id = ? ORDER BY id`,
+        [investigationId],
+      );
+      for (const { id, ...waiter } of waiters) {
+        await deliver(waiter);
+        await sql.run(`DELETE FROM slack_waiters WHERE id = ?`, [id]);
+      }
     },
   };
 }

@@ -1,13 +1,9 @@
 import type { Alert } from '../core/alert.js';
 import { HolmesError } from '../core/errors.js';
 import type { InvestigationResult } from '../core/investigation.js';
-import {
-  createInvestigationStore,
-  type InvestigationRow,
-  type InvestigationStore,
-} from '../ledger/investigation-store.js';
-import type { Db } from '../ledger/open-database.js';
-import { createRecordStore, type RecordRow } from '../ledger/record-store.js';
+import type { InvestigationRow } from '../ledger/investigation-store.js';
+import type { Store } from '../ledger/open-store.js';
+import type { RecordRow } from '../ledger/record-store.js';
 
 /** One investigation, wherever it is kept: the server's queue or the agent's records. */
 export interface ArchivedInvestigation {
@@ -73,12 +69,11 @@ function fromRecord(row: RecordRow): ArchivedInvestigation {
 }
 
 /**
- * The one place that reads investigations for MCP. They live in two stores today (the server's
- * queue, in SQLite or PostgreSQL, and the agent's records, in the SQLite file); when those are
- * merged, only this module changes.
+ * The one place that reads investigations for MCP: the server's queue and the agent's records,
+ * both in the configured store (SQLite or PostgreSQL).
  */
-export function createInvestigationArchive(db: Db, queue: InvestigationStore = createInvestigationStore(db)) {
-  const records = createRecordStore(db);
+export function createInvestigationArchive(store: Pick<Store, 'investigations' | 'records'>) {
+  const { investigations: queue, records } = store;
 
   async function list(filter: ArchiveFilter = {}): Promise<ArchivedInvestigation[]> {
     const limit = Math.min(filter.limit ?? 20, 100);
@@ -89,9 +84,9 @@ export function createInvestigationArchive(db: Db, queue: InvestigationStore = c
       ...(filter.team ? { team: filter.team } : {}),
     });
     // The record store has no alertname filter of its own: ask for more and filter here.
-    const recorded = records
-      .list({ limit: filter.alertname ? 1000 : limit, state: filter.state, team: filter.team })
-      .filter((row) => !filter.alertname || row.alertname === filter.alertname);
+    const recorded = (
+      await records.list({ limit: filter.alertname ? 1000 : limit, state: filter.state, team: filter.team })
+    ).filter((row) => !filter.alertname || row.alertname === filter.alertname);
     return [...queued.map(fromQueue), ...recorded.map(fromRecord)]
       .sort((left, right) => right.startedAt.localeCompare(left.startedAt))
       .slice(0, limit);
@@ -104,7 +99,7 @@ export function createInvestigationArchive(db: Db, queue: InvestigationStore = c
     const queued = await queue.get(idOrPrefix);
     if (queued) return { investigation: fromQueue(queued), result: queued.result };
     try {
-      const record = records.get(idOrPrefix);
+      const record = await records.get(idOrPrefix);
       return { investigation: fromRecord(record), result: record.result as InvestigationResult | null };
     } catch (error) {
       // Not found is an answer; several matches is a question back to the caller.
@@ -119,7 +114,7 @@ export function createInvestigationArchive(db: Db, queue: InvestigationStore = c
     meta: RecordMeta,
     run: () => Promise<InvestigationResult>,
   ): Promise<InvestigationResult> {
-    const id = records.begin({
+    const id = await records.begin({
       kind: 'alert',
       subject: alert.labels.alertname ?? alert.fingerprint,
       team: meta.team,
@@ -129,10 +124,10 @@ export function createInvestigationArchive(db: Db, queue: InvestigationStore = c
     });
     try {
       const result = { ...(await run()), id };
-      records.finishAtZeroTokens(id, result);
+      await records.finishAtZeroTokens(id, result);
       return result;
     } catch (error) {
-      records.fail(id, error instanceof Error ? error.message : String(error));
+      await records.fail(id, error instanceof Error ? error.message : String(error));
       throw error;
     }
   }

@@ -1,13 +1,12 @@
 import type { Registry } from 'prom-client';
 import type { HolmesConfig } from '../config/config-schema.js';
 import type { Logger } from '../core/logger.js';
-import type { InvestigationStore } from '../ledger/investigation-types.js';
-import type { Db } from '../ledger/open-database.js';
+import type { Store } from '../ledger/open-store.js';
 import { createMcpHttpHandler, type McpHttpHandler } from './create-mcp-http-handler.js';
 import { holmesMcpFactory, type HolmesMcpFactoryOptions } from './holmes-mcp-factory.js';
 import { createMcpMetrics } from './mcp-metrics.js';
 
-export type MountMcpHttpOptions = Omit<HolmesMcpFactoryOptions, 'db' | 'queue' | 'logger' | 'onCall'> & {
+export type MountMcpHttpOptions = Omit<HolmesMcpFactoryOptions, 'store' | 'logger' | 'onCall'> & {
   config: Pick<HolmesConfig, 'budget' | 'mcp' | 'server'>;
 };
 
@@ -16,11 +15,15 @@ export type MountMcpHttpOptions = Omit<HolmesMcpFactoryOptions, 'db' | 'queue' |
  * HTTP handler whose calls are counted on /metrics by tool and client.
  */
 export function mountMcpHttp(options: MountMcpHttpOptions) {
-  return (shared: { db: Db; queue: InvestigationStore; registry: Registry; logger: Logger }): McpHttpHandler => {
+  return (shared: {
+    store: Pick<Store, 'investigations' | 'records'>;
+    registry: Registry;
+    logger: Logger;
+  }): McpHttpHandler => {
     const metrics = createMcpMetrics(shared.registry);
     const logger = shared.logger.child({ component: 'mcp' });
     return createMcpHttpHandler({
-      create: holmesMcpFactory({ ...options, db: shared.db, queue: shared.queue, logger, onCall: metrics.record }),
+      create: holmesMcpFactory({ ...options, store: shared.store, logger, onCall: metrics.record }),
       maxSessions: options.config.mcp.maxSessions,
       sessionIdleMs: options.config.mcp.sessionIdleMs,
       bodyLimitBytes: options.config.server.bodyLimitBytes,

@@ -1,9 +1,7 @@
 import type { HolmesConfig } from '../config/config-schema.js';
-import { HolmesError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { InvestigationStore } from '../ledger/investigation-types.js';
-import { createJiraStore } from '../ledger/jira-store.js';
-import type { Db } from '../ledger/open-database.js';
+import type { JiraStore } from '../ledger/jira-store.js';
 import type { PrometheusClient } from '../telemetry/prometheus-types.js';
 import type { Outbox } from '../ledger/outbox.js';
 import type { InvestigationResult } from '../core/investigation.js';
@@ -14,8 +12,8 @@ import type { ServerMetrics } from './server-metrics.js';
 
 export interface StartJiraOptions {
   config: HolmesConfig;
-  /** The SQLite file Jira's tickets are kept in (undefined on PostgreSQL, which the server refuses with Jira). */
-  db: Db | undefined;
+  /** Where Jira's tickets are kept: the server's store, SQLite or PostgreSQL. */
+  jiraStore: JiraStore;
   store: InvestigationStore;
   outbox: Outbox;
   metrics: ServerMetrics;
@@ -65,15 +63,9 @@ async function graphFiles(
 
 /** Jira delivery for `holmes serve`, when the config has a jira section; undefined otherwise. */
 export async function startJira(options: StartJiraOptions): Promise<JiraHooks | undefined> {
-  const { config, db, outbox, metrics, logger, prometheus } = options;
+  const { config, jiraStore, outbox, metrics, logger, prometheus } = options;
   const jira = config.jira;
   if (!jira) return undefined;
-  if (!db)
-    throw new HolmesError(
-      'CONFIG_INVALID',
-      'Jira needs the SQLite store: its tickets are not kept in PostgreSQL yet.',
-      { fix: 'Remove storage.postgres, or remove jira.' },
-    );
   if (!jira.project)
     logger.warn('jira.project is not set: Holmes opens no tickets (holmes investigate jira still works)');
   const { createJiraClient, createJiraDelivery, JIRA_CHANNEL } = await import('../integrations/jira/index.js');
@@ -91,7 +83,7 @@ export async function startJira(options: StartJiraOptions): Promise<JiraHooks | 
   const deliveryOptions: JiraDeliveryOptions = {
     jira,
     api,
-    store: createJiraStore(db),
+    store: jiraStore,
     outbox,
     investigations: options.store,
     logger,

@@ -5,13 +5,11 @@ import type { HolmesConfig } from '../config/config-schema.js';
 import { resolveSecret } from '../config/secret.js';
 import { HolmesError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import type { InvestigationStore } from '../ledger/investigation-types.js';
 import type { TicketCreator } from '../core/ticket.js';
 import { createGraphCache } from '../graphs/create-graph-cache.js';
 import type { RenderGraphs } from '../integrations/slack/index.js';
-import { openStore } from '../ledger/open-store.js';
+import { openStore, type Store } from '../ledger/open-store.js';
 import type { SourceStatus } from '../toolsets/check-prerequisites.js';
-import { openDatabase, type Db } from '../ledger/open-database.js';
 import { prometheusFromConfig } from '../telemetry/clients-from-config.js';
 import { createApp } from './create-app.js';
 import { createServerMetrics } from './server-metrics.js';
@@ -37,7 +35,7 @@ export interface StartServerOptions {
   /** Evidence graphs as PNGs, uploaded into an investigation's Slack thread. */
   renderGraphs?: RenderGraphs | undefined;
   /** Mounts MCP at /mcp (behind the same auth), given what the server opened: the store, the metrics registry. */
-  mcp?: (shared: { db: Db; queue: InvestigationStore; registry: Registry; logger: Logger }) => {
+  mcp?: (shared: { store: Pick<Store, 'investigations' | 'records'>; registry: Registry; logger: Logger }) => {
     handle(request: Request): Promise<Response>;
     close(): Promise<void>;
   };
@@ -89,18 +87,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       : {}),
     allowUnauthenticated: server.allowUnauthenticated,
   };
-  // Slack's and Jira's own records (messages, threads, tickets) are kept in SQLite only, for now.
-  const sqliteOnly = [config.slack && 'Slack', config.jira && 'Jira'].filter(Boolean);
-  if (sqliteOnly.length > 0 && config.storage.postgres)
-    throw new HolmesError(
-      'CONFIG_INVALID',
-      `${sqliteOnly.join(' and ')} do${sqliteOnly.length === 1 ? 'es' : ''} not run on the PostgreSQL store yet: Slack's messages and threads and Jira's tickets are kept in SQLite only.`,
-      {
-        fix: `Remove storage.postgres to run ${sqliteOnly.join(' and ')} on one replica with SQLite, or remove ${sqliteOnly.join(' and ').toLowerCase()} to run several replicas.`,
-      },
-    );
   const storage = await openStore(config.storage);
-  const { investigations: store, outbox, sqlite: db } = storage;
+  const { investigations: store, outbox } = storage;
   const metrics = createServerMetrics({
     spend: { ledger: storage.ledger, budget: config.budget },
     outboxCounts: () => outbox.countsByChannel(),
@@ -115,7 +103,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   try {
     // A ticket made or found shows on the investigation's Slack message.
     const onTicket = (id: string) => slack?.slack.refresh(id);
-    jira = await startJira({ config, db, store, outbox, metrics, logger, prometheus, onTicket });
+    jira = await startJira({ config, jiraStore: storage.jira, store, outbox, metrics, logger, prometheus, onTicket });
   } catch (error) {
     await storage.close();
     throw error;
@@ -140,7 +128,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       slack = await wireSlack({
         config: { ...config, slack: config.slack },
         logger,
-        db: db!,
+        slackStore: storage.slack,
         store,
         outbox,
         ledger: storage.ledger,
@@ -157,14 +145,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       throw error;
     }
   }
-  // MCP lists the agent's records too, which stay in the SQLite file (storage.path) on PostgreSQL for now.
-  const recordsDb =
-    options.mcp && !db ? openDatabase({ path: config.storage.path, synchronous: config.storage.synchronous }) : db;
-  const mcp = options.mcp?.({ db: recordsDb!, queue: store, registry: metrics.registry, logger });
-  const closeStore = async () => {
-    if (recordsDb !== db) recordsDb?.close();
-    await storage.close();
-  };
+  const mcp = options.mcp?.({ store: storage, registry: metrics.registry, logger });
+  const closeStore = () => storage.close();
   let ready = false;
   const app = createApp({
     store,

@@ -7,17 +7,17 @@ import type { Logger } from '../core/logger.js';
 import type { TicketCreator } from '../core/ticket.js';
 import type { BudgetStatus, RenderGraphs, Slack } from '../integrations/slack/index.js';
 import type { InvestigationStore } from '../ledger/investigation-types.js';
-import type { Db } from '../ledger/open-database.js';
 import type { PrometheusClient } from '../telemetry/prometheus-types.js';
 import type { Outbox } from '../ledger/outbox.js';
-import { createSlackStore } from '../ledger/slack-store.js';
+import type { SlackStore } from '../ledger/slack-store.js';
 import type { SpendLedger } from '../ledger/spend-ledger.js';
 import { createOutboxWorker } from './outbox-worker.js';
 
 export interface SlackWiringOptions {
   config: HolmesConfig & { slack: SlackConfig };
   logger: Logger;
-  db: Db;
+  /** Slack's own records (messages, events, threads), in the server's store. */
+  slackStore: SlackStore;
   store: InvestigationStore;
   outbox: Outbox;
   /** The store's spend ledger (what /holmes budget shows). */
@@ -92,7 +92,7 @@ function routeSlack(slackListener: RequestListener, path: string, logger: Logger
  * and `progress` as investigations change; Slack never reaches into the server.
  */
 export async function wireSlack(options: SlackWiringOptions): Promise<SlackWiring> {
-  const { config, logger, db, store } = options;
+  const { config, logger, store } = options;
   const { createSlack, SLACK_CHANNEL, EVENTS_PATH } = await import('../integrations/slack/index.js');
   const { outbox } = options;
   const { ledger } = options;
@@ -103,7 +103,7 @@ export async function wireSlack(options: SlackWiringOptions): Promise<SlackWirin
     logger,
     outbox,
     wake: () => worker?.notify(),
-    store: createSlackStore(db),
+    store: options.slackStore,
     investigations: {
       get: async (id) => {
         const found = await store.get(id);

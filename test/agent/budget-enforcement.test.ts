@@ -33,7 +33,7 @@ describe('budget enforcement', () => {
     expect(result.llm!.partialAnswer).toContain('Looking at namespace 1.');
     expect(result.llm!.deterministic?.rootCause?.id).toBe('gpu-noisy-neighbor');
     expect(result.rootCause?.id).toBe('gpu-noisy-neighbor');
-    const record = harness.agent.records.get(result.id);
+    const record = await harness.agent.records.get(result.id);
     expect(record).toMatchObject({ state: 'budget-exceeded', inputTokens: 6_000, outputTokens: 1_000 });
     expect(record.steps.filter((step) => step.kind === 'budget')).toHaveLength(1);
   });

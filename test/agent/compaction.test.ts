@@ -50,7 +50,7 @@ describe('compaction', () => {
     harness = await createHarness(script.turns, SMALL_MODEL);
     const result = await harness.agent.investigate(ALERT);
     expect(result.status).toBe('completed');
-    const steps = harness.agent.records.get(result.id).steps;
+    const steps = (await harness.agent.records.get(result.id)).steps;
     const compactions = steps.filter((step) => step.kind === 'compaction' && !step.data.skipped);
     expect(compactions.length).toBeGreaterThanOrEqual(2);
     expect(compactions.slice(1).every((step) => step.data.replacedSummary === true)).toBe(true);
@@ -78,7 +78,7 @@ describe('compaction', () => {
     const result = await harness.agent.investigate(ALERT);
     expect(result.status).toBe('completed');
     expect(script.summaries.length).toBeGreaterThan(0);
-    const steps = harness.agent.records.get(result.id).steps;
+    const steps = (await harness.agent.records.get(result.id)).steps;
     expect(steps.filter((step) => step.kind === 'tool-refused')).toEqual([]);
     expect(
       harness.investigator.toolCalls.filter((call) => call.name === 'gpu_sharing' && call.params.namespace === 'ns-1'),

@@ -78,7 +78,7 @@ describe('a small self-hosted model on the wire (vLLM stand-in)', () => {
     });
     const agent = await createAgent(config, { investigator: await createFakeInvestigator(), db });
     const result = await agent.investigate(ALERT);
-    return { result, record: agent.records.get(result.id), entry: agent.entries[0]! };
+    return { result, record: await agent.records.get(result.id), entry: agent.entries[0]! };
   }
 
   it('fits every request to a window it knows: max_tokens shrunk, no provider error', async () => {

@@ -7,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/ledger/open-database.js';
 import { createRecordStore } from '../../src/ledger/record-store.js';
+import { createSqliteRunner } from '../../src/ledger/sql-runner.js';
 
 const SCRIPT = fileURLToPath(new URL('./hanging-investigation.ts', import.meta.url));
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -39,10 +40,10 @@ describe('an investigation whose process is killed', () => {
       expect(db.prepare(`SELECT state FROM agent_records`).all()).toEqual([{ state: 'running' }]);
       worker.kill('SIGKILL');
       expect(await exited).toBe('SIGKILL');
-      const records = createRecordStore(db);
-      const [row] = records.list();
+      const records = createRecordStore(createSqliteRunner(db));
+      const [row] = await records.list();
       expect(row).toMatchObject({ state: 'failed', error: expect.stringContaining(`process ${worker.pid}`) });
-      const record = records.get(row!.id);
+      const record = await records.get(row!.id);
       expect(record.steps.map((step) => step.kind)).toEqual([
         'admission',
         'deterministic',

@@ -96,7 +96,7 @@ describe('the agent with an MCP server as a toolset (scripted model, stdio serve
     expect(result.llm!.answer).not.toBeNull();
     expect(result.llm!.answer!.evidence[0]!.queries).toContain('MCP tiny: tools/call gpu_owner');
     expect(result.notChecked).toEqual(expect.arrayContaining([expect.stringMatching(/^mcp\/tiny did not answer/)]));
-    expect(harness.agent.records.get(result.id)).toMatchObject({ state: 'degraded' });
+    expect(await harness.agent.records.get(result.id)).toMatchObject({ state: 'degraded' });
     expect(harness.agent.investigator.toolbox.statuses.find((status) => status.id === 'mcp/tiny')).toMatchObject({
       status: 'failed',
       unreachable: true,

@@ -70,7 +70,7 @@ describe('metering at the edges', () => {
   it('flags usage far above the reservation in the record, the ledger and /metrics', async () => {
     harness = await createHarness([{ toolCalls: [finalAnswer(['E1'])], usage: { input: 3_000_000, output: 200 } }]);
     const result = await harness.agent.investigate(ALERT);
-    const flag = harness.agent.records.get(result.id).steps.find((step) => step.kind === 'usage-flag');
+    const flag = (await harness.agent.records.get(result.id)).steps.find((step) => step.kind === 'usage-flag');
     expect(flag?.data).toMatchObject({ flag: 'over-reservation', usage: { inputTokens: 3_000_000 } });
     expect((flag!.data.reserved as { inputTokens: number }).inputTokens).toBeLessThan(10_000);
     expect(usageRows(harness)[0]).toMatchObject({ flag: 'over-reservation', estimated: 0 });
@@ -103,7 +103,7 @@ describe('metering at the edges', () => {
       data: { model: 'openai/premium', outcome: 'over-budget', next: 'openai/thrifty' },
     });
     expect(result.llm!.models).toEqual(['openai/thrifty']);
-    const call = harness.agent.records.get(result.id).steps.find((step) => step.kind === 'model-call');
+    const call = (await harness.agent.records.get(result.id)).steps.find((step) => step.kind === 'model-call');
     expect(call!.data.attempts).toEqual([
       expect.objectContaining({
         model: 'openai/premium',
@@ -196,7 +196,7 @@ describe('the cause vocabulary', () => {
       { investigator },
     );
     const result = await harness.agent.investigate(ALERT);
-    const invalid = harness.agent.records.get(result.id).steps.find((step) => step.kind === 'answer-invalid');
+    const invalid = (await harness.agent.records.get(result.id)).steps.find((step) => step.kind === 'answer-invalid');
     expect((invalid?.data.issues as string[]).join('\n')).toMatch(/^cause: Invalid option/);
     expect(result.llm!.answer).toBeNull();
   });

@@ -113,7 +113,7 @@ describe('the agent graph against the lab (scripted model)', () => {
       inputTokens: 4_100 + 6_300 + 9_800,
       outputTokens: 60 + 95 + 240,
     });
-    const record = agent.records.get(result.id);
+    const record = await agent.records.get(result.id);
     expect(record.state).toBe('completed');
     expect(record.steps.map((step) => step.kind)).toEqual(
       expect.arrayContaining([

@@ -82,7 +82,7 @@ describe('runAgent (scripted model, fake toolbox)', () => {
     const problem = String(toolMessages(harness, 1)[0]!.content);
     expect(problem).toContain('Invalid answer');
     expect(problem).toContain('cause');
-    const record = harness.agent.records.get(result.id);
+    const record = await harness.agent.records.get(result.id);
     expect(record.steps.map((step) => step.kind)).toContain('answer-invalid');
   });
 
@@ -141,7 +141,7 @@ describe('runAgent (scripted model, fake toolbox)', () => {
     expect(result.status).toBe('degraded');
     expect(result.llm!.stopReason).toContain('No model answered');
     expect(result.rootCause?.id).toBe('gpu-noisy-neighbor');
-    expect(harness.agent.records.get(result.id).state).toBe('degraded');
+    expect((await harness.agent.records.get(result.id)).state).toBe('degraded');
   });
 
   it('streams replies as they are written when asked to, and ends with the same answer and usage', async () => {

@@ -78,7 +78,7 @@ describe('holmes.yaml written by charts/holmes', () => {
     });
     const postgres = exampleValues().find((example) => example.file.endsWith('postgres-replicas.yaml'))!;
     expect(renderedConfig(postgres.values).storage).toEqual({
-      // Where the agent's records go (an emptyDir): on a read-only root filesystem, the default path is not writable.
+      // Unused with PostgreSQL, but on the writable volume: on a read-only root filesystem the default path is not.
       path: '/var/lib/holmes/holmes.db',
       postgres: {
         url: 'postgres://holmes@postgres-rw.databases.svc:5432/holmes',

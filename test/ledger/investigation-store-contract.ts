@@ -5,7 +5,7 @@ import type { AcceptOptions, InvestigationStore } from '../../src/ledger/investi
 import { group, makeAlert, resultFor } from '../server/fixtures/webhook.js';
 import type { StoreBackend, StoreHandle } from './store-backends.js';
 
-const OPTIONS: AcceptOptions = {
+export const OPTIONS: AcceptOptions = {
   groupKey: 'g',
   groupStatus: 'firing',
   source: 'webhook',
@@ -14,7 +14,7 @@ const OPTIONS: AcceptOptions = {
 };
 
 const OWNER = 'replica-a';
-const LEASE = { owner: OWNER, ms: 30_000 };
+export const LEASE = { owner: OWNER, ms: 30_000 };
 /** A moment past every lease taken now. */
 const AFTER_LEASE = () => new Date(Date.now() + 60_000);
 

@@ -6,6 +6,11 @@ import type { InvestigationStore } from '../../src/ledger/investigation-types.js
 import { openDatabase, type Db } from '../../src/ledger/open-database.js';
 import { createOutbox, type Outbox } from '../../src/ledger/outbox.js';
 import { createSpendLedger, type SpendLedger } from '../../src/ledger/spend-ledger.js';
+import { createJiraStore, type JiraStore } from '../../src/ledger/jira-store.js';
+import { createSlackStore, type SlackStore } from '../../src/ledger/slack-store.js';
+import { createRecordStore, type RecordStore } from '../../src/ledger/record-store.js';
+import { createSqliteRunner } from '../../src/ledger/sql-runner.js';
+import { createPostgresRunner } from '../../src/ledger/postgres/postgres-runner.js';
 import { createPostgresSpendLedger } from '../../src/ledger/postgres/postgres-spend-ledger.js';
 import { openPostgres, type PgPool } from '../../src/ledger/postgres/open-postgres.js';
 import { createPostgresInvestigationStore } from '../../src/ledger/postgres/postgres-investigation-store.js';
@@ -18,12 +23,25 @@ export interface StoreHandle {
   investigations(): InvestigationStore;
   outbox(now?: () => Date): Outbox;
   ledger(now?: () => Date): SpendLedger;
+  slack(now?: () => Date): SlackStore;
+  jira(now?: () => Date): JiraStore;
+  records(now?: () => Date): RecordStore;
+  /** A write straight to the database (no parameters), as something outside Holmes would make it. */
+  exec(sql: string): Promise<void>;
   /** Another replica on the same store: its own connection (SQLite) or pool (PostgreSQL). */
-  peer(): Promise<{ ledger(now?: () => Date): SpendLedger; close(): Promise<void> }>;
+  peer(): Promise<Peer>;
   /** A read straight from the database (no parameters): what is really stored. */
   rows<T>(sql: string): Promise<T[]>;
   /** The process dies and another opens the same store: connections closed without any cleanup. */
   reopen(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface Peer {
+  ledger(now?: () => Date): SpendLedger;
+  slack(): SlackStore;
+  jira(): JiraStore;
+  records(): RecordStore;
   close(): Promise<void>;
 }
 
@@ -44,9 +62,19 @@ export function sqliteBackend(): StoreBackend {
         investigations: () => createInvestigationStore(db),
         outbox: (now) => createOutbox(db, now ? { now } : {}),
         ledger: (now) => createSpendLedger(db, now ? { now } : {}),
+        slack: (now) => createSlackStore(createSqliteRunner(db), now ? { now } : {}),
+        jira: (now) => createJiraStore(createSqliteRunner(db), now ? { now } : {}),
+        records: (now) => createRecordStore(createSqliteRunner(db), now ? { now } : {}),
+        exec: async (sql) => void db.exec(sql),
         async peer() {
           const own = openDatabase({ path });
-          return { ledger: (now) => createSpendLedger(own, now ? { now } : {}), close: async () => void own.close() };
+          return {
+            ledger: (now) => createSpendLedger(own, now ? { now } : {}),
+            slack: () => createSlackStore(createSqliteRunner(own)),
+            jira: () => createJiraStore(createSqliteRunner(own)),
+            records: () => createRecordStore(createSqliteRunner(own)),
+            close: async () => void own.close(),
+          };
         },
         rows: async <T>(sql: string) => db.prepare(sql).all() as T[],
         async reopen() {
@@ -72,9 +100,19 @@ export function postgresBackend(cluster: () => PostgresCluster): StoreBackend {
         investigations: () => createPostgresInvestigationStore(pool),
         outbox: (now) => createPostgresOutbox(pool, now ? { now } : {}),
         ledger: (now) => createPostgresSpendLedger(pool, now ? { now } : {}),
+        slack: (now) => createSlackStore(createPostgresRunner(pool), now ? { now } : {}),
+        jira: (now) => createJiraStore(createPostgresRunner(pool), now ? { now } : {}),
+        records: (now) => createRecordStore(createPostgresRunner(pool), now ? { now } : {}),
+        exec: async (sql) => void (await pool.query(sql)),
         async peer() {
           const own = await openPostgres(postgresConfig(url));
-          return { ledger: (now) => createPostgresSpendLedger(own, now ? { now } : {}), close: () => own.end() };
+          return {
+            ledger: (now) => createPostgresSpendLedger(own, now ? { now } : {}),
+            slack: () => createSlackStore(createPostgresRunner(own)),
+            jira: () => createJiraStore(createPostgresRunner(own)),
+            records: () => createRecordStore(createPostgresRunner(own)),
+            close: () => own.end(),
+          };
         },
         rows: async <T>(sql: string) => (await pool.query(sql)).rows as T[],
         async reopen() {

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import { startPostgresCluster, type PostgresCluster } from '../fixtures/postgres-cluster.js';
 import { investigationStoreContract } from './investigation-store-contract.js';
 import { outboxContract } from './outbox-contract.js';
+import { recordStoreContract } from './record-store-contract.js';
+import { slackJiraStoreContract } from './slack-jira-store-contract.js';
 import { spendLedgerContract } from './spend-ledger-contract.js';
 import { postgresBackend, sqliteBackend, type StoreBackend } from './store-backends.js';
 
@@ -21,5 +23,7 @@ for (const backend of [sqliteBackend(), postgresBackend(() => cluster!)] satisfi
     investigationStoreContract(() => backend);
     outboxContract(() => backend);
     spendLedgerContract(() => backend);
+    slackJiraStoreContract(() => backend);
+    recordStoreContract(() => backend);
   });
 }

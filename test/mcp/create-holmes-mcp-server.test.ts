@@ -6,6 +6,7 @@ import { configSchema } from '../../src/config/config-schema.js';
 import { createLogger } from '../../src/core/logger.js';
 import { createHolmesMcpServer, type HolmesMcpServer } from '../../src/mcp/create-holmes-mcp-server.js';
 import { createInvestigationArchive } from '../../src/mcp/investigation-archive.js';
+import { sqliteStoreParts } from '../fixtures/store-site.js';
 import type { McpCallEvent } from '../../src/mcp/mcp-metrics.js';
 import { createInvestigationStore } from '../../src/ledger/investigation-store.js';
 import { openDatabase, type Db } from '../../src/ledger/open-database.js';
@@ -57,7 +58,7 @@ beforeEach(async () => {
   server = createHolmesMcpServer({
     toolbox,
     investigator,
-    archive: createInvestigationArchive(db),
+    archive: createInvestigationArchive(sqliteStoreParts(db)),
     budget: configSchema.parse({}).budget,
     render: (result) => `rendered ${result.rootCause?.id ?? 'none'}`,
     logger: await createLogger({ level: 'silent' }),
@@ -188,7 +189,7 @@ describe('createHolmesMcpServer tool list', () => {
     const local = createHolmesMcpServer({
       toolbox,
       investigator,
-      archive: createInvestigationArchive(db),
+      archive: createInvestigationArchive(sqliteStoreParts(db)),
       budget: configSchema.parse({}).budget,
       render: () => '',
       logger: await createLogger({ level: 'silent' }),

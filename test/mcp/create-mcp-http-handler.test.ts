@@ -6,6 +6,7 @@ import { createLogger, type Logger } from '../../src/core/logger.js';
 import { createHolmesMcpServer } from '../../src/mcp/create-holmes-mcp-server.js';
 import { createMcpHttpHandler, type McpHttpHandler } from '../../src/mcp/create-mcp-http-handler.js';
 import { createInvestigationArchive } from '../../src/mcp/investigation-archive.js';
+import { sqliteStoreParts } from '../fixtures/store-site.js';
 import { openDatabase } from '../../src/ledger/open-database.js';
 import { createFakeInvestigator } from '../agent/fake-investigator.js';
 
@@ -25,7 +26,7 @@ afterEach(async () => {
 });
 
 function createHandler(limits: { maxSessions: number; sessionIdleMs: number }) {
-  const archive = createInvestigationArchive(openDatabase({ path: ':memory:' }));
+  const archive = createInvestigationArchive(sqliteStoreParts(openDatabase({ path: ':memory:' })));
   sessionCounts = [];
   handler = createMcpHttpHandler({
     create: () =>

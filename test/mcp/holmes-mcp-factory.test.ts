@@ -6,6 +6,7 @@ import type { Alert } from '../../src/core/alert.js';
 import type { InvestigationResult } from '../../src/core/investigation.js';
 import { createLogger } from '../../src/core/logger.js';
 import { holmesMcpFactory } from '../../src/mcp/holmes-mcp-factory.js';
+import { sqliteStoreParts } from '../fixtures/store-site.js';
 import { openDatabase } from '../../src/ledger/open-database.js';
 import { ALERT, createFakeInvestigator } from '../agent/fake-investigator.js';
 
@@ -27,7 +28,7 @@ describe('holmesMcpFactory', () => {
     };
     const create = holmesMcpFactory({
       investigator,
-      db: openDatabase({ path: ':memory:' }),
+      store: sqliteStoreParts(openDatabase({ path: ':memory:' })),
       config: configSchema.parse({ server: { concurrency: 1 } }),
       logger: await createLogger({ level: 'silent' }),
       render: (result: InvestigationResult) => result.rootCause?.id ?? '',

@@ -6,6 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/config-schema.js';
 import { graphFileName } from '../../src/integrations/jira/index.js';
 import { createInvestigationStore } from '../../src/ledger/investigation-store.js';
+import { createJiraStore } from '../../src/ledger/jira-store.js';
+import { createSqliteRunner } from '../../src/ledger/sql-runner.js';
 import { createOutbox } from '../../src/ledger/outbox.js';
 import { openDatabase, type Db } from '../../src/ledger/open-database.js';
 import { createServerMetrics } from '../../src/server/server-metrics.js';
@@ -57,7 +59,7 @@ describe('startJira', () => {
     const metrics = createServerMetrics();
     hooks = await startJira({
       config,
-      db,
+      jiraStore: createJiraStore(createSqliteRunner(db)),
       store,
       outbox: createOutbox(db),
       metrics,

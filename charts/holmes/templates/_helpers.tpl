@@ -50,7 +50,8 @@ server:
     - file: /var/run/secrets/holmes/webhook-token
 {{- if .Values.postgres.enabled }}
 storage:
-  # The agent's records and MCP's view of them stay in a SQLite file per replica for now.
+  # Everything, the agent's records too, is kept in PostgreSQL; the path (on the writable data
+  # volume, as the root filesystem is read-only) only keeps the config valid on its own.
   path: /var/lib/holmes/holmes.db
   postgres:
 {{- if .Values.postgres.urlKey }}

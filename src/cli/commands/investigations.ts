@@ -9,13 +9,10 @@ export interface InvestigationsListOptions {
   team?: string;
 }
 
-async function openRecords(context: CommandContext) {
-  const [{ openDatabase }, { createRecordStore }] = await Promise.all([
-    import('../../ledger/open-database.js'),
-    import('../../ledger/record-store.js'),
-  ]);
-  const db = openDatabase({ path: context.config.storage.path, synchronous: context.config.storage.synchronous });
-  return { db, records: createRecordStore(db) };
+/** The configured store (SQLite or PostgreSQL): where the agent and `holmes serve` write their records. */
+export async function openRecords(context: CommandContext) {
+  const { openStore } = await import('../../ledger/open-store.js');
+  return openStore(context.config.storage);
 }
 
 /** `holmes investigations list`: the recorded investigations and questions, newest first. */
@@ -26,14 +23,12 @@ export async function investigationsList(context: CommandContext, options: Inves
     throw new HolmesError('USAGE', `--limit ${options.limit} is not a positive number.`, {
       fix: 'Give --limit N, e.g. --limit 50.',
     });
-  const { db, records } = await openRecords(context);
+  const store = await openRecords(context);
   try {
-    const rows = records.list({ limit, state: options.state, team: options.team });
+    const rows = await store.records.list({ limit, state: options.state, team: options.team });
     if (context.json) return writeJson(context, rows);
     if (rows.length === 0) {
-      context.out.write(
-        `No investigation records in ${context.config.storage.path}. \`holmes ask\` and the agent write them.\n`,
-      );
+      context.out.write(`No investigation records in ${store.location}. \`holmes ask\` and the agent write them.\n`);
       return;
     }
     for (const row of rows) {
@@ -43,16 +38,16 @@ export async function investigationsList(context: CommandContext, options: Inves
       );
     }
   } finally {
-    db.close();
+    await store.close();
   }
 }
 
 /** `holmes investigations show ID`: one record's result (an id prefix is enough). */
 export async function investigationsShow(context: CommandContext, id: string): Promise<void> {
   const [{ renderResult }] = await Promise.all([import('../render-investigation.js')]);
-  const { db, records } = await openRecords(context);
+  const store = await openRecords(context);
   try {
-    const record = records.get(id);
+    const record = await store.records.get(id);
     if (context.json) return writeJson(context, record);
     if (record.result) context.out.write(renderResult(record.result as Parameters<typeof renderResult>[0]));
     else
@@ -60,6 +55,6 @@ export async function investigationsShow(context: CommandContext, id: string): P
         `${record.kind === 'alert' ? 'Alert' : 'Question'} ${terminalText(record.subject)}\nRecord ${record.id} · ${record.state}${record.error ? ` · ${terminalText(record.error)}` : ''}\nNo result was stored (${record.state === 'running' ? 'still running' : 'it did not finish'}); \`holmes replay ${record.id.slice(0, 8)}\` shows the steps it made.\n`,
       );
   } finally {
-    db.close();
+    await store.close();
   }
 }

@@ -14,10 +14,10 @@ function inputEnded(stdin: NodeJS.ReadableStream): Promise<string> {
  * frameworks. Stdout carries the protocol only; logs go to stderr. Runs until the client goes.
  */
 export async function mcpCommand(context: CommandContext, options: SourceOptions): Promise<void> {
-  const [{ createInvestigator }, { openDatabase }, { holmesMcpFactory }, { StdioServerTransport }, { renderResult }] =
+  const [{ createInvestigator }, { openStore }, { holmesMcpFactory }, { StdioServerTransport }, { renderResult }] =
     await Promise.all([
       import('../../investigator/create-investigator.js'),
-      import('../../ledger/open-database.js'),
+      import('../../ledger/open-store.js'),
       import('../../mcp/holmes-mcp-factory.js'),
       import('@modelcontextprotocol/sdk/server/stdio.js'),
       import('../render-investigation.js'),
@@ -27,8 +27,8 @@ export async function mcpCommand(context: CommandContext, options: SourceOptions
     const investigator = await createInvestigator(config);
     for (const failure of investigator.runbooks.failures)
       context.logger.warn({ file: failure.file, issues: failure.issues }, 'runbook skipped: invalid');
-    const db = openDatabase({ path: config.storage.path, synchronous: config.storage.synchronous });
-    const server = holmesMcpFactory({ investigator, db, config, logger: context.logger, render: renderResult })();
+    const store = await openStore(config.storage);
+    const server = holmesMcpFactory({ investigator, store, config, logger: context.logger, render: renderResult })();
     const transport = new StdioServerTransport();
     const ended = inputEnded(process.stdin);
     try {
@@ -42,7 +42,7 @@ export async function mcpCommand(context: CommandContext, options: SourceOptions
       context.logger.info({ reason }, 'holmes mcp stops');
     } finally {
       await server.close();
-      db.close();
+      await store.close();
     }
   });
 }

@@ -7,17 +7,16 @@ export interface ReplayOptions {
 
 /** `holmes replay ID`: re-renders a recorded investigation step by step, calling no model and no tool. */
 export async function replayCommand(context: CommandContext, id: string, options: ReplayOptions): Promise<void> {
-  const [{ openDatabase }, { createRecordStore }, { renderRecord }] = await Promise.all([
-    import('../../ledger/open-database.js'),
-    import('../../ledger/record-store.js'),
+  const [{ openRecords }, { renderRecord }] = await Promise.all([
+    import('./investigations.js'),
     import('../../agent/render-record.js'),
   ]);
-  const db = openDatabase({ path: context.config.storage.path, synchronous: context.config.storage.synchronous });
+  const store = await openRecords(context);
   try {
-    const record = createRecordStore(db).get(id);
+    const record = await store.records.get(id);
     if (context.json) return writeJson(context, { ...record, result: undefined });
     context.out.write(renderRecord(record, { brief: Boolean(options.brief) }));
   } finally {
-    db.close();
+    await store.close();
   }
 }

@@ -132,11 +132,13 @@ export function createJiraDelivery(options: JiraDeliveryOptions) {
      * investigations of the last day, never before Jira delivery was first enabled).
      */
     async sweep(now = Date.now()): Promise<number> {
-      const since = new Date(Math.max(Date.parse(options.store.enabledSince()), now - SWEEP_WINDOW_MS)).toISOString();
+      const since = new Date(
+        Math.max(Date.parse(await options.store.enabledSince()), now - SWEEP_WINDOW_MS),
+      ).toISOString();
       let queued = 0;
-      for (const id of options.store.finishedWithoutTicketItem(since))
+      for (const id of await options.store.finishedWithoutTicketItem(since))
         if (await onInvestigationFinished(id)) queued += 1;
-      for (const id of options.store.resolvedWithoutResolveItem(since)) if (await queueResolve(id)) queued += 1;
+      for (const id of await options.store.resolvedWithoutResolveItem(since)) if (await queueResolve(id)) queued += 1;
       return queued;
     },
 

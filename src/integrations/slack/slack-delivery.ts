@@ -114,7 +114,12 @@ export function createSlackDelivery(options: SlackDeliveryOptions) {
     return { status: 'retry', error: `waiting for the message ${key} to be posted`, retryAfterMs: 1_000 };
   }
 
-  async function message(payload: MessagePayload): Promise<DeliveryOutcome> {
+  /** One sender at a time per message, whatever replica: the first posts, the next updates what it posted. */
+  function message(payload: MessagePayload): Promise<DeliveryOutcome> {
+    return store.whileDelivering(payload.key, () => postOrUpdate(payload));
+  }
+
+  async function postOrUpdate(payload: MessagePayload): Promise<DeliveryOutcome> {
     const row = await store.planMessage(payload.key, payload);
     const content = { text: payload.text, blocks: payload.blocks };
     if (row.ts) {

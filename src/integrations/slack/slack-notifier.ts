@@ -131,7 +131,7 @@ export function createSlackNotifier(options: SlackNotifierOptions) {
         if (options.renderGraphs) void uploadGraph(id, key, run, record.result);
       }
       // Whoever asked with /holmes investigate gets the result where they asked, routed or not.
-      // After the messages above, and in the store's transaction with the removal of each waiter.
+      // After the messages above; each waiter is removed once its answer is queued.
       await queued(() =>
         store.takeWaiters(id, (waiter) =>
           outbox.enqueue(SLACK_CHANNEL, `respond:${waiter.responseUrl}`, 'respond', {

@@ -1,3 +1,5 @@
+import { JIRA_TABLES } from '../jira-store.js';
+
 /**
  * The PostgreSQL schema, one entry per version; an entry is never edited once released, a change
  * is a new entry. Times are UTC ISO-8601 text, as in SQLite, so both stores compare them the same.
@@ -154,4 +156,6 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
    CREATE INDEX slack_waiters_investigation ON slack_waiters (investigation_id);`,
   // 2: a budget hold names the replica session (advisory lock key) that made it: a dead replica's holds go at once.
   `ALTER TABLE budget_reservations ADD COLUMN session_key INTEGER;`,
+  // 3: Jira's tickets per dedup label and the intent recorded before each create call (as SQLite's 7).
+  JIRA_TABLES,
 ];

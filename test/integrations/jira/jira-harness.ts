@@ -1,7 +1,4 @@
 /** A store with finished investigations, the Jira delivery and its outbox worker, against the stand-in. */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { expect } from 'vitest';
@@ -12,11 +9,11 @@ import type { Evidence, InvestigationResult } from '../../../src/core/investigat
 import { createJiraClient } from '../../../src/integrations/jira/jira-client.js';
 import { createJiraDelivery, type JiraDelivery } from '../../../src/integrations/jira/jira-delivery.js';
 import type { JiraDeliveryOptions, JiraEvent } from '../../../src/integrations/jira/delivery-context.js';
-import { createInvestigationStore, type InvestigationStore } from '../../../src/ledger/investigation-store.js';
-import { createJiraStore } from '../../../src/ledger/jira-store.js';
-import { openDatabase, type Db } from '../../../src/ledger/open-database.js';
-import { createOutbox, type Outbox } from '../../../src/ledger/outbox.js';
+import type { InvestigationStore } from '../../../src/ledger/investigation-store.js';
+import type { JiraStore } from '../../../src/ledger/jira-store.js';
+import type { Outbox } from '../../../src/ledger/outbox.js';
 import { createOutboxWorker, type OutboxWorker } from '../../../src/server/outbox-worker.js';
+import { sqliteSite, type StoreSite } from '../../fixtures/store-site.js';
 import { makeAlert, resultFor } from '../../server/fixtures/webhook.js';
 import type { JiraStandIn } from './jira-stand-in.js';
 
@@ -102,10 +99,11 @@ function evidence(check: string, verdict: Evidence['verdict'], sentence: string,
 }
 
 export interface Harness {
-  dir: string;
-  path: string;
-  db: Db;
+  site: StoreSite;
+  /** Where the store is: open another harness there for a restart or a second replica. */
+  place: string;
   store: InvestigationStore;
+  jiraStore: JiraStore;
   outbox: Outbox;
   delivery: JiraDelivery;
   worker: OutboxWorker;
@@ -124,17 +122,19 @@ export interface Harness {
 export interface HarnessOptions {
   standIn: JiraStandIn;
   jira?: Record<string, unknown>;
-  dir?: string;
+  /** SQLite by default. */
+  site?: StoreSite;
+  /** An existing place of the site (another replica, or a restart); a new one by default. */
+  place?: string;
   delivery?: Partial<JiraDeliveryOptions>;
   start?: boolean;
 }
 
 export async function createHarness(options: HarnessOptions): Promise<Harness> {
-  const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'holmes-jira-')));
-  const path = join(dir, 'holmes.db');
-  const db = openDatabase({ path });
-  const store = createInvestigationStore(db);
-  const outbox = createOutbox(db);
+  const site = options.site ?? sqliteSite();
+  const place = options.place ?? (await site.create());
+  const opened = await site.open(place);
+  const { investigations: store, outbox, jira: jiraStore } = opened;
   const jira = jiraConfig(options.standIn.url, options.jira);
   const events: JiraEvent[] = [];
   const logs: Harness['logs'] = [];
@@ -149,7 +149,7 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
   const delivery = createJiraDelivery({
     jira,
     api: jira.dryRun ? undefined : createJiraClient(jira, ENV),
-    store: createJiraStore(db),
+    store: jiraStore,
     outbox,
     investigations: store,
     logger,
@@ -169,10 +169,10 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
   });
   if (options.start !== false) worker.start();
   const harness: Harness = {
-    dir,
-    path,
-    db,
+    site,
+    place,
     store,
+    jiraStore,
     outbox,
     delivery,
     worker,
@@ -216,14 +216,10 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
     },
     async close() {
       await worker?.stop();
-      db.close();
+      await opened.close();
     },
   };
   return harness;
-}
-
-export function removeDir(dir: string) {
-  return rm(dir, { recursive: true, force: true });
 }
 
 export const GROUP = '{}:{alertname="ChatLatencyHigh"}';

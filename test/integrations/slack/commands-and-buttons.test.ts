@@ -105,7 +105,10 @@ describe('Slack: /holmes and the buttons (HTTP)', () => {
     const [answer] = await bed.standIn.until(() => responsesTo(ask.id).length > 0 && responsesTo(ask.id));
     expect(answer).toMatchObject({ response_type: 'in_channel' });
     expect(textOf(answer!)).toContain('embed-batch time-slices the GPU of chat-api');
-    expect(bed.brain!.agent.records.list({ limit: 1 })[0]).toMatchObject({ askedBy: `slack:${ALICE}`, team: 'chat' });
+    expect((await bed.brain!.agent.records.list({ limit: 1 }))[0]).toMatchObject({
+      askedBy: `slack:${ALICE}`,
+      team: 'chat',
+    });
 
     const budget = command('budget');
     await budget.send();

@@ -80,7 +80,7 @@ describe('Slack: conversations over the Events API (HTTP)', () => {
     expect(prompt).toContain('Question: what else runs on that GPU?');
     expect(prompt).not.toContain(BOT_USER_ID);
     // Charged to the asker.
-    const askedBy = bed.brain!.agent.records.list({ limit: 5 }).map((record) => record.askedBy);
+    const askedBy = (await bed.brain!.agent.records.list({ limit: 5 })).map((record) => record.askedBy);
     expect(askedBy).toContain(`slack:${ALICE}`);
   });
 
