@@ -39,11 +39,20 @@ export function createPostgresInvestigationStore(pool: PgPool): InvestigationSto
     groupKey: string,
     at: string,
   ) {
-    // One statement for the notification's firing alerts; ON CONFLICT is what deduplicates across replicas.
-    const result = await client.query<{ fingerprint: string; starts_at: string }>(
-      `INSERT INTO alerts (fingerprint, starts_at, group_key, status, alertname, labels, payload, received_at)
-       SELECT f, s, $3, 'firing', n, l, p, $4 FROM unnest($1::text[], $2::text[], $5::text[], $6::text[], $7::text[]) AS t(f, s, n, l, p)
-       ON CONFLICT (fingerprint, starts_at) DO NOTHING RETURNING fingerprint, starts_at`,
+    // One statement for the notification's firing alerts (ON CONFLICT is what deduplicates across
+    // replicas) that also locks the group's open investigation, which attaching them needs next.
+    const result = await client.query<{
+      inserted: Array<[string, string]> | null;
+      id: string | null;
+      alertCount: number | null;
+    }>(
+      `WITH inserted AS (
+         INSERT INTO alerts (fingerprint, starts_at, group_key, status, alertname, labels, payload, received_at)
+         SELECT f, s, $3, 'firing', n, l, p, $4 FROM unnest($1::text[], $2::text[], $5::text[], $6::text[], $7::text[]) AS t(f, s, n, l, p)
+         ON CONFLICT (fingerprint, starts_at) DO NOTHING RETURNING fingerprint, starts_at),
+       open AS (SELECT id, alert_count FROM investigations WHERE group_key = $3 AND resolved_at IS NULL FOR UPDATE)
+       SELECT (SELECT json_agg(json_build_array(fingerprint, starts_at)) FROM inserted) AS inserted,
+              (SELECT id FROM open) AS id, (SELECT alert_count FROM open) AS "alertCount"`,
       [
         rows.map((row) => row.fingerprint),
         rows.map((row) => row.startsAt),
@@ -54,7 +63,11 @@ export function createPostgresInvestigationStore(pool: PgPool): InvestigationSto
         rows.map((row) => storedJson(row.alert)),
       ],
     );
-    return new Set(result.rows.map((row) => `${row.fingerprint}\u0000${row.starts_at}`));
+    const row = result.rows[0]!;
+    return {
+      inserted: new Set((row.inserted ?? []).map(([fingerprint, startsAt]) => `${fingerprint}\u0000${startsAt}`)),
+      open: row.id === null ? undefined : { id: row.id, alertCount: row.alertCount! },
+    };
   }
 
   async function accept(client: PgClient, alerts: Alert[], options: AcceptOptions): Promise<AcceptOutcome> {
@@ -108,7 +121,8 @@ export function createPostgresInvestigationStore(pool: PgPool): InvestigationSto
       firing.push({ ...key, alert, known: Boolean(known) });
     }
     const toInsert = firing.filter((entry) => !entry.known);
-    const inserted = toInsert.length > 0 ? await insertAlerts(client, toInsert, groupKey, at) : new Set<string>();
+    const written = toInsert.length > 0 ? await insertAlerts(client, toInsert, groupKey, at) : undefined;
+    const inserted = written?.inserted ?? new Set<string>();
     for (const entry of firing) {
       const key = { fingerprint: entry.fingerprint, startsAt: entry.startsAt };
       if (entry.known) outcome.duplicates += 1;
@@ -131,7 +145,9 @@ export function createPostgresInvestigationStore(pool: PgPool): InvestigationSto
     }
     // The group's open investigation, locked: replicas attaching alerts to one group take turns.
     const openQuery = `SELECT id, alert_count AS "alertCount" FROM investigations WHERE group_key = $1 AND resolved_at IS NULL FOR UPDATE`;
-    let open = (await client.query<{ id: string; alertCount: number }>(openQuery, [groupKey])).rows[0];
+    let open = written
+      ? written.open
+      : (await client.query<{ id: string; alertCount: number }>(openQuery, [groupKey])).rows[0];
     if (fresh.length > 0) {
       let created = false;
       if (!open) {
@@ -167,22 +183,22 @@ export function createPostgresInvestigationStore(pool: PgPool): InvestigationSto
       }
       const investigationId = open.id;
       let attached = open.alertCount;
-      const before = attached;
       let next = 0;
       // alert_count is the number attached; in a storm most alerts arrive with the group already full.
+      // One statement attaches a slice and counts it on the investigation (the row is ours, locked above).
       while (attached < options.maxAlertsPerGroup && next < fresh.length) {
         const slice = fresh.slice(next, next + (options.maxAlertsPerGroup - attached));
         next += slice.length;
-        attached += (
-          await client.query(
-            `UPDATE alerts SET investigation_id = $1 FROM unnest($2::text[], $3::text[]) AS k(f, s)
-             WHERE fingerprint = k.f AND starts_at = k.s AND investigation_id IS NULL`,
-            [investigationId, slice.map((entry) => entry.key.fingerprint), slice.map((entry) => entry.key.startsAt)],
-          )
-        ).rowCount!;
+        const counted = await client.query<{ alertCount: number }>(
+          `WITH attached AS (
+             UPDATE alerts SET investigation_id = $1 FROM unnest($2::text[], $3::text[]) AS k(f, s)
+             WHERE fingerprint = k.f AND starts_at = k.s AND investigation_id IS NULL RETURNING 1)
+           UPDATE investigations SET alert_count = alert_count + (SELECT count(*) FROM attached)
+           WHERE id = $1 AND EXISTS (SELECT 1 FROM attached) RETURNING alert_count AS "alertCount"`,
+          [investigationId, slice.map((entry) => entry.key.fingerprint), slice.map((entry) => entry.key.startsAt)],
+        );
+        attached = counted.rows[0]?.alertCount ?? attached;
       }
-      if (attached !== before || created)
-        await client.query(`UPDATE investigations SET alert_count = $1 WHERE id = $2`, [attached, investigationId]);
       outcome.created = created;
       outcome.investigationId = investigationId;
     } else outcome.investigationId = open?.id;
@@ -216,11 +232,31 @@ export function createPostgresInvestigationStore(pool: PgPool): InvestigationSto
   return {
     accept: acceptOne,
     /**
-     * One transaction for the batch, a savepoint per notification, as in SQLite: one commit for
-     * them all, in arrival order. Two replicas' batches may lock two groups in opposite orders:
-     * the server then aborts one (a deadlock), and that batch runs again.
+     * One transaction for the batch, in arrival order: one commit for them all. A notification
+     * that fails (the queue full, bad data) must not take the others with it, as in SQLite: the
+     * batch first runs without savepoints (two round trips fewer per notification, the storm's
+     * common case), and only if one fails runs again with a savepoint around each. Two replicas'
+     * batches may lock two groups in opposite orders: the server then aborts one (a deadlock),
+     * and that batch runs again.
      */
     async acceptMany(items) {
+      const fast = await transaction(pool, async (client) => {
+        const outcomes: AcceptOutcome[] = [];
+        for (const item of items) {
+          try {
+            outcomes.push(await accept(client, item.alerts, item.options));
+          } catch (error) {
+            const code = (error as { code?: string }).code;
+            if (code === '40P01' || code === '40001') throw error;
+            await client.query('ROLLBACK');
+            // An open transaction again, so that transaction()'s COMMIT ends it having written nothing.
+            await client.query('BEGIN');
+            return undefined;
+          }
+        }
+        return outcomes;
+      });
+      if (fast) return fast;
       return transaction(pool, async (client) => {
         const outcomes: Array<AcceptOutcome | Error> = new Array(items.length);
         for (const [index, item] of items.entries()) {
