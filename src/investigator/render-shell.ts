@@ -1,5 +1,4 @@
-import Mustache from 'mustache';
-import { isBlank, replaceTokens, type Token } from '../runbooks/render-plain-text.js';
+import { isBlank, replaceTokens, variableTokens } from '../runbooks/render-plain-text.js';
 import { renderWithSlots, slotAt } from '../toolsets/render-slots.js';
 import { ListValue, NameValue, isKubeName, regexEscape } from '../toolsets/template-values.js';
 
@@ -72,22 +71,13 @@ export function renderShell(template: string, view: Record<string, unknown>): st
   return renderWithSlots(template, view, placesOf, insert);
 }
 
-/** `{{name}}` tokens outside `{{#…}}` sections, whose context may be a list item of their own. */
-function viewTokens(tokens: Token[]): Token[] {
-  return tokens.flatMap((token) => {
-    if (token[0] === 'name' || token[0] === '&') return [token];
-    if (token[0] === '^' && Array.isArray(token[4])) return viewTokens(token[4]);
-    return [];
-  });
-}
-
 /**
  * A command template whose `{{name}}` has no value here gets `<name>` in its place, as runbooks
  * write what the reader fills in (`<serving-gpu-nodes>`): `kubectl set env <workload>` instead of
  * `kubectl set env /`, a command that would run on the wrong thing or nothing.
  */
 export function markMissing(template: string, view: Record<string, unknown>): string {
-  const missing = viewTokens(Mustache.parse(template) as unknown as Token[]).filter((token) =>
+  const missing = variableTokens(template, { viewOnly: true }).filter((token) =>
     isBlank(
       token[1].split('.').reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], view),
     ),

@@ -15,12 +15,17 @@ export function isBlank(value: unknown): boolean {
 
 export type Token = [string, string, number, number, Token[]?];
 
-/** Every `{{name}}` (escaped or not) of a template, sections' included, with where it stands. */
-export function variableTokens(template: string): Token[] {
+/**
+ * Every `{{name}}` (escaped or not) of a template with where it stands, sections' included;
+ * `viewOnly` leaves out `{{#…}}` sections, whose context may be a list item of their own.
+ */
+export function variableTokens(template: string, options: { viewOnly?: boolean } = {}): Token[] {
   const walk = (tokens: Token[]): Token[] =>
-    tokens.flatMap((token) =>
-      token[0] === 'name' || token[0] === '&' ? [token] : Array.isArray(token[4]) ? walk(token[4]) : [],
-    );
+    tokens.flatMap((token) => {
+      if (token[0] === 'name' || token[0] === '&') return [token];
+      if (options.viewOnly && token[0] === '#') return [];
+      return Array.isArray(token[4]) ? walk(token[4]) : [];
+    });
   return walk(Mustache.parse(template) as unknown as Token[]);
 }
 

@@ -1,6 +1,6 @@
 import type { KubeObject } from '../../core/kube-object.js';
 import {
-  alertStartMs,
+  alertStartOf,
   changedAtMs,
   eventsAbout,
   listOrEmpty,
@@ -65,7 +65,7 @@ function metrics(hpa: KubeObject) {
 export const autoscalerStatus: BuiltinTool = async (params, context) => {
   const kube = requireKube(context);
   const now = context.now();
-  const startMs = alertStartMs(params, now);
+  const startMs = alertStartOf(params, now);
   const namespace = textParam(params, 'namespace');
   const workload = textParam(params, 'workload');
   const name = textParam(params, 'hpa');

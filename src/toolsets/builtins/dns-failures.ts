@@ -4,7 +4,7 @@ import {
   requireKube,
   textParam,
   workloadPods,
-  alertStartMs,
+  alertStartOf,
   type Json,
 } from '../diagnostics/kube-reads.js';
 import { cleanLine, readPodLogs } from '../diagnostics/read-pod-logs.js';
@@ -39,7 +39,7 @@ export function lookupFailure(line: string): { kind: LookupFailure; host: string
 export const dnsFailures: BuiltinTool = async (params, context) => {
   const kube = requireKube(context);
   const now = context.now();
-  const startMs = alertStartMs(params, now);
+  const startMs = alertStartOf(params, now);
   const { ours, request } = await workloadPods(kube, params);
   const { logs, requests } = await readPodLogs(kube, ours, { maxPods: 4, tailLines: 300, previous: true });
   let linesRead = 0;

@@ -5,6 +5,7 @@ import { analyseChange, type Point } from '../signals/analyse-change.js';
 import { createPodMatcher } from '../signals/workload-scope.js';
 import { telemetryProfile, type TelemetryProfile } from '../signals/telemetry-profile.js';
 import { toolGraph, windowOf, type GraphWindow } from '../signals/tool-graph.js';
+import { alertStartOf } from '../diagnostics/kube-reads.js';
 import type { BuiltinTool } from '../tool-context.js';
 import { dcgmLabels, gpuIdentity, gpuLegend, nameList, onGpus } from './gpu-workloads.js';
 
@@ -272,8 +273,7 @@ export const gpuThrottling: BuiltinTool = async (params, context) => {
     throw new HolmesError('UPSTREAM_UNAVAILABLE', 'No Prometheus is configured.', { fix: 'Set prometheus.url.' });
   const now = context.now();
   const profile = await telemetryProfile(prometheus, now);
-  const alertStartMs =
-    typeof params.alert_start === 'string' ? Date.parse(params.alert_start) : now.getTime() - 15 * MINUTE;
+  const alertStartMs = alertStartOf(params, now);
   if (!profile.metrics.has('DCGM_FI_DEV_SM_CLOCK')) {
     // Confirm the absence with the source itself, so the answer rests on a request.
     const probe = await prometheus.instantQuery('group(DCGM_FI_DEV_SM_CLOCK)', now);

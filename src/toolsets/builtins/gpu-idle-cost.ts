@@ -1,3 +1,4 @@
+import { alertStartOf } from '../diagnostics/kube-reads.js';
 import { parseDuration } from '../../core/duration.js';
 import { HolmesError } from '../../core/errors.js';
 import type { GraphSpec } from '../../core/graph-spec.js';
@@ -137,8 +138,7 @@ export const idleGpuCost: BuiltinTool = async (params, context) => {
   const namespace = typeof params.namespace === 'string' ? params.namespace : undefined;
   const window = typeof params.window === 'string' ? params.window : '1h';
   const threshold = typeof params.idle_threshold === 'number' ? params.idle_threshold : 0.05;
-  const alertStartMs =
-    typeof params.alert_start === 'string' ? Date.parse(params.alert_start) : now.getTime() - 15 * 60_000;
+  const alertStartMs = alertStartOf(params, now);
   const names = dcgmWorkloadLabels(profile);
   const view = { namespace, ns: names.namespace, pod: names.pod };
   const only = (label: string) => (namespace ? renderPromql(`${label}="{{namespace}}"`, view) : `${label}!=""`);

@@ -1,3 +1,4 @@
+import { alertStartOf } from '../diagnostics/kube-reads.js';
 import type { GraphSpec } from '../../core/graph-spec.js';
 import { readPodStartTimes } from '../diagnostics/pod-start-times.js';
 import { renderPromql } from '../render-promql.js';
@@ -202,8 +203,7 @@ export const gpuSharing: BuiltinTool = async (params, context) => {
   let findings: NeighbourFindings | undefined;
   let graph: GraphSpec | undefined;
   if (scope) {
-    const alertStartMs =
-      typeof params.alert_start === 'string' ? Date.parse(params.alert_start) : now.getTime() - 15 * MINUTE;
+    const alertStartMs = alertStartOf(params, now);
     const history = await readGpuAttribution(context.prometheus, aliases, alertStartMs - LOOK_BACK_MS, now);
     const isOurs = createPodMatcher(scope);
     const nodes = [

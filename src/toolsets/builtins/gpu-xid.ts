@@ -1,3 +1,4 @@
+import { alertStartOf } from '../diagnostics/kube-reads.js';
 import { HolmesError } from '../../core/errors.js';
 import type { GraphSpec } from '../../core/graph-spec.js';
 import type { RangeSeries } from '../../telemetry/prometheus-types.js';
@@ -207,8 +208,7 @@ export const gpuXid: BuiltinTool = async (params, context) => {
     throw new HolmesError('UPSTREAM_UNAVAILABLE', 'No Prometheus is configured.', { fix: 'Set prometheus.url.' });
   const now = context.now();
   const profile = await telemetryProfile(prometheus, now);
-  const alertStartMs =
-    typeof params.alert_start === 'string' ? Date.parse(params.alert_start) : now.getTime() - 15 * MINUTE;
+  const alertStartMs = alertStartOf(params, now);
   const fromMs = alertStartMs - SEARCH_BEFORE_MS - BASELINE_MS;
   const hasXid = profile.metrics.has('DCGM_FI_DEV_XID_ERRORS');
   const hasCount = profile.metrics.has('DCGM_EXP_XID_ERRORS_COUNT');

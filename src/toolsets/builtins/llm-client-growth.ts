@@ -1,3 +1,4 @@
+import { alertStartOf } from '../diagnostics/kube-reads.js';
 import type { GraphSpec } from '../../core/graph-spec.js';
 import type { RangeSeries } from '../../telemetry/prometheus-types.js';
 import { formatValue } from '../format-value.js';
@@ -176,8 +177,7 @@ export function growthGraph(input: GrowthGraphInput): GraphSpec | undefined {
  */
 export const llmClientGrowth: BuiltinTool = async (params, context) => {
   const now = context.now();
-  const alertStartMs =
-    typeof params.alert_start === 'string' ? Date.parse(params.alert_start) : now.getTime() - 15 * MINUTE;
+  const alertStartMs = alertStartOf(params, now);
   const fromMs = alertStartMs - FROM_BEFORE_ALERT_MS;
   const step = Math.max(30, Math.ceil((now.getTime() - fromMs) / MAX_POINTS / 15_000) * 15);
   const window = { from: new Date(fromMs), to: now, step };

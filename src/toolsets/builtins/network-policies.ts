@@ -1,6 +1,6 @@
 import type { KubeObject } from '../../core/kube-object.js';
 import {
-  alertStartMs,
+  alertStartOf,
   changedAtMs,
   listOrEmpty,
   minutesBetween,
@@ -89,7 +89,7 @@ function peersOf(
 export const networkPolicies: BuiltinTool = async (params, context) => {
   const kube = requireKube(context);
   const now = context.now();
-  const startMs = alertStartMs(params, now);
+  const startMs = alertStartOf(params, now);
   const namespace = textParam(params, 'namespace') ?? '';
   const { ours, request } = await workloadPods(kube, params);
   const [policies, namespaces, allPods] = await Promise.all([

@@ -1,6 +1,6 @@
 import type { KubeObject } from '../../core/kube-object.js';
 import {
-  alertStartMs,
+  alertStartOf,
   changedAtMs,
   listOrEmpty,
   minutesBetween,
@@ -65,7 +65,7 @@ function bindsAccount(binding: KubeObject, namespace: string, account: string): 
 export const rbacDenials: BuiltinTool = async (params, context) => {
   const kube = requireKube(context);
   const now = context.now();
-  const startMs = alertStartMs(params, now);
+  const startMs = alertStartOf(params, now);
   const namespace = textParam(params, 'namespace') ?? '';
   const { ours, request } = await workloadPods(kube, params);
   const { logs, requests } = await readPodLogs(kube, ours, { maxPods: 4, tailLines: 300, previous: true });

@@ -1,3 +1,4 @@
+import { alertStartOf } from '../diagnostics/kube-reads.js';
 import { HolmesError } from '../../core/errors.js';
 import type { RangeSeries } from '../../telemetry/prometheus-types.js';
 import { formatValue } from '../format-value.js';
@@ -274,8 +275,7 @@ export async function readSignal(
 export const signalChange: BuiltinTool = async (params, context) => {
   const name = String(params.signal);
   const { spec, prometheus, now, profile, variants, collected } = await readSignal(name, params, context);
-  const alertStartMs =
-    typeof params.alert_start === 'string' ? Date.parse(params.alert_start) : now.getTime() - 15 * MINUTE;
+  const alertStartMs = alertStartOf(params, now);
   const empty: GroupChange = {
     count: 0,
     before: null,

@@ -1,3 +1,4 @@
+import { alertStartOf } from '../diagnostics/kube-reads.js';
 import { HolmesError } from '../../core/errors.js';
 import type { RangeSeries } from '../../telemetry/prometheus-types.js';
 import { formatValue } from '../format-value.js';
@@ -149,8 +150,7 @@ export const versionChange: BuiltinTool = async (params, context) => {
       fix: `Use one of: ${versioned.sort().join(', ')} (or signal_change for '${name}').`,
     });
   }
-  const alertStartMs =
-    typeof params.alert_start === 'string' ? Date.parse(params.alert_start) : now.getTime() - 15 * MINUTE;
+  const alertStartMs = alertStartOf(params, now);
   const base = { signal: name, title: spec.title, unit: spec.unit, query: null };
   const empty: VersionChangeData = { ...base, versions: [], new: null, old: null, ratio: null, laterRatio: null };
   if (variants.length === 0) {

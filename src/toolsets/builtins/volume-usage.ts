@@ -2,7 +2,7 @@ import { parseDuration } from '../../core/duration.js';
 import { HolmesError } from '../../core/errors.js';
 import type { QueryResult } from '../../telemetry/prometheus-types.js';
 import { podClaims } from '../diagnostics/pod-claims.js';
-import { requireKube, textParam, workloadPods } from '../diagnostics/kube-reads.js';
+import { alertStartOf, requireKube, textParam, workloadPods } from '../diagnostics/kube-reads.js';
 import { renderPromql } from '../render-promql.js';
 import { telemetryProfile } from '../signals/telemetry-profile.js';
 import { graphStep, toolGraph } from '../signals/tool-graph.js';
@@ -77,7 +77,6 @@ export const volumeUsage: BuiltinTool = async (params, context) => {
     capacityBytes: valueOf(capacity, claim),
   }));
   const reported = usage.filter((entry) => entry.peak !== null);
-  const alertStart = Date.parse(textParam(params, 'alert_start') ?? '');
   const startMs = now.getTime() - parseDuration(within);
   // How each reported volume filled over the window: the series behind its peak.
   const graph =
@@ -89,7 +88,7 @@ export const volumeUsage: BuiltinTool = async (params, context) => {
           startMs,
           endMs: now.getTime(),
           stepSeconds: graphStep(startMs, now.getTime()),
-          alertStartMs: Number.isFinite(alertStart) ? alertStart : now.getTime(),
+          alertStartMs: alertStartOf(params, now),
           series: [{ query: renderPromql(ratio, view), legend: ['persistentvolumeclaim'], role: 'suspect' }],
         });
   return {

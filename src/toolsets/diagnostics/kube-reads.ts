@@ -29,7 +29,7 @@ export function namesParam(params: Record<string, unknown>, name: string): strin
 }
 
 /** When the alert started (the `alert_start` param), else a quarter of an hour ago. */
-export function alertStartMs(params: Record<string, unknown>, now: Date): number {
+export function alertStartOf(params: Record<string, unknown>, now: Date): number {
   const parsed = Date.parse(textParam(params, 'alert_start') ?? '');
   return Number.isFinite(parsed) ? parsed : now.getTime() - 15 * MINUTE;
 }
