@@ -11,7 +11,8 @@ import {
 } from '../signals/measure-client-growth.js';
 import { toolGraph, windowOf, type GraphWindow } from '../signals/tool-graph.js';
 import type { BuiltinTool, ToolContext } from '../tool-context.js';
-import { readSignal, renderSignalQuery, settled, teamScope } from './signal-change.js';
+import { readSignal, renderSignalQuery, teamScope } from '../signals/signal-query.js';
+import { settled } from './signal-change.js';
 
 const MINUTE = 60_000;
 /** The onset is searched up to 2 h before the alert, and the baseline is the hour before it. */

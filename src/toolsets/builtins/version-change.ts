@@ -6,7 +6,8 @@ import { renderPromql } from '../render-promql.js';
 import { queryMetrics } from '../signals/query-metrics.js';
 import { signalGraph } from '../signals/signal-graph.js';
 import type { BuiltinTool } from '../tool-context.js';
-import { podLabels, readSignal, scopeOf, scopeSelector, settled, templateView } from './signal-change.js';
+import { podLabels, readSignal, scopeOf, scopeSelector, templateView } from '../signals/signal-query.js';
+import { settled } from './signal-change.js';
 
 const MINUTE = 60_000;
 /** How far back versions are looked for: a rollout up to two hours before the alert, and the hour before it. */
