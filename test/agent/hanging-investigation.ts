@@ -1,8 +1,9 @@
 /**
  * Run as a separate process by killed-process.int.test.ts: starts an investigation whose second
- * model call never returns, prints `ready` once the first tool result is recorded, and waits to be killed.
+ * model call never returns, prints `ready` once the first tool result is saved, and waits to be killed.
  */
 import type { BaseMessage } from '@langchain/core/messages';
+import Database from 'better-sqlite3';
 import type { ChatResult } from '@langchain/core/outputs';
 import { createAgent } from '../../src/agent/create-agent.js';
 import { configSchema } from '../../src/config/config-schema.js';
@@ -27,8 +28,18 @@ const model = new HangingModel([
 const agent = await createAgent(config, { createModel: () => model, investigator: await createFakeInvestigator() });
 // The hanging call holds no timer; this one keeps the process alive until it is killed.
 setInterval(() => undefined, 60_000);
+// Steps are saved in order without the agent waiting on each: ready once the tool call is in the file.
+async function whenRecorded(kind: string): Promise<void> {
+  const db = new Database(path, { readonly: true });
+  try {
+    while (!db.prepare('SELECT 1 FROM agent_record_steps WHERE kind = ?').get(kind))
+      await new Promise((resolve) => setTimeout(resolve, 20));
+  } finally {
+    db.close();
+  }
+}
 await agent.investigate(ALERT, {
   onEvent: (event) => {
-    if (event.kind === 'tool-call') process.stdout.write('ready\n');
+    if (event.kind === 'tool-call') void whenRecorded('tool-call').then(() => process.stdout.write('ready\n'));
   },
 });
