@@ -4,6 +4,7 @@ import jsonata from 'jsonata';
 import Mustache from 'mustache';
 import type { Issue } from '../core/errors.js';
 import { formatPath, lineAt, parseYamlSource } from '../core/yaml-source.js';
+import { parseFixSection, type FixSection } from './parse-fix-section.js';
 import { runbookFrontMatterSchema, type Runbook } from './runbook-schema.js';
 import { validateRunbook, type KnownTool } from './validate-runbook.js';
 
@@ -18,9 +19,13 @@ export interface LoadRunbooksResult {
 
 const FORMAT_FIX = 'See the runbook format in runbooks/README.md.';
 
-function splitFrontMatter(text: string): { front: string; body: string } | undefined {
+function splitFrontMatter(text: string): { front: string; body: string; bodyLine: number } | undefined {
   const match = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/.exec(text);
-  return match ? { front: match[1]!, body: match[2]!.trim() } : undefined;
+  if (!match) return undefined;
+  const rest = match[2]!;
+  // The file line of the body's first non-blank line, so errors in the ## Fix steps name their line.
+  const bodyStart = text.length - rest.length + (rest.length - rest.trimStart().length);
+  return { front: match[1]!, body: rest.trim(), bodyLine: text.slice(0, bodyStart).split('\n').length };
 }
 
 /** JSONata expressions and templates are compiled once here, so a typo is a load error with its field. */
@@ -81,15 +86,23 @@ async function loadRunbook(
   // Lines inside the front matter are one below the opening `---`.
   const shift = (issue: Issue): Issue => (issue.line ? { ...issue, line: issue.line + 1 } : issue);
   if (syntax.length > 0) return { issues: syntax.map(shift) };
-  const parsed = runbookFrontMatterSchema.safeParse(source.document.toJS());
-  const located = (path: ReadonlyArray<PropertyKey>, message: string, key = false, fix = FORMAT_FIX): Issue =>
-    shift({
-      file,
-      path: formatPath(path) || '(front matter)',
-      message,
-      ...(lineAt(source, path, { key }) ? { line: lineAt(source, path, { key })! } : {}),
-      fix,
-    });
+  const front = source.document.toJS() as Record<string, unknown> | null;
+  const fixSection = parseFixSection(parts.body);
+  const inBody = (line: number) => parts.bodyLine + line - 1;
+  const located = (path: ReadonlyArray<PropertyKey>, message: string, key = false, fix = FORMAT_FIX): Issue => {
+    const step = fixSection && path[0] === 'remediation' ? fixSection.lines[path[1] as number] : undefined;
+    const yamlLine = step ? undefined : lineAt(source, path, { key });
+    const line = step ? inBody(step[path[2] as keyof typeof step] ?? step.title) : yamlLine && yamlLine + 1;
+    const where = step
+      ? `## Fix step ${(path[1] as number) + 1}${path[2] ? ` ${String(path[2])}` : ''}`
+      : formatPath(path);
+    return { file, path: where || '(front matter)', message, ...(line ? { line } : {}), fix };
+  };
+  const fixIssues = remediationIssues(front, fixSection, file, inBody, located);
+  if (fixIssues.length > 0) return { issues: fixIssues };
+  const parsed = runbookFrontMatterSchema.safeParse(
+    fixSection && front ? { ...front, remediation: fixSection.steps } : front,
+  );
   if (!parsed.success) {
     return {
       issues: parsed.error.issues.map((issue) => {
@@ -102,7 +115,7 @@ async function loadRunbook(
       }),
     };
   }
-  const runbook: Runbook = { ...parsed.data, file, body: parts.body };
+  const runbook: Runbook = { ...parsed.data, file, body: fixSection?.prose ?? parts.body };
   const problems = compileIssues(runbook);
   if (problems.length > 0) return { issues: problems.map((problem) => located(problem.path, problem.message)) };
   // With the toolsets known, tools, parameters and every name are checked too.
@@ -110,6 +123,38 @@ async function loadRunbook(
   if (unresolved.length > 0)
     return { issues: unresolved.map((problem) => located(problem.path, problem.message, false, problem.fix)) };
   return { runbook, issues: [] };
+}
+
+const FIX_FORMAT =
+  'Add a ## Fix section to the body: one ### heading per step (its title), a sentence or two, a fenced command (see runbooks/README.md).';
+
+/** The remediation is written once: under ## Fix in the body, or (older runbooks) in the front matter. */
+function remediationIssues(
+  front: Record<string, unknown> | null,
+  fixSection: FixSection | undefined,
+  file: string,
+  inBody: (line: number) => number,
+  located: (path: ReadonlyArray<PropertyKey>, message: string, key: boolean, fix: string) => Issue,
+): Issue[] {
+  const inFront = front !== null && typeof front === 'object' && 'remediation' in front;
+  if (fixSection && inFront)
+    return [
+      located(
+        ['remediation'],
+        'the remediation is both in the front matter and under ## Fix',
+        true,
+        'Keep one: move the steps to the ## Fix section and delete remediation from the front matter.',
+      ),
+    ];
+  if (!fixSection && !inFront)
+    return [{ file, path: '## Fix', message: 'the runbook has no remediation', fix: FIX_FORMAT }];
+  return (fixSection?.problems ?? []).map((problem) => ({
+    file,
+    line: inBody(problem.line),
+    path: '## Fix',
+    message: problem.message,
+    fix: problem.fix,
+  }));
 }
 
 export interface LoadRunbooksOptions {

@@ -88,6 +88,18 @@ describe('a broken runbook', () => {
     expect(`${issue.message} ${issue.fix ?? ''}`).toMatch(names);
   });
 
+  it('is refused with the line in the body when a ## Fix command names an undefined {{name}}', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'holmes-broken-'));
+    const text = runbook(GOOD_CHECK).replace('remediation:\n  - title: Do the thing\n', '');
+    const lines = `${text}\n## Fix\n\n### Grow the cache\n\n\`\`\`sh\nvllm serve --gpu-memory-utilization {{usag}}\n\`\`\`\n`;
+    writeFileSync(join(dir, 'my-cause.md'), lines);
+    const { failures } = await loadRunbooks([dir], { tools: TOOLS });
+    const issue = failures[0]!.issues[0]!;
+    expect(issue.message).toContain('{{usag}}');
+    expect(issue.path).toBe('## Fix step 1 command');
+    expect(lines.split('\n')[issue.line! - 1]).toBe('```sh');
+  });
+
   it('is unavailable at run time, naming the fact, when a data path has a typo — never contradicts', async () => {
     const { runbooks } = await load(GOOD_CHECK.replace('usage: data.ours.after', 'usage: data.ours.aftr'));
     const judged = await judgeCheck(runbooks[0]!.checks[0]!, input({ ours: { count: 1, before: 0.5, after: 0.5 } }));

@@ -82,4 +82,50 @@ describe('loadRunbooks', () => {
     const { failures } = await loadRunbooks(['/nonexistent/runbooks']);
     expect(failures[0]!.issues[0]!.fix).toContain('runbooks.directories');
   });
+
+  describe('the fix under ## Fix in the body', () => {
+    // GOOD with its remediation moved from the front matter to the body.
+    const inBody = (steps: string) => `${GOOD.replace('remediation:\n  - title: Do the thing\n', '')}
+**Goal.** Find it.
+
+## Fix
+
+Undo it.
+
+${steps}`;
+    const STEPS =
+      '### Restart {{namespace}}\n\nSafe to repeat.\n\n```sh\nkubectl -n {{namespace}} rollout restart deploy/x\n```\n';
+
+    it('loads its steps as the remediation, and keeps the prose without them as the body', async () => {
+      const { runbooks, failures } = await loadRunbooks([folder({ 'mine.md': inBody(STEPS) })]);
+      expect(failures).toEqual([]);
+      expect(runbooks[0]!.remediation).toEqual([
+        {
+          title: 'Restart {{namespace}}',
+          details: 'Safe to repeat.',
+          command: 'kubectl -n {{namespace}} rollout restart deploy/x',
+        },
+      ]);
+      expect(runbooks[0]!.body).toContain('## Fix\n\nUndo it.');
+      expect(runbooks[0]!.body).not.toContain('rollout restart');
+    });
+
+    it('refuses a step the schema rejects at its line in the file', async () => {
+      const { failures } = await loadRunbooks([folder({ 'short.md': inBody('### Go\n') })]);
+      // The front matter ends on line 15; "# Body" is 16, "## Fix" 20 and "### Go" 24.
+      expect(failures[0]!.issues[0]).toMatchObject({ path: '## Fix step 1 title', line: 24 });
+    });
+
+    it('refuses a runbook with the remediation in both places, and one with none', async () => {
+      const both = inBody(STEPS).replace('---\n# Body', 'remediation:\n  - title: Do the thing\n---\n# Body');
+      const none = GOOD.replace('remediation:\n  - title: Do the thing\n', '');
+      const { failures } = await loadRunbooks([folder({ 'both.md': both, 'none.md': none })]);
+      const byFile = (name: string) => failures.find((failure) => failure.file.endsWith(name))!.issues[0]!;
+      expect(byFile('both.md')).toMatchObject({ message: expect.stringContaining('both'), line: 15 });
+      expect(byFile('none.md')).toMatchObject({
+        message: 'the runbook has no remediation',
+        fix: expect.stringContaining('## Fix'),
+      });
+    });
+  });
 });
