@@ -1,7 +1,7 @@
 import { formatDuration } from '../core/duration.js';
 import type { Alert } from '../core/alert.js';
 import type { Entities } from '../core/investigation.js';
-import type { EntityName } from '../runbooks/runbook-schema.js';
+import type { EntityName } from '../core/entity-names.js';
 import { ListValue, NameValue } from '../toolsets/template-values.js';
 
 /** What templates see: names checked before they reach a command, lists that each renderer spells its way. */

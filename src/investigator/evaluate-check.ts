@@ -107,7 +107,10 @@ export async function evaluateCheck(
 ): Promise<CheckOutcome> {
   const { view } = scope;
   const base = { runbook: runbookId, check: check.id, weight: check.weight, required: check.required };
-  const missing = missingEntities(check.needs, view);
+  const spec = toolbox
+    .tools()
+    .find((tool) => tool.spec.name === check.tool || `${tool.toolset}/${tool.spec.name}` === check.tool);
+  const missing = missingEntities(check.needs ?? spec?.spec.needs ?? [], view);
   if (missing.length > 0)
     return unavailable(
       base,
@@ -116,9 +119,6 @@ export async function evaluateCheck(
     );
   let params: Record<string, unknown>;
   try {
-    const spec = toolbox
-      .tools()
-      .find((tool) => tool.spec.name === check.tool || `${tool.toolset}/${tool.spec.name}` === check.tool);
     params = renderParams(check, scope, spec?.spec.parameters ?? {});
   } catch (error) {
     // A value that cannot be placed safely (a hostile label) makes the check unavailable, never a different query.

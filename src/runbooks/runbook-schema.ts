@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CAUSE_CLASSES } from '../core/causes.js';
+import { ENTITY_NAMES } from '../core/entity-names.js';
 
 /** Names every template (explain, remediation, params) can use: the entity view of the investigation. */
 export const VIEW_NAMES = [
@@ -25,22 +26,6 @@ export const VIEW_NAMES = [
   'containers',
 ] as const;
 
-/** Entity names a check may need; without them it is `unavailable`, not silently empty. */
-export const ENTITY_NAMES = [
-  'namespace',
-  'workload',
-  'service',
-  'pods',
-  'nodes',
-  'gpus',
-  'model',
-  'team',
-  'api_key',
-  'hpa',
-  'containers',
-] as const;
-export type EntityName = (typeof ENTITY_NAMES)[number];
-
 export const checkSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9-]+$/),
   /** What the check looks at, for people. */
@@ -49,7 +34,8 @@ export const checkSchema = z.strictObject({
   tool: z.string().min(1),
   /** Tool parameters; strings are templates over the resolved entities (`{{namespace}}`, `{{pods}}` …). */
   params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())])).default({}),
-  needs: z.array(z.enum(ENTITY_NAMES)).default([]),
+  /** Entities without which the check is unavailable; the tool's own `needs` when left out. */
+  needs: z.array(z.enum(ENTITY_NAMES)).optional(),
   /** Named JSONata expressions over `{ data, status, entities }`; their values fill the sentences. */
   facts: z.record(z.string(), z.string()).default({}),
   /** JSONata over `{ data, status, entities, facts… }`: true means evidence for the cause. */

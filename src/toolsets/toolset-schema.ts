@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ENTITY_NAMES } from '../core/entity-names.js';
 
 /**
  * What the deterministic investigator resolved from the alert: a runbook check that does not set
@@ -131,6 +132,11 @@ export const toolSchema = z
     /** A named code tool from src/toolsets/builtins, for what templates cannot express. */
     builtin: z.string().optional(),
     reads: z.array(readsSchema).optional(),
+    /**
+     * Entities without which the tool's answer means nothing (GPU sharing without the pods is no
+     * answer). A check over the tool is unavailable when one is unresolved, unless it says otherwise.
+     */
+    needs: z.array(z.enum(ENTITY_NAMES)).optional(),
   })
   .refine((tool) => [tool.promql, tool.kubernetes, tool.builtin].filter(Boolean).length === 1, {
     message: 'a tool needs exactly one implementation: promql, kubernetes or builtin',

@@ -4,6 +4,7 @@ import type { ToolResult } from '../../src/core/tool-result.js';
 import { evaluateCheck, type CheckScope } from '../../src/investigator/evaluate-check.js';
 import { checkSchema, type CheckSpec } from '../../src/runbooks/runbook-schema.js';
 import type { Toolbox } from '../../src/toolsets/create-toolbox.js';
+import { toolSchema } from '../../src/toolsets/toolset-schema.js';
 
 /** A toolbox that answers from a table and records the calls it was asked to make. */
 function scriptedToolbox(answer: (name: string, params: Record<string, unknown>) => Partial<ToolResult>) {
@@ -113,6 +114,32 @@ describe('evaluateCheck', () => {
     expect(evidence.verdict).toBe('unavailable');
     expect(evidence.sentence).toContain('could not resolve pods');
     expect(calls).toHaveLength(0);
+  });
+
+  it("takes the tool's needs when the check names none, and lets a check's own needs override them", async () => {
+    const { toolbox, calls } = scriptedToolbox(() => ({ data: series([['api-1', 0.42]]) }));
+    const declared = toolSchema.parse({
+      name: 'prometheus_instant_query',
+      description: 'one PromQL query at an instant',
+      needs: ['namespace', 'pods'],
+      builtin: 'prometheus_instant_query',
+    });
+    toolbox.tools = () => [{ toolset: 'test/set', spec: declared }] as ReturnType<Toolbox['tools']>;
+    const namespaceOnly = { ...scope, view: { namespace: 'web' } };
+    const { needs: _needs, ...withoutNeeds } = check;
+    const inherited = await evaluateCheck('cpu-throttling', withoutNeeds, namespaceOnly, toolbox, new Map());
+    expect(inherited.evidence.verdict).toBe('unavailable');
+    expect(inherited.evidence.sentence).toContain('could not resolve pods');
+    expect(calls).toHaveLength(0);
+    const own = await evaluateCheck(
+      'cpu-throttling',
+      { ...check, needs: ['namespace'] },
+      namespaceOnly,
+      toolbox,
+      new Map(),
+    );
+    expect(own.evidence.verdict).toBe('supports');
+    expect(calls).toHaveLength(1);
   });
 
   it('is unavailable with the tool error when the tool fails', async () => {
