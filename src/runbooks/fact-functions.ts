@@ -18,6 +18,22 @@ export const FACT_FUNCTIONS = {
     const delta = ms(to) - ms(from);
     return Number.isFinite(delta) ? delta / 60_000 : null;
   },
+  /**
+   * The ranks of a distributed workload the evidence singles out: its pods (with a role) whose node
+   * or name is among `affected`, named "worker-1 (pod x)". Empty when every placed pod is hit, so
+   * a fault on all ranks is not called an odd one.
+   */
+  oddRanks: (pods: unknown, affected: unknown): string => {
+    const list = <T>(value: unknown): T[] => (Array.isArray(value) ? value : value == null ? [] : [value]) as T[];
+    const hit = new Set(list<unknown>(affected).filter((value) => typeof value === 'string'));
+    const placed = list<{ name?: string; node?: string; role?: string }>(pods).filter(
+      (pod) => typeof pod === 'object' && pod !== null && typeof pod.node === 'string',
+    );
+    const isHit = (pod: { name?: string; node?: string }) => hit.has(pod.node ?? '') || hit.has(pod.name ?? '');
+    if (placed.every(isHit)) return '';
+    const ranks = placed.filter((pod) => isHit(pod) && pod.role).map((pod) => `${pod.role} (pod ${pod.name})`);
+    return [...new Set(ranks)].join(', ');
+  },
 } as const;
 
 /** The signatures JSONata checks the arguments against (`n` number, `s` string, `j` any JSON, `-` the context). */
@@ -25,6 +41,7 @@ export const FACT_SIGNATURES: Record<keyof typeof FACT_FUNCTIONS, string> = {
   ratio: '<j-j:j>',
   grew: '<j-j-j:j>',
   minutes: '<j-j:j>',
+  oddRanks: '<j-j:s>',
 };
 
 /** Names a runbook expression may use besides its own facts: these functions. */

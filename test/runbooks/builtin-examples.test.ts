@@ -31,7 +31,12 @@ describe('runExamples', () => {
     const runbook = runbooks.find((entry) => entry.id === 'gpu-xid-fault')!;
     const example = {
       name: 'odd rank named',
-      entities: { pods: [{ name: 'ft-worker-1', node: 'h100-03', role: 'worker 1' }] },
+      entities: {
+        pods: [
+          { name: 'ft-worker-0', node: 'h100-01', role: 'worker 0' },
+          { name: 'ft-worker-1', node: 'h100-03', role: 'worker 1' },
+        ],
+      },
       data: {
         dialect: 'per-code',
         ours: [
