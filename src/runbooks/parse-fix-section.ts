@@ -29,7 +29,9 @@ const FIX_HEADING = /^fix$/i;
  * Markdown, not the front matter, because people read and review it there: commands as fenced
  * blocks (no YAML quoting), and one place for the summary and the steps. Undefined without one.
  */
-export function parseFixSection(body: string): FixSection | undefined {
+export function parseFixSection(text: string): FixSection | undefined {
+  // The lexer reads CRLF as LF; reading the same text keeps its offsets (and so lines) exact.
+  const body = text.replace(/\r\n?/g, '\n');
   const tokens = Lexer.lex(body);
   // A token's raw text is its exact source, so offsets (and lines) are sums of what came before.
   const offsets: number[] = [];

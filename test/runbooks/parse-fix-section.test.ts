@@ -58,6 +58,12 @@ describe('parseFixSection', () => {
     expect(prose).not.toContain('rollout undo');
   });
 
+  it('counts lines the same in a file saved with CRLF line ends', () => {
+    const section = parseFixSection(BODY.replace(/\n/g, '\r\n'))!;
+    expect(section.lines).toEqual(parseFixSection(BODY)!.lines);
+    expect(section.steps[0]!.command).not.toContain('\r');
+  });
+
   it('is undefined for a body without a ## Fix section', () => {
     expect(parseFixSection('# Title\n\n**Fix.** Roll back.\n\n### Not under a fix')).toBeUndefined();
   });
