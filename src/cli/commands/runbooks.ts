@@ -30,9 +30,8 @@ export async function runbooksCheck(context: CommandContext, directories: string
   const issues = [...loaded.failures.flatMap((failure) => failure.issues), ...exampleIssues];
   if (context.json) writeJson(context, { runbooks: loaded.runbooks.map((runbook) => runbook.id), issues });
   else {
-    context.out.write(
-      `${loaded.runbooks.length} runbooks load: ${loaded.runbooks.map((runbook) => runbook.id).join(', ')}\n`,
-    );
+    const ids = loaded.runbooks.map((runbook) => runbook.id);
+    context.out.write(ids.length > 0 ? `${ids.length} runbooks load: ${ids.join(', ')}\n` : 'No runbook loads.\n');
     for (const issue of issues) context.out.write(`${formatIssue(issue)}\n`);
   }
   if (issues.length > 0)
