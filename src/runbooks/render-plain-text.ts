@@ -39,20 +39,30 @@ export function replaceTokens(template: string, tokens: Token[], text: (name: st
 
 const WORKLOAD_STANDIN = '__workload_or_pods';
 
+// Up to this many pods are named one by one where a sentence would name the workload.
+const NAMED_PODS = 3;
+
+/** What a sentence calls the alert's pods when no workload was resolved: their names when few. */
+function podsPhrase(view: Record<string, unknown>): string {
+  const pods = isBlank(view.pod_list) ? [] : String(view.pod_list).split(', ');
+  if (pods.length > 0 && pods.length <= NAMED_PODS) return pods.join(', ');
+  const count = pods.length > 0 ? `${pods.length} ` : '';
+  if (!isBlank(view.namespace)) return `the ${count}pods of ${String(view.namespace)}`;
+  if (!isBlank(view.node_list)) return `the ${count}pods on ${String(view.node_list)}`;
+  return `the alert's ${count}pods`;
+}
+
 /**
- * A runbook sentence. An alert that names only a namespace resolves no workload, and "GPUs of
- * {{workload}}" would read "GPUs of  fell": the sentence then names the pods of the namespace.
+ * A runbook sentence. An alert that names only a namespace or a node resolves no workload, and
+ * "GPUs of {{workload}}" would read "GPUs of  fell": the sentence then names the pods instead —
+ * one by one when there are few, else the pods of the namespace (or the nodes).
  */
 export function renderSentence(template: string, view: Record<string, unknown>): string {
   const tokens = variableTokens(template).filter((token) => token[1] === 'workload');
   if (tokens.length === 0 || !isBlank(view.workload)) return renderPlainText(template, view);
-  const namespace = isBlank(view.namespace) ? undefined : String(view.namespace);
-  // The phrase goes in as a value, never into the template: a namespace is alert input.
+  // The phrase goes in as a value, never into the template: names are alert input.
   return renderPlainText(
     replaceTokens(template, tokens, () => `{{${WORKLOAD_STANDIN}}}`),
-    {
-      ...view,
-      [WORKLOAD_STANDIN]: namespace ? `the pods of ${namespace}` : "the alert's pods",
-    },
+    { ...view, [WORKLOAD_STANDIN]: podsPhrase(view) },
   );
 }

@@ -17,6 +17,18 @@ describe('renderSentence', () => {
     expect(renderSentence(sentence, {})).toBe("Compute activity of the GPUs of the alert's pods fell.");
   });
 
+  it('names up to three pods one by one, and counts more', () => {
+    expect(renderSentence(sentence, { namespace: 'ml', pod_list: 'train-0, train-1' })).toBe(
+      'Compute activity of the GPUs of train-0, train-1 fell.',
+    );
+    expect(renderSentence(sentence, { namespace: 'ml', pod_list: 'a-0, a-1, b-0, c-0' })).toBe(
+      'Compute activity of the GPUs of the 4 pods of ml fell.',
+    );
+    expect(renderSentence(sentence, { node_list: 'gpu-07', pod_list: 'a, b, c, d, e' })).toBe(
+      'Compute activity of the GPUs of the 5 pods on gpu-07 fell.',
+    );
+  });
+
   it('takes a namespace as a value, never as template text', () => {
     expect(renderSentence('GPUs of {{workload}}.', { namespace: '{{#x}}evil{{/x}}' })).toBe(
       'GPUs of the pods of {{#x}}evil{{/x}}.',
