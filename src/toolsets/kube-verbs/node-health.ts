@@ -112,6 +112,15 @@ export const nodeHealth: KubeVerb = async (params, { kube, now }) => {
   const lostPods = podList.items
     .filter((pod) => onOurNodes(pod) && lostWithNode(pod, nowMs))
     .map((pod) => `${pod.metadata.name} on ${(pod.spec as Json | undefined)?.nodeName ?? '?'}`);
+  // Stuck Terminating: only a force delete frees them, and a StatefulSet starts no replacement until then.
+  const stuck = podList.items
+    .filter((pod) => onOurNodes(pod) && pod.metadata.deletionTimestamp && lostWithNode(pod, nowMs))
+    .map((pod) => ({
+      namespace: pod.metadata.namespace ?? '',
+      pod: pod.metadata.name,
+      node: String((pod.spec as Json | undefined)?.nodeName ?? ''),
+      owner: pod.metadata.ownerReferences?.find((reference) => reference.controller)?.kind ?? null,
+    }));
   const pendingPods = podList.items
     .filter(
       (pod) =>
@@ -164,6 +173,7 @@ export const nodeHealth: KubeVerb = async (params, { kube, now }) => {
       pressure,
       message: unhealthy.find((node) => node.ready !== 'True')?.message ?? null,
       lostPods,
+      stuck,
       pendingPods,
       events,
     },

@@ -85,6 +85,8 @@ describe('nodeHealth', () => {
     expect(data.notReady).toEqual(['node-a (Ready=Unknown, NodeStatusUnknown, since 14m)']);
     expect(data.message).toBe('Kubelet stopped posting node status');
     expect(data.lostPods).toEqual(['api-1 on node-a', 'cache-0 on node-a']);
+    // Only the pod already being deleted is stuck Terminating; the taint manager's target is not yet.
+    expect(data.stuck).toEqual([{ namespace: 'shop', pod: 'cache-0', node: 'node-a', owner: null }]);
     expect(data.pendingPods).toEqual(['api-2']);
     expect(data.events).toEqual(['node-a: NodeNotReady', 'api-1: TaintManagerEviction']);
     expect(output.text).toContain('taints node.kubernetes.io/unreachable');
@@ -100,6 +102,7 @@ describe('nodeHealth', () => {
     expect(data.notReady).toEqual([]);
     expect(data.pressure).toEqual(['node-b DiskPressure since 5m']);
     expect(data.lostPods).toEqual(['batch-1 on node-b']);
+    expect(data.stuck).toEqual([]);
   });
 
   it('finds nothing wrong on healthy nodes, and a pod shutting down normally is not lost', async () => {
