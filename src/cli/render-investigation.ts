@@ -66,7 +66,7 @@ export function renderInvestigation(
   const entities = result.entities;
   lines.push('');
   lines.push(
-    `ENTITIES namespace ${entities.namespace ?? '?'} · workload ${entities.workload ? `${entities.workload.kind}/${entities.workload.name}` : '?'} · pods ${entities.pods.map((pod) => pod.name).join(', ') || '-'} · nodes ${entities.nodes.join(', ') || '-'}${entities.gpus.length ? ` · GPUs ${entities.gpus.map((gpu) => `${gpu.node}/${gpu.gpu}`).join(', ')}` : ''}${entities.model ? ` · model ${entities.model}` : ''}${entities.team ? ` · team ${entities.team}` : ''}`,
+    `ENTITIES namespace ${entities.namespace ?? '?'} · workload ${entities.workload ? `${entities.workload.kind}/${entities.workload.name}` : '?'} · pods ${entities.pods.map((pod) => (pod.namespace && pod.namespace !== entities.namespace ? `${pod.namespace}/${pod.name}` : pod.name)).join(', ') || '-'} · nodes ${entities.nodes.join(', ') || '-'}${entities.gpus.length ? ` · GPUs ${entities.gpus.map((gpu) => `${gpu.node}/${gpu.gpu}`).join(', ')}` : ''}${entities.model ? ` · model ${entities.model}` : ''}${entities.team ? ` · team ${entities.team}` : ''}`,
   );
   if (result.sources && result.sources.length > 0) lines.push(`SOURCES ${result.sources.join(' · ')}`);
   const graphSection = options.graphs ? renderGraphFiles(options.graphs.files, options.graphs.failures) : '';

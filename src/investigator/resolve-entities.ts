@@ -5,6 +5,7 @@ import { labelValue } from './alert-label-names.js';
 import type { EntityState } from './entities/entity-state.js';
 import { findGpus, findHpa, findModel } from './entities/find-context.js';
 import { findWorkload, findWorkloadPods } from './entities/find-workload.js';
+import { namespaceOfPods } from './entities/namespace-of-pods.js';
 import { podRole } from './entities/pod-role.js';
 import { POD_FINDERS } from './entities/find-pods.js';
 import { resolveTeamEntities, type TeamNamespaces } from './resolve-team-entities.js';
@@ -82,7 +83,8 @@ export async function resolveEntities(
     }
   };
   listPods(state.pods);
-  if (!entities.namespace && entities.pods[0]?.namespace) entities.namespace = entities.pods[0].namespace;
+  if (!entities.namespace)
+    entities.namespace = namespaceOfPods(state.pods, entities.notes) ?? entities.pods[0]?.namespace;
   await findWorkload(state);
   const found = state.pods.length;
   await findWorkloadPods(state);
