@@ -20,6 +20,8 @@ import {
 export interface XidEvent {
   gpu: string;
   node: string;
+  /** The GPU's index on its node (dcgm-exporter's `gpu` label), for nvidia-smi -i. */
+  index: string;
   gpuKey: string;
   xid: number;
   name: string;
@@ -87,6 +89,7 @@ export function findXids(input: XidInput): XidFindings {
     events.push({
       gpu: `gpu ${identity.gpu} on ${identity.node}`,
       node: identity.node,
+      index: identity.gpu,
       gpuKey: identity.gpuKey,
       xid,
       name: input.decode(xid),
