@@ -91,9 +91,10 @@ export function createRunbookTools(options: RunbookToolsOptions) {
         (check) =>
           `- ${check.id} (tool ${check.tool}, weight ${check.weight}${check.required ? ', required' : ''}): ${check.description}`,
       );
+      // The steps as written (templates unfilled); the body holds only the prose around them.
       const remediation = runbook.remediation.map(
         (step, index) =>
-          `${index + 1}. ${step.title}${step.command ? `\n   ${step.command.split('\n').join('\n   ')}` : ''}`,
+          `${index + 1}. ${step.title}${step.details ? `\n   ${step.details}` : ''}${step.command ? `\n   ${step.command.split('\n').join('\n   ')}` : ''}`,
       );
       const text = [
         `# ${runbook.id}: ${runbook.title} (${runbook.class})`,
