@@ -8,8 +8,14 @@ export function notDetermined(hypotheses: Hypothesis[], leads = 2): string[] {
   const ruledOut = hypotheses.filter((hypothesis) =>
     hypothesis.evidence.some((evidence) => evidence.required && evidence.verdict === 'contradicts'),
   );
+  // A cause whose key symptom cannot be seen here (never collected, or not checked) is no lead,
+  // whatever its side evidence says: flat traffic alone does not point at a KV cache no one measured.
+  const unseen = (hypothesis: Hypothesis) => {
+    const key = hypothesis.evidence.filter((evidence) => evidence.required);
+    return key.length > 0 && key.every((evidence) => evidence.verdict === 'unavailable' || evidence.missing);
+  };
   const strongest = hypotheses
-    .filter((hypothesis) => !ruledOut.includes(hypothesis))
+    .filter((hypothesis) => !ruledOut.includes(hypothesis) && !unseen(hypothesis))
     .map((hypothesis) => ({ hypothesis, support: hypothesis.evidence.filter((item) => item.verdict === 'supports') }))
     .filter((lead) => lead.support.length > 0)
     .slice(0, leads);

@@ -38,13 +38,22 @@ function scoreRunbook(entry: ScoredRunbook): Hypothesis {
   };
 }
 
-/** Highest score first; ties go to the runbook the alert itself points at, then to more support. */
+/** Checks that looked at data here: a cause no one could observe says less than one the data ruled out. */
+function observed(hypothesis: Hypothesis): number {
+  return hypothesis.evidence.filter((item) => item.verdict !== 'unavailable' && !item.missing).length;
+}
+
+/**
+ * Highest score first; ties go to the runbook the alert itself points at, then to the cause with
+ * more checks that saw data (a GPU cause on a CPU-only service is not a peer of a ruled-out one).
+ */
 export function rankHypotheses(entries: ScoredRunbook[]): Hypothesis[] {
   const scored = entries.map((entry) => ({ entry, hypothesis: scoreRunbook(entry) }));
   scored.sort(
     (left, right) =>
       right.hypothesis.score - left.hypothesis.score ||
       Number(right.entry.alertMatched) - Number(left.entry.alertMatched) ||
+      observed(right.hypothesis) - observed(left.hypothesis) ||
       left.hypothesis.cause.localeCompare(right.hypothesis.cause),
   );
   const ranked = scored.map((item) => item.hypothesis);

@@ -40,4 +40,23 @@ describe('notDetermined', () => {
       'not determined: no runbook cause is supported by strong evidence',
     ]);
   });
+
+  it('takes no lead from a cause whose key symptom was never collected or could not be checked', () => {
+    const notCollected = {
+      ...evidence('kv-cache-full', 'inconclusive', true),
+      missing: { metrics: ['vllm:kv_cache_usage_perc'], fix: 'scrape vLLM' },
+    } as Evidence;
+    const lines = notDetermined([
+      hypothesis('kv-cache-saturation', [notCollected, evidence('traffic-flat', 'supports')]),
+      hypothesis('gpu-noisy-neighbor', [evidence('shared-gpu', 'unavailable', true), evidence('busy', 'supports')]),
+      hypothesis('capacity-saturation', [
+        evidence('demand-grew', 'inconclusive', true),
+        evidence('at-max', 'supports'),
+      ]),
+    ]);
+    expect(lines).toEqual([
+      'not determined: no runbook cause is supported by strong evidence',
+      'lead capacity-saturation: at-max supports',
+    ]);
+  });
 });

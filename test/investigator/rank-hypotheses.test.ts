@@ -83,6 +83,19 @@ describe('rankHypotheses', () => {
     expect(evidenceWins[0]!.cause).toBe('a');
   });
 
+  it('puts a cause whose checks saw data before one no check could observe when both score alike', () => {
+    const notCollected = {
+      ...evidence('transmit-wait', 'inconclusive', 5, true),
+      missing: { metrics: ['m'], fix: 'f' },
+    };
+    const ranked = rankHypotheses([
+      entry('a-fabric-congestion', [notCollected, evidence('gpu-busy', 'unavailable', 3)]),
+      entry('cpu-throttling', [evidence('throttled', 'inconclusive', 5, true), evidence('limit', 'inconclusive', 2)]),
+    ]);
+    expect(ranked.map((hypothesis) => hypothesis.score)).toEqual([-10, -10]);
+    expect(ranked.map((hypothesis) => hypothesis.cause)).toEqual(['cpu-throttling', 'a-fabric-congestion']);
+  });
+
   it('gives no confidence to a cause without any support', () => {
     const [only] = rankHypotheses([entry('none', [evidence('k', 'contradicts', 3, true)])]);
     expect(only!.confidence).toBe(0);
