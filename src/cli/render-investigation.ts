@@ -4,6 +4,7 @@ import type { InvestigationResult, LlmOutcome } from '../core/investigation.js';
 import { terminalText } from '../core/terminal-text.js';
 import type { GraphFailure } from '../graphs/render-result-graphs.js';
 import { renderGraphFiles, type GraphFile } from './write-result-graphs.js';
+import { teamLabel } from '../core/team-label.js';
 
 /** The graphs `--graphs DIR` wrote, and those it could not draw. */
 export interface WrittenGraphs {
@@ -66,7 +67,7 @@ export function renderInvestigation(
   const entities = result.entities;
   lines.push('');
   lines.push(
-    `ENTITIES namespace ${entities.namespace ?? '?'} · workload ${entities.workload ? `${entities.workload.kind}/${entities.workload.name}` : '?'} · pods ${entities.pods.map((pod) => (pod.namespace && pod.namespace !== entities.namespace ? `${pod.namespace}/${pod.name}` : pod.name)).join(', ') || '-'} · nodes ${entities.nodes.join(', ') || '-'}${entities.gpus.length ? ` · GPUs ${entities.gpus.map((gpu) => `${gpu.node}/${gpu.gpu}`).join(', ')}` : ''}${entities.model ? ` · model ${entities.model}` : ''}${entities.team ? ` · team ${entities.team}` : ''}`,
+    `ENTITIES namespace ${entities.namespace ?? '?'} · workload ${entities.workload ? `${entities.workload.kind}/${entities.workload.name}` : '?'} · pods ${entities.pods.map((pod) => (pod.namespace && pod.namespace !== entities.namespace ? `${pod.namespace}/${pod.name}` : pod.name)).join(', ') || '-'} · nodes ${entities.nodes.join(', ') || '-'}${entities.gpus.length ? ` · GPUs ${entities.gpus.map((gpu) => `${gpu.node}/${gpu.gpu}`).join(', ')}` : ''}${entities.model ? ` · model ${entities.model}` : ''}${entities.team ? ` · team ${teamLabel(entities)}` : ''}`,
   );
   if (result.sources && result.sources.length > 0) lines.push(`SOURCES ${result.sources.join(' · ')}`);
   const graphSection = options.graphs ? renderGraphFiles(options.graphs.files, options.graphs.failures) : '';

@@ -52,6 +52,8 @@ export interface Entities {
   gpus: Array<{ node: string; gpu: string; uuid?: string }>;
   model?: string;
   team?: string;
+  /** The team's name where the gateway labels it apart from its id (LiteLLM's team_alias beside a team UUID). */
+  teamAlias?: string;
   apiKey?: string;
   hpa?: string;
   /**

@@ -40,6 +40,8 @@ export function entityView(entities: Entities, alert: Alert, now: Date): EntityV
   set('workload_kind', entities.workload?.kind);
   set('model', entities.model);
   set('team', entities.team);
+  // Sentences name the team as people know it; queries keep the gateway's id in `team`.
+  set('team_name', entities.teamAlias ?? entities.team);
   set('api_key', entities.apiKey);
   name('hpa', entities.hpa);
   if (entities.pods.length > 0) {

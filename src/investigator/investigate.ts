@@ -25,6 +25,7 @@ import { rankHypotheses, type ScoredRunbook } from './rank-hypotheses.js';
 import { rankTeamNamespaces } from './rank-team-namespaces.js';
 import { resolveEntities } from './resolve-entities.js';
 import type { TeamNamespaces } from './resolve-team-entities.js';
+import { teamLabel } from '../core/team-label.js';
 
 export interface InvestigateOptions {
   alert: Alert;
@@ -103,7 +104,7 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
       entities.nodes.length > 0 && `node(s) ${entities.nodes.join(', ')}`,
       entities.gpus.length > 0 && `${entities.gpus.length} GPU(s)`,
       entities.model && `model ${entities.model}`,
-      entities.team && `team ${entities.team}`,
+      entities.team && `team ${teamLabel(entities)}`,
       entities.apiKey && `key ${entities.apiKey}`,
     ].filter(Boolean);
     step('entities', `resolved ${resolved.join(', ') || 'nothing beyond the alert labels'}`, ms);

@@ -93,6 +93,11 @@ export async function resolveTeamEntities(
     for (const entry of found)
       if (entry.labels.team === entities.team)
         for (const name of [entry.labels.team, entry.labels.team_alias]) if (name) teamNames.add(name);
+    const alias = single(
+      found.filter((entry) => entry.labels.team === entities.team),
+      (labels) => labels.team_alias,
+    );
+    if (alias && alias !== entities.team && alias !== 'None') entities.teamAlias = alias;
     gatewayTeam ||= found.length > 0;
   }
   if (entities.team) teamNames.add(entities.team);

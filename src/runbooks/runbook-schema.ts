@@ -15,6 +15,7 @@ export const VIEW_NAMES = [
   'workload_kind',
   'model',
   'team',
+  'team_name',
   'api_key',
   'hpa',
   'pods',

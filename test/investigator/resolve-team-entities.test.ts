@@ -103,6 +103,17 @@ describe('resolveTeamEntities', () => {
     const found = entities({ team: 'growth-marketing' });
     await resolveTeamEntities(found, fakeToolbox(gateway, []).toolbox);
     expect(found.team).toBe('growth');
+    expect(found.teamAlias).toBe('Growth Marketing');
+  });
+
+  it('keeps the gateway id for queries and learns the alias people know the team by (LiteLLM team UUIDs)', async () => {
+    const uuid = '496121b6-28ef-43b7-ac8f-675f1e116817';
+    const found = entities({ team: uuid });
+    await resolveTeamEntities(found, fakeToolbox([{ team: uuid, team_alias: 'lending-ops' }], []).toolbox);
+    expect(found).toMatchObject({ team: uuid, teamAlias: 'lending-ops' });
+    const unnamed = entities({ team: 'support-ops' });
+    await resolveTeamEntities(unnamed, fakeToolbox(gateway, []).toolbox);
+    expect(unnamed.teamAlias).toBeUndefined();
   });
 
   it('turns a hashed key into its alias and its team when the alert names only the hash', async () => {

@@ -1,6 +1,7 @@
 import type { InvestigationResult } from '../../core/investigation.js';
 import { fallbackText, LIMITS, sections, type Block } from './block-kit.js';
 import { codeBlock, escapeMrkdwn, inlineCode } from './escape-mrkdwn.js';
+import { teamLabel } from '../../core/team-label.js';
 import {
   costText,
   inPlay,
@@ -86,7 +87,7 @@ export function reportText(result: InvestigationResult): string {
     entities.nodes.length > 0 && `nodes ${entities.nodes.map((node) => inlineCode(node)).join(', ')}`,
     entities.gpus.length > 0 && `GPUs ${entities.gpus.map((gpu) => inlineCode(`${gpu.node}/${gpu.gpu}`)).join(', ')}`,
     entities.model && `model ${inlineCode(entities.model)}`,
-    entities.team && `team ${inlineCode(entities.team)}`,
+    entities.team && `team ${inlineCode(teamLabel(entities)!)}`,
   ].filter(Boolean);
   if (facts.length > 0) parts.push('', `*Entities* ${facts.join(' · ')}`);
   if (result.notChecked.length > 0)
