@@ -52,6 +52,8 @@ interface Read {
   raw: string[];
   /** None of the signal's dialects is collected here. */
   missing?: boolean;
+  /** Each client's key hash, which LiteLLM's key endpoints take in place of the key itself. */
+  keys?: Map<string, string>;
 }
 
 /** One measure for the team's clients (first dialect with series wins) and for every other team, summed. */
@@ -77,11 +79,14 @@ async function readMeasure(
     raw.push(result.raw);
     if (result.resultType !== 'matrix' || result.series.length === 0) continue;
     const ours = new Map<string, Point[]>();
+    const keys = new Map<string, string>();
     for (const series of result.series) {
       const subject = clientOf(series.labels);
       ours.set(subject, [...(ours.get(subject) ?? []), ...points(series)]);
+      const hash = label(series.labels, 'hashed_api_key');
+      if (hash) keys.set(subject, hash);
     }
-    const answered = { query, labels: result.series[0]!.labels };
+    const answered = { query, labels: result.series[0]!.labels, keys };
     if (!scoped) return { measure: { ours, others: [] }, requests, raw, ...answered };
     const othersQuery = `sum(${renderSignalQuery(variant, params, profile, { team_scope: teamScope(params, profile, true) })})`;
     const others = await prometheus.rangeQuery(othersQuery, window.from, window.to, window.step);
@@ -241,7 +246,12 @@ export const llmClientGrowth: BuiltinTool = async (params, context) => {
       topK,
       typeof params.team === 'string' || typeof params.api_key === 'string',
     ).join('\n'),
-    data: { ...data, endUserTracked: profile.litellm.endUser, clients: data.clients.slice(0, topK) },
+    data: {
+      ...data,
+      endUserTracked: profile.litellm.endUser,
+      clients: data.clients.slice(0, topK),
+      driverKey: (data.driver && reads.requests.keys?.get(data.driver.subject)) ?? null,
+    },
     requests,
     raw,
     ...(graph ? { graph } : {}),

@@ -93,6 +93,8 @@ describe('llmClientGrowth', () => {
     const data = result.data as ClientGrowthData;
     expect(data.measure).toBe('requests');
     expect(data.driver).toMatchObject({ subject: 'cc-ticket-triage', requestsRatio: 17 });
+    // LiteLLM's key endpoints take the hash in place of the key: the remediation can name it.
+    expect((result.data as { driverKey: string }).driverKey).toBe('hash-cc-ticket-triage');
     expect(data.others.count).toBe(0);
     expect(prometheus.queries.filter((query) => query.includes('team!='))).toEqual([]);
   });
