@@ -7,6 +7,7 @@ import {
   classifyContainerFailure,
   pullErrorCause,
   type FailureKind,
+  type PullErrorKind,
 } from '../kube-verbs/classify-container-failure.js';
 import type { BuiltinTool } from '../tool-context.js';
 
@@ -45,7 +46,9 @@ export interface UnhealthyContainer {
   /** Errors the terminated instance logged itself (a kernel OOM kill leaves none). */
   ownErrors: string[];
   /** For an image that cannot be pulled: the kubelet's last pull error and what it means. */
-  pullError: { message: string; cause: string | null } | null;
+  pullError: { message: string; cause: string | null; kind: PullErrorKind | null } | null;
+  /** The pod's imagePullSecrets, by name (Holmes never reads a Secret). */
+  pullSecrets: string[];
 }
 
 const DEFAULT_TAIL = 40;
@@ -113,6 +116,9 @@ function unhealthy(pod: KubeObject, containerPattern: RegExp | undefined): Unhea
         failureLine: null,
         ownErrors: [],
         pullError: null,
+        pullSecrets: ((spec.imagePullSecrets ?? []) as Json[])
+          .map((secret) => String(secret.name ?? ''))
+          .filter(Boolean),
       });
     }
   }
@@ -174,7 +180,10 @@ async function attachPullErrors(kube: KubeClient, entries: UnhealthyContainer[])
           /failed to pull|rpc error|invalid image|couldn't parse/i.test(message),
         );
         const message = failed.at(-1) ?? messages.at(-1) ?? entry.waitingMessage ?? '';
-        entry.pullError = { message: message.slice(0, 300), cause: pullErrorCause([...messages, message]) };
+        const said = pullErrorCause([...messages, message]);
+        // The registry's answer ends the kubelet's message ("… failed to authorize: … 401 Unauthorized").
+        const short = message.length > 300 ? `${message.slice(0, 110)} … ${message.slice(-185)}` : message;
+        entry.pullError = { message: short, cause: said?.cause ?? null, kind: said?.kind ?? null };
       }
     } catch {
       // Events may be forbidden or expired: the waiting reason alone still says the pull fails.

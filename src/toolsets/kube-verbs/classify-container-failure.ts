@@ -70,24 +70,29 @@ const CONFIG_ERROR = new RegExp(
 const RUNTIME_FAULT =
   /CUDA out of memory|CUDA error|out of memory|OutOfMemoryError|bad_alloc|Segmentation fault|SIGSEGV|core dumped|illegal memory access|NCCL error|\bXid\b|panic: runtime error|nil pointer dereference|StackOverflowError|ImportError|ModuleNotFoundError|ClassNotFoundException|NoClassDefFoundError|NoSuchMethodError|undefined symbol|exec format error|illegal instruction/i;
 
-/** What the registry or the node answered to a pull, in the words of its fix. */
-const PULL_ERRORS: Array<[RegExp, string]> = [
+/** What the registry or the node answered to a pull: a kind a runbook can branch on, and the words of its fix. */
+const PULL_ERRORS: Array<[RegExp, PullErrorKind, string]> = [
   [
     /not found|manifest unknown|NotFound|does not exist|name unknown/i,
+    'notFound',
     'the tag or repository does not exist in the registry',
   ],
   [
     /unauthorized|authentication required|denied|forbidden|\b401\b|\b403\b|no basic auth|permission/i,
+    'unauthorized',
     'the registry refuses the credentials (imagePullSecrets or node IAM)',
   ],
-  [/toomanyrequests|rate limit|\b429\b/i, 'the registry rate-limits the pulls'],
+  [/toomanyrequests|rate limit|\b429\b/i, 'rateLimited', 'the registry rate-limits the pulls'],
   [
     /timeout|i\/o timeout|connection refused|no such host|TLS handshake|x509|dial tcp/i,
+    'unreachable',
     'the registry is unreachable from the node',
   ],
-  [/invalid reference|InvalidImageName|invalid image/i, 'the image reference is malformed'],
-  [/no space left|disk/i, 'the node has no disk space for the layers'],
+  [/invalid reference|InvalidImageName|invalid image/i, 'invalidName', 'the image reference is malformed'],
+  [/no space left|disk/i, 'noDisk', 'the node has no disk space for the layers'],
 ];
+
+export type PullErrorKind = 'notFound' | 'unauthorized' | 'rateLimited' | 'unreachable' | 'invalidName' | 'noDisk';
 
 /** Exit codes of a kill by signal: SIGKILL (137) and SIGTERM (143). */
 const KILL_EXIT_CODES: ReadonlySet<number> = new Set([137, 143]);
@@ -146,7 +151,8 @@ export function logLineKind(line: string): LogLineKind | null {
 }
 
 /** Why a pull fails, from the kubelet's Failed/BackOff event messages; null when they do not say. */
-export function pullErrorCause(messages: string[]): string | null {
+export function pullErrorCause(messages: string[]): { kind: PullErrorKind; cause: string } | null {
   const text = messages.join(' ');
-  return PULL_ERRORS.find(([pattern]) => pattern.test(text))?.[1] ?? null;
+  const found = PULL_ERRORS.find(([pattern]) => pattern.test(text));
+  return found ? { kind: found[1], cause: found[2] } : null;
 }

@@ -68,6 +68,17 @@ async function run(objects: KubeObject[], params: Record<string, unknown>, logEn
   return { output, kube, containers: (output.data as { containers: UnhealthyContainer[] }).containers };
 }
 
+/** A kubelet event about pod api-3, as the events API serves it. */
+const event = (message: string, reason: string): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'Event',
+  metadata: { name: `api-3.${reason}`, namespace: 'shop' },
+  involvedObject: { kind: 'Pod', name: 'api-3' },
+  reason,
+  type: 'Warning',
+  message,
+});
+
 describe('unhealthyContainers', () => {
   it('lists restarted containers with their last termination and the log of the killed instance, latest first', async () => {
     const objects = [pod('api-1', [configCrash, healthy]), pod('api-2', [oomLoop, healthy])];
@@ -169,15 +180,6 @@ describe('unhealthyContainers failure kinds', () => {
   });
 
   it('attaches the kubelet pull error from the pod events to a container waiting on its image', async () => {
-    const event = (message: string, reason: string): KubeObject => ({
-      apiVersion: 'v1',
-      kind: 'Event',
-      metadata: { name: `api-3.${reason}`, namespace: 'shop' },
-      involvedObject: { kind: 'Pod', name: 'api-3' },
-      reason,
-      type: 'Warning',
-      message,
-    });
     const objects = [
       pod('api-3', [pulling]),
       event('Failed to pull image "registry/api:2": rpc error: code = NotFound desc = not found', 'Failed'),
@@ -189,6 +191,22 @@ describe('unhealthyContainers failure kinds', () => {
     expect(containers[0]!.pullError).toEqual({
       message: 'Failed to pull image "registry/api:2": rpc error: code = NotFound desc = not found',
       cause: 'the tag or repository does not exist in the registry',
+      kind: 'notFound',
     });
+  });
+
+  it("keeps the end of a long pull error, where the registry's answer is, and names the pod's pull secrets", async () => {
+    const message =
+      'Failed to pull image "harbor.example.io/treasury/reconcile:3.8.1": failed to pull and unpack image ' +
+      '"harbor.example.io/treasury/reconcile:3.8.1": failed to resolve reference "harbor.example.io/treasury/reconcile:3.8.1": ' +
+      'failed to authorize: failed to fetch oauth token: unexpected status from GET request to ' +
+      'https://harbor.example.io/service/token?scope=repository%3Atreasury%2Freconcile%3Apull&service=harbor-registry: 401 Unauthorized';
+    const withSecret = { ...pod('api-3', [pulling]) };
+    withSecret.spec = { ...(withSecret.spec as object), imagePullSecrets: [{ name: 'harbor-robot' }] };
+    const objects: KubeObject[] = [withSecret, event(message, 'Failed')];
+    const { containers } = await run(objects, {});
+    expect(containers[0]!.pullError).toMatchObject({ kind: 'unauthorized' });
+    expect(containers[0]!.pullError!.message).toMatch(/^Failed to pull image .* … .*401 Unauthorized$/);
+    expect(containers[0]!.pullSecrets).toEqual(['harbor-robot']);
   });
 });

@@ -97,14 +97,17 @@ describe('classifyContainerFailure', () => {
 
 describe('pullErrorCause', () => {
   it('reads the registry answer in the kubelet message', () => {
-    expect(
-      pullErrorCause(['Failed to pull image "r/x:2": rpc error: code = NotFound desc = manifest unknown']),
-    ).toContain('does not exist');
-    expect(pullErrorCause(['Failed to pull image "r/x:2": unauthorized: authentication required'])).toContain(
-      'credentials',
-    );
-    expect(pullErrorCause(['429 toomanyrequests: You have reached your pull rate limit'])).toContain('rate-limits');
-    expect(pullErrorCause(['dial tcp 10.0.0.1:443: i/o timeout'])).toContain('unreachable');
+    const cause = (message: string) => pullErrorCause([message]);
+    expect(cause('Failed to pull image "r/x:2": rpc error: code = NotFound desc = manifest unknown')).toMatchObject({
+      kind: 'notFound',
+      cause: expect.stringContaining('does not exist'),
+    });
+    expect(cause('Failed to pull image "r/x:2": unauthorized: authentication required')).toMatchObject({
+      kind: 'unauthorized',
+      cause: expect.stringContaining('credentials'),
+    });
+    expect(cause('429 toomanyrequests: You have reached your pull rate limit')?.kind).toBe('rateLimited');
+    expect(cause('dial tcp 10.0.0.1:443: i/o timeout')?.kind).toBe('unreachable');
   });
 
   it('says nothing when the messages do not say why', () => {
