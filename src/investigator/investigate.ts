@@ -4,21 +4,13 @@ import pLimit from 'p-limit';
 import type { Alert } from '../core/alert.js';
 import { MAX_GRAPHS } from '../core/graph-spec.js';
 import { notDetermined } from '../core/not-determined.js';
-import type {
-  Entities,
-  Evidence,
-  InvestigationResult,
-  InvestigationStep,
-  RemediationStep,
-} from '../core/investigation.js';
+import type { Entities, Evidence, InvestigationResult, InvestigationStep } from '../core/investigation.js';
 import type { ToolResult } from '../core/tool-result.js';
 import type { CheckSpec, Runbook } from '../runbooks/runbook-schema.js';
 import type { Toolbox } from '../toolsets/create-toolbox.js';
-import { entityView, plainView } from './entity-view.js';
-import { markMissing, renderShell } from './render-shell.js';
-import { ListValue } from '../toolsets/template-values.js';
+import { entityView } from './entity-view.js';
 import { evaluateCheck } from './evaluate-check.js';
-import { renderSentence } from '../runbooks/render-plain-text.js';
+import { renderRemediation } from './render-remediation.js';
 import { alertExpression } from '../toolsets/signals/alert-signal.js';
 import { withAlertGraph } from './alert-graph.js';
 import { rankHypotheses, type ScoredRunbook } from './rank-hypotheses.js';
@@ -300,21 +292,7 @@ async function examine(entities: Entities, context: ExamineContext): Promise<Exa
     : [];
   const facts = Object.assign({}, ...supporting.map((evidence) => evidence.facts)) as Record<string, unknown>;
   const runbook = rootCause ? runbooks.find((candidate) => candidate.id === rootCause.cause) : undefined;
-  const remediation = runbook
-    ? {
-        runbook: runbook.id,
-        steps: runbook.remediation.map((entry): RemediationStep => {
-          const text = { ...plainView(view), ...textFacts(facts) };
-          const commandView = { ...view, ...commandFacts(facts) };
-          const command = entry.command ? renderShell(markMissing(entry.command, commandView), commandView) : undefined;
-          return {
-            title: renderSentence(entry.title, text),
-            ...(command ? { command: command.trimEnd() } : {}),
-            ...(entry.details ? { details: renderSentence(entry.details, text) } : {}),
-          };
-        }),
-      }
-    : null;
+  const remediation = runbook ? { runbook: runbook.id, steps: renderRemediation(runbook, view, facts) } : null;
 
   // What could not be checked matters for the causes still in play; a ruled-out cause's gaps do not.
   const candidateEvidence: Evidence[] = candidates.flatMap((candidate) => candidate.evidence);
@@ -325,29 +303,4 @@ async function examine(entities: Entities, context: ExamineContext): Promise<Exa
     ? `${rootCause.title}${entities.workload ? ` (${entities.workload.name}${entities.namespace ? ` in ${entities.namespace}` : ''})` : ''}: ${supporting[0]?.sentence ?? ''}${supporting[1] ? ` ${supporting[1].sentence}` : ''}`.trim()
     : '';
   return { entities, hypotheses, rootCause, remediation, symptoms, graphs, summary, unavailable };
-}
-
-// Lists of records (intermediate facts, prototype-less JSONata objects) are shown as JSON, not joined.
-const shown = (value: unknown) => (typeof value === 'object' && value !== null ? JSON.stringify(value) : value);
-
-/** Facts for sentences: lists joined, records as JSON. */
-function textFacts(facts: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(facts).map(([key, value]) => [
-      key,
-      Array.isArray(value) ? value.map((item) => String(shown(item))).join(', ') : shown(value),
-    ]),
-  );
-}
-
-/** Facts for commands: a list of values is one shell word each; a list of records feeds a {{#section}}. */
-function commandFacts(facts: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(facts).map(([key, value]) => [
-      key,
-      Array.isArray(value) && value.length > 0 && value.every((item) => typeof item !== 'object' || item === null)
-        ? new ListValue(value.map(String))
-        : value,
-    ]),
-  );
 }
