@@ -109,12 +109,11 @@ export const nodeHealth: KubeVerb = async (params, { kube, now }) => {
   const names = new Set(nodes.map((node) => node.name));
   const onOurNodes = (pod: KubeObject) =>
     pods.has(pod.metadata.name) || names.has(String((pod.spec as Json | undefined)?.nodeName ?? ''));
-  const lostPods = podList.items
-    .filter((pod) => onOurNodes(pod) && lostWithNode(pod, nowMs))
-    .map((pod) => `${pod.metadata.name} on ${(pod.spec as Json | undefined)?.nodeName ?? '?'}`);
+  const lost = podList.items.filter((pod) => onOurNodes(pod) && lostWithNode(pod, nowMs));
+  const lostPods = lost.map((pod) => `${pod.metadata.name} on ${(pod.spec as Json | undefined)?.nodeName ?? '?'}`);
   // Stuck Terminating: only a force delete frees them, and a StatefulSet starts no replacement until then.
-  const stuck = podList.items
-    .filter((pod) => onOurNodes(pod) && pod.metadata.deletionTimestamp && lostWithNode(pod, nowMs))
+  const stuck = lost
+    .filter((pod) => pod.metadata.deletionTimestamp)
     .map((pod) => ({
       namespace: pod.metadata.namespace ?? '',
       pod: pod.metadata.name,
